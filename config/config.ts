@@ -1,0 +1,182 @@
+// One typed configuration object, read once at start from the environment.
+// Every setting has a written-down default and an environment variable; all problems are
+// reported together; the result is deeply frozen. Each part of the program receives only its slice.
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import { SETTINGS, type SettingSpec } from './settings.ts';
+
+export interface StackConfig {
+  /** `local`: spamstream starts its own servers; `external`: it only connects to the configured ones. */
+  readonly mode: 'local' | 'external';
+  /** Downloaded server jars live here, outside the work tree, so later starts need no network. */
+  readonly cacheDir: string;
+  /** Data and logs of the local servers (git-ignored). */
+  readonly dataDir: string;
+  readonly kafkaVersion: string;
+  readonly apicurioVersion: string;
+  readonly cassandraVersion: string;
+  readonly kafkaPort: number;
+  readonly kafkaControllerPort: number;
+  readonly registryPort: number;
+  readonly cassandraPort: number;
+  readonly kafkaHeapMb: number;
+  readonly registryHeapMb: number;
+  readonly cassandraHeapMb: number;
+  /** How long `stack up` waits for every server to answer a real request. */
+  readonly startTimeoutMs: number;
+}
+
+export interface KafkaConfig {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+}
+
+export interface RegistryConfig {
+  readonly url: string;
+}
+
+export interface CassandraConfig {
+  readonly contactPoints: readonly string[];
+  readonly localDataCenter: string;
+  readonly keyspace: string;
+  readonly replicationFactor: number;
+}
+
+export interface TopicsConfig {
+  readonly raw: string;
+  readonly features: string;
+  readonly predictions: string;
+  readonly dlq: string;
+  readonly partitions: number;
+  /** Retention of sms.raw and sms.features: long, because they are replayed to backfill new versions. */
+  readonly replayRetentionMs: number;
+}
+
+export interface PipelineConfig {
+  /** Model versions the scoring processor runs; empty means every model in models/. */
+  readonly models: readonly string[];
+  readonly modelsDir: string;
+  /** Texts longer than this (UTF-8 bytes) go to the dead-letter topic. */
+  readonly maxTextBytes: number;
+  /** Records in flight per processor, bounding memory and concurrency. */
+  readonly maxInFlight: number;
+  readonly inferenceBatchSize: number;
+  readonly inferenceBatchWaitMs: number;
+  readonly consumerGroupPrefix: string;
+}
+
+export interface EdgeConfig {
+  readonly enabled: boolean;
+  readonly host: string;
+  readonly port: number;
+  /** When set, write endpoints require the header `x-api-key` with this value. */
+  readonly apiKey: string;
+  readonly rateLimitPerMinute: number;
+  readonly bodyLimitBytes: number;
+}
+
+export interface Config {
+  readonly stack: StackConfig;
+  readonly kafka: KafkaConfig;
+  readonly registry: RegistryConfig;
+  readonly cassandra: CassandraConfig;
+  readonly topics: TopicsConfig;
+  readonly pipeline: PipelineConfig;
+  readonly edge: EdgeConfig;
+}
+
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads, validates and freezes the configuration. Throws one ConfigError listing every problem. */
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+  const problems: string[] = [];
+  const values = new Map<string, unknown>();
+  const read = (spec: SettingSpec): unknown => {
+    const raw = env[spec.env];
+    if (raw === undefined || raw === '') return spec.default(values, { cwd, home: homedir() });
+    const parsed = spec.parse(raw);
+    if (parsed instanceof Error) {
+      problems.push(`${spec.env}=${JSON.stringify(raw)}: ${parsed.message}`);
+      return spec.default(values, { cwd, home: homedir() });
+    }
+    return parsed;
+  };
+  for (const spec of SETTINGS) values.set(spec.key, read(spec));
+
+  const get = <T>(key: string): T => values.get(key) as T;
+  const endpointsOverridden = ['SPAMSTREAM_KAFKA_BROKERS', 'SPAMSTREAM_SCHEMA_REGISTRY_URL', 'SPAMSTREAM_CASSANDRA_CONTACT_POINTS']
+    .some((name) => env[name] !== undefined && env[name] !== '');
+  const requestedMode = get<'auto' | 'local' | 'external'>('stack.mode');
+  const mode = requestedMode === 'auto' ? (endpointsOverridden ? 'external' : 'local') : requestedMode;
+
+  const config: Config = {
+    stack: {
+      mode,
+      cacheDir: resolve(cwd, get<string>('stack.cacheDir')),
+      dataDir: resolve(cwd, get<string>('stack.dataDir')),
+      kafkaVersion: get('stack.kafkaVersion'),
+      apicurioVersion: get('stack.apicurioVersion'),
+      cassandraVersion: get('stack.cassandraVersion'),
+      kafkaPort: get('stack.kafkaPort'),
+      kafkaControllerPort: get('stack.kafkaControllerPort'),
+      registryPort: get('stack.registryPort'),
+      cassandraPort: get('stack.cassandraPort'),
+      kafkaHeapMb: get('stack.kafkaHeapMb'),
+      registryHeapMb: get('stack.registryHeapMb'),
+      cassandraHeapMb: get('stack.cassandraHeapMb'),
+      startTimeoutMs: get('stack.startTimeoutMs'),
+    },
+    kafka: { brokers: get('kafka.brokers'), clientId: get('kafka.clientId') },
+    registry: { url: get('registry.url') },
+    cassandra: {
+      contactPoints: get('cassandra.contactPoints'),
+      localDataCenter: get('cassandra.localDataCenter'),
+      keyspace: get('cassandra.keyspace'),
+      replicationFactor: get('cassandra.replicationFactor'),
+    },
+    topics: {
+      raw: get('topics.raw'),
+      features: get('topics.features'),
+      predictions: get('topics.predictions'),
+      dlq: get('topics.dlq'),
+      partitions: get('topics.partitions'),
+      replayRetentionMs: get('topics.replayRetentionMs'),
+    },
+    pipeline: {
+      models: get('pipeline.models'),
+      modelsDir: resolve(cwd, get<string>('pipeline.modelsDir')),
+      maxTextBytes: get('pipeline.maxTextBytes'),
+      maxInFlight: get('pipeline.maxInFlight'),
+      inferenceBatchSize: get('pipeline.inferenceBatchSize'),
+      inferenceBatchWaitMs: get('pipeline.inferenceBatchWaitMs'),
+      consumerGroupPrefix: get('pipeline.consumerGroupPrefix'),
+    },
+    edge: {
+      enabled: get('edge.enabled'),
+      host: get('edge.host'),
+      port: get('edge.port'),
+      apiKey: get('edge.apiKey'),
+      rateLimitPerMinute: get('edge.rateLimitPerMinute'),
+      bodyLimitBytes: get('edge.bodyLimitBytes'),
+    },
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}

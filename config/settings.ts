@@ -1,0 +1,92 @@
+// The table of every setting: its environment variable, its default and how it is parsed.
+// `spamstream config` prints this table; the README's configuration section is generated from it.
+import { join } from 'node:path';
+
+type Values = ReadonlyMap<string, unknown>;
+interface Context { readonly cwd: string; readonly home: string }
+
+export interface SettingSpec {
+  readonly key: string;
+  readonly env: string;
+  readonly doc: string;
+  /** Defaults may depend on settings earlier in the table (brokers follow the local Kafka port). */
+  readonly default: (earlier: Values, ctx: Context) => unknown;
+  readonly parse: (raw: string) => unknown | Error;
+  /** The default as written in documentation. */
+  readonly defaultText: string;
+}
+
+const str = (raw: string): string => raw;
+const int = (min: number, max: number) => (raw: string): number | Error => {
+  const n = Number(raw);
+  return Number.isInteger(n) && n >= min && n <= max ? n : new Error(`expected a whole number from ${min} to ${max}`);
+};
+const bool = (raw: string): boolean | Error => {
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  return new Error('expected true or false');
+};
+const list = (raw: string): string[] => raw.split(',').map((s) => s.trim()).filter(Boolean);
+const hostPorts = (raw: string): string[] | Error => {
+  const items = list(raw);
+  const bad = items.filter((item) => !/^[^\s:]+:\d{1,5}$/.test(item));
+  if (items.length === 0) return new Error('expected a comma-separated list of host:port');
+  return bad.length ? new Error(`expected host:port, got ${bad.join(', ')}`) : items;
+};
+const url = (raw: string): string | Error => {
+  try {
+    const parsed = new URL(raw);
+    return /^https?:$/.test(parsed.protocol) ? raw.replace(/\/+$/, '') : new Error('expected an http(s) URL');
+  } catch {
+    return new Error('expected an http(s) URL');
+  }
+};
+const oneOf = <T extends string>(...options: T[]) => (raw: string): T | Error =>
+  (options as string[]).includes(raw) ? (raw as T) : new Error(`expected one of ${options.join(', ')}`);
+const topicName = (raw: string): string | Error =>
+  /^[A-Za-z0-9._-]{1,249}$/.test(raw) ? raw : new Error('expected a Kafka topic name ([A-Za-z0-9._-], at most 249)');
+
+const fixed = (value: unknown, text = JSON.stringify(value)) => ({ default: () => value, defaultText: text });
+
+export const SETTINGS: readonly SettingSpec[] = [
+  { key: 'stack.mode', env: 'SPAMSTREAM_STACK', doc: '`auto` starts local servers unless Kafka, registry or Cassandra endpoints are set; `local` always; `external` never', parse: oneOf('auto', 'local', 'external'), ...fixed('auto', 'auto') },
+  { key: 'stack.cacheDir', env: 'SPAMSTREAM_CACHE_DIR', doc: 'where downloaded server jars are cached', parse: str, default: (_v, c) => join(c.home, '.cache', 'spamstream'), defaultText: '~/.cache/spamstream' },
+  { key: 'stack.dataDir', env: 'SPAMSTREAM_STACK_DIR', doc: 'data and logs of the local servers', parse: str, ...fixed('.stack', '.stack') },
+  { key: 'stack.kafkaVersion', env: 'SPAMSTREAM_KAFKA_VERSION', doc: 'Kafka version fetched from Maven Central', parse: str, ...fixed('4.1.2', '4.1.2') },
+  { key: 'stack.apicurioVersion', env: 'SPAMSTREAM_APICURIO_VERSION', doc: 'Apicurio Registry version', parse: str, ...fixed('3.3.3', '3.3.3') },
+  { key: 'stack.cassandraVersion', env: 'SPAMSTREAM_CASSANDRA_VERSION', doc: 'Cassandra version', parse: str, ...fixed('5.0.9', '5.0.9') },
+  { key: 'stack.kafkaPort', env: 'SPAMSTREAM_KAFKA_PORT', doc: 'local Kafka listener port', parse: int(1, 65535), ...fixed(9092) },
+  { key: 'stack.kafkaControllerPort', env: 'SPAMSTREAM_KAFKA_CONTROLLER_PORT', doc: 'local KRaft controller port', parse: int(1, 65535), ...fixed(9093) },
+  { key: 'stack.registryPort', env: 'SPAMSTREAM_REGISTRY_PORT', doc: 'local schema registry port', parse: int(1, 65535), ...fixed(8081) },
+  { key: 'stack.cassandraPort', env: 'SPAMSTREAM_CASSANDRA_PORT', doc: 'local Cassandra CQL port', parse: int(1, 65535), ...fixed(9042) },
+  { key: 'stack.kafkaHeapMb', env: 'SPAMSTREAM_KAFKA_HEAP_MB', doc: 'Kafka JVM heap', parse: int(256, 16384), ...fixed(512) },
+  { key: 'stack.registryHeapMb', env: 'SPAMSTREAM_REGISTRY_HEAP_MB', doc: 'registry JVM heap', parse: int(256, 16384), ...fixed(512) },
+  { key: 'stack.cassandraHeapMb', env: 'SPAMSTREAM_CASSANDRA_HEAP_MB', doc: 'Cassandra JVM heap', parse: int(512, 16384), ...fixed(1024) },
+  { key: 'stack.startTimeoutMs', env: 'SPAMSTREAM_STACK_START_TIMEOUT_MS', doc: 'how long `stack up` waits for the servers to answer', parse: int(1000, 3_600_000), ...fixed(240_000) },
+  { key: 'kafka.brokers', env: 'SPAMSTREAM_KAFKA_BROKERS', doc: 'Kafka bootstrap servers (host:port, comma-separated)', parse: hostPorts, default: (v) => [`127.0.0.1:${v.get('stack.kafkaPort')}`], defaultText: '127.0.0.1:$SPAMSTREAM_KAFKA_PORT' },
+  { key: 'kafka.clientId', env: 'SPAMSTREAM_KAFKA_CLIENT_ID', doc: 'Kafka client id', parse: str, ...fixed('spamstream', 'spamstream') },
+  { key: 'registry.url', env: 'SPAMSTREAM_SCHEMA_REGISTRY_URL', doc: 'Confluent-compatible schema registry base URL', parse: url, default: (v) => `http://127.0.0.1:${v.get('stack.registryPort')}/apis/ccompat/v7`, defaultText: 'http://127.0.0.1:$SPAMSTREAM_REGISTRY_PORT/apis/ccompat/v7' },
+  { key: 'cassandra.contactPoints', env: 'SPAMSTREAM_CASSANDRA_CONTACT_POINTS', doc: 'Cassandra contact points (host:port, comma-separated)', parse: hostPorts, default: (v) => [`127.0.0.1:${v.get('stack.cassandraPort')}`], defaultText: '127.0.0.1:$SPAMSTREAM_CASSANDRA_PORT' },
+  { key: 'cassandra.localDataCenter', env: 'SPAMSTREAM_CASSANDRA_DATACENTER', doc: 'Cassandra local data center', parse: str, ...fixed('datacenter1', 'datacenter1') },
+  { key: 'cassandra.keyspace', env: 'SPAMSTREAM_CASSANDRA_KEYSPACE', doc: 'keyspace of the online store', parse: (raw) => (/^[a-z][a-z0-9_]{0,47}$/.test(raw) ? raw : new Error('expected a lower-case CQL identifier')), ...fixed('spamstream', 'spamstream') },
+  { key: 'cassandra.replicationFactor', env: 'SPAMSTREAM_CASSANDRA_REPLICATION', doc: 'replication factor of the keyspace', parse: int(1, 9), ...fixed(1) },
+  { key: 'topics.raw', env: 'SPAMSTREAM_TOPIC_RAW', doc: 'incoming messages', parse: topicName, ...fixed('sms.raw', 'sms.raw') },
+  { key: 'topics.features', env: 'SPAMSTREAM_TOPIC_FEATURES', doc: 'computed feature views (history)', parse: topicName, ...fixed('sms.features', 'sms.features') },
+  { key: 'topics.predictions', env: 'SPAMSTREAM_TOPIC_PREDICTIONS', doc: 'model predictions', parse: topicName, ...fixed('sms.predictions', 'sms.predictions') },
+  { key: 'topics.dlq', env: 'SPAMSTREAM_TOPIC_DLQ', doc: 'dead letters with their reason', parse: topicName, ...fixed('sms.dlq', 'sms.dlq') },
+  { key: 'topics.partitions', env: 'SPAMSTREAM_TOPIC_PARTITIONS', doc: 'partitions of each topic', parse: int(1, 1000), ...fixed(6) },
+  { key: 'topics.replayRetentionMs', env: 'SPAMSTREAM_REPLAY_RETENTION_MS', doc: 'retention of sms.raw and sms.features (-1 keeps forever)', parse: int(-1, Number.MAX_SAFE_INTEGER), ...fixed(-1) },
+  { key: 'pipeline.models', env: 'SPAMSTREAM_MODELS', doc: 'model versions to score with (comma-separated; empty = all)', parse: list, ...fixed([], '(all)') },
+  { key: 'pipeline.modelsDir', env: 'SPAMSTREAM_MODELS_DIR', doc: 'folder of model versions', parse: str, ...fixed('models', 'models') },
+  { key: 'pipeline.maxTextBytes', env: 'SPAMSTREAM_MAX_TEXT_BYTES', doc: 'longest accepted text in UTF-8 bytes', parse: int(1, 1_000_000), ...fixed(4096) },
+  { key: 'pipeline.maxInFlight', env: 'SPAMSTREAM_MAX_IN_FLIGHT', doc: 'records in flight per processor', parse: int(1, 100_000), ...fixed(256) },
+  { key: 'pipeline.inferenceBatchSize', env: 'SPAMSTREAM_INFERENCE_BATCH', doc: 'largest ONNX micro-batch', parse: int(1, 10_000), ...fixed(64) },
+  { key: 'pipeline.inferenceBatchWaitMs', env: 'SPAMSTREAM_INFERENCE_WAIT_MS', doc: 'longest wait to fill a micro-batch', parse: int(0, 10_000), ...fixed(5) },
+  { key: 'pipeline.consumerGroupPrefix', env: 'SPAMSTREAM_GROUP_PREFIX', doc: 'prefix of consumer group ids', parse: str, ...fixed('spamstream', 'spamstream') },
+  { key: 'edge.enabled', env: 'SPAMSTREAM_EDGE', doc: '`npm start` also serves the HTTP edge', parse: bool, ...fixed(true) },
+  { key: 'edge.host', env: 'SPAMSTREAM_EDGE_HOST', doc: 'HTTP edge address', parse: str, ...fixed('127.0.0.1', '127.0.0.1') },
+  { key: 'edge.port', env: 'SPAMSTREAM_EDGE_PORT', doc: 'HTTP edge port', parse: int(0, 65535), ...fixed(8080) },
+  { key: 'edge.apiKey', env: 'SPAMSTREAM_API_KEY', doc: 'when set, write endpoints require `x-api-key`', parse: str, ...fixed('', '(none)') },
+  { key: 'edge.rateLimitPerMinute', env: 'SPAMSTREAM_RATE_LIMIT', doc: 'requests per minute per client', parse: int(1, 10_000_000), ...fixed(6000) },
+  { key: 'edge.bodyLimitBytes', env: 'SPAMSTREAM_BODY_LIMIT_BYTES', doc: 'largest accepted request body', parse: int(1024, 100_000_000), ...fixed(65_536) },
+];

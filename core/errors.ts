@@ -1,0 +1,35 @@
+// The one catalogue of error codes. `retriable` decides what happens to a failed record:
+// retriable failures are tried again (the record stays uncommitted); the others go to the
+// dead-letter topic with their code and reason, and the stream moves on.
+export const ERRORS = {
+  DECODE_FAILED: { retriable: false, summary: 'the bytes are not a valid Confluent-framed Avro record' },
+  UNKNOWN_SCHEMA: { retriable: false, summary: 'the schema id is not in the registry' },
+  MISSING_FIELD: { retriable: false, summary: 'a required field is missing or null' },
+  INVALID_FIELD: { retriable: false, summary: 'a field has a value outside its allowed form' },
+  EMPTY_TEXT: { retriable: false, summary: 'the message text is empty' },
+  TEXT_TOO_LONG: { retriable: false, summary: 'the message text exceeds the configured limit' },
+  INVALID_UTF8: { retriable: false, summary: 'the message text is not valid UTF-8' },
+  VIEW_MISSING: { retriable: false, summary: 'no configured model can use the feature views present' },
+  INFERENCE_FAILED: { retriable: false, summary: 'the model rejected its input' },
+  STORE_UNAVAILABLE: { retriable: true, summary: 'the online store did not answer' },
+  BROKER_UNAVAILABLE: { retriable: true, summary: 'Kafka did not acknowledge the write' },
+  REGISTRY_UNAVAILABLE: { retriable: true, summary: 'the schema registry did not answer' },
+  INTERNAL: { retriable: false, summary: 'an unexpected error; the record is kept in the dead-letter topic' },
+} as const satisfies Record<string, { retriable: boolean; summary: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export const isRetriable = (code: ErrorCode): boolean => ERRORS[code].retriable;
+
+/** An error that carries its catalogue code. Thrown only at the edges; inside streams failures are values. */
+export class SpamstreamError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SpamstreamError';
+    this.code = code;
+  }
+  get retriable(): boolean {
+    return isRetriable(this.code);
+  }
+}

@@ -1,0 +1,73 @@
+// `npm test`: the TypeScript suites (vitest: unit + integration against the real stack) and the
+// Python training tests (pytest, in training/.venv, created here from training/requirements.txt).
+// Ends with one line `N passed, N failed, N skipped` summed from both runners' own counts.
+// Arguments are passed to vitest (e.g. `npm test -- --project unit`); they also skip pytest.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+interface Counts { passed: number; failed: number; skipped: number }
+
+const root = join(import.meta.dirname, '..');
+const resultsDir = join(root, '.test-results');
+mkdirSync(resultsDir, { recursive: true });
+const args = process.argv.slice(2);
+
+function run(command: string, commandArgs: string[]): number {
+  const result = spawnSync(command, commandArgs, { cwd: root, stdio: 'inherit' });
+  if (result.error) console.error(`could not run ${command}: ${result.error.message}`);
+  return result.status ?? 1;
+}
+
+function vitest(): Counts {
+  const out = join(resultsDir, 'vitest.json');
+  const vitestBin = join(root, 'node_modules', 'vitest', 'vitest.mjs');
+  const status = run(process.execPath, [vitestBin, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...args]);
+  if (!existsSync(out)) return { passed: 0, failed: 1, skipped: 0 };
+  const report = JSON.parse(readFileSync(out, 'utf8')) as Record<string, number>;
+  const counts = {
+    passed: report.numPassedTests ?? 0,
+    failed: report.numFailedTests ?? 0,
+    skipped: (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0),
+  };
+  // A suite that failed to load has no failed test but a failed run: count it, never hide it.
+  if (status !== 0 && counts.failed === 0) counts.failed = Math.max(1, report.numFailedTestSuites ?? 0);
+  return counts;
+}
+
+/** The training venv, rebuilt when requirements.txt changes. */
+function pythonEnv(): string | undefined {
+  const requirements = join(root, 'training', 'requirements.txt');
+  if (!existsSync(requirements)) return undefined;
+  const venv = join(root, 'training', '.venv');
+  const python = join(venv, 'bin', 'python');
+  const stamp = join(venv, '.requirements.sha256');
+  const digest = createHash('sha256').update(readFileSync(requirements)).digest('hex');
+  if (existsSync(python) && existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) return python;
+  console.log('[test] preparing training/.venv from training/requirements.txt');
+  if (!existsSync(python) && run(process.env.PYTHON ?? 'python3', ['-m', 'venv', venv]) !== 0) return undefined;
+  if (run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '-r', requirements]) !== 0) return undefined;
+  writeFileSync(stamp, digest);
+  return python;
+}
+
+function pytest(): Counts {
+  if (!existsSync(join(root, 'training', 'tests'))) return { passed: 0, failed: 0, skipped: 0 };
+  const python = pythonEnv();
+  if (!python) return { passed: 0, failed: 1, skipped: 0 };
+  const xml = join(resultsDir, 'pytest.xml');
+  const status = run(python, ['-m', 'pytest', '-q', 'training/tests', `--junitxml=${xml}`]);
+  if (!existsSync(xml)) return { passed: 0, failed: 1, skipped: 0 };
+  const suite = readFileSync(xml, 'utf8').match(/<testsuite\b[^>]*>/)?.[0] ?? '';
+  const attr = (name: string) => Number(suite.match(new RegExp(`\\b${name}="(\\d+)"`))?.[1] ?? 0);
+  const failed = attr('failures') + attr('errors');
+  const counts = { passed: attr('tests') - failed - attr('skipped'), failed, skipped: attr('skipped') };
+  if (status !== 0 && status !== 5 && counts.failed === 0) counts.failed = 1;
+  return counts;
+}
+
+const parts = [vitest(), ...(args.length === 0 && !process.env.SPAMSTREAM_SKIP_PYTHON ? [pytest()] : [])];
+const total = parts.reduce((a, b) => ({ passed: a.passed + b.passed, failed: a.failed + b.failed, skipped: a.skipped + b.skipped }));
+console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+process.exit(total.failed > 0 ? 1 : 0);
