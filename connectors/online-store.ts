@@ -1,0 +1,64 @@
+// The online store: the latest feature values and predictions per message, for reads by the edge.
+// Processors and the edge import these interfaces only; connectors/cassandra/ implements them,
+// connectors/memory/ is the in-memory fake for unit tests. One contract suite runs against both.
+
+export interface StoredFeatures {
+  readonly smsId: string;
+  readonly view: string;
+  readonly viewVersion: number;
+  readonly values: readonly number[];
+  /** Event time of the message the values were computed from, epoch ms. */
+  readonly eventTime: number;
+  readonly computedAt: number;
+}
+
+export interface StoredPrediction {
+  readonly smsId: string;
+  readonly model: string;
+  readonly modelVersion: string;
+  readonly featureView: string;
+  readonly label: string;
+  readonly spamProbability: number;
+  readonly labels: readonly string[];
+  readonly scores: readonly number[];
+  readonly threshold: number;
+  readonly eventTime: number;
+  readonly scoredAt: number;
+}
+
+/**
+ * Contract (both stores):
+ * - `put*` is an idempotent upsert per key — (smsId, view) for features, (smsId, modelVersion) for
+ *   predictions. For one key the row with the newest `eventTime` wins whatever the order of writes:
+ *   an older event replayed later never overwrites newer values. Writing the same row twice is a no-op.
+ * - `put*` resolves once the rows are durable; it rejects with SpamstreamError('STORE_UNAVAILABLE')
+ *   (retriable) when the store does not answer. Rows of one call need not be written atomically.
+ * - `get*` returns [] for an unknown id; `views` filters by view id (all views when omitted).
+ */
+export interface FeatureStore {
+  putFeatures(rows: readonly StoredFeatures[]): Promise<void>;
+  getFeatures(smsId: string, views?: readonly string[]): Promise<readonly StoredFeatures[]>;
+}
+
+export interface PredictionStore {
+  putPredictions(rows: readonly StoredPrediction[]): Promise<void>;
+  getPredictions(smsId: string): Promise<readonly StoredPrediction[]>;
+}
+
+export interface IdempotencyClaim {
+  /** The message id bound to the key: the caller's candidate if it won, else the earlier one. */
+  readonly smsId: string;
+  /** Whether an earlier request with this key already had its message acknowledged. */
+  readonly written: boolean;
+}
+
+/**
+ * Idempotency keys of `POST /sms`. Contract: `claim` binds a key to a message id atomically —
+ * concurrent claims of one key all get the same smsId; `markWritten` records that the message was
+ * acknowledged on sms.raw, so a retried request returns the id without writing a second message.
+ * Keys expire after `ttlSeconds`.
+ */
+export interface IdempotencyStore {
+  claim(key: string, candidateSmsId: string, ttlSeconds: number): Promise<IdempotencyClaim>;
+  markWritten(key: string, ttlSeconds: number): Promise<void>;
+}

@@ -1,0 +1,31 @@
+// The Prometheus metrics of one process: processors and the edge register into the same registry,
+// so `GET /metrics` shows pipeline throughput, lag, dead letters and inference latency together.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  readonly registry: Registry;
+  /** Records a processor finished, by outcome (`ok`, `dead_letter`). */
+  readonly processed: Counter<'processor' | 'outcome'>;
+  readonly deadLetters: Counter<'processor' | 'code'>;
+  /** Records behind the end of each partition, per consumer group, sampled from the consumer. */
+  readonly consumerLag: Gauge<'processor' | 'topic' | 'partition'>;
+  /** Event time to scoring time of the newest prediction, seconds. */
+  readonly pipelineLatency: Histogram<'model_version'>;
+  readonly inferenceSeconds: Histogram<'model_version'>;
+  readonly inferenceBatchSize: Histogram<'model_version'>;
+}
+
+export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'spamstream_' });
+  const registers = [registry];
+  return {
+    registry,
+    processed: new Counter({ name: 'spamstream_records_processed_total', help: 'Records a processor finished, by outcome', labelNames: ['processor', 'outcome'], registers }),
+    deadLetters: new Counter({ name: 'spamstream_dead_letters_total', help: 'Records sent to the dead-letter topic, by error code', labelNames: ['processor', 'code'], registers }),
+    consumerLag: new Gauge({ name: 'spamstream_consumer_lag', help: 'Records behind the partition end', labelNames: ['processor', 'topic', 'partition'], registers }),
+    pipelineLatency: new Histogram({ name: 'spamstream_pipeline_latency_seconds', help: 'From event time to prediction', labelNames: ['model_version'], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers }),
+    inferenceSeconds: new Histogram({ name: 'spamstream_inference_seconds', help: 'ONNX inference time per micro-batch', labelNames: ['model_version'], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25], registers }),
+    inferenceBatchSize: new Histogram({ name: 'spamstream_inference_batch_size', help: 'Records per ONNX micro-batch', labelNames: ['model_version'], buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256], registers }),
+  };
+}

@@ -1,0 +1,15 @@
+// The Avro schemas of the four topics, read from the .avsc files beside this one.
+// Their TypeScript types are generated into types.ts (`npm run gen:types`); a test fails when they drift.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export type AvroSchema = Readonly<Record<string, unknown>>;
+
+export type SchemaName = 'sms-raw' | 'sms-features' | 'sms-predictions' | 'dead-letter';
+export const SCHEMA_NAMES: readonly SchemaName[] = ['sms-raw', 'sms-features', 'sms-predictions', 'dead-letter'];
+
+export function loadSchema(name: SchemaName): AvroSchema {
+  return JSON.parse(readFileSync(join(import.meta.dirname, `${name}.avsc`), 'utf8')) as AvroSchema;
+}
+
+export type { DeadLetter, FeatureVector, SmsFeatures, SmsPrediction, SmsRaw } from './types.ts';
