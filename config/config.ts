@@ -73,6 +73,19 @@ export interface EdgeConfig {
   readonly apiKey: string;
   readonly rateLimitPerMinute: number;
   readonly bodyLimitBytes: number;
+  /** Longest accepted message id in a URL or query; longer ids are rejected before any read. */
+  readonly maxIdLength: number;
+  /** Ids per `POST /features/query`. */
+  readonly maxQueryIds: number;
+  /** Store reads in flight per `POST /features/query`, so one request cannot flood Cassandra. */
+  readonly readConcurrency: number;
+  /** How long `POST /sms` remembers an `Idempotency-Key`. */
+  readonly idempotencyTtlSeconds: number;
+  /** Time each dependency check of `GET /ready` gets before it counts as unreachable. */
+  readonly readyTimeoutMs: number;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** The pipeline's text limit (pipeline.maxTextBytes), so `POST /sms` rejects what would be dead-lettered. */
+  readonly maxTextBytes: number;
 }
 
 export interface Config {
@@ -167,6 +180,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       apiKey: get('edge.apiKey'),
       rateLimitPerMinute: get('edge.rateLimitPerMinute'),
       bodyLimitBytes: get('edge.bodyLimitBytes'),
+      maxIdLength: get('edge.maxIdLength'),
+      maxQueryIds: get('edge.maxQueryIds'),
+      readConcurrency: get('edge.readConcurrency'),
+      idempotencyTtlSeconds: get('edge.idempotencyTtlSeconds'),
+      readyTimeoutMs: get('edge.readyTimeoutMs'),
+      logLevel: get('edge.logLevel'),
+      maxTextBytes: get('pipeline.maxTextBytes'),
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -15,6 +15,16 @@ export const ERRORS = {
   BROKER_UNAVAILABLE: { retriable: true, summary: 'Kafka did not acknowledge the write' },
   REGISTRY_UNAVAILABLE: { retriable: true, summary: 'the schema registry did not answer' },
   INTERNAL: { retriable: false, summary: 'an unexpected error; the record is kept in the dead-letter topic' },
+  // Requests refused by the HTTP edge: `retriable` tells the client whether the same request may succeed later.
+  INVALID_REQUEST: { retriable: false, summary: 'the request does not match its schema: bad JSON, a wrong type, a missing or unknown field' },
+  NOT_FOUND: { retriable: false, summary: 'nothing is stored under the id, or there is no such route' },
+  UNKNOWN_MODEL: { retriable: false, summary: 'no loaded model has the requested version' },
+  PAYLOAD_TOO_LARGE: { retriable: false, summary: 'the request body exceeds the configured limit' },
+  UNSUPPORTED_MEDIA_TYPE: { retriable: false, summary: 'the request body is not JSON' },
+  UNAUTHORIZED: { retriable: false, summary: 'the endpoint requires an API key and none was sent' },
+  FORBIDDEN: { retriable: false, summary: 'the API key sent is not the configured one' },
+  RATE_LIMITED: { retriable: true, summary: 'the client sent more requests than its per-minute allowance' },
+  NOT_READY: { retriable: true, summary: 'a dependency of the edge (Kafka, registry, Cassandra) is unreachable' },
 } as const satisfies Record<string, { retriable: boolean; summary: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;
