@@ -22,6 +22,11 @@ export interface StackConfig {
   readonly kafkaHeapMb: number;
   readonly registryHeapMb: number;
   readonly cassandraHeapMb: number;
+  /** Java for Kafka and Cassandra; Cassandra 5.0 runs on 11 or 17 only. */
+  readonly java: string;
+  /** Java >= 21 for Apicurio Registry 3.3; empty means find or fetch one. */
+  readonly registryJava: string;
+  readonly jdk4pyVersion: string;
   /** How long `stack up` waits for every server to answer a real request. */
   readonly startTimeoutMs: number;
 }
@@ -73,8 +78,6 @@ export interface EdgeConfig {
   readonly apiKey: string;
   readonly rateLimitPerMinute: number;
   readonly bodyLimitBytes: number;
-  /** Longest accepted message id in a URL or query; longer ids are rejected before any read. */
-  readonly maxIdLength: number;
   /** Ids per `POST /features/query`. */
   readonly maxQueryIds: number;
   /** Store reads in flight per `POST /features/query`, so one request cannot flood Cassandra. */
@@ -146,6 +149,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       kafkaHeapMb: get('stack.kafkaHeapMb'),
       registryHeapMb: get('stack.registryHeapMb'),
       cassandraHeapMb: get('stack.cassandraHeapMb'),
+      java: get('stack.java'),
+      registryJava: get('stack.registryJava'),
+      jdk4pyVersion: get('stack.jdk4pyVersion'),
       startTimeoutMs: get('stack.startTimeoutMs'),
     },
     kafka: { brokers: get('kafka.brokers'), clientId: get('kafka.clientId') },
@@ -180,7 +186,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       apiKey: get('edge.apiKey'),
       rateLimitPerMinute: get('edge.rateLimitPerMinute'),
       bodyLimitBytes: get('edge.bodyLimitBytes'),
-      maxIdLength: get('edge.maxIdLength'),
       maxQueryIds: get('edge.maxQueryIds'),
       readConcurrency: get('edge.readConcurrency'),
       idempotencyTtlSeconds: get('edge.idempotencyTtlSeconds'),
