@@ -1,0 +1,84 @@
+// The online store's keyspace and tables. Every statement is `IF NOT EXISTS`, so applying the
+// schema again (every `topology apply`, every test run) changes nothing.
+import type { Client } from 'cassandra-driver';
+import type { CassandraConfig } from '../../config/config.ts';
+import { SpamstreamError } from '../../core/errors.ts';
+import { toStoreError } from './errors.ts';
+
+export const TABLES = {
+  features: 'features_by_sms',
+  predictions: 'predictions_by_sms',
+  idempotency: 'idempotency_keys',
+} as const;
+
+type SchemaConfig = Pick<CassandraConfig, 'keyspace' | 'replicationFactor'>;
+
+// The keyspace is spliced into CQL text (identifiers cannot be bound), so it is checked here
+// too, not only where the configuration is read.
+function checked(config: SchemaConfig): SchemaConfig {
+  if (!/^[a-z][a-z0-9_]{0,47}$/.test(config.keyspace)) {
+    throw new TypeError(`keyspace ${JSON.stringify(config.keyspace)} is not a lower-case CQL identifier`);
+  }
+  if (!Number.isInteger(config.replicationFactor) || config.replicationFactor < 1) {
+    throw new TypeError(`replication factor ${config.replicationFactor} is not a positive integer`);
+  }
+  return config;
+}
+
+/**
+ * The CQL statements of the online store, in the order they must run.
+ *
+ * The lists are `frozen`: a frozen list is one cell, so a row written twice with the same
+ * write timestamp stays identical. A non-frozen list stores one cell per element, keyed by a
+ * server-generated time UUID, and a second write at the same timestamp would append its
+ * elements to the first write's instead of replacing them.
+ */
+export function onlineStoreSchemaCql(config: SchemaConfig): string[] {
+  const { keyspace, replicationFactor } = checked(config);
+  return [
+    `CREATE KEYSPACE IF NOT EXISTS ${keyspace} WITH replication = ` +
+      `{'class': 'SimpleStrategy', 'replication_factor': ${replicationFactor}}`,
+    `CREATE TABLE IF NOT EXISTS ${keyspace}.${TABLES.features} (
+      sms_id text,
+      view text,
+      view_version int,
+      values frozen<list<double>>,
+      event_time timestamp,
+      computed_at timestamp,
+      PRIMARY KEY ((sms_id), view))`,
+    `CREATE TABLE IF NOT EXISTS ${keyspace}.${TABLES.predictions} (
+      sms_id text,
+      model_version text,
+      model text,
+      feature_view text,
+      label text,
+      spam_probability double,
+      labels frozen<list<text>>,
+      scores frozen<list<double>>,
+      threshold double,
+      event_time timestamp,
+      scored_at timestamp,
+      PRIMARY KEY ((sms_id), model_version))`,
+    `CREATE TABLE IF NOT EXISTS ${keyspace}.${TABLES.idempotency} (
+      key text PRIMARY KEY,
+      sms_id text,
+      written boolean)`,
+  ];
+}
+
+/** Creates the keyspace and tables when missing, and waits until every node agrees on the schema. */
+export async function applyOnlineStoreSchema(client: Client, config: SchemaConfig): Promise<void> {
+  for (const statement of onlineStoreSchemaCql(config)) {
+    // The driver itself waits for schema agreement after each schema change before resolving.
+    try {
+      await client.execute(statement);
+    } catch (error) {
+      throw toStoreError(error, 'apply the online store schema');
+    }
+  }
+  // checkSchemaAgreement is public driver API, but missing from the driver's type declarations.
+  const metadata = client.metadata as unknown as { checkSchemaAgreement(): Promise<boolean> };
+  if (!(await metadata.checkSchemaAgreement())) {
+    throw new SpamstreamError('STORE_UNAVAILABLE', 'Cassandra nodes did not agree on the online store schema');
+  }
+}
