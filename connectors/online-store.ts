@@ -31,9 +31,15 @@ export interface StoredPrediction {
  * - `put*` is an idempotent upsert per key — (smsId, view) for features, (smsId, modelVersion) for
  *   predictions. For one key the row with the newest `eventTime` wins whatever the order of writes:
  *   an older event replayed later never overwrites newer values. Writing the same row twice is a no-op.
+ *   Equal event times with different contents are resolved column by column, each keeping its
+ *   greater serialized value (Cassandra's rule), independent of write order — so a replay that
+ *   differs only in computedAt/scoredAt keeps the latest of those.
+ * - `eventTime` is a whole, non-negative number of epoch ms; otherwise `put*` rejects with
+ *   SpamstreamError('INVALID_FIELD') before writing any row of the call.
  * - `put*` resolves once the rows are durable; it rejects with SpamstreamError('STORE_UNAVAILABLE')
  *   (retriable) when the store does not answer. Rows of one call need not be written atomically.
- * - `get*` returns [] for an unknown id; `views` filters by view id (all views when omitted).
+ * - `get*` returns [] for an unknown id; `views` filters by view id (all views when omitted, none
+ *   when empty). Rows come ordered by view / modelVersion (UTF-8 byte order).
  */
 export interface FeatureStore {
   putFeatures(rows: readonly StoredFeatures[]): Promise<void>;
@@ -56,7 +62,10 @@ export interface IdempotencyClaim {
  * Idempotency keys of `POST /sms`. Contract: `claim` binds a key to a message id atomically —
  * concurrent claims of one key all get the same smsId; `markWritten` records that the message was
  * acknowledged on sms.raw, so a retried request returns the id without writing a second message.
- * Keys expire after `ttlSeconds`.
+ * Keys expire `ttlSeconds` after the last `claim` that bound them or `markWritten` (which restarts
+ * the TTL of the whole binding); `markWritten` of a key not bound (never claimed, or expired) does
+ * nothing. `ttlSeconds` is a whole number from 1 to 630720000 (Cassandra's limit), else both
+ * reject with SpamstreamError('INVALID_FIELD').
  */
 export interface IdempotencyStore {
   claim(key: string, candidateSmsId: string, ttlSeconds: number): Promise<IdempotencyClaim>;
