@@ -68,6 +68,12 @@ export interface PipelineConfig {
   readonly inferenceBatchSize: number;
   readonly inferenceBatchWaitMs: number;
   readonly consumerGroupPrefix: string;
+  readonly partitionsConcurrently: number;
+  readonly deliverBatchSize: number;
+  readonly deliverWaitMs: number;
+  /** Attempts of a step that fails with a retriable error; then the record is dead-lettered. */
+  readonly retryAttempts: number;
+  readonly retryBackoffMs: number;
 }
 
 export interface EdgeConfig {
@@ -178,6 +184,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       inferenceBatchSize: get('pipeline.inferenceBatchSize'),
       inferenceBatchWaitMs: get('pipeline.inferenceBatchWaitMs'),
       consumerGroupPrefix: get('pipeline.consumerGroupPrefix'),
+      partitionsConcurrently: get('pipeline.partitionsConcurrently'),
+      deliverBatchSize: get('pipeline.deliverBatchSize'),
+      deliverWaitMs: get('pipeline.deliverWaitMs'),
+      retryAttempts: get('pipeline.retryAttempts'),
+      retryBackoffMs: get('pipeline.retryBackoffMs'),
     },
     edge: {
       enabled: get('edge.enabled'),

@@ -1,0 +1,88 @@
+// Bookkeeping for a source's emitted-but-unfinished records: a bound on how many may be open at
+// once (backpressure), and per partition the offset that is safe to commit.
+import type { Origin } from '../../core/envelope.ts';
+
+interface PartitionState {
+  /** Offsets emitted and not yet committed, in emission (= offset) order. */
+  readonly open: bigint[];
+  readonly done: Set<bigint>;
+  /** Settled whenever this partition has nothing open. */
+  drainWaiters: (() => void)[];
+}
+
+export class InFlight {
+  readonly limit: number;
+  #count = 0;
+  #capacityWaiters: (() => void)[] = [];
+  readonly #partitions = new Map<string, PartitionState>();
+
+  constructor(limit: number) {
+    this.limit = limit;
+  }
+
+  get count(): number {
+    return this.#count;
+  }
+
+  /** Resolves when one more record may be emitted. */
+  async reserve(): Promise<void> {
+    while (this.#count >= this.limit) await new Promise<void>((resolve) => this.#capacityWaiters.push(resolve));
+    this.#count += 1;
+  }
+
+  /** Records that a reserved slot now holds the record at `origin`. */
+  emitted(origin: Origin): void {
+    this.#state(origin.topic, origin.partition).open.push(BigInt(origin.offset));
+  }
+
+  /** Marks records done; unknown or repeated origins are ignored (acknowledging twice is harmless). */
+  done(origins: readonly Origin[]): void {
+    for (const origin of origins) {
+      const state = this.#partitions.get(key(origin.topic, origin.partition));
+      const offset = BigInt(origin.offset);
+      if (!state || state.done.has(offset) || !state.open.includes(offset)) continue;
+      state.done.add(offset);
+      this.#count -= 1;
+      this.#capacityWaiters.shift()?.();
+      if (state.done.size === state.open.length) for (const wake of state.drainWaiters.splice(0)) wake();
+    }
+  }
+
+  /**
+   * The offset to commit for a partition — one past the highest offset below which every
+   * emitted record is done — and forgets those records. Undefined when nothing new is committable.
+   */
+  takeCommittable(topic: string, partition: number): string | undefined {
+    const state = this.#partitions.get(key(topic, partition));
+    let last: bigint | undefined;
+    while (state && state.open.length > 0 && state.done.has(state.open[0]!)) {
+      last = state.open.shift()!;
+      state.done.delete(last);
+    }
+    return last === undefined ? undefined : (last + 1n).toString();
+  }
+
+  /** Resolves once every record emitted from the partition is done. */
+  drained(topic: string, partition: number): Promise<void> {
+    const state = this.#state(topic, partition);
+    if (state.done.size === state.open.length) return Promise.resolve();
+    return new Promise((resolve) => state.drainWaiters.push(resolve));
+  }
+
+  /** Every partition with records emitted and not yet committed. */
+  partitions(): { topic: string; partition: number }[] {
+    return [...this.#partitions.keys()].map((k) => {
+      const at = k.lastIndexOf(':');
+      return { topic: k.slice(0, at), partition: Number(k.slice(at + 1)) };
+    });
+  }
+
+  #state(topic: string, partition: number): PartitionState {
+    const k = key(topic, partition);
+    let state = this.#partitions.get(k);
+    if (!state) this.#partitions.set(k, (state = { open: [], done: new Set(), drainWaiters: [] }));
+    return state;
+  }
+}
+
+const key = (topic: string, partition: number) => `${topic}:${partition}`;

@@ -1,0 +1,128 @@
+// An in-memory Kafka for unit tests: topics of partitioned logs, consumer groups with committed
+// offsets, and the RecordSource/RecordWriter contract of connectors/kafka.ts (one consumer per
+// group: there are no rebalances in memory).
+import { Observable } from 'rxjs';
+import { type Envelope, envelope } from '../../core/envelope.ts';
+import type { OutgoingRecord, RecordSource, RecordWriter } from '../kafka.ts';
+import { InFlight } from '../kafka/in-flight.ts';
+
+export interface StoredRecord {
+  readonly key: string | null;
+  readonly value: Buffer;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly timestamp: number;
+  readonly partition: number;
+  readonly offset: number;
+}
+
+export interface MemorySourceOptions {
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  readonly maxInFlight: number;
+  /** How long `close` waits for emitted records to be acknowledged. */
+  readonly closeTimeoutMs?: number;
+}
+
+export interface MemoryKafka {
+  createTopic(name: string, partitions: number): void;
+  writer(): RecordWriter;
+  source(options: MemorySourceOptions): RecordSource;
+  /** Every record of a topic, partition by partition. */
+  records(topic: string): readonly StoredRecord[];
+  committed(groupId: string, topic: string, partition: number): number | undefined;
+}
+
+export function createMemoryKafka(): MemoryKafka {
+  const topics = new Map<string, StoredRecord[][]>();
+  const commits = new Map<string, number>();
+  const listeners = new Set<() => void>();
+  const log = (topic: string) => {
+    const partitions = topics.get(topic);
+    if (!partitions) throw new Error(`unknown topic ${topic}`);
+    return partitions;
+  };
+
+  return {
+    createTopic(name, partitions) {
+      if (!topics.has(name)) topics.set(name, Array.from({ length: partitions }, () => []));
+    },
+    writer() {
+      return {
+        async send(records: readonly OutgoingRecord[]) {
+          for (const record of records) {
+            const partitions = log(record.topic);
+            const partition = record.key === null ? 0 : hash(record.key) % partitions.length;
+            const entries = partitions[partition]!;
+            entries.push({ key: record.key, value: record.value, headers: { ...record.headers }, timestamp: record.timestamp ?? Date.now(), partition, offset: entries.length });
+          }
+          for (const wake of listeners) wake();
+        },
+        async close() {},
+      };
+    },
+    source(options) {
+      const inFlight = new InFlight(options.maxInFlight);
+      const commitKey = (topic: string, partition: number) => `${options.groupId}|${topic}|${partition}`;
+      const commit = () => {
+        for (const topic of options.topics) {
+          log(topic).forEach((_, partition) => {
+            const offset = inFlight.takeCommittable(topic, partition);
+            if (offset !== undefined) commits.set(commitKey(topic, partition), Number(offset));
+          });
+        }
+      };
+      let closing = false;
+      let finish: (() => void) | undefined;
+      const records = new Observable<Envelope<Buffer | null>>((subscriber) => {
+        finish = () => subscriber.complete();
+        const positions = new Map<string, number>();
+        const pump = async () => {
+          while (!closing) {
+            let emitted = false;
+            for (const topic of options.topics) {
+              for (const [partition, entries] of log(topic).entries()) {
+                const at = positions.get(commitKey(topic, partition)) ?? commits.get(commitKey(topic, partition)) ?? 0;
+                const entry = entries[at];
+                if (!entry || closing) continue;
+                await inFlight.reserve();
+                const origin = { topic, partition, offset: String(at) };
+                inFlight.emitted(origin);
+                positions.set(commitKey(topic, partition), at + 1);
+                subscriber.next(envelope({ key: entry.key, value: entry.value, headers: entry.headers, timestamp: entry.timestamp, origin }));
+                emitted = true;
+              }
+            }
+            if (!emitted) await new Promise<void>((resolve) => {
+              const wake = () => { listeners.delete(wake); resolve(); };
+              listeners.add(wake);
+              setTimeout(wake, 20);
+            });
+          }
+        };
+        pump().catch((error: unknown) => subscriber.error(error));
+      });
+      return {
+        records,
+        acknowledge(origins) {
+          inFlight.done(origins);
+          commit();
+        },
+        async close() {
+          closing = true;
+          const drained = Promise.all(inFlight.partitions().map((p) => inFlight.drained(p.topic, p.partition)));
+          await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, options.closeTimeoutMs ?? 30_000).unref())]);
+          commit();
+          finish?.();
+        },
+      };
+    },
+    records: (topic) => log(topic).flat(),
+    committed: (groupId, topic, partition) => commits.get(`${groupId}|${topic}|${partition}`),
+  };
+}
+
+function hash(key: string): number {
+  let h = 0;
+  for (let i = 0; i < key.length; i += 1) h = (Math.imul(h, 31) + key.charCodeAt(i)) >>> 0;
+  return h;
+}

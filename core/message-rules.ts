@@ -1,0 +1,18 @@
+// What makes an SMS acceptable, in one place for the processors and the HTTP edge.
+import { type Result, fail, ok } from './result.ts';
+
+/** Message ids: letters, digits and `._:-`, 1–128 characters (they are Kafka keys and Cassandra partition keys). */
+export const SMS_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+export const SMS_ID_PATTERN_SOURCE = '^[A-Za-z0-9._:-]{1,128}$';
+
+export function checkSmsId(smsId: string): Result<string> {
+  return SMS_ID_PATTERN.test(smsId) ? ok(smsId) : fail('INVALID_FIELD', `sms_id ${JSON.stringify(smsId.slice(0, 140))} must be 1–128 characters of A–Z a–z 0–9 . _ : -`);
+}
+
+/** Texts must have a non-blank character and at most `maxBytes` UTF-8 bytes. */
+export function checkText(text: string, maxBytes: number): Result<string> {
+  if (text.trim().length === 0) return fail('EMPTY_TEXT', 'the text is empty or only white space');
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > maxBytes) return fail('TEXT_TOO_LONG', `the text has ${bytes} UTF-8 bytes; the limit is ${maxBytes}`);
+  return ok(text);
+}

@@ -1,0 +1,75 @@
+// The features processor:
+//   sms.raw ─► decode ─► check ─► compute views v1, v2 ─► upsert online store ─► encode ─► sms.features
+import { type OperatorFunction, pipe } from 'rxjs';
+import type { Envelope } from '../core/envelope.ts';
+import { checkSmsId, checkText } from '../core/message-rules.ts';
+import { type Result, ok } from '../core/result.ts';
+import type { RecordCodec } from '../connectors/codec.ts';
+import type { OutgoingRecord } from '../connectors/kafka.ts';
+import type { FeatureStore, StoredFeatures } from '../connectors/online-store.ts';
+import type { FeatureView } from '../features/index.ts';
+import { type SmsFeatures, type SmsRaw, loadSchema } from '../schemas/index.ts';
+import { type Flow, type RetryPolicy, decodeRecords, mapOk, mapOkAsync } from './flow.ts';
+
+export interface FeaturesPorts {
+  readonly codec: RecordCodec;
+  readonly store: FeatureStore;
+  readonly views: readonly FeatureView[];
+}
+
+export interface FeaturesSettings {
+  readonly featuresTopic: string;
+  readonly maxTextBytes: number;
+  /** Online-store writes in flight. */
+  readonly concurrency: number;
+  readonly policy: RetryPolicy;
+  readonly now?: () => number;
+}
+
+const RAW_SCHEMA = loadSchema('sms-raw');
+
+export function featuresProcessor(ports: FeaturesPorts, settings: FeaturesSettings): OperatorFunction<Envelope<Buffer | null>, Flow<readonly OutgoingRecord[]>> {
+  const now = settings.now ?? Date.now;
+  return pipe(
+    decodeRecords<SmsRaw>(ports.codec, RAW_SCHEMA, settings.policy),
+    mapOk((raw) => checkMessage(raw, settings.maxTextBytes)),
+    mapOk((raw) => ok(computeFeatures(raw, ports.views, now()))),
+    mapOkAsync(async (features) => {
+      await ports.store.putFeatures(toStoredFeatures(features));
+      return features;
+    }, settings.concurrency, settings.policy),
+    mapOkAsync(async (features) => [{
+      topic: settings.featuresTopic,
+      key: features.sms_id,
+      value: await ports.codec.encode(`${settings.featuresTopic}-value`, features),
+      timestamp: features.event_time,
+    }], settings.concurrency, settings.policy),
+  );
+}
+
+export function checkMessage(raw: SmsRaw, maxTextBytes: number): Result<SmsRaw> {
+  const id = checkSmsId(raw.sms_id);
+  if (!id.ok) return id;
+  const text = checkText(raw.text, maxTextBytes);
+  return text.ok ? ok(raw) : text;
+}
+
+export function computeFeatures(raw: SmsRaw, views: readonly FeatureView[], computedAt: number): SmsFeatures {
+  return {
+    sms_id: raw.sms_id,
+    views: views.map((view) => ({ view: view.id, version: view.version, values: view.compute(raw.text) })),
+    event_time: raw.received_at,
+    computed_at: computedAt,
+  };
+}
+
+export function toStoredFeatures(features: SmsFeatures): StoredFeatures[] {
+  return features.views.map((vector) => ({
+    smsId: features.sms_id,
+    view: vector.view,
+    viewVersion: vector.version,
+    values: vector.values,
+    eventTime: features.event_time,
+    computedAt: features.computed_at,
+  }));
+}

@@ -1,0 +1,92 @@
+// The operators every processor is built from. A record moves through a processor as a Flow:
+// its envelope, carrying the original bytes (for the dead-letter topic) and the result so far.
+// A failed record passes every later step untouched, so one bad record never errors the stream.
+import { type Observable, type OperatorFunction, bufferTime, concatMap, filter, from, map, mergeMap, of } from 'rxjs';
+import { type Envelope, withValue } from '../core/envelope.ts';
+import { type Result, attempt, fail, ok } from '../core/result.ts';
+import type { RecordCodec } from '../connectors/codec.ts';
+
+export interface Step<T> {
+  /** The bytes the record arrived with; kept untouched for the dead-letter topic. */
+  readonly input: Buffer | null;
+  readonly result: Result<T>;
+}
+export type Flow<T> = Envelope<Step<T>>;
+
+export interface RetryPolicy {
+  /** Attempts of a step that fails with a retriable error, the first included. */
+  readonly attempts: number;
+  /** First back-off; it doubles with each attempt, up to 30 s. */
+  readonly backoffMs: number;
+}
+
+const settle = <A, B>(flow: Flow<A>, result: Result<B>): Flow<B> => withValue(flow, { input: flow.value.input, result });
+
+/** Runs a step until it succeeds, fails for good, or runs out of attempts. */
+export async function withRetry<T>(step: () => Promise<T> | T, policy: RetryPolicy): Promise<Result<T>> {
+  let result = await attempt(step);
+  for (let tried = 1; !result.ok && result.retriable && tried < policy.attempts; tried += 1) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(policy.backoffMs * 2 ** (tried - 1), 30_000)));
+    result = await attempt(step);
+  }
+  return result;
+}
+
+/** Decodes the Avro bytes of each record into the reader schema; bad bytes become failures. */
+export function decodeRecords<T>(codec: RecordCodec, readerSchema: object, policy: RetryPolicy): OperatorFunction<Envelope<Buffer | null>, Flow<T>> {
+  return concatMap(async (record) => {
+    const input = record.value;
+    const result = input === null
+      ? fail('DECODE_FAILED', 'the record has no value (tombstone)')
+      : await withRetry(() => codec.decode<T>(input, readerSchema), policy);
+    return withValue(record, { input, result });
+  });
+}
+
+/** A synchronous check or transformation of each successful value. */
+export function mapOk<A, B>(step: (value: A, record: Flow<A>) => Result<B>): OperatorFunction<Flow<A>, Flow<B>> {
+  return map((flow) => {
+    if (!flow.value.result.ok) return flow as unknown as Flow<B>;
+    const { value } = flow.value.result;
+    let result: Result<B>;
+    try {
+      result = step(value, flow);
+    } catch (error) {
+      result = fail('INTERNAL', error instanceof Error ? error.message : String(error));
+    }
+    return settle(flow, result);
+  });
+}
+
+/** An asynchronous step per successful value, at most `concurrency` at once, retried per policy. */
+export function mapOkAsync<A, B>(step: (value: A, record: Flow<A>) => Promise<B>, concurrency: number, policy: RetryPolicy): OperatorFunction<Flow<A>, Flow<B>> {
+  return mergeMap((flow) => {
+    if (!flow.value.result.ok) return of(flow as unknown as Flow<B>);
+    const { value } = flow.value.result;
+    return from(withRetry(() => step(value, flow), policy)).pipe(map((result) => settle(flow, result)));
+  }, concurrency);
+}
+
+/**
+ * Groups successful values into micro-batches (up to `size`, waiting at most `waitMs`) for one
+ * call of `step`, which returns one result per value, in order. Failures skip the batch.
+ */
+export function mapOkBatched<A, B>(
+  step: (values: readonly A[]) => Promise<readonly Result<B>[]>,
+  options: { size: number; waitMs: number; concurrency: number; policy: RetryPolicy },
+): OperatorFunction<Flow<A>, Flow<B>> {
+  return (source: Observable<Flow<A>>) =>
+    source.pipe(
+      bufferTime(options.waitMs, null, options.size),
+      filter((batch) => batch.length > 0),
+      mergeMap(async (batch) => {
+        const okFlows = batch.filter((flow) => flow.value.result.ok);
+        const values = okFlows.map((flow) => (flow.value.result as { value: A }).value);
+        const outcome = values.length > 0 ? await withRetry(() => step(values), options.policy) : ok([] as Result<B>[]);
+        const results = new Map<Flow<A>, Result<B>>();
+        okFlows.forEach((flow, i) => results.set(flow, outcome.ok ? (outcome.value[i] ?? fail('INTERNAL', 'batch step returned too few results')) : outcome));
+        return batch.map((flow) => (results.has(flow) ? settle(flow, results.get(flow)!) : (flow as unknown as Flow<B>)));
+      }, options.concurrency),
+      concatMap((flows) => flows),
+    );
+}

@@ -1,0 +1,117 @@
+// buildTopology: the whole pipeline as a pure function of its ports and configuration. `main`,
+// `spamstream run` and the tests all call it; nothing connects until a processor is started.
+import type { Subscription } from 'rxjs';
+import type { Config } from '../config/config.ts';
+import type { Metrics } from '../core/metrics.ts';
+import type { RecordCodec } from '../connectors/codec.ts';
+import type { RecordSource, RecordWriter } from '../connectors/kafka.ts';
+import type { FeatureStore, PredictionStore } from '../connectors/online-store.ts';
+import type { FeatureView } from '../features/index.ts';
+import { type Delivered, deliver } from '../processors/deliver.ts';
+import { featuresProcessor } from '../processors/features.ts';
+import type { RetryPolicy } from '../processors/flow.ts';
+import { type ScoringModel, scoringProcessor } from '../processors/scoring.ts';
+import { type ProcessorName, type ProcessorSpec, describeMermaid, describeText, processorSpecs } from './graph.ts';
+
+export interface SourceOptions {
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  readonly fromBeginning: boolean;
+  readonly maxInFlight: number;
+  readonly partitionsConcurrently: number;
+  readonly processor: string;
+}
+
+export interface TopologyPorts {
+  openSource(options: SourceOptions): RecordSource;
+  readonly writer: RecordWriter;
+  readonly codec: RecordCodec;
+  readonly featureStore: FeatureStore;
+  readonly predictionStore: PredictionStore;
+  readonly views: readonly FeatureView[];
+  readonly models: readonly ScoringModel[];
+  readonly metrics?: Metrics;
+}
+
+export interface RunningProcessor {
+  readonly name: ProcessorName;
+  /** Settles when the processor has stopped: resolves after `stop`, rejects if the stream failed. */
+  readonly done: Promise<void>;
+  /** Stops fetching, finishes and commits what is in flight, then leaves the consumer group. */
+  stop(): Promise<void>;
+}
+
+export interface ProcessorNode extends ProcessorSpec {
+  start(observer?: (delivered: Delivered) => void): RunningProcessor;
+}
+
+export interface Topology {
+  readonly processors: readonly ProcessorNode[];
+  processor(name: ProcessorName): ProcessorNode;
+  describe(): string;
+  mermaid(): string;
+}
+
+export function buildTopology(ports: TopologyPorts, config: Pick<Config, 'topics' | 'pipeline' | 'cassandra'>): Topology {
+  const { topics, pipeline } = config;
+  const policy: RetryPolicy = { attempts: pipeline.retryAttempts, backoffMs: pipeline.retryBackoffMs };
+  const specs = processorSpecs(config);
+
+  const operators = {
+    features: () => featuresProcessor(
+      { codec: ports.codec, store: ports.featureStore, views: ports.views },
+      { featuresTopic: topics.features, maxTextBytes: pipeline.maxTextBytes, concurrency: pipeline.maxInFlight, policy },
+    ),
+    scoring: () => scoringProcessor(
+      { codec: ports.codec, store: ports.predictionStore, models: ports.models, views: ports.views, metrics: ports.metrics },
+      { predictionsTopic: topics.predictions, batchSize: pipeline.inferenceBatchSize, batchWaitMs: pipeline.inferenceBatchWaitMs, concurrency: pipeline.maxInFlight, policy },
+    ),
+  } as const;
+
+  const node = (spec: ProcessorSpec): ProcessorNode => ({
+    ...spec,
+    start(observer) {
+      const source = ports.openSource({
+        groupId: spec.groupId,
+        topics: [spec.input],
+        fromBeginning: true,
+        maxInFlight: pipeline.maxInFlight,
+        partitionsConcurrently: pipeline.partitionsConcurrently,
+        processor: spec.name,
+      });
+      let subscription: Subscription | undefined;
+      const done = new Promise<void>((resolve, reject) => {
+        subscription = source.records
+          .pipe(
+            operators[spec.name](),
+            deliver(
+              { writer: ports.writer, codec: ports.codec, source, metrics: ports.metrics },
+              { processor: spec.name, dlqTopic: topics.dlq, batchSize: pipeline.deliverBatchSize, waitMs: pipeline.deliverWaitMs, policy },
+            ),
+          )
+          .subscribe({ next: (delivered) => observer?.(delivered), error: reject, complete: resolve });
+      });
+      return {
+        name: spec.name,
+        done,
+        async stop() {
+          await source.close();
+          await done.catch(() => undefined);
+          subscription?.unsubscribe();
+        },
+      };
+    },
+  });
+
+  const processors = specs.map(node);
+  return {
+    processors,
+    processor(name) {
+      const found = processors.find((p) => p.name === name);
+      if (!found) throw new Error(`no processor named ${name}`);
+      return found;
+    },
+    describe: () => describeText(specs),
+    mermaid: () => describeMermaid(specs),
+  };
+}

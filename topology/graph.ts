@@ -1,0 +1,63 @@
+// The processor graph as data: what `buildTopology` wires and what `topology describe` prints.
+import type { Config } from '../config/config.ts';
+
+export type ProcessorName = 'features' | 'scoring';
+
+export interface ProcessorSpec {
+  readonly name: ProcessorName;
+  readonly groupId: string;
+  readonly input: string;
+  readonly outputs: readonly string[];
+  readonly stores: readonly string[];
+  readonly steps: readonly string[];
+}
+
+export function processorSpecs(config: Pick<Config, 'topics' | 'pipeline' | 'cassandra'>): readonly ProcessorSpec[] {
+  const { topics, pipeline, cassandra } = config;
+  const models = pipeline.models.length > 0 ? pipeline.models.join(', ') : 'every model in models/';
+  return [
+    {
+      name: 'features',
+      groupId: `${pipeline.consumerGroupPrefix}.features`,
+      input: topics.raw,
+      outputs: [topics.features, topics.dlq],
+      stores: [`${cassandra.keyspace}.features_by_sms`],
+      steps: ['decode SmsRaw', 'check id and text', 'compute feature views', 'upsert online store (newest event time wins)', 'encode SmsFeatures'],
+    },
+    {
+      name: 'scoring',
+      groupId: `${pipeline.consumerGroupPrefix}.scoring`,
+      input: topics.features,
+      outputs: [topics.predictions, topics.dlq],
+      stores: [`${cassandra.keyspace}.predictions_by_sms`],
+      steps: ['decode SmsFeatures', `select models (${models})`, `micro-batched ONNX inference (≤${pipeline.inferenceBatchSize} records or ${pipeline.inferenceBatchWaitMs} ms)`, 'upsert latest prediction per model version', 'encode SmsPrediction'],
+    },
+  ];
+}
+
+export function describeText(specs: readonly ProcessorSpec[]): string {
+  return specs
+    .map((spec) => [
+      `processor ${spec.name} (consumer group ${spec.groupId})`,
+      `  source: ${spec.input}`,
+      ...spec.steps.map((step, i) => `  ${i + 1}. ${step}`),
+      `  sinks: ${spec.outputs.join(', ')}`,
+      `  stores: ${spec.stores.join(', ')}`,
+    ].join('\n'))
+    .join('\n\n');
+}
+
+export function describeMermaid(specs: readonly ProcessorSpec[]): string {
+  const id = (name: string) => name.replace(/[^A-Za-z0-9]/g, '_');
+  const lines = ['flowchart LR'];
+  const topics = new Set<string>();
+  for (const spec of specs) {
+    for (const topic of [spec.input, ...spec.outputs]) topics.add(topic);
+    lines.push(`  ${id(spec.name)}[["${spec.name} processor"]]`);
+    lines.push(`  ${id(spec.input)} --> ${id(spec.name)}`);
+    for (const output of spec.outputs) lines.push(`  ${id(spec.name)} ${output.endsWith('dlq') ? '-.->' : '-->'} ${id(output)}`);
+    for (const store of spec.stores) lines.push(`  ${id(spec.name)} --> ${id(store)}[("${store}")]`);
+  }
+  for (const topic of topics) lines.splice(1, 0, `  ${id(topic)}(["${topic}"])`);
+  return lines.join('\n');
+}

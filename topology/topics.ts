@@ -1,0 +1,28 @@
+// The topics of the pipeline. sms.raw and sms.features are kept for replay (backfilling a new
+// feature view or model version re-reads them), so their retention is long; predictions and
+// dead letters are outputs for consumers and operators, kept for weeks.
+import type { TopicsConfig } from '../config/config.ts';
+import type { SchemaName } from '../schemas/index.ts';
+
+export interface TopicSpec {
+  readonly name: string;
+  readonly partitions: number;
+  readonly schema: SchemaName;
+  readonly purpose: string;
+  readonly config: Readonly<Record<string, string>>;
+}
+
+const DAY_MS = 86_400_000;
+
+export function topicSpecs(topics: TopicsConfig): readonly TopicSpec[] {
+  const replay = { 'cleanup.policy': 'delete', 'retention.ms': String(topics.replayRetentionMs) };
+  return [
+    { name: topics.raw, partitions: topics.partitions, schema: 'sms-raw', purpose: 'incoming messages (key: sms_id), replayable', config: replay },
+    { name: topics.features, partitions: topics.partitions, schema: 'sms-features', purpose: 'feature views per message: the feature history for training and replay', config: replay },
+    { name: topics.predictions, partitions: topics.partitions, schema: 'sms-predictions', purpose: 'one record per message and model version', config: { 'cleanup.policy': 'delete', 'retention.ms': String(30 * DAY_MS) } },
+    { name: topics.dlq, partitions: 1, schema: 'dead-letter', purpose: 'records a processor could not handle, with reason and original bytes', config: { 'cleanup.policy': 'delete', 'retention.ms': String(90 * DAY_MS) } },
+  ];
+}
+
+/** TopicNameStrategy: the value schema of a topic lives under `<topic>-value`. */
+export const valueSubject = (topic: string) => `${topic}-value`;
