@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.ts';
 import { configCommand } from './commands/config.ts';
+import { stackCommand } from './commands/stack.ts';
 
 const program = new Command('spamstream')
   .description('Real-time SMS spam scoring: Kafka, Avro, Cassandra and ONNX')
@@ -10,6 +11,7 @@ const program = new Command('spamstream')
   .exitOverride();
 
 program.addCommand(configCommand());
+program.addCommand(stackCommand());
 
 try {
   await program.parseAsync(process.argv);

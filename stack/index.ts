@@ -1,0 +1,170 @@
+// `stack up | down | status`: Kafka, the schema registry and Cassandra as local processes, or, in
+// external mode, only checks of the configured endpoints. Functions report; the CLI prints and exits.
+import { rm } from 'node:fs/promises';
+import { cassandraServer } from './cassandra.ts';
+import type { Log } from './fetch.ts';
+import { registryJava, serverJava } from './java.ts';
+import { kafkaServer } from './kafka.ts';
+import { isAlive, logFile, ownedPid, ownerMarker, readPid, removePidFile, startDetached, stopProcess, tail } from './process.ts';
+import { registryServer } from './registry.ts';
+import { type Server, type ServerName, type StackSettings, serverDir } from './server.ts';
+
+export type { ServerName, StackSettings } from './server.ts';
+
+export interface ServerReport {
+  readonly name: ServerName;
+  readonly endpoint: string;
+  /** started: by this call; running: was already up; external: answered, not ours to manage. */
+  readonly state: 'started' | 'running' | 'external' | 'failed' | 'down';
+  readonly pid?: number;
+  readonly detail?: string;
+  /** Seconds from the start of the call until the server answered. */
+  readonly seconds?: number;
+}
+
+export interface StackReport {
+  readonly ok: boolean;
+  readonly mode: 'local' | 'external';
+  readonly servers: readonly ServerReport[];
+  readonly seconds: number;
+}
+
+const LOG_TAIL_LINES = 40;
+const STOP_GRACE_MS = 30_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const since = (start: number) => Math.round((Date.now() - start) / 100) / 10;
+
+function memo<T>(make: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => (value ??= make());
+}
+
+export function stackServers(settings: StackSettings, log: Log = () => {}): Server[] {
+  const java = memo(() => serverJava(settings.stack));
+  const jdk21 = memo(() => registryJava(settings.stack, log));
+  return [kafkaServer(settings, java), registryServer(settings, jdk21), cassandraServer(settings, java)];
+}
+
+async function answers(server: Server): Promise<string | undefined> {
+  try {
+    await server.probe();
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/** Polls the probe until it answers, the process exits, or the deadline passes. */
+async function waitUntilReady(server: Server, pid: number, deadline: number): Promise<string | undefined> {
+  for (;;) {
+    const problem = await answers(server);
+    if (problem === undefined) return undefined;
+    if (!isAlive(pid)) return `exited before answering (${problem})`;
+    if (Date.now() > deadline) return `no answer before the start timeout (${problem})`;
+    await sleep(500);
+  }
+}
+
+function failed(server: Server, settings: StackSettings, detail: string, pid?: number): ServerReport {
+  const log = logFile(serverDir(settings, server.name), server.name);
+  const lines = tail(log, LOG_TAIL_LINES);
+  return { name: server.name, endpoint: server.endpoint, state: 'failed', pid, detail: lines ? `${detail}\n--- last lines of ${log}\n${lines}` : detail };
+}
+
+async function bringUp(server: Server, settings: StackSettings, log: Log, start: number): Promise<ServerReport> {
+  const dir = serverDir(settings, server.name);
+  const deadline = () => Date.now() + settings.stack.startTimeoutMs;
+  const running = await ownedPid(dir, ownerMarker(settings.stack.dataDir));
+  if (running !== undefined) {
+    // Ours and alive: maybe still starting (another `up` launched it a moment ago), so wait for it.
+    const problem = await waitUntilReady(server, running, deadline());
+    return problem ? failed(server, settings, problem, running) : { name: server.name, endpoint: server.endpoint, state: 'running', pid: running, seconds: since(start) };
+  }
+  if ((await answers(server)) === undefined) {
+    return { name: server.name, endpoint: server.endpoint, state: 'external', detail: 'answering, but not started by this stack: left alone', seconds: since(start) };
+  }
+  try {
+    const launch = await server.prepare(log);
+    const pid = await startDetached(dir, logFile(dir, server.name), launch);
+    log(`${server.name}: started (pid ${pid}), waiting for it to answer…`);
+    const problem = await waitUntilReady(server, pid, deadline());
+    if (problem) return failed(server, settings, problem, pid);
+    log(`${server.name}: answering after ${since(start)}s`);
+    return { name: server.name, endpoint: server.endpoint, state: 'started', pid, seconds: since(start) };
+  } catch (error) {
+    return failed(server, settings, error instanceof Error ? error.message : String(error));
+  }
+}
+
+async function probeOnly(server: Server, start: number): Promise<ServerReport> {
+  const problem = await answers(server);
+  return problem === undefined
+    ? { name: server.name, endpoint: server.endpoint, state: 'external', seconds: since(start) }
+    : { name: server.name, endpoint: server.endpoint, state: 'down', detail: problem };
+}
+
+/**
+ * Starts whatever of the stack is not running, all servers at once, and waits until each answers.
+ * Fetches (first start only) run one after another: Maven's local repository is not safe for
+ * concurrent writers.
+ */
+export async function stackUp(settings: StackSettings, log: Log = () => {}): Promise<StackReport> {
+  const start = Date.now();
+  const servers = stackServers(settings, log);
+  if (settings.stack.mode === 'external') {
+    const reports = await Promise.all(servers.map((server) => probeOnly(server, start)));
+    return { ok: reports.every((r) => r.state === 'external'), mode: 'external', servers: reports, seconds: since(start) };
+  }
+  let fetching: Promise<unknown> = Promise.resolve();
+  const serialisedPrepare = (server: Server): Server => ({
+    ...server,
+    prepare: (prepareLog) => {
+      const next = fetching.then(() => server.prepare(prepareLog));
+      fetching = next.catch(() => undefined);
+      return next;
+    },
+  });
+  const reports = await Promise.all(servers.map((server) => bringUp(serialisedPrepare(server), settings, log, start)));
+  return { ok: reports.every((r) => r.state !== 'failed'), mode: 'local', servers: reports, seconds: since(start) };
+}
+
+/** Each server: answering or not, and the pid when this stack runs it. */
+export async function stackStatus(settings: StackSettings): Promise<StackReport> {
+  const start = Date.now();
+  const reports = await Promise.all(stackServers(settings).map(async (server): Promise<ServerReport> => {
+    const pid = settings.stack.mode === 'local' ? await ownedPid(serverDir(settings, server.name), ownerMarker(settings.stack.dataDir)) : undefined;
+    const problem = await answers(server);
+    if (problem !== undefined) return { name: server.name, endpoint: server.endpoint, state: 'down', pid, detail: pid ? `process ${pid} is running but not answering: ${problem}` : problem };
+    return { name: server.name, endpoint: server.endpoint, state: pid ? 'running' : 'external', pid };
+  }));
+  return { ok: reports.every((r) => r.state !== 'down'), mode: settings.stack.mode, servers: reports, seconds: since(start) };
+}
+
+export interface DownReport {
+  readonly name: ServerName;
+  readonly outcome: 'stopped' | 'killed' | 'not running' | 'left alone';
+  readonly pid?: number;
+}
+
+/** Stops the servers this stack started (all, or `only`), keeping their data unless `purge`. */
+export async function stackDown(settings: StackSettings, options: { purge?: boolean; only?: readonly ServerName[] } = {}): Promise<DownReport[]> {
+  if (settings.stack.mode === 'external') return [];
+  const names = options.only ?? (['kafka', 'registry', 'cassandra'] as const);
+  const reports = await Promise.all(names.map(async (name): Promise<DownReport> => {
+    const dir = serverDir(settings, name);
+    const pid = await ownedPid(dir, ownerMarker(settings.stack.dataDir));
+    if (pid === undefined) {
+      const recorded = readPid(dir);
+      await removePidFile(dir);
+      // A live pid that no longer carries our marker is someone else's process now.
+      return recorded !== undefined && isAlive(recorded) ? { name, outcome: 'left alone', pid: recorded } : { name, outcome: 'not running' };
+    }
+    const outcome = await stopProcess(pid, STOP_GRACE_MS);
+    await removePidFile(dir);
+    return { name, outcome, pid };
+  }));
+  if (options.purge) {
+    for (const name of names) await rm(serverDir(settings, name), { recursive: true, force: true });
+  }
+  return reports;
+}

@@ -1,0 +1,126 @@
+// Kafka in KRaft mode, one process acting as broker and controller. Maven Central has no Kafka
+// distribution, so the class path is rebuilt from the server and tools artifacts plus a log4j2 binding
+// for slf4j (Kafka 4 logs through log4j2; without a binding it would log nothing at all).
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { mavenLibs } from './fetch.ts';
+import { ownerMarker, runToLog } from './process.ts';
+import { type Server, type StackSettings, serverDir, withTimeout } from './server.ts';
+
+const LOG4J_VERSION = '2.25.3';
+
+export function kafkaCoordinates(version: string): string[] {
+  return [
+    `org.apache.kafka:kafka_2.13:${version}`,
+    `org.apache.kafka:kafka-tools:${version}`,
+    // Named at the top level so that the binding and the core it binds to are the same version.
+    `org.apache.logging.log4j:log4j-core:${LOG4J_VERSION}`,
+    `org.apache.logging.log4j:log4j-slf4j-impl:${LOG4J_VERSION}`,
+  ];
+}
+
+/**
+ * Single-node settings. Internal topics get replication factor 1 (the defaults of 3 cannot be met);
+ * topics are not auto-created, so a misspelt topic fails loudly instead of appearing with one partition.
+ */
+export function serverProperties(settings: StackSettings, logDir: string): string {
+  const { kafkaPort, kafkaControllerPort } = settings.stack;
+  return [
+    'process.roles=broker,controller',
+    'node.id=1',
+    `controller.quorum.voters=1@127.0.0.1:${kafkaControllerPort}`,
+    `listeners=PLAINTEXT://127.0.0.1:${kafkaPort},CONTROLLER://127.0.0.1:${kafkaControllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${kafkaPort}`,
+    'inter.broker.listener.name=PLAINTEXT',
+    'controller.listener.names=CONTROLLER',
+    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    `log.dirs=${logDir}`,
+    'num.partitions=1',
+    'auto.create.topics.enable=false',
+    'offsets.topic.replication.factor=1',
+    'transaction.state.log.replication.factor=1',
+    'transaction.state.log.min.isr=1',
+    'share.coordinator.state.topic.replication.factor=1',
+    'share.coordinator.state.topic.min.isr=1',
+    // Consumers in tests join at once instead of waiting 3 s for more members.
+    'group.initial.rebalance.delay.ms=0',
+    '',
+  ].join('\n');
+}
+
+/** INFO to the console (the launcher sends it to the log file); the config dumps are left out. */
+export const LOG4J2_PROPERTIES = `rootLogger.level = INFO
+rootLogger.appenderRef.out.ref = OUT
+appender.out.type = Console
+appender.out.name = OUT
+appender.out.layout.type = PatternLayout
+appender.out.layout.pattern = [%d] %p %m (%c)%n
+logger.config.name = org.apache.kafka.common.config.AbstractConfig
+logger.config.level = WARN
+`;
+
+/** A KRaft cluster id: 16 random bytes in URL-safe base64, never starting with '-' (Kafka refuses those). */
+export function newClusterId(random: (size: number) => Buffer = randomBytes): string {
+  for (;;) {
+    const id = random(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
+export function kafkaJvmArgs(settings: StackSettings, libs: string, configDir: string): string[] {
+  const heap = `${settings.stack.kafkaHeapMb}m`;
+  return [
+    `-Xms${heap}`, `-Xmx${heap}`, '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-Djava.awt.headless=true',
+    ownerMarker(settings.stack.dataDir),
+    `-Dlog4j2.configurationFile=${join(configDir, 'log4j2.properties')}`,
+    '-cp', join(libs, '*'),
+  ];
+}
+
+export function kafkaServer(settings: StackSettings, java: () => Promise<string>): Server {
+  const dir = serverDir(settings, 'kafka');
+  const logDir = join(dir, 'data');
+  return {
+    name: 'kafka',
+    endpoint: settings.kafka.brokers.join(','),
+    async prepare(log) {
+      const libs = await mavenLibs(settings.stack.cacheDir, `kafka-${settings.stack.kafkaVersion}`, kafkaCoordinates(settings.stack.kafkaVersion), log);
+      await mkdir(logDir, { recursive: true });
+      await writeFile(join(dir, 'server.properties'), serverProperties(settings, logDir));
+      await writeFile(join(dir, 'log4j2.properties'), LOG4J2_PROPERTIES);
+      const jvm = kafkaJvmArgs(settings, libs, dir);
+      // The storage is formatted once; its cluster id is kept beside it for anyone who needs it.
+      if (!existsSync(join(logDir, 'meta.properties'))) {
+        const idFile = join(dir, 'cluster-id');
+        const clusterId = existsSync(idFile) ? (await readFile(idFile, 'utf8')).trim() : newClusterId();
+        await writeFile(idFile, `${clusterId}\n`);
+        await runToLog(await java(), [...jvm, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', join(dir, 'server.properties'), '--ignore-formatted'],
+          { cwd: dir, logFile: join(dir, 'format.log') });
+      }
+      return { command: await java(), args: [...jvm, 'kafka.Kafka', join(dir, 'server.properties')], cwd: dir };
+    },
+    probe: () => probeKafka(settings.kafka.brokers),
+  };
+}
+
+/** Asks the cluster to describe itself, which needs a broker that has joined and can answer. */
+export async function probeKafka(brokers: readonly string[]): Promise<void> {
+  const admin = new Kafka({
+    clientId: 'spamstream-stack-probe', brokers: [...brokers], logLevel: logLevel.NOTHING,
+    connectionTimeout: 1500, requestTimeout: 3000, retry: { retries: 0 },
+  }).admin();
+  try {
+    await withTimeout(5000, (async () => {
+      await admin.connect();
+      const cluster = await admin.describeCluster();
+      if (cluster.brokers.length === 0) throw new Error('no broker registered yet');
+    })());
+  } catch (error) {
+    throw new Error(`kafka: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}

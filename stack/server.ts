@@ -1,0 +1,33 @@
+// What the launcher needs to know about each server; kafka.ts, registry.ts and cassandra.ts fill it in.
+import { join } from 'node:path';
+import type { Config } from '../config/config.ts';
+import type { Log } from './fetch.ts';
+import type { Launch } from './process.ts';
+
+export const SERVER_NAMES = ['kafka', 'registry', 'cassandra'] as const;
+export type ServerName = (typeof SERVER_NAMES)[number];
+
+/** The slices of the configuration the stack reads: its own, and the endpoints clients use. */
+export type StackSettings = Pick<Config, 'stack' | 'kafka' | 'registry' | 'cassandra'>;
+
+export interface Server {
+  readonly name: ServerName;
+  /** Where clients connect, as printed by `stack up` and `stack status`. */
+  readonly endpoint: string;
+  /** Fetches what is missing, writes the config files, does one-time setup; returns the command line. */
+  prepare(log: Log): Promise<Launch>;
+  /** Resolves once the server answers a real request; rejects with the reason otherwise. */
+  probe(): Promise<void>;
+}
+
+/** Data, config files, pid file and log of one server. */
+export const serverDir = (settings: StackSettings, name: ServerName): string => join(settings.stack.dataDir, name);
+
+/** Rejects after `ms` so that a probe against a half-open port cannot hang `status`. */
+export function withTimeout<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
