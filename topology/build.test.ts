@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../config/config.ts';
+import type { DeadLetter, SmsPrediction } from '../schemas/index.ts';
+import { TOPICS, capitalsModel, memoryPipeline, raw } from '../processors/test-support.ts';
+import { buildTopology } from './build.ts';
+
+const config = loadConfig({ SPAMSTREAM_RETRY_ATTEMPTS: '2', SPAMSTREAM_RETRY_BACKOFF_MS: '1', SPAMSTREAM_INFERENCE_WAIT_MS: '1', SPAMSTREAM_DELIVER_WAIT_MS: '1' });
+
+async function until(condition: () => boolean, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('buildTopology', () => {
+  it('describes itself as text and Mermaid', () => {
+    const { codec, kafka, stores, views } = memoryPipeline();
+    const topology = buildTopology({ openSource: (o) => kafka.source(o), writer: kafka.writer(), codec, featureStore: stores.features, predictionStore: stores.predictions, views, models: [] }, config);
+    expect(topology.describe()).toContain('processor features (consumer group spamstream.features)');
+    expect(topology.describe()).toMatch(/source: sms\.features[\s\S]*sinks: sms\.predictions, sms\.dlq/);
+    expect(topology.mermaid()).toMatch(/^flowchart LR/);
+    expect(topology.mermaid()).toContain('sms_raw --> features');
+  });
+
+  it('runs raw messages through both processors, dead-letters junk, and commits everything', async () => {
+    const { codec, kafka, stores, views } = memoryPipeline();
+    const writer = kafka.writer();
+    const topology = buildTopology({ openSource: (o) => kafka.source(o), writer, codec, featureStore: stores.features, predictionStore: stores.predictions, views, models: [capitalsModel] }, config);
+    const good = Array.from({ length: 40 }, (_, i) => raw(`sms-${i}`, i % 2 ? 'CALL NOW TO CLAIM' : 'see you at lunch'));
+    const records = [
+      ...(await Promise.all(good.map(async (r) => ({ topic: TOPICS.raw, key: r.sms_id, value: await codec.encode(`${TOPICS.raw}-value`, r) })))),
+      { topic: TOPICS.raw, key: 'junk', value: Buffer.from('garbage bytes') },
+    ];
+    await writer.send(records);
+    const running = topology.processors.map((p) => p.start());
+    await until(() => kafka.records(TOPICS.predictions).length === 40 && kafka.records(TOPICS.dlq).length === 1);
+    await Promise.all(running.map((r) => r.stop()));
+
+    const predictions = await Promise.all(kafka.records(TOPICS.predictions).map((r) => codec.decode<SmsPrediction>(r.value)));
+    expect(new Set(predictions.map((p) => p.sms_id)).size).toBe(40);
+    expect(predictions.find((p) => p.sms_id === 'sms-1')!.label).toBe('spam');
+    expect(predictions.find((p) => p.sms_id === 'sms-0')!.label).toBe('ham');
+    const [letter] = await Promise.all(kafka.records(TOPICS.dlq).map((r) => codec.decode<DeadLetter>(r.value)));
+    expect(letter).toMatchObject({ processor: 'features', source_topic: TOPICS.raw, error_code: 'DECODE_FAILED', retriable: false });
+    expect(letter!.value).toEqual(Buffer.from('garbage bytes'));
+    expect(await stores.features.getFeatures('sms-7')).toHaveLength(views.length);
+    const committed = [0, 1, 2].reduce((sum, p) => sum + (kafka.committed('spamstream.features', TOPICS.raw, p) ?? 0), 0);
+    expect(committed).toBe(41);
+  });
+});
