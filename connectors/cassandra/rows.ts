@@ -5,8 +5,9 @@
 // in microseconds, and Cassandra keeps, per cell, the value with the highest write timestamp. So
 // an older event arriving later loses, and replaying an event rewrites identical cells.
 // Tie rule: when two writes of one key carry the same event time, Cassandra compares each cell on
-// its own and keeps the greater serialized value (timestamps and positive numbers: the larger one;
-// text: byte order). A replay that differs only in computed_at / scored_at therefore keeps the
+// its own and keeps the greater serialized value, compared as unsigned bytes (timestamps and
+// positive numbers: the larger; a negative number beats any positive one; text: UTF-8 byte order;
+// a frozen list: the one with more elements, then element by element). A replay that differs only in computed_at / scored_at therefore keeps the
 // latest of those; two different results for one event may end up mixed column by column.
 import type { StoredFeatures, StoredPrediction } from '../online-store.ts';
 import { SpamstreamError } from '../../core/errors.ts';
@@ -21,6 +22,9 @@ export function writeTimestampMicros(eventTime: number): number {
   }
   return eventTime * 1000;
 }
+
+/** A column name as CQL text: quoted, because some of ours (`view`, `values`) are keywords. */
+export const cqlColumn = (name: string): string => `"${name}"`;
 
 export const FEATURE_COLUMNS = ['sms_id', 'view', 'view_version', 'values', 'event_time', 'computed_at'] as const;
 

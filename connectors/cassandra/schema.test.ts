@@ -18,9 +18,10 @@ describe('onlineStoreSchemaCql', () => {
 
   it('keys features by message and view, with frozen lists', () => {
     const features = statements.find((s) => s.includes('spamstream_test.features_by_sms'));
-    expect(features).toContain('PRIMARY KEY ((sms_id), view)');
+    expect(features).toContain('PRIMARY KEY ((sms_id), "view")');
     expect(features).toContain('view_version int');
-    expect(features).toContain('values frozen<list<double>>');
+    expect(features).toContain('"values" frozen<list<double>>');
+    expect(features).toContain('"view" text');
     expect(features).toContain('event_time timestamp');
     expect(features).toContain('computed_at timestamp');
   });

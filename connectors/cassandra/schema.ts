@@ -32,6 +32,7 @@ function checked(config: SchemaConfig): SchemaConfig {
  * write timestamp stays identical. A non-frozen list stores one cell per element, keyed by a
  * server-generated time UUID, and a second write at the same timestamp would append its
  * elements to the first write's instead of replacing them.
+ * `view` and `values` are CQL keywords, so those two columns are always written quoted.
  */
 export function onlineStoreSchemaCql(config: SchemaConfig): string[] {
   const { keyspace, replicationFactor } = checked(config);
@@ -40,12 +41,12 @@ export function onlineStoreSchemaCql(config: SchemaConfig): string[] {
       `{'class': 'SimpleStrategy', 'replication_factor': ${replicationFactor}}`,
     `CREATE TABLE IF NOT EXISTS ${keyspace}.${TABLES.features} (
       sms_id text,
-      view text,
+      "view" text,
       view_version int,
-      values frozen<list<double>>,
+      "values" frozen<list<double>>,
       event_time timestamp,
       computed_at timestamp,
-      PRIMARY KEY ((sms_id), view))`,
+      PRIMARY KEY ((sms_id), "view"))`,
     `CREATE TABLE IF NOT EXISTS ${keyspace}.${TABLES.predictions} (
       sms_id text,
       model_version text,

@@ -8,7 +8,9 @@ import type {
 } from '../online-store.ts';
 import { SpamstreamError } from '../../core/errors.ts';
 import { toStoreError } from './errors.ts';
-import { FEATURE_COLUMNS, PREDICTION_COLUMNS, featureParams, featuresFromRow, predictionFromRow, predictionParams } from './rows.ts';
+import {
+  FEATURE_COLUMNS, PREDICTION_COLUMNS, cqlColumn, featureParams, featuresFromRow, predictionFromRow, predictionParams,
+} from './rows.ts';
 import { TABLES } from './schema.ts';
 import { checkTtl } from './ttl.ts';
 
@@ -65,7 +67,7 @@ export async function createCassandraStores(config: CassandraConfig): Promise<Ca
 type Run = <T>(action: string, work: () => Promise<T>) => Promise<T>;
 
 const insertCql = (table: string, columns: readonly string[]): string =>
-  `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) USING TIMESTAMP ?`;
+  `INSERT INTO ${table} (${columns.map(cqlColumn).join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) USING TIMESTAMP ?`;
 
 async function writeAll(client: Client, cql: string, params: unknown[][]): Promise<void> {
   if (params.length === 0) return;
@@ -79,8 +81,8 @@ async function writeAll(client: Client, cql: string, params: unknown[][]): Promi
 function featureStore(client: Client, keyspace: string, run: Run): FeatureStore {
   const table = `${keyspace}.${TABLES.features}`;
   const insert = insertCql(table, FEATURE_COLUMNS);
-  const selectAll = `SELECT ${FEATURE_COLUMNS.join(', ')} FROM ${table} WHERE sms_id = ?`;
-  const selectViews = `${selectAll} AND view IN ?`;
+  const selectAll = `SELECT ${FEATURE_COLUMNS.map(cqlColumn).join(', ')} FROM ${table} WHERE sms_id = ?`;
+  const selectViews = `${selectAll} AND "view" IN ?`;
   return {
     putFeatures: (rows: readonly StoredFeatures[]) =>
       run('write features', () => writeAll(client, insert, rows.map(featureParams))),
@@ -98,7 +100,7 @@ function featureStore(client: Client, keyspace: string, run: Run): FeatureStore 
 function predictionStore(client: Client, keyspace: string, run: Run): PredictionStore {
   const table = `${keyspace}.${TABLES.predictions}`;
   const insert = insertCql(table, PREDICTION_COLUMNS);
-  const select = `SELECT ${PREDICTION_COLUMNS.join(', ')} FROM ${table} WHERE sms_id = ?`;
+  const select = `SELECT ${PREDICTION_COLUMNS.map(cqlColumn).join(', ')} FROM ${table} WHERE sms_id = ?`;
   return {
     putPredictions: (rows: readonly StoredPrediction[]) =>
       run('write predictions', () => writeAll(client, insert, rows.map(predictionParams))),
