@@ -1,0 +1,65 @@
+// The online store against the local Cassandra: schema application, the shared contract, and the
+// mapping of "no answer" to a retriable error.
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Client } from 'cassandra-driver';
+import { loadConfig } from '../../config/config.ts';
+import { SpamstreamError } from '../../core/errors.ts';
+import { applyOnlineStoreSchema } from '../../connectors/cassandra/schema.ts';
+import { createCassandraClient, createCassandraStores } from '../../connectors/cassandra/store.ts';
+import { describeOnlineStoreContract } from '../../connectors/online-store.contract.ts';
+
+const config = loadConfig().cassandra;
+let admin: Client;
+
+beforeAll(async () => {
+  admin = createCassandraClient(config);
+  await applyOnlineStoreSchema(admin, config);
+});
+
+afterAll(async () => {
+  await admin?.shutdown();
+});
+
+describe('online store schema', () => {
+  it('can be applied again without changing tables or rows', async () => {
+    const stores = await createCassandraStores(config);
+    try {
+      const row = {
+        smsId: `schema-${randomUUID()}`, view: 'v', viewVersion: 1, values: [1], eventTime: 1, computedAt: 2,
+      };
+      await stores.features.putFeatures([row]);
+      await applyOnlineStoreSchema(admin, config);
+      expect(await stores.features.getFeatures(row.smsId)).toEqual([row]);
+      const tables = await admin.execute('SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?', [config.keyspace]);
+      expect(tables.rows.map((r) => r['table_name']).sort()).toEqual(
+        expect.arrayContaining(['features_by_sms', 'idempotency_keys', 'predictions_by_sms']));
+    } finally {
+      await stores.close();
+    }
+  });
+});
+
+describe('cassandra stores', () => {
+  it('answer a ping', async () => {
+    const stores = await createCassandraStores(config);
+    try {
+      await expect(stores.ping()).resolves.toBeUndefined();
+    } finally {
+      await stores.close();
+    }
+  });
+
+  it('report a closed port as STORE_UNAVAILABLE, retriable', async () => {
+    const attempt = createCassandraStores({ ...config, contactPoints: ['127.0.0.1:1'] });
+    const error = await attempt.then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(SpamstreamError);
+    expect(error).toMatchObject({ code: 'STORE_UNAVAILABLE', retriable: true });
+  });
+});
+
+describeOnlineStoreContract('cassandra', async () => ({
+  ...(await createCassandraStores(config)),
+  elapse: (seconds) => sleep(seconds * 1000),
+}));
