@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { cassandraJvmArgs, cassandraYaml, jammJar, java17ModuleFlags } from './cassandra.ts';
+import { testSettings } from './test-settings.ts';
+
+describe('cassandraYaml', () => {
+  it('describes one node on loopback with the configured CQL port and four folders under the data dir', () => {
+    const yaml = cassandraYaml(testSettings({ SPAMSTREAM_CASSANDRA_PORT: '19042' }), '/d/cassandra/data');
+    expect(yaml).toMatch(/^native_transport_port: 19042$/m);
+    expect(yaml).toMatch(/^listen_address: 127\.0\.0\.1$/m);
+    expect(yaml).toMatch(/^rpc_address: 127\.0\.0\.1$/m);
+    expect(yaml).toMatch(/^num_tokens: 1$/m);
+    expect(yaml).toContain('- seeds: "127.0.0.1:7000"');
+    for (const folder of ['commitlog_directory: /d/cassandra/data/commitlog', 'saved_caches_directory: /d/cassandra/data/saved_caches', 'hints_directory: /d/cassandra/data/hints', '  - /d/cassandra/data/data']) {
+      expect(yaml).toContain(folder);
+    }
+    expect(yaml).toMatch(/^auto_snapshot: false$/m);
+    expect(yaml).not.toMatch(/\t/);
+  });
+});
+
+describe('cassandraJvmArgs', () => {
+  const settings = testSettings();
+  const args = cassandraJvmArgs(settings, '/c/libs', '/s/cassandra', '/c/libs/jamm-0.4.0.jar');
+
+  it('opens what Cassandra needs on Java 17 and attaches the jamm agent', () => {
+    expect(args).toEqual(expect.arrayContaining(java17ModuleFlags()));
+    expect(args).toContain('--add-opens=java.base/sun.nio.ch=ALL-UNNAMED');
+    expect(args).toContain('--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED');
+    expect(args).toContain('-Djdk.attach.allowAttachSelf=true');
+    expect(args).toContain('-javaagent:/c/libs/jamm-0.4.0.jar');
+  });
+
+  it('points at the generated files, starts without waiting for gossip, and ends with the daemon class', () => {
+    expect(args).toEqual(expect.arrayContaining(['-Xms1024m', '-Xmx1024m']));
+    expect(args).toContain('-Dcassandra.config=file:///s/cassandra/cassandra.yaml');
+    expect(args).toContain('-Dlogback.configurationFile=/s/cassandra/logback.xml');
+    expect(args).toContain('-Dcassandra.skip_wait_for_gossip_to_settle=0');
+    expect(args).toContain(`-Dspamstream.stack=${settings.stack.dataDir}`);
+    expect(args.slice(-3)).toEqual(['-cp', '/c/libs/*', 'org.apache.cassandra.service.CassandraDaemon']);
+  });
+});
+
+describe('jammJar', () => {
+  it('finds the jamm jar among the libraries', () => {
+    expect(jammJar('/libs', ['guava-33.jar', 'jamm-0.4.0.jar', 'jamm-extra.txt'])).toBe('/libs/jamm-0.4.0.jar');
+  });
+
+  it('says how to recover when it is missing', () => {
+    expect(() => jammJar('/libs', ['guava-33.jar'])).toThrow(/fetch Cassandra again/);
+  });
+});

@@ -1,0 +1,62 @@
+// docker-compose.yml describes the same servers as the launcher for machines with Docker; these tests
+// keep the two in step. `docker compose config` needs only the client, so it runs wherever one is installed.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { testSettings } from './test-settings.ts';
+
+interface Service {
+  image: string;
+  ports: string[];
+  environment?: Record<string, string | number>;
+  healthcheck?: { test: string[] };
+  mem_limit?: string;
+}
+
+const root = join(import.meta.dirname, '..');
+const composeFile = join(root, 'docker-compose.yml');
+const compose = parse(readFileSync(composeFile, 'utf8')) as { services: Record<string, Service> };
+const stack = testSettings().stack;
+const composeAvailable = spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0;
+
+describe('docker-compose.yml', () => {
+  it('runs the launcher\'s versions of the three servers', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['cassandra', 'kafka', 'registry']);
+    expect(compose.services.kafka?.image).toBe(`apache/kafka:${stack.kafkaVersion}`);
+    expect(compose.services.registry?.image).toBe(`apicurio/apicurio-registry:${stack.apicurioVersion}`);
+    expect(compose.services.cassandra?.image).toBe(`cassandra:${stack.cassandraVersion}`);
+  });
+
+  it('publishes the default ports on loopback only', () => {
+    expect(compose.services.kafka?.ports).toEqual([`127.0.0.1:${stack.kafkaPort}:9092`]);
+    expect(compose.services.registry?.ports).toEqual([`127.0.0.1:${stack.registryPort}:8080`]);
+    expect(compose.services.cassandra?.ports).toEqual([`127.0.0.1:${stack.cassandraPort}:9042`]);
+  });
+
+  it('gives every service a health check and a memory limit', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      expect(service.healthcheck?.test?.length, name).toBeGreaterThan(0);
+      expect(service.mem_limit, name).toMatch(/^\d+[mg]$/);
+    }
+  });
+
+  it('configures Kafka like the launcher: one node, replication factor 1, no auto-created topics', () => {
+    const env = compose.services.kafka?.environment ?? {};
+    expect(String(env.KAFKA_PROCESS_ROLES)).toBe('broker,controller');
+    expect(String(env.KAFKA_ADVERTISED_LISTENERS)).toBe(`PLAINTEXT://127.0.0.1:${stack.kafkaPort}`);
+    for (const key of ['KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR', 'KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR', 'KAFKA_TRANSACTION_STATE_LOG_MIN_ISR']) {
+      expect(String(env[key]), key).toBe('1');
+    }
+    expect(String(env.KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS)).toBe('0');
+    expect(String(env.KAFKA_AUTO_CREATE_TOPICS_ENABLE)).toBe('false');
+    expect(Buffer.from(String(env.CLUSTER_ID), 'base64url')).toHaveLength(16);
+  });
+
+  it.runIf(composeAvailable)('is accepted by `docker compose config` (runs where the Docker client has compose)', () => {
+    const result = spawnSync('docker', ['compose', '-f', composeFile, 'config', '--quiet'], { encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+});

@@ -1,0 +1,59 @@
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { stackDown, stackStatus } from './index.ts';
+import { isAlive } from './process.ts';
+import { testSettings } from './test-settings.ts';
+
+describe('stackDown', () => {
+  it('leaves alone a live process that a stale pid file points at, and forgets the pid file', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'stack-down-'));
+    const settings = testSettings({}, root);
+    const kafkaDir = join(settings.stack.dataDir, 'kafka');
+    mkdirSync(kafkaDir, { recursive: true });
+    writeFileSync(join(kafkaDir, 'pid'), `${process.pid}\n`);
+    const reports = await stackDown(settings);
+    expect(reports.find((r) => r.name === 'kafka')).toEqual({ name: 'kafka', outcome: 'left alone', pid: process.pid });
+    expect(reports.filter((r) => r.name !== 'kafka').map((r) => r.outcome)).toEqual(['not running', 'not running']);
+    expect(isAlive(process.pid)).toBe(true);
+    expect(existsSync(join(kafkaDir, 'pid'))).toBe(false);
+  });
+
+  it('deletes the data only with purge', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'stack-down-'));
+    const settings = testSettings({}, root);
+    const data = join(settings.stack.dataDir, 'cassandra', 'data');
+    mkdirSync(data, { recursive: true });
+    await stackDown(settings);
+    expect(existsSync(data)).toBe(true);
+    await stackDown(settings, { purge: true });
+    expect(existsSync(join(settings.stack.dataDir, 'cassandra'))).toBe(false);
+  });
+
+  it('stops nothing in external mode', async () => {
+    expect(await stackDown(testSettings({ SPAMSTREAM_STACK: 'external' }))).toEqual([]);
+  });
+});
+
+/** A loopback port that was free a moment ago, so connecting to it is refused at once. */
+async function closedPort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('stackStatus', () => {
+  it('names every server that does not answer', async () => {
+    const port = await closedPort();
+    const settings = testSettings({ SPAMSTREAM_KAFKA_BROKERS: `127.0.0.1:${port}`, SPAMSTREAM_SCHEMA_REGISTRY_URL: `http://127.0.0.1:${port}/apis/ccompat/v7`, SPAMSTREAM_CASSANDRA_CONTACT_POINTS: `127.0.0.1:${port}` });
+    expect(settings.stack.mode).toBe('external');
+    const report = await stackStatus(settings);
+    expect(report.ok).toBe(false);
+    expect(report.servers.map((s) => [s.name, s.state])).toEqual([['kafka', 'down'], ['registry', 'down'], ['cassandra', 'down']]);
+    expect(report.servers.every((s) => /ECONNREFUSED/.test(s.detail ?? ''))).toBe(true);
+  });
+});

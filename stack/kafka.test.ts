@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { kafkaCoordinates, kafkaJvmArgs, newClusterId, serverProperties } from './kafka.ts';
+import { testSettings } from './test-settings.ts';
+
+const properties = (text: string) => new Map(text.trim().split('\n').map((line) => line.split('=', 2) as [string, string]));
+
+describe('serverProperties', () => {
+  it('configures one combined broker and controller on the configured loopback ports', () => {
+    const p = properties(serverProperties(testSettings({ SPAMSTREAM_KAFKA_PORT: '19092', SPAMSTREAM_KAFKA_CONTROLLER_PORT: '19093' }), '/data/kafka'));
+    expect(p.get('process.roles')).toBe('broker,controller');
+    expect(p.get('controller.quorum.voters')).toBe('1@127.0.0.1:19093');
+    expect(p.get('listeners')).toBe('PLAINTEXT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093');
+    expect(p.get('advertised.listeners')).toBe('PLAINTEXT://127.0.0.1:19092');
+    expect(p.get('log.dirs')).toBe('/data/kafka');
+  });
+
+  it('sizes internal topics for one broker and lets groups form at once', () => {
+    const p = properties(serverProperties(testSettings(), '/d'));
+    for (const key of ['offsets.topic.replication.factor', 'transaction.state.log.replication.factor', 'transaction.state.log.min.isr']) {
+      expect(p.get(key), key).toBe('1');
+    }
+    expect(p.get('group.initial.rebalance.delay.ms')).toBe('0');
+    expect(p.get('auto.create.topics.enable')).toBe('false');
+  });
+});
+
+describe('newClusterId', () => {
+  it('is 16 bytes in URL-safe base64 without padding', () => {
+    expect(newClusterId()).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  });
+
+  it('draws again when the id would start with a dash', () => {
+    const draws = [Buffer.from([0xf8, ...Array(15).fill(1)]), Buffer.alloc(16, 7)];
+    const id = newClusterId(() => draws.shift()!);
+    expect(id.startsWith('-')).toBe(false);
+    expect(draws).toHaveLength(0);
+  });
+});
+
+describe('kafkaJvmArgs and coordinates', () => {
+  it('uses the configured heap, carries the stack marker and a wildcard class path', () => {
+    const settings = testSettings({ SPAMSTREAM_KAFKA_HEAP_MB: '768' });
+    const args = kafkaJvmArgs(settings, '/cache/kafka/libs', '/stack/kafka');
+    expect(args).toEqual(expect.arrayContaining(['-Xms768m', '-Xmx768m', `-Dspamstream.stack=${settings.stack.dataDir}`, '-Dlog4j2.configurationFile=/stack/kafka/log4j2.properties']));
+    expect(args.slice(-2)).toEqual(['-cp', '/cache/kafka/libs/*']);
+  });
+
+  it('fetches the server, the tools and a log4j2 binding of one version', () => {
+    const coordinates = kafkaCoordinates('4.1.2');
+    expect(coordinates).toContain('org.apache.kafka:kafka_2.13:4.1.2');
+    expect(coordinates).toContain('org.apache.kafka:kafka-tools:4.1.2');
+    const log4j = coordinates.filter((c) => c.startsWith('org.apache.logging.log4j:')).map((c) => c.split(':')[2]);
+    expect(new Set(log4j).size).toBe(1);
+  });
+});
