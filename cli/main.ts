@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.ts';
 import { configCommand } from './commands/config.ts';
+import { featuresCommand } from './commands/features.ts';
 import { stackCommand } from './commands/stack.ts';
 
 const program = new Command('spamstream')
@@ -11,6 +12,7 @@ const program = new Command('spamstream')
   .exitOverride();
 
 program.addCommand(configCommand());
+program.addCommand(featuresCommand());
 program.addCommand(stackCommand());
 
 try {
