@@ -1,0 +1,91 @@
+// The HTTP edge as a Fastify instance, built without listening: tests drive it with `inject`,
+// server.ts puts it on a port. The edge only reads what the pipeline computed (online store,
+// prediction feed) and writes incoming messages to sms.raw; the one place it computes is the
+// synchronous model endpoints, through the same feature views and models the processors use.
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import { SpamstreamError } from '../core/errors.ts';
+import type { EdgeDeps } from './deps.ts';
+import { type HttpFailure, httpFailure } from './http-errors.ts';
+import { observeHttpDurations } from './http-metrics.ts';
+import { featureRoutes } from './routes/features.ts';
+import { liveRoutes } from './routes/live.ts';
+import { modelRoutes } from './routes/models.ts';
+import { opsRoutes } from './routes/ops.ts';
+import { predictionRoutes } from './routes/predictions.ts';
+import { smsRoutes } from './routes/sms.ts';
+
+const MAX_PARAM_LENGTH = 1024;
+
+function routerFailure(error: FastifyError): HttpFailure {
+  const invalid = (status: number, message: string): HttpFailure => ({ status, body: { error: 'INVALID_REQUEST', message }, unexpected: false });
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return invalid(414, `a path segment is longer than ${MAX_PARAM_LENGTH} characters`);
+  if (error.code === 'FST_ERR_BAD_URL') return invalid(400, 'the URL is not valid percent-encoded UTF-8');
+  return httpFailure(error);
+}
+
+export function buildApp(deps: EdgeDeps): FastifyInstance {
+  const { config } = deps;
+  const app = Fastify({
+    logger: { level: config.logLevel, redact: ['req.headers["x-api-key"]', 'req.headers["idempotency-key"]'] },
+    bodyLimit: config.bodyLimitBytes,
+    // Above the id schema's 128 characters, so an overlong id gets the schema's 400 and its reason;
+    // only absurd ones meet the router's 414.
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Strict schemas: a number where a string is expected is a 400, never silently coerced,
+    // and unknown fields are refused rather than dropped.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    // Errors the router raises before any route runs; by default they bypass the error handler.
+    frameworkErrors: (error, request, reply) => {
+      const failure = routerFailure(error);
+      request.log.info({ code: failure.body.error, status: failure.status }, failure.body.message);
+      void (reply as FastifyReply).status(failure.status).send(failure.body);
+    },
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const failure = httpFailure(error);
+    if (failure.unexpected) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: failure.body.error, status: failure.status }, failure.body.message);
+    return reply.status(failure.status).send(failure.body);
+  });
+  app.setNotFoundHandler((request) => {
+    throw new SpamstreamError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`);
+  });
+
+  observeHttpDurations(app, deps.metrics.registry);
+
+  app.register(rateLimit, {
+    global: true,
+    max: config.rateLimitPerMinute,
+    timeWindow: 60_000,
+    // Probes and scrapes come from the platform, not from clients: never throttle them.
+    allowList: (request) => ['/health', '/ready', '/metrics'].includes(request.url.split('?')[0] ?? ''),
+    errorResponseBuilder: (_request, context) =>
+      new SpamstreamError('RATE_LIMITED', `more than ${context.max} requests per minute from this client; retry in ${context.after}`),
+  });
+
+  app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'spamstream edge',
+        version: '0.1.0',
+        description: 'Reads features and predictions the pipeline computed, accepts messages onto sms.raw, and scores texts synchronously.',
+      },
+      components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } } },
+    },
+  });
+  app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+
+  app.register(featureRoutes, { deps });
+  app.register(predictionRoutes, { deps });
+  app.register(smsRoutes, { deps });
+  app.register(modelRoutes, { deps });
+  app.register(opsRoutes, { deps });
+  app.register(liveRoutes, { deps });
+  return app;
+}

@@ -1,0 +1,47 @@
+// What the HTTP edge needs from the rest of the program: ports only, never a driver package, so
+// route tests run on in-memory fakes and `spamstream run edge` wires the real connectors.
+import type { EdgeConfig } from '../config/config.ts';
+import type { ModelCard, SpamModel } from '../connectors/model-runtime.ts';
+import type { FeatureStore, IdempotencyStore, PredictionStore } from '../connectors/online-store.ts';
+import type { Metrics } from '../core/metrics.ts';
+import type { FeatureView } from '../features/index.ts';
+import type { SmsPrediction, SmsRaw } from '../schemas/index.ts';
+
+export type { ModelCard, SpamModel };
+
+/** Writes incoming messages to sms.raw. */
+export interface SmsIngest {
+  /**
+   * Resolves once the record is acknowledged on sms.raw; rejects (SpamstreamError
+   * BROKER_UNAVAILABLE or REGISTRY_UNAVAILABLE, retriable) when it is not.
+   */
+  submit(raw: SmsRaw): Promise<void>;
+}
+
+/** One dependency `GET /ready` checks; `check` rejects when it is unreachable. */
+export interface HealthCheck {
+  readonly name: string;
+  check(): Promise<void>;
+}
+
+/** Predictions as they are produced to sms.predictions, for the live page. */
+export interface PredictionFeed {
+  /** Calls `listener` for every prediction from now on; returns the unsubscribe function. */
+  subscribe(listener: (prediction: SmsPrediction) => void): () => void;
+}
+
+export interface EdgeDeps {
+  readonly config: EdgeConfig;
+  readonly features: FeatureStore;
+  readonly predictions: PredictionStore;
+  readonly idempotency: IdempotencyStore;
+  readonly ingest: SmsIngest;
+  /** The feature view registry (features/index.ts `featureViews`): names `?views=` and computes `/models/:version/features`. */
+  readonly views: readonly FeatureView[];
+  /** Loaded models (connectors/model-runtime.ts `loadModels`); the edge never closes them. */
+  readonly models: readonly SpamModel[];
+  readonly health: readonly HealthCheck[];
+  readonly feed: PredictionFeed;
+  /** The process's registry: the edge adds its HTTP histogram; `/metrics` serves all of it. */
+  readonly metrics: Metrics;
+}

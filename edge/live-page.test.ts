@@ -1,0 +1,102 @@
+// The live page in a real browser: Debian's headless Chromium, driven by playwright-core, against
+// the edge on port 0 with a fake prediction feed. Skips only when /usr/bin/chromium is absent
+// (.ci/run installs it). Set SPAMSTREAM_SCREENSHOT=1 to refresh docs/live-page.png (or to a path to
+// write elsewhere); otherwise the screenshot goes to a temporary folder and the tree stays clean.
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SmsPrediction } from '../schemas/index.ts';
+import { type RunningEdge, startEdge } from './server.ts';
+import { type TestDeps, prediction, testDeps } from './test-support.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+function screenshotPath(scratch: string): string {
+  const wanted = process.env.SPAMSTREAM_SCREENSHOT;
+  if (!wanted) return join(scratch, 'live-page.png');
+  return /^(1|true|yes)$/i.test(wanted) ? join(import.meta.dirname, '..', 'docs', 'live-page.png') : wanted;
+}
+
+/** A plausible minute of traffic: three model versions, mostly ham, some spam, lags of tens of ms. */
+function traffic(now: number): SmsPrediction[] {
+  const scores = [0.02, 0.97, 0.11, 0.64, 0.05, 0.99, 0.31, 0.03];
+  const models = [
+    { model_version: 'v1', model: 'spam-text-stats', feature_view: 'v1' },
+    { model_version: 'v2', model: 'spam-token-tfidf', feature_view: 'v2' },
+    { model_version: 'v3', model: 'spam-tokens-and-stats', feature_view: 'v1+v2' },
+  ];
+  return scores.flatMap((score, i) => models.map((m, j) => {
+    const eventTime = now - (scores.length - i) * 4000;
+    const spam = Math.min(0.999, Math.max(0.001, score + (j - 1) * 0.04));
+    return prediction({ ...m, sms_id: `sms-${(0x5e1a0 + i * 7919).toString(16)}-${i}`, spam_probability: spam, event_time: eventTime, scored_at: eventTime + 35 + 17 * j + 3 * i });
+  }));
+}
+
+describe.skipIf(!existsSync(CHROMIUM))('the live page in headless Chromium', () => {
+  let deps: TestDeps;
+  let edge: RunningEdge;
+  let scratch: string;
+  let context: BrowserContext;
+
+  beforeAll(async () => {
+    deps = testDeps();
+    edge = await startEdge(deps);
+    scratch = await mkdtemp(join(tmpdir(), 'spamstream-live-page-'));
+    context = await chromium.launchPersistentContext(join(scratch, 'profile'), {
+      executablePath: CHROMIUM,
+      args: ARGS,
+      headless: true,
+      viewport: { width: 1200, height: 1000 },
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await edge?.close();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('shows predictions as they stream in, with their spam scores, per-model counts and lag', async () => {
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+
+    await page.goto(`${edge.address}/`);
+    await expect.poll(() => page.locator('#status').getAttribute('data-state')).toBe('live');
+    expect(await page.locator('#empty').isVisible()).toBe(true);
+
+    const now = Date.now();
+    deps.feed.push(prediction({ sms_id: 'sms-4b1d0-x', model_version: 'v2', model: 'spam-token-tfidf', feature_view: 'v2', spam_probability: 0.912, event_time: now - 40_000, scored_at: now - 40_000 + 42 }));
+    const firstRow = page.locator('#recent tbody tr').first();
+    await expect.poll(() => firstRow.getAttribute('data-sms-id')).toBe('sms-4b1d0-x');
+    expect(await firstRow.innerText()).toMatch(/sms-4b1d0-x\s+v2\s+spam\s+0\.912\s+42 ms/);
+    expect(await page.locator('#models tr[data-model-version="v2"] .count').innerText()).toBe('1');
+    expect(await page.locator('#lag').innerText()).toBe('42 ms');
+    expect(await page.locator('#empty').isVisible()).toBe(false);
+
+    for (const p of traffic(now)) deps.feed.push(p);
+    await expect.poll(() => page.locator('#total').innerText()).toBe('25');
+    expect(await page.locator('#recent tbody tr').count()).toBe(25);
+    const counts = await page.locator('#models tbody tr').evaluateAll((rows) =>
+      rows.map((row) => [row.getAttribute('data-model-version'), row.querySelector('.count')?.textContent, row.querySelector('.spam')?.textContent]));
+    expect(counts).toEqual([['v1', '8', '3'], ['v2', '9', '4'], ['v3', '8', '3']]);
+    // Newest first: the last prediction pushed tops the table, with its score to three decimals.
+    const newest = traffic(now).at(-1)!;
+    expect(await firstRow.getAttribute('data-sms-id')).toBe(newest.sms_id);
+    expect(await firstRow.locator('.score-value').innerText()).toBe(newest.spam_probability.toFixed(3));
+
+    // A page opened later starts from the server's snapshot.
+    const late = await context.newPage();
+    await late.goto(`${edge.address}/`);
+    await expect.poll(() => late.locator('#total').innerText()).toBe('25');
+    await late.close();
+
+    await page.screenshot({ path: screenshotPath(scratch), fullPage: true });
+    expect(problems).toEqual([]);
+  }, 60_000);
+});

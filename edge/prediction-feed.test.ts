@@ -1,0 +1,90 @@
+import { Subject } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import type { RecordSource } from '../connectors/kafka.ts';
+import { createMemorySchemaLookup } from '../connectors/memory/schema-lookup.ts';
+import { createAvroCodec } from '../connectors/registry/avro-codec.ts';
+import { type Envelope, type Origin, envelope } from '../core/envelope.ts';
+import { type SmsPrediction, loadSchema } from '../schemas/index.ts';
+import { createPredictionFeed } from './prediction-feed.ts';
+import { prediction } from './test-support.ts';
+
+function memorySource() {
+  const records = new Subject<Envelope<Buffer | null>>();
+  const acknowledged: string[] = [];
+  let offset = 0;
+  const source: RecordSource & { closed: boolean } = {
+    records: records.asObservable(),
+    acknowledge: (origins: readonly Origin[]) => acknowledged.push(...origins.map((o) => o.offset)),
+    closed: false,
+    async close() {
+      source.closed = true;
+      records.complete();
+    },
+  };
+  const emit = (value: Buffer | null) =>
+    records.next(envelope({ key: null, value, headers: {}, timestamp: 0, origin: { topic: 'sms.predictions', partition: 0, offset: String(offset++) } }));
+  return { source, emit, acknowledged };
+}
+
+async function setup() {
+  const lookup = createMemorySchemaLookup();
+  lookup.register('sms.predictions-value', loadSchema('sms-predictions'));
+  const codec = createAvroCodec(lookup);
+  const { source, emit, acknowledged } = memorySource();
+  const skipped: unknown[] = [];
+  const feed = createPredictionFeed(source, codec, { onSkip: (reason) => skipped.push(reason) });
+  const received: SmsPrediction[] = [];
+  feed.subscribe((p) => received.push(p));
+  const encode = (p: SmsPrediction) => codec.encode('sms.predictions-value', p);
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+  return { feed, source, emit, acknowledged, skipped, received, encode, settle };
+}
+
+describe('createPredictionFeed', () => {
+  it('decodes predictions in topic order and acknowledges every record', async () => {
+    const { emit, received, acknowledged, encode, settle } = await setup();
+    emit(await encode(prediction({ sms_id: 'a' })));
+    emit(await encode(prediction({ sms_id: 'b', model_version: 'v3' })));
+    await settle();
+    expect(received.map((p) => [p.sms_id, p.model_version])).toEqual([['a', 'v1'], ['b', 'v3']]);
+    expect(received[0]).toEqual(prediction({ sms_id: 'a' }));
+    expect(acknowledged).toEqual(['0', '1']);
+  });
+
+  it('skips tombstones and undecodable records, acknowledging them too', async () => {
+    const { emit, received, acknowledged, skipped, encode, settle } = await setup();
+    emit(null);
+    emit(Buffer.from('not avro at all'));
+    emit(Buffer.from([0, 0, 0, 0, 99, 1, 2]));
+    emit(await encode(prediction({ sms_id: 'ok' })));
+    await settle();
+    expect(received.map((p) => p.sms_id)).toEqual(['ok']);
+    expect(acknowledged).toEqual(['0', '1', '2', '3']);
+    expect(skipped).toHaveLength(2);
+  });
+
+  it('a listener that throws neither ends the feed nor starves the others', async () => {
+    const { feed, emit, received, encode, settle } = await setup();
+    feed.subscribe(() => {
+      throw new Error('broken page');
+    });
+    emit(await encode(prediction({ sms_id: 'x' })));
+    emit(await encode(prediction({ sms_id: 'y' })));
+    await settle();
+    expect(received.map((p) => p.sms_id)).toEqual(['x', 'y']);
+  });
+
+  it('stops calling a listener once it unsubscribes, and closes the source', async () => {
+    const { feed, source, emit, encode, settle } = await setup();
+    const seen: string[] = [];
+    const unsubscribe = feed.subscribe((p) => seen.push(p.sms_id));
+    emit(await encode(prediction({ sms_id: 'one' })));
+    await settle();
+    unsubscribe();
+    emit(await encode(prediction({ sms_id: 'two' })));
+    await settle();
+    expect(seen).toEqual(['one']);
+    await feed.close();
+    expect(source.closed).toBe(true);
+  });
+});

@@ -1,0 +1,98 @@
+// The live page's files and its event stream. Streams never end, so they are read over a real
+// socket (port 0) rather than through inject.
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildApp } from '../app.ts';
+import { type RunningEdge, startEdge } from '../server.ts';
+import { type TestDeps, prediction, testDeps } from '../test-support.ts';
+
+let edge: RunningEdge | undefined;
+afterEach(async () => {
+  await edge?.close();
+  edge = undefined;
+});
+
+interface SseEvent { event: string; data: unknown }
+
+/** Reads server-sent events until `count` have arrived. */
+async function readEvents(response: Response, count: number, timeoutMs = 5000): Promise<SseEvent[]> {
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const events: SseEvent[] = [];
+  let buffer = '';
+  const deadline = Date.now() + timeoutMs;
+  while (events.length < count) {
+    if (Date.now() > deadline) throw new Error(`only ${events.length} of ${count} events arrived`);
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += value;
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const event = /^event: (.*)$/m.exec(block)?.[1];
+      const data = /^data: (.*)$/m.exec(block)?.[1];
+      if (event && data) events.push({ event, data: JSON.parse(data) });
+    }
+  }
+  await reader.cancel();
+  return events;
+}
+
+describe('the live page', () => {
+  it('serves the page and its script and stylesheet with a strict content security policy', async () => {
+    const app = buildApp(testDeps());
+    for (const [url, type] of [['/', 'text/html'], ['/live.js', 'text/javascript'], ['/live.css', 'text/css']] as const) {
+      const res = await app.inject({ url });
+      expect(res.statusCode, url).toBe(200);
+      expect(res.headers['content-type']).toContain(type);
+      expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+    }
+    expect((await app.inject({ url: '/' })).body).toContain('<script src="/live.js" defer></script>');
+    await app.close();
+  });
+});
+
+describe('GET /events', () => {
+  let deps: TestDeps;
+  const open = async () => {
+    deps = testDeps();
+    edge = await startEdge(deps);
+    return edge;
+  };
+
+  it('sends a snapshot, then each prediction with its model tally and lag', async () => {
+    const { address } = await open();
+    deps.feed.push(prediction({ sms_id: 'before', model_version: 'v1', spam_probability: 0.2 }));
+    const response = await fetch(`${address}/events`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    const reading = readEvents(response, 3);
+    // Give the stream a moment to subscribe before pushing.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    deps.feed.push(prediction({ sms_id: 'a', model_version: 'v2', spam_probability: 0.97, event_time: 1000, scored_at: 1250 }));
+    deps.feed.push(prediction({ sms_id: 'b', model_version: 'v1', spam_probability: 0.8, event_time: 1000, scored_at: 1100 }));
+    const [snapshot, first, second] = await reading;
+
+    expect(snapshot).toMatchObject({
+      event: 'snapshot',
+      data: { recent: [{ smsId: 'before', modelVersion: 'v1' }], models: [{ modelVersion: 'v1', count: 1, spam: 0 }] },
+    });
+    expect(first).toEqual({
+      event: 'prediction',
+      data: {
+        prediction: { smsId: 'a', model: 'spam-text-stats', modelVersion: 'v2', label: 'spam', spamProbability: 0.97, eventTime: 1000, scoredAt: 1250, lagMs: 250 },
+        tally: { modelVersion: 'v2', model: 'spam-text-stats', count: 1, spam: 1, lastLagMs: 250, meanLagMs: 250 },
+      },
+    });
+    expect(second).toMatchObject({ event: 'prediction', data: { prediction: { smsId: 'b' }, tally: { modelVersion: 'v1', count: 2, spam: 1, lastLagMs: 100 } } });
+  });
+
+  it('closing the server ends open streams instead of waiting for them', async () => {
+    const { address } = await open();
+    const response = await fetch(`${address}/events`);
+    await readEvents(response.clone(), 1);
+    const started = Date.now();
+    await edge!.close();
+    edge = undefined;
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+});

@@ -1,0 +1,48 @@
+// The latest prediction of every model version for one message, as the scoring processor stored it.
+import type { FastifyPluginAsync } from 'fastify';
+import type { StoredPrediction } from '../../connectors/online-store.ts';
+import { SpamstreamError } from '../../core/errors.ts';
+import type { EdgeDeps } from '../deps.ts';
+import { errorResponses, predictionSchema, smsIdParams } from '../schemas.ts';
+
+const toJson = (row: StoredPrediction) => ({
+  model: row.model,
+  modelVersion: row.modelVersion,
+  featureView: row.featureView,
+  label: row.label,
+  spamProbability: row.spamProbability,
+  labels: row.labels,
+  scores: row.scores,
+  threshold: row.threshold,
+  eventTime: row.eventTime,
+  scoredAt: row.scoredAt,
+});
+
+export const predictionRoutes: FastifyPluginAsync<{ deps: EdgeDeps }> = async (app, { deps }) => {
+  app.get<{ Params: { smsId: string } }>('/predictions/:smsId', {
+    schema: {
+      tags: ['predictions'],
+      summary: 'The latest prediction per model version for one message',
+      params: smsIdParams,
+      response: {
+        200: {
+          type: 'object',
+          required: ['smsId', 'predictions'],
+          properties: {
+            smsId: { type: 'string' },
+            predictions: { type: 'array', items: predictionSchema, description: 'one per model version, ordered by version' },
+          },
+        },
+        ...errorResponses(400, 404, 429, 503),
+      },
+    },
+  }, async (request) => {
+    const { smsId } = request.params;
+    const rows = await deps.predictions.getPredictions(smsId);
+    if (rows.length === 0) throw new SpamstreamError('NOT_FOUND', `no predictions stored for ${smsId}`);
+    const predictions = [...rows]
+      .sort((a, b) => a.modelVersion.localeCompare(b.modelVersion, 'en', { numeric: true }))
+      .map(toJson);
+    return { smsId, predictions };
+  });
+};

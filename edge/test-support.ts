@@ -1,0 +1,123 @@
+// Fakes for the edge's tests: every port of EdgeDeps in memory, the real feature views, and a
+// configuration with a silent log. Tests override what they look at.
+import type { EdgeConfig } from '../config/config.ts';
+import { createMemoryStores } from '../connectors/memory/online-store.ts';
+import { SpamstreamError } from '../core/errors.ts';
+import { createMetrics } from '../core/metrics.ts';
+import { featureViews } from '../features/index.ts';
+import type { SmsPrediction, SmsRaw } from '../schemas/index.ts';
+import type { EdgeDeps, HealthCheck, PredictionFeed, SmsIngest } from './deps.ts';
+
+export function testConfig(overrides: Partial<EdgeConfig> = {}): EdgeConfig {
+  return {
+    enabled: true,
+    host: '127.0.0.1',
+    port: 0,
+    apiKey: '',
+    rateLimitPerMinute: 10_000,
+    bodyLimitBytes: 65_536,
+    maxQueryIds: 100,
+    readConcurrency: 4,
+    idempotencyTtlSeconds: 3600,
+    readyTimeoutMs: 200,
+    logLevel: 'silent',
+    maxTextBytes: 4096,
+    ...overrides,
+  };
+}
+
+export interface FakeIngest extends SmsIngest {
+  readonly submitted: SmsRaw[];
+  /** While set, submit rejects with this error instead of acknowledging. */
+  failWith: Error | undefined;
+}
+
+export function fakeIngest(): FakeIngest {
+  const ingest: FakeIngest = {
+    submitted: [],
+    failWith: undefined,
+    async submit(raw) {
+      if (ingest.failWith) throw ingest.failWith;
+      ingest.submitted.push(raw);
+    },
+  };
+  return ingest;
+}
+
+export interface FakeFeed extends PredictionFeed {
+  push(prediction: SmsPrediction): void;
+}
+
+export function fakeFeed(): FakeFeed {
+  const listeners = new Set<(p: SmsPrediction) => void>();
+  return {
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    push: (prediction) => listeners.forEach((listener) => listener(prediction)),
+  };
+}
+
+export function prediction(overrides: Partial<SmsPrediction> = {}): SmsPrediction {
+  const spam = overrides.spam_probability ?? 0.93;
+  const label = overrides.label ?? (spam >= 0.5 ? 'spam' : 'ham');
+  return {
+    sms_id: 'sms-1',
+    model: 'spam-text-stats',
+    model_version: 'v1',
+    feature_view: 'v1',
+    label,
+    spam_probability: spam,
+    labels: ['ham', 'spam'],
+    scores: [1 - spam, spam],
+    threshold: 0.5,
+    event_time: 1_700_000_000_000,
+    scored_at: 1_700_000_000_120,
+    ...overrides,
+  };
+}
+
+export const healthy = (name: string): HealthCheck => ({ name, check: async () => undefined });
+export const unreachable = (name: string, message = 'connection refused'): HealthCheck => ({
+  name,
+  check: async () => {
+    throw new SpamstreamError('STORE_UNAVAILABLE', message);
+  },
+});
+
+export interface TestDeps extends EdgeDeps {
+  readonly ingest: FakeIngest;
+  readonly feed: FakeFeed;
+}
+
+export type TestOverrides = Partial<Omit<EdgeDeps, 'ingest' | 'feed' | 'config'>> & { config?: Partial<EdgeConfig> };
+
+export function testDeps(overrides: TestOverrides = {}): TestDeps {
+  const stores = createMemoryStores();
+  const { config, ...rest } = overrides;
+  return {
+    features: stores.features,
+    predictions: stores.predictions,
+    idempotency: stores.idempotency,
+    views: featureViews,
+    models: [],
+    health: [healthy('kafka'), healthy('registry'), healthy('cassandra')],
+    metrics: createMetrics({ defaultMetrics: false }),
+    ...rest,
+    config: testConfig(config),
+    ingest: fakeIngest(),
+    feed: fakeFeed(),
+  };
+}
+
+/** A client error body: the catalogue code, a message, and nothing that looks like a stack. */
+export function expectClientError(body: string, code: string): { error: string; message: string } {
+  const parsed = JSON.parse(body) as { error: string; message: string };
+  if (parsed.error !== code) throw new Error(`expected error ${code}, got ${body}`);
+  if (typeof parsed.message !== 'string' || parsed.message === '') throw new Error(`no message in ${body}`);
+  if (/\bat .+:\d+:\d+|node_modules|\.ts:\d+/.test(body) || Object.keys(parsed).some((k) => k === 'stack')) {
+    throw new Error(`stack trace in ${body}`);
+  }
+  return parsed;
+}
