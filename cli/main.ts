@@ -3,7 +3,13 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.ts';
 import { configCommand } from './commands/config.ts';
 import { featuresCommand } from './commands/features.ts';
+import { predictCommand } from './commands/predict.ts';
+import { consumeCommand } from './commands/consume.ts';
+import { produceCommand } from './commands/produce.ts';
+import { runCommand } from './commands/run.ts';
 import { stackCommand } from './commands/stack.ts';
+import { startCommand } from './commands/start.ts';
+import { topologyCommand } from './commands/topology.ts';
 
 const program = new Command('spamstream')
   .description('Real-time SMS spam scoring: Kafka, Avro, Cassandra and ONNX')
@@ -13,7 +19,13 @@ const program = new Command('spamstream')
 
 program.addCommand(configCommand());
 program.addCommand(featuresCommand());
+program.addCommand(predictCommand());
 program.addCommand(stackCommand());
+program.addCommand(topologyCommand());
+program.addCommand(startCommand());
+program.addCommand(runCommand());
+program.addCommand(produceCommand());
+program.addCommand(consumeCommand());
 
 try {
   await program.parseAsync(process.argv);

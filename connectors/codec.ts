@@ -4,7 +4,8 @@
 /**
  * Contract:
  * - `encode(subject, value)` writes with the latest schema registered under the subject
- *   (TopicNameStrategy: `<topic>-value`); it rejects with INVALID_FIELD when the value does not
+ *   (TopicNameStrategy: `<topic>-value`), as seen at most a minute ago — a schema registered
+ *   while the program runs is used within that minute, and encoding makes no request per record; it rejects with INVALID_FIELD when the value does not
  *   match the schema, REGISTRY_UNAVAILABLE (retriable) when the registry does not answer.
  * - `decode(bytes)` reads any record whose writer schema the registry knows, resolved into the
  *   given reader schema when one is passed. It rejects with DECODE_FAILED (not the wire format,

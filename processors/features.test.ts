@@ -21,7 +21,7 @@ describe('features processor', () => {
     const bytes = await encodeRaw(raw('sms-1', 'WIN a FREE prize now!!!', 1000));
     const [flow] = await collect(feed(TOPICS.raw, [bytes]).pipe(processor, all()));
     expect(flow!.value.result.ok).toBe(true);
-    const [record] = (flow!.value.result as { value: { topic: string; key: string; value: Buffer }[] }).value;
+    const [record] = (flow!.value.result as { value: readonly { topic: string; key: string | null; value: Buffer }[] }).value;
     expect(record).toMatchObject({ topic: TOPICS.features, key: 'sms-1' });
     const features = await codec.decode<SmsFeatures>(record!.value);
     expect(features).toMatchObject({ sms_id: 'sms-1', event_time: 1000, computed_at: 42 });

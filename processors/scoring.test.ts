@@ -26,7 +26,7 @@ describe('scoring processor', () => {
     const { processor, encodeFeatures, codec, stores, views } = setup([capitalsModel, both]);
     const features = computeFeatures(raw('sms-1', 'HELLO THERE', 1_000), views, 2_000);
     const [flow] = await collect(feed(TOPICS.features, [await encodeFeatures(features)]).pipe(processor, all()));
-    const records = (flow!.value.result as { value: { value: Buffer; key: string }[] }).value;
+    const records = (flow!.value.result as { value: readonly { value: Buffer; key: string | null }[] }).value;
     const predictions = await Promise.all(records.map((r) => codec.decode<SmsPrediction>(r.value)));
     expect(predictions.map((p) => p.model_version).sort()).toEqual(['vB', 'vT']);
     const vT = predictions.find((p) => p.model_version === 'vT')!;

@@ -15,8 +15,20 @@ export interface SchemaLookup {
 const MAGIC = 0;
 const HEADER_BYTES = 5;
 
-export function createAvroCodec(lookup: SchemaLookup): RecordCodec {
+/** How long the latest id of a subject is reused before asking the registry again. */
+const LATEST_ID_TTL_MS = 60_000;
+
+export function createAvroCodec(lookup: SchemaLookup, latestIdTtlMs = LATEST_ID_TTL_MS): RecordCodec {
   const writers = new Map<number, Promise<avro.Type>>();
+  const latest = new Map<string, { id: Promise<number>; at: number }>();
+  const latestId = (subject: string) => {
+    const cached = latest.get(subject);
+    if (cached && Date.now() - cached.at < latestIdTtlMs) return cached.id;
+    const id = lookup.latestId(subject);
+    id.catch(() => latest.delete(subject));
+    latest.set(subject, { id, at: Date.now() });
+    return id;
+  };
   const strictWriters = new Map<number, Promise<avro.Type>>();
   const strictReaders = new WeakMap<object, avro.Type>();
   const resolvers = new WeakMap<object, Map<number, avro.Type>>();
@@ -57,7 +69,7 @@ export function createAvroCodec(lookup: SchemaLookup): RecordCodec {
 
   return {
     async encode(subject, value) {
-      const id = await lookup.latestId(subject);
+      const id = await latestId(subject);
       const type = await writerType(id);
       const paths: string[] = [];
       if (!type.isValid(value, { errorHook: (path) => paths.push(path.join('.') || '(record)') })) {

@@ -1,0 +1,64 @@
+// Wires the real connectors from the configuration. Each command connects only what it uses:
+// `produce` needs Kafka and the registry, `run scoring` adds Cassandra and the models.
+import type { Config } from '../config/config.ts';
+import type { Metrics } from '../core/metrics.ts';
+import type { RecordCodec } from '../connectors/codec.ts';
+import type { RecordSource, RecordWriter } from '../connectors/kafka.ts';
+import { ensureTopics, pingKafka } from '../connectors/kafka/admin.ts';
+import { createKafkaClient } from '../connectors/kafka/client.ts';
+import { createKafkaSource } from '../connectors/kafka/source.ts';
+import { createKafkaWriter } from '../connectors/kafka/writer.ts';
+import { type SpamModel, loadModels } from '../connectors/model-runtime.ts';
+import { type CassandraStores, createCassandraClient, createCassandraStores } from '../connectors/cassandra/store.ts';
+import { applyOnlineStoreSchema } from '../connectors/cassandra/schema.ts';
+import { createAvroCodec } from '../connectors/registry/avro-codec.ts';
+import { type SchemaRegistryClient, createSchemaRegistryClient } from '../connectors/registry/schema-registry.ts';
+import type { ApplyPorts } from '../topology/apply.ts';
+import type { SourceOptions } from '../topology/build.ts';
+
+export interface Messaging {
+  readonly writer: RecordWriter;
+  readonly codec: RecordCodec;
+  readonly registry: SchemaRegistryClient;
+  openSource(options: SourceOptions & { closeTimeoutMs?: number }): RecordSource;
+  pingKafka(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function connectMessaging(config: Pick<Config, 'kafka' | 'registry'>, metrics?: Metrics): Messaging {
+  const kafka = createKafkaClient(config.kafka);
+  const writer = createKafkaWriter(kafka);
+  const registry = createSchemaRegistryClient(config.registry);
+  return {
+    writer,
+    codec: createAvroCodec(registry.lookup),
+    registry,
+    openSource: (options) => createKafkaSource(kafka, { ...options, metrics }),
+    pingKafka: () => pingKafka(kafka),
+    close: () => writer.close(),
+  };
+}
+
+export function connectStores(config: Pick<Config, 'cassandra'>): Promise<CassandraStores> {
+  return createCassandraStores(config.cassandra);
+}
+
+export function connectModels(config: Pick<Config, 'pipeline'>): Promise<SpamModel[]> {
+  return loadModels(config.pipeline.modelsDir, config.pipeline.models);
+}
+
+/** What `topology apply` needs, from a messaging connection and the Cassandra settings. */
+export function applyPorts(config: Pick<Config, 'kafka' | 'cassandra'>, messaging: Messaging): ApplyPorts {
+  return {
+    ensureTopics: (topics) => ensureTopics(createKafkaClient(config.kafka, '-admin'), topics),
+    registerSchema: (subject, schema) => messaging.registry.register(subject, schema),
+    async applyStoreSchema() {
+      const client = createCassandraClient(config.cassandra);
+      try {
+        await applyOnlineStoreSchema(client, config.cassandra);
+      } finally {
+        await client.shutdown();
+      }
+    },
+  };
+}

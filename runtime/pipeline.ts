@@ -1,0 +1,109 @@
+// Runs processors and/or the HTTP edge in this process with the real connectors: what
+// `spamstream start` (everything) and `spamstream run <part>` (one part, to scale out) share.
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../config/config.ts';
+import { createMetrics } from '../core/metrics.ts';
+import type { SpamModel } from '../connectors/model-runtime.ts';
+import type { CassandraStores } from '../connectors/cassandra/store.ts';
+import { createSmsIngest } from '../edge/ingest.ts';
+import { createPredictionFeed } from '../edge/prediction-feed.ts';
+import { type RunningEdge, startEdge } from '../edge/server.ts';
+import { featureViews } from '../features/index.ts';
+import type { ScoringModel } from '../processors/scoring.ts';
+import { type RunningProcessor, buildTopology } from '../topology/build.ts';
+import type { ProcessorName } from '../topology/graph.ts';
+import { connectMessaging, connectModels, connectStores } from './connect.ts';
+
+export type PartName = ProcessorName | 'edge';
+
+export interface RunningPipeline {
+  readonly processors: readonly RunningProcessor[];
+  readonly edge?: RunningEdge;
+  /** Settles when a processor stops on its own (it failed); never while all run. */
+  readonly failed: Promise<Error>;
+  /** Drains and commits what is in flight, then closes every connection. */
+  stop(): Promise<void>;
+}
+
+/** The scoring view of a loaded model. */
+export const scoringModel = (model: SpamModel): ScoringModel => ({
+  name: model.card.name,
+  version: model.card.version,
+  views: model.card.views,
+  threshold: model.card.threshold,
+  predict: (batch) => model.predict(batch),
+});
+
+export async function startParts(config: Config, parts: readonly PartName[], log: (line: string) => void = console.log): Promise<RunningPipeline> {
+  const metrics = createMetrics();
+  const messaging = connectMessaging(config, metrics);
+  const closers: (() => Promise<unknown>)[] = [() => messaging.close()];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch((error: unknown) => log(`while closing: ${(error as Error).message}`));
+  };
+  try {
+    const stores: CassandraStores = await connectStores(config);
+    closers.push(() => stores.close());
+    const needsModels = parts.includes('scoring') || parts.includes('edge');
+    const models: SpamModel[] = needsModels ? await connectModels(config) : [];
+    closers.push(() => Promise.all(models.map((model) => model.close())));
+    if (needsModels) log(`models: ${models.map((m) => `${m.card.version} (${m.card.views.map((v) => v.id).join('+')})`).join(', ')}`);
+
+    const topology = buildTopology({
+      openSource: (options) => messaging.openSource(options),
+      writer: messaging.writer,
+      codec: messaging.codec,
+      featureStore: stores.features,
+      predictionStore: stores.predictions,
+      views: featureViews,
+      models: models.map(scoringModel),
+      metrics,
+    }, config);
+
+    const processors = parts.filter((part): part is ProcessorName => part !== 'edge').map((name) => topology.processor(name).start());
+    const failed = Promise.race(processors.map((p) => p.done.then(() => new Promise<never>(() => {}), (error: unknown) => error as Error)));
+    for (const p of processors) log(`processor ${p.name} running (group ${topology.processor(p.name).groupId})`);
+
+    let edge: RunningEdge | undefined;
+    if (parts.includes('edge')) {
+      // Every edge instance watches the whole prediction stream from now on: its own group.
+      const feed = createPredictionFeed(
+        messaging.openSource({ groupId: `${config.pipeline.consumerGroupPrefix}.live.${randomUUID()}`, topics: [config.topics.predictions], fromBeginning: false, maxInFlight: 1_000, partitionsConcurrently: config.topics.partitions, processor: 'live' }),
+        messaging.codec,
+      );
+      closers.push(() => feed.close());
+      edge = await startEdge({
+        config: config.edge,
+        features: stores.features,
+        predictions: stores.predictions,
+        idempotency: stores.idempotency,
+        ingest: createSmsIngest(messaging.writer, messaging.codec, config.topics.raw),
+        views: featureViews,
+        models,
+        health: [
+          { name: 'kafka', check: () => messaging.pingKafka() },
+          { name: 'registry', check: () => messaging.registry.ping() },
+          { name: 'cassandra', check: () => stores.ping() },
+        ],
+        feed,
+        metrics,
+      });
+      log(`edge listening on ${edge.address}`);
+    }
+
+    return {
+      processors,
+      edge,
+      failed,
+      async stop() {
+        // Stop taking requests first, then drain the processors, then close connections.
+        if (edge) await edge.close();
+        await Promise.all(processors.map((p) => p.stop()));
+        await closeAll();
+      },
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
