@@ -1,0 +1,57 @@
+"""The model versions: what each consumes and which configurations compete for it.
+
+Candidates are compared by spam F1 on out-of-fold probabilities of the training split; the
+validation split plays no part in any choice.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from .text_stats_model import TextStatsModel
+from .token_linear import TokenLinearConfig, TokenLinearModel
+
+
+@dataclass(frozen=True)
+class Candidate:
+    label: str
+    make: Callable[[], object]
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    version: str
+    name: str
+    description: str
+    views: tuple[str, ...]
+    candidates: tuple[Candidate, ...]
+
+
+def catalogue(vocabulary_size: int, sequence_length: int, seed: int, fast: bool = False) -> list[ModelSpec]:
+    """`fast` shrinks the search (used by the tests on small synthetic exports)."""
+    trees = 30 if fast else 300
+
+    def tokens(**kwargs) -> Callable[[], object]:
+        return lambda: TokenLinearModel(TokenLinearConfig(vocabulary_size, sequence_length, **kwargs))
+
+    v2_grid = [1.0] if fast else [3.0, 10.0, 30.0]
+    v3_grid = [(0.1, 10.0)] if fast else [(0.1, 10.0), (0.1, 30.0), (0.3, 10.0), (0.3, 30.0)]
+    return [
+        ModelSpec(
+            "v1", "spam-text-stats", "spam probability from the v1 text statistics alone", ("v1",),
+            (Candidate(f"gbt trees={trees}", lambda: TextStatsModel(n_estimators=trees, seed=seed)),),
+        ),
+        ModelSpec(
+            "v2", "spam-token-tfidf", "spam probability from the v2 token ids: unigram tf-idf and logistic regression", ("v2",),
+            tuple(Candidate(f"C={c}", tokens(C=c)) for c in v2_grid),
+        ),
+        ModelSpec(
+            "v3", "spam-tokens-and-stats",
+            "spam probability from both views: unigram and hashed-bigram tf-idf of v2 plus the standardised v1 statistics, logistic regression",
+            ("v1", "v2"),
+            tuple(
+                Candidate(f"stats_weight={w} C={c}", tokens(bigram_buckets=1 << 16, bigram_weight=0.5, use_stats=True, stats_weight=w, C=c))
+                for w, c in v3_grid
+            ),
+        ),
+    ]
