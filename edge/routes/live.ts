@@ -38,7 +38,7 @@ export const liveRoutes: FastifyPluginAsync<{ deps: EdgeDeps }> = async (app, { 
       summary: 'Server-sent events: `snapshot` on connect, then one `prediction` per scored message',
       response: errorResponses(429, 503),
     },
-  }, async (request, reply) => {
+  }, async (_request, reply) => {
     if (streams.size >= MAX_STREAMS) throw new SpamstreamError('NOT_READY', `too many live pages open (${MAX_STREAMS}); retry later`);
     reply.hijack();
     const res = reply.raw;
@@ -62,7 +62,8 @@ export const liveRoutes: FastifyPluginAsync<{ deps: EdgeDeps }> = async (app, { 
       res.end();
     };
     streams.add(end);
-    request.raw.on('close', end);
+    // The response closes when the page goes away (or the socket dies): stop sending to it.
+    res.on('close', end);
     res.write('retry: 3000\n\n');
     send('snapshot', board.snapshot());
   });
