@@ -1,10 +1,9 @@
-// Streaming reader of SMS CSV files (`sms_id,text[,label]`, RFC 4180, header first), the offline
-// source of texts for the feature export, the vocabulary fit and batch prediction. One record at a
-// time, so memory stays constant whatever the file size. A bad row never stops the read: it is
-// handed to `onProblem` with its line number (the line the record starts on) and skipped.
-import { createReadStream } from 'node:fs';
-import { parse, type CsvError } from 'csv-parse';
+// Streaming reader of SMS CSV files (`sms_id,text[,label]` in any column order, RFC 4180, header
+// first), the offline source of texts for the feature export, the vocabulary fit and batch
+// prediction. One record at a time, so memory stays constant whatever the file size. A bad row
+// never stops the read: it is handed to `onProblem` with the line it starts on, and skipped.
 import type { ErrorCode } from '../core/errors.ts';
+import { readCsvRecords } from './csv-records.ts';
 
 export type Label = 'ham' | 'spam';
 
@@ -13,13 +12,13 @@ export interface SmsRow {
   readonly line: number;
   readonly smsId: string;
   readonly text: string;
-  /** Present when the file has a label column. */
+  /** Present when the file has a label column and the row a valid label. */
   readonly label?: Label;
 }
 
 export interface RowProblem {
   readonly line: number;
-  /** An error-catalogue code, or CSV_SYNTAX for a record the CSV parser could not read. */
+  /** An error-catalogue code, or CSV_SYNTAX for a record that is not valid CSV. */
   readonly code: ErrorCode | 'CSV_SYNTAX';
   readonly reason: string;
 }
@@ -30,7 +29,7 @@ export interface ReadOptions {
   /** Texts longer than this many UTF-8 bytes are problems (config.pipeline.maxTextBytes). */
   readonly maxTextBytes: number;
   readonly onProblem: (problem: RowProblem) => void;
-  /** Called after each record with the bytes read so far, for progress display. */
+  /** Called as the file is read with the bytes read so far, for progress display. */
   readonly onBytes?: (bytes: number) => void;
 }
 
@@ -39,22 +38,31 @@ export class CsvFileError extends Error {
   override readonly name = 'CsvFileError';
 }
 
-function countNewlines(values: readonly string[]): number {
-  let n = 0;
-  for (const value of values) n += value.split('\n').length - 1;
-  return n;
+interface Columns { readonly id: number; readonly text: number; readonly label: number; readonly count: number }
+
+function columnsOf(header: readonly string[], path: string, requireLabel: boolean): Columns {
+  const names = header.map((name) => name.trim());
+  const find = (name: string, required: boolean): number => {
+    const index = names.indexOf(name);
+    if (index < 0 && required) throw new CsvFileError(`${path}: the header has no "${name}" column (found: ${names.join(', ')})`);
+    return index;
+  };
+  return { id: find('sms_id', true), text: find('text', true), label: find('label', requireLabel), count: names.length };
 }
 
-function checkRow(record: Record<string, string>, line: number, options: ReadOptions): SmsRow | RowProblem {
-  const smsId = (record.sms_id ?? '').trim();
-  const text = record.text ?? '';
+function checkRow(fields: readonly string[], line: number, columns: Columns, options: ReadOptions): SmsRow | RowProblem {
+  if (fields.length !== columns.count) {
+    return { line, code: 'CSV_SYNTAX', reason: `${fields.length} fields where the header has ${columns.count} (an unquoted comma?)` };
+  }
+  const smsId = (fields[columns.id] ?? '').trim();
+  const text = fields[columns.text] ?? '';
   if (smsId === '') return { line, code: 'MISSING_FIELD', reason: 'sms_id is empty' };
   if (text.trim() === '') return { line, code: 'EMPTY_TEXT', reason: `text of ${smsId} is empty` };
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > options.maxTextBytes) {
     return { line, code: 'TEXT_TOO_LONG', reason: `text of ${smsId} has ${bytes} UTF-8 bytes, more than ${options.maxTextBytes}` };
   }
-  const label = record.label?.trim();
+  const label = columns.label < 0 ? undefined : fields[columns.label]?.trim();
   if (label === 'ham' || label === 'spam') return { line, smsId, text, label };
   if (options.requireLabel) return { line, code: 'INVALID_FIELD', reason: `label of ${smsId} is ${JSON.stringify(label ?? null)}, not ham or spam` };
   return { line, smsId, text };
@@ -62,32 +70,20 @@ function checkRow(record: Record<string, string>, line: number, options: ReadOpt
 
 /** Yields the valid rows of a CSV file in file order; reports the others through onProblem. */
 export async function* readSmsCsv(path: string, options: ReadOptions): AsyncGenerator<SmsRow> {
-  const reportedLines = new Set<number>();
-  const skip = (error: CsvError | undefined): undefined => {
-    const line = Number((error as { lines?: unknown } | undefined)?.lines ?? 0);
-    // The parser can raise several errors for one broken record: report the line once.
-    if (reportedLines.has(line)) return;
-    reportedLines.add(line);
-    options.onProblem({ line, code: 'CSV_SYNTAX', reason: error?.message ?? 'unreadable record' });
-  };
-  const parser = createReadStream(path).pipe(parse({
-    columns: (header: string[]) => {
-      const names = header.map((h) => h.trim().replace(/^\uFEFF/u, ''));
-      for (const required of ['sms_id', 'text', ...(options.requireLabel ? ['label'] : [])]) {
-        if (!names.includes(required)) throw new CsvFileError(`${path}: the header has no "${required}" column (found: ${names.join(', ')})`);
-      }
-      return names;
-    },
-    info: true,
-    skip_empty_lines: true,
-    skip_records_with_error: true,
-    on_skip: skip,
-  }));
-  for await (const item of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number; bytes: number } }>) {
-    const line = item.info.lines - countNewlines(Object.values(item.record));
-    const row = checkRow(item.record, line, options);
+  // Room for the longest acceptable text with every character a doubled quote, plus the other fields.
+  const maxRecordChars = 2 * options.maxTextBytes + 1024;
+  let columns: Columns | undefined;
+  for await (const record of readCsvRecords(path, maxRecordChars, options.onBytes)) {
+    if (columns === undefined) {
+      if ('error' in record) throw new CsvFileError(`${path}:${record.line}: the header is not valid CSV: ${record.error}`);
+      columns = columnsOf(record.fields, path, options.requireLabel);
+      continue;
+    }
+    const row = 'error' in record
+      ? { line: record.line, code: 'CSV_SYNTAX' as const, reason: record.error }
+      : checkRow(record.fields, record.line, columns, options);
     if ('code' in row) options.onProblem(row);
     else yield row;
-    options.onBytes?.(item.info.bytes);
   }
+  if (columns === undefined) throw new CsvFileError(`${path}: the file is empty (no header)`);
 }
