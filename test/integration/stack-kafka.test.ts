@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { type Consumer, Kafka, type KafkaMessage, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/config.ts';
+import { createTopicsAndWait } from './stack-topics.ts';
 
 const config = loadConfig();
 const kafka = new Kafka({ clientId: 'spamstream-stack-test', brokers: [...config.kafka.brokers], logLevel: logLevel.NOTHING });
@@ -45,7 +46,7 @@ describe('kafkajs 2.2.4 against the stack\'s Kafka', () => {
     const cluster = await admin.describeCluster();
     expect(cluster.brokers).toHaveLength(1);
     const topic = `stack-test.admin.${run}`;
-    expect(await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true })).toBe(true);
+    await createTopicsAndWait(admin, [{ topic, numPartitions: 3 }]);
     const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
     expect(metadata.topics[0]?.partitions).toHaveLength(3);
   });
@@ -53,7 +54,7 @@ describe('kafkajs 2.2.4 against the stack\'s Kafka', () => {
   it('produces and consumes in a consumer group, committing offsets', async () => {
     const topic = `stack-test.group.${run}`;
     const groupId = `stack-test.group.${run}`;
-    await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
+    await createTopicsAndWait(admin, [{ topic, numPartitions: 2 }]);
     const producer = kafka.producer();
     await producer.connect();
     await producer.send({ topic, messages: ['a', 'b', 'c', 'd'].map((value) => ({ key: value, value })) });
@@ -71,7 +72,7 @@ describe('kafkajs 2.2.4 against the stack\'s Kafka', () => {
     const input = `stack-test.tx-in.${run}`;
     const output = `stack-test.tx-out.${run}`;
     const groupId = `stack-test.tx.${run}`;
-    await admin.createTopics({ topics: [{ topic: input }, { topic: output }], waitForLeaders: true });
+    await createTopicsAndWait(admin, [{ topic: input }, { topic: output }]);
     const producer = kafka.producer({ transactionalId: `stack-test.${run}`, idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     try {

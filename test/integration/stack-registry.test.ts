@@ -6,6 +6,7 @@ import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/config.ts';
+import { createTopicsAndWait } from './stack-topics.ts';
 
 const config = loadConfig();
 const run = randomUUID().slice(0, 8);
@@ -47,7 +48,7 @@ describe('Avro through the registry and Kafka', () => {
 
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic }], waitForLeaders: true });
+    await createTopicsAndWait(admin, [{ topic }]);
     await admin.disconnect();
     const producer = kafka.producer();
     await producer.connect();
