@@ -29,7 +29,7 @@ describe('stackDown', () => {
     await stackDown(settings);
     expect(existsSync(data)).toBe(true);
     await stackDown(settings, { purge: true });
-    expect(existsSync(join(settings.stack.dataDir, 'cassandra'))).toBe(false);
+    expect(existsSync(settings.stack.dataDir)).toBe(false);
   });
 
   it('stops nothing in external mode', async () => {

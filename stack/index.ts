@@ -1,6 +1,6 @@
 // `stack up | down | status`: Kafka, the schema registry and Cassandra as local processes, or, in
 // external mode, only checks of the configured endpoints. Functions report; the CLI prints and exits.
-import { rm } from 'node:fs/promises';
+import { rm, rmdir } from 'node:fs/promises';
 import { cassandraServer } from './cassandra.ts';
 import type { Log } from './fetch.ts';
 import { registryJava, serverJava } from './java.ts';
@@ -165,6 +165,7 @@ export async function stackDown(settings: StackSettings, options: { purge?: bool
   }));
   if (options.purge) {
     for (const name of names) await rm(serverDir(settings, name), { recursive: true, force: true });
+    await rmdir(settings.stack.dataDir).catch(() => undefined); // only once nothing else is left in it
   }
   return reports;
 }
