@@ -4,13 +4,16 @@ Representation, computed the same way here (scipy, float64) and in the ONNX grap
 - unigram presence: which vocabulary ids occur in the message (padding id 0 carries no weight);
 - optionally hashed bigram presence: for consecutive ids (a, b) with b != padding,
   bucket (a * vocabulary_size + b) mod bigram_buckets; bigram columns are scaled by bigram_weight;
-- tf-idf on that presence matrix (smooth idf fitted on the training rows) and L2 normalisation
-  of the whole text block, as sklearn's TfidfTransformer does;
+- weighting "tfidf": tf-idf on that presence matrix (smooth idf fitted on the training rows) and
+  L2 normalisation of the whole text block, as sklearn's TfidfTransformer does; or weighting
+  "nb": each column scaled by its naive-Bayes log-count ratio log((p_j/|p|) / (q_j/|q|)), p and q
+  the add-one presence counts of the column in spam and ham training rows, no normalisation;
 - optionally the v1 statistics (all >= 0) as log1p, standardised on the training rows, clipped
   to +-STATS_CLIP standard deviations and scaled by stats_weight: counts like char_count are
   heavy-tailed, and without log and clip a single very long message would be pushed far
   outside anything seen in training by the linear model;
 - logistic regression on the concatenation.
+BlendModel averages the logits of several such models (e.g. one of each weighting).
 
 The ONNX graph never builds the dense [rows, vocabulary] matrix: it sorts each row's keys, keeps
 first occurrences, and gathers per-key weights, so memory is O(rows x sequence length).
@@ -39,6 +42,7 @@ class TokenLinearConfig:
     use_stats: bool = False
     stats_weight: float = 0.1
     C: float = 10.0
+    weighting: str = "tfidf"
 
 
 def bigram_keys(ids: np.ndarray, vocabulary_size: int, buckets: int) -> tuple[np.ndarray, np.ndarray]:
@@ -67,79 +71,140 @@ def _presence(ids: np.ndarray, config: TokenLinearConfig) -> sp.csr_matrix:
 
 class TokenLinearModel:
     def __init__(self, config: TokenLinearConfig):
+        if config.weighting not in ("tfidf", "nb"):
+            raise ValueError(f"unknown weighting {config.weighting!r}")
         self.config = config
         self.views = ["v1", "v2"] if config.use_stats else ["v2"]
         self.tfidf = TfidfTransformer(norm="l2", use_idf=True, smooth_idf=True, sublinear_tf=False)
+        self.ratio: np.ndarray | None = None
         self.scaler = StandardScaler()
         self.classifier = LogisticRegression(C=config.C, max_iter=5000)
 
-    def _design(self, data: dict[str, np.ndarray], fit: bool) -> sp.csr_matrix:
-        presence = _presence(data["v2"], self.config)
-        text = self.tfidf.fit_transform(presence) if fit else self.tfidf.transform(presence)
+    def _text(self, presence: sp.csr_matrix, labels: np.ndarray | None) -> sp.csr_matrix:
+        if self.config.weighting == "tfidf":
+            return self.tfidf.fit_transform(presence) if labels is not None else self.tfidf.transform(presence)
+        if labels is not None:
+            seen = (presence != 0).astype(np.float64)
+            spam = 1.0 + np.asarray(seen[labels == 1].sum(axis=0)).ravel()
+            ham = 1.0 + np.asarray(seen[labels == 0].sum(axis=0)).ravel()
+            self.ratio = np.log((spam / spam.sum()) / (ham / ham.sum()))
+        return sp.csr_matrix(presence.multiply(self.ratio.reshape(1, -1)))
+
+    def _design(self, data: dict[str, np.ndarray], labels: np.ndarray | None = None) -> sp.csr_matrix:
+        """The model's input matrix; with `labels`, fits the weighting and the scaler first."""
+        text = self._text(_presence(data["v2"], self.config), labels)
         if not self.config.use_stats:
             return text.tocsr()
         stats = np.log1p(data["v1"].astype(np.float64))
-        scaled = self.scaler.fit_transform(stats) if fit else self.scaler.transform(stats)
+        scaled = self.scaler.fit_transform(stats) if labels is not None else self.scaler.transform(stats)
         scaled = np.clip(scaled, -STATS_CLIP, STATS_CLIP)
         return sp.hstack([text, sp.csr_matrix(scaled * self.config.stats_weight)]).tocsr()
 
     def fit(self, data: dict[str, np.ndarray], labels: np.ndarray) -> "TokenLinearModel":
-        self.classifier.fit(self._design(data, fit=True), labels)
+        self.classifier.fit(self._design(data, labels), labels)
         return self
+
+    def decision_function(self, data: dict[str, np.ndarray]) -> np.ndarray:
+        return self.classifier.decision_function(self._design(data))
 
     def predict_proba(self, data: dict[str, np.ndarray]) -> np.ndarray:
         """Spam probability per row (float64)."""
-        return self.classifier.predict_proba(self._design(data, fit=False))[:, 1]
+        return self.classifier.predict_proba(self._design(data))[:, 1]
 
     def describe(self) -> str:
         c = self.config
         parts = ["binary unigram presence"]
         if c.bigram_buckets:
             parts.append(f"hashed bigram presence ({c.bigram_buckets} buckets, weight {c.bigram_weight})")
-        text = " + ".join(parts) + ", tf-idf (smooth idf), L2-normalised"
+        weighting = "tf-idf (smooth idf), L2-normalised" if c.weighting == "tfidf" else "naive-Bayes log-count-ratio weighted"
+        text = " + ".join(parts) + f", {weighting}"
         if c.use_stats:
             text += f"; log1p of the v1 statistics, standardised, clipped to +-{STATS_CLIP:g}, x {c.stats_weight}"
         return f"logistic regression (C={c.C}) on {text}"
 
     # ---- ONNX -------------------------------------------------------------------------------
 
-    def to_onnx(self, name: str):
+    def build_logit(self, g: "_GraphBuilder") -> str:
+        """Adds this model's logit to a graph reading inputs "v2" (and "v1"); returns its name."""
         c = self.config
-        idf = self.tfidf.idf_.astype(np.float64)
         coef = self.classifier.coef_.ravel().astype(np.float64)
         vocab, buckets = c.vocabulary_size, c.bigram_buckets
         scale = np.ones(vocab + buckets)
         scale[0] = 0.0
         scale[vocab:] = c.bigram_weight
-        # Weight of a present key before normalisation, and its contribution to the logit.
-        value = scale * idf
+        # Weight of a present key (before normalisation, for tf-idf), and its contribution to the logit.
+        value = scale * (self.tfidf.idf_ if c.weighting == "tfidf" else self.ratio)
         contribution = value * coef[: vocab + buckets]
-        g = _GraphBuilder()
-        ids = "v2"
-        inputs = [helper.make_tensor_value_info(ids, TensorProto.INT64, ["N", c.sequence_length])]
         squares, dots = [], []
-        sq, dot = g.key_block("uni", ids, c.sequence_length, value[:vocab], contribution[:vocab])
+        sq, dot = g.key_block("uni", "v2", c.sequence_length, value[:vocab], contribution[:vocab])
         squares.append(sq)
         dots.append(dot)
         if buckets:
-            keys = g.bigram_keys(ids, c.sequence_length, vocab, buckets)
+            keys = g.bigram_keys("v2", c.sequence_length, vocab, buckets)
             # Sentinel bucket `buckets` (for pairs ending in padding) weighs nothing.
             sq, dot = g.key_block("bi", keys, c.sequence_length - 1,
                                   np.append(value[vocab:], 0.0), np.append(contribution[vocab:], 0.0))
             squares.append(sq)
             dots.append(dot)
-        logit = g.normalised_dot(squares, dots)
+        if c.weighting == "tfidf":
+            logit = g.normalised_dot(squares, dots)
+        else:
+            logit = dots[0] if len(dots) == 1 else g.op("Sum", dots, "text_logit")
         if c.use_stats:
-            inputs.append(helper.make_tensor_value_info("v1", TensorProto.FLOAT, ["N", len(self.scaler.mean_)]))
             stats_coef = coef[vocab + buckets:] * c.stats_weight
             logit = g.add(logit, g.stats_logit("v1", self.scaler.mean_, self.scaler.scale_, stats_coef))
-        logit = g.add(logit, g.const("intercept", np.array([self.classifier.intercept_[0]])))
-        g.probabilities(logit)
-        inputs.sort(key=lambda value_info: self.views.index(value_info.name))  # the card's order: v1, v2
-        graph = helper.make_graph(g.nodes, name, inputs, [helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, ["N", 2])], g.initializers)
-        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="spamstream-training")
-        model.ir_version = 8
-        return model
+        return g.add(logit, g.const("intercept", np.array([self.classifier.intercept_[0]])))
+
+    def to_onnx(self, name: str):
+        return _model(name, self.views, self._input_widths(), lambda g: self.build_logit(g))
+
+    def _input_widths(self) -> dict[str, int]:
+        widths = {"v2": self.config.sequence_length}
+        if self.config.use_stats:
+            widths["v1"] = len(self.scaler.mean_)
+        return widths
+
+
+class BlendModel:
+    """The mean of the logits of several token models, through a sigmoid."""
+
+    def __init__(self, members: list[TokenLinearModel]):
+        self.members = members
+        self.views = ["v1", "v2"] if any("v1" in m.views for m in members) else ["v2"]
+
+    def fit(self, data: dict[str, np.ndarray], labels: np.ndarray) -> "BlendModel":
+        for member in self.members:
+            member.fit(data, labels)
+        return self
+
+    def predict_proba(self, data: dict[str, np.ndarray]) -> np.ndarray:
+        logit = np.mean([m.decision_function(data) for m in self.members], axis=0)
+        return 1.0 / (1.0 + np.exp(-logit))
+
+    def describe(self) -> str:
+        return "mean of the logits of: " + "; ".join(f"({m.describe()})" for m in self.members)
+
+    def to_onnx(self, name: str):
+        widths: dict[str, int] = {}
+        for member in self.members:
+            widths.update(member._input_widths())
+
+        def logit(g: "_GraphBuilder") -> str:
+            total = g.op("Sum", [m.build_logit(g) for m in self.members], "logit_sum")
+            return g.op("Mul", [total, g.const("mean", [1.0 / len(self.members)])], "logit_mean")
+
+        return _model(name, self.views, widths, logit)
+
+
+def _model(name: str, views: list[str], widths: dict[str, int], build_logit):
+    g = _GraphBuilder()
+    g.probabilities(build_logit(g))
+    types = {"v1": TensorProto.FLOAT, "v2": TensorProto.INT64}
+    inputs = [helper.make_tensor_value_info(view, types[view], ["N", widths[view]]) for view in views]  # the card's order
+    graph = helper.make_graph(g.nodes, name, inputs, [helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, ["N", 2])], g.initializers)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="spamstream-training")
+    model.ir_version = 8
+    return model
 
 
 class _GraphBuilder:

@@ -6,7 +6,7 @@ import pytest
 
 from spamtrain.export import read_export
 from spamtrain.text_stats_model import TextStatsModel
-from spamtrain.token_linear import TokenLinearConfig, TokenLinearModel
+from spamtrain.token_linear import BlendModel, TokenLinearConfig, TokenLinearModel
 
 from conftest import LENGTH, VOCABULARY
 
@@ -41,6 +41,7 @@ def edge_rows():
 @pytest.mark.parametrize("config", [
     TokenLinearConfig(VOCABULARY, LENGTH),
     TokenLinearConfig(VOCABULARY, LENGTH, bigram_buckets=64, use_stats=True, stats_weight=0.3),
+    TokenLinearConfig(VOCABULARY, LENGTH, bigram_buckets=64, bigram_weight=1.0, use_stats=True, C=1.0, weighting="nb"),
 ])
 def test_token_linear_graph_matches_python(data, config):
     features, labels = data
@@ -69,3 +70,17 @@ def test_text_stats_graph_matches_sklearn(data):
     model = TextStatsModel(n_estimators=20, seed=0).fit(features, labels)
     for batch in (features, edge_rows()):
         np.testing.assert_allclose(run_onnx(model.to_onnx("t"), {"v1": batch["v1"]}), model.predict_proba(batch), atol=1e-5)
+
+
+def test_blend_graph_matches_python_and_averages_logits(data):
+    features, labels = data
+    members = [
+        TokenLinearModel(TokenLinearConfig(VOCABULARY, LENGTH, bigram_buckets=64, use_stats=True)),
+        TokenLinearModel(TokenLinearConfig(VOCABULARY, LENGTH, bigram_buckets=64, use_stats=True, weighting="nb")),
+    ]
+    blend = BlendModel(members).fit(features, labels)
+    assert blend.views == ["v1", "v2"]
+    for batch in (features, edge_rows()):
+        np.testing.assert_allclose(run_onnx(blend.to_onnx("t"), batch), blend.predict_proba(batch), atol=1e-5)
+    mean_logit = (members[0].decision_function(features) + members[1].decision_function(features)) / 2
+    np.testing.assert_allclose(blend.predict_proba(features), 1 / (1 + np.exp(-mean_logit)))
