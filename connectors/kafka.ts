@@ -16,7 +16,9 @@ export interface OutgoingRecord {
  * Contract: `send` resolves when every record is acknowledged by all in-sync replicas; the
  * producer is idempotent, so its own retries never duplicate a record; records with the same key
  * land on the same partition in the order given. It rejects with SpamstreamError('BROKER_UNAVAILABLE')
- * (retriable). `close` resolves after pending sends have settled.
+ * (retriable) when the broker does not answer, and 'BROKER_REJECTED' (not retriable) when it refuses
+ * the records themselves (too large, a timestamp out of the broker's bounds); a rejected call may
+ * have written some of its records. `close` resolves after pending sends have settled.
  */
 export interface RecordWriter {
   send(records: readonly OutgoingRecord[]): Promise<void>;

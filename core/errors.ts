@@ -13,6 +13,7 @@ export const ERRORS = {
   INFERENCE_FAILED: { retriable: false, summary: 'the model rejected its input' },
   STORE_UNAVAILABLE: { retriable: true, summary: 'the online store did not answer' },
   BROKER_UNAVAILABLE: { retriable: true, summary: 'Kafka did not acknowledge the write' },
+  BROKER_REJECTED: { retriable: false, summary: 'Kafka refused the record itself (too large, bad timestamp…)' },
   REGISTRY_UNAVAILABLE: { retriable: true, summary: 'the schema registry did not answer' },
   INTERNAL: { retriable: false, summary: 'an unexpected error; the record is kept in the dead-letter topic' },
   // Requests refused by the HTTP edge: `retriable` tells the client whether the same request may succeed later.

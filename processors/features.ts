@@ -38,11 +38,13 @@ export function featuresProcessor(ports: FeaturesPorts, settings: FeaturesSettin
       await ports.store.putFeatures(toStoredFeatures(features));
       return features;
     }, settings.concurrency, settings.policy),
-    mapOkAsync(async (features) => [{
+    // Outputs keep the input's record timestamp, which the broker already accepted: the event
+    // time lives in the payload, where a bogus value cannot make Kafka refuse the record.
+    mapOkAsync(async (features, record) => [{
       topic: settings.featuresTopic,
       key: features.sms_id,
       value: await ports.codec.encode(`${settings.featuresTopic}-value`, features),
-      timestamp: features.event_time,
+      timestamp: record.timestamp,
     }], settings.concurrency, settings.policy),
   );
 }

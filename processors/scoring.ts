@@ -63,11 +63,11 @@ export function scoringProcessor(ports: ScoringPorts, settings: ScoringSettings)
       await ports.store.putPredictions(predictions.map(toStoredPrediction));
       return predictions;
     }, settings.concurrency, settings.policy),
-    mapOkAsync((predictions) => Promise.all(predictions.map(async (prediction) => ({
+    mapOkAsync((predictions, record) => Promise.all(predictions.map(async (prediction) => ({
       topic: settings.predictionsTopic,
       key: prediction.sms_id,
       value: await ports.codec.encode(`${settings.predictionsTopic}-value`, prediction),
-      timestamp: prediction.event_time,
+      timestamp: record.timestamp,
     }))), settings.concurrency, settings.policy),
   );
 }

@@ -4,7 +4,7 @@ import type { Config } from '../config/config.ts';
 import type { Metrics } from '../core/metrics.ts';
 import type { RecordCodec } from '../connectors/codec.ts';
 import type { RecordSource, RecordWriter } from '../connectors/kafka.ts';
-import { ensureTopics, pingKafka } from '../connectors/kafka/admin.ts';
+import { endOffsets, ensureTopics, pingKafka } from '../connectors/kafka/admin.ts';
 import { createKafkaClient } from '../connectors/kafka/client.ts';
 import { createKafkaSource } from '../connectors/kafka/source.ts';
 import { createKafkaWriter } from '../connectors/kafka/writer.ts';
@@ -22,6 +22,8 @@ export interface Messaging {
   readonly registry: SchemaRegistryClient;
   openSource(options: SourceOptions & { closeTimeoutMs?: number }): RecordSource;
   pingKafka(): Promise<void>;
+  /** The offset the next record of each partition will get. */
+  endOffsets(topic: string): Promise<Map<number, bigint>>;
   close(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export function connectMessaging(config: Pick<Config, 'kafka' | 'registry'>, met
     registry,
     openSource: (options) => createKafkaSource(kafka, { ...options, metrics }),
     pingKafka: () => pingKafka(kafka),
+    endOffsets: (topic) => endOffsets(kafka, topic),
     close: () => writer.close(),
   };
 }

@@ -52,3 +52,15 @@ export async function pingKafka(kafka: Kafka): Promise<void> {
     await admin.disconnect();
   }
 }
+
+/** The end (high watermark) of each partition of a topic: the offset the next record will get. */
+export async function endOffsets(kafka: Kafka, topic: string): Promise<Map<number, bigint>> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -21,7 +21,11 @@ export function createKafkaWriter(kafka: Kafka): RecordWriter {
         await (connected ??= producer.connect());
         await producer.sendBatch({ acks: -1, topicMessages: byTopic(records) });
       } catch (error) {
-        throw new SpamstreamError('BROKER_UNAVAILABLE', `Kafka did not acknowledge ${records.length} record(s): ${(error as Error).message}`, { cause: error });
+        // kafkajs marks what may succeed on a retry (leader moved, broker down); anything else is
+        // the broker refusing these records, which retrying would never change.
+        const retriable = (error as { retriable?: boolean }).retriable !== false;
+        const code = retriable ? 'BROKER_UNAVAILABLE' : 'BROKER_REJECTED';
+        throw new SpamstreamError(code, `Kafka ${retriable ? 'did not acknowledge' : 'refused'} ${records.length} record(s): ${(error as Error).message}`, { cause: error });
       } finally {
         pending -= 1;
         if (pending === 0) idle?.();

@@ -1,0 +1,65 @@
+// Duplicates after a crash: runs `spamstream run features` and `spamstream run scoring` as real
+// processes on isolated topics, produces N labelled messages, kill -9s both processors mid-stream,
+// restarts them, and counts what reached sms.features and sms.predictions more than once.
+//   node bench/kill9.ts [--messages 5000] [--data ../shared/data/sms_labeled.csv]
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/config.ts';
+import { availableModels } from '../connectors/model-runtime.ts';
+import { applyPorts, connectMessaging } from '../runtime/connect.ts';
+import type { SmsFeatures, SmsPrediction } from '../schemas/index.ts';
+import { applyTopology } from '../topology/apply.ts';
+import { countRecords, sleep } from './support.ts';
+
+const { values: args } = parseArgs({ options: { messages: { type: 'string', default: '5000' }, data: { type: 'string', default: join(import.meta.dirname, '..', '..', 'shared', 'data', 'sms_labeled.csv') } } });
+const MESSAGES = Number(args.messages);
+const root = join(import.meta.dirname, '..');
+const run = `kill9${Date.now().toString(36)}`;
+const env = {
+  ...process.env,
+  SPAMSTREAM_TOPIC_RAW: `${run}.sms.raw`,
+  SPAMSTREAM_TOPIC_FEATURES: `${run}.sms.features`,
+  SPAMSTREAM_TOPIC_PREDICTIONS: `${run}.sms.predictions`,
+  SPAMSTREAM_TOPIC_DLQ: `${run}.sms.dlq`,
+  SPAMSTREAM_GROUP_PREFIX: run,
+};
+const config = loadConfig(env);
+const models = availableModels(config.pipeline.modelsDir).length;
+
+const messaging = connectMessaging(config);
+await applyTopology(applyPorts(config, messaging), config);
+
+const cli = (...cliArgs: string[]): ChildProcess => spawn(process.execPath, [join(root, 'bin', 'spamstream.js'), ...cliArgs], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+const exited = (child: ChildProcess) => new Promise((resolve) => child.once('exit', resolve));
+
+let features = cli('run', 'features');
+let scoring = cli('run', 'scoring');
+const producer = cli('produce', '--file', args.data, '--count', String(MESSAGES), '--rate', String(Math.max(500, MESSAGES / 8)));
+const started = Date.now();
+
+// Crash both processors while messages are still arriving, then start them again.
+await sleep(4_000);
+const before = await countRecords(messaging, config.topics.predictions);
+features.kill('SIGKILL');
+scoring.kill('SIGKILL');
+await Promise.all([exited(features), exited(scoring)]);
+console.log(`kill -9 of both processors after ${((Date.now() - started) / 1000).toFixed(1)} s, with ${before.total} of ${MESSAGES * models} predictions written`);
+features = cli('run', 'features');
+scoring = cli('run', 'scoring');
+await exited(producer);
+
+const expected = MESSAGES * models;
+for (let waited = 0; (await countRecords(messaging, config.topics.predictions)).total < expected && waited < 180; waited += 2) await sleep(2_000);
+await sleep(3_000);
+const predictions = await countRecords<SmsPrediction>(messaging, config.topics.predictions, (p) => `${p.sms_id}|${p.model_version}`);
+const featureRecords = await countRecords<SmsFeatures>(messaging, config.topics.features, (f) => f.sms_id);
+for (const child of [features, scoring]) child.kill('SIGTERM');
+await Promise.all([exited(features), exited(scoring)]);
+await messaging.close();
+
+const report = (name: string, counts: { total: number; distinct: number }, wanted: number) =>
+  `${name}: ${counts.distinct}/${wanted} distinct (${wanted - counts.distinct} missing), ${counts.total} records, ${counts.total - counts.distinct} duplicates (${(((counts.total - counts.distinct) / wanted) * 100).toFixed(2)} %)`;
+console.log(report('sms.features', featureRecords, MESSAGES));
+console.log(report('sms.predictions', predictions, expected));
+process.exit(predictions.distinct === expected && featureRecords.distinct === MESSAGES ? 0 : 1);

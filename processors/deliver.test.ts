@@ -1,0 +1,59 @@
+import { from, lastValueFrom, toArray } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { envelope } from '../core/envelope.ts';
+import { SpamstreamError } from '../core/errors.ts';
+import { fail, ok } from '../core/result.ts';
+import type { OutgoingRecord, RecordWriter } from '../connectors/kafka.ts';
+import type { DeadLetter } from '../schemas/index.ts';
+import { ORIGIN_HEADER, deliver } from './deliver.ts';
+import type { Flow } from './flow.ts';
+import { TOPICS, memoryPipeline } from './test-support.ts';
+
+const flow = (offset: number, result: Flow<readonly OutgoingRecord[]>['value']['result']): Flow<readonly OutgoingRecord[]> =>
+  envelope({ key: `k${offset}`, value: { input: Buffer.from(`in${offset}`), result }, headers: {}, timestamp: 0, origin: { topic: TOPICS.raw, partition: 0, offset: String(offset) } });
+const output = (key: string): OutgoingRecord => ({ topic: TOPICS.features, key, value: Buffer.from(key) });
+
+function setup(refuse: (record: OutgoingRecord) => boolean) {
+  const pipeline = memoryPipeline();
+  const inner = pipeline.kafka.writer();
+  const writer: RecordWriter = {
+    async send(records) {
+      if (records.some(refuse)) throw new SpamstreamError('BROKER_REJECTED', 'RECORD_TOO_LARGE');
+      await inner.send(records);
+    },
+    close: () => inner.close(),
+  };
+  const acknowledged: string[] = [];
+  const operator = deliver(
+    { writer, codec: pipeline.codec, source: { acknowledge: (origins) => acknowledged.push(...origins.map((o) => o.offset)) } },
+    { processor: 'features', dlqTopic: TOPICS.dlq, batchSize: 10, waitMs: 1, policy: { attempts: 1, backoffMs: 1 } },
+  );
+  return { ...pipeline, operator, acknowledged };
+}
+
+describe('deliver', () => {
+  it('writes outputs with lineage, dead-letters failures, then acknowledges the inputs', async () => {
+    const { operator, kafka, codec, acknowledged } = setup(() => false);
+    const [report] = await lastValueFrom(from([flow(0, ok([output('a')])), flow(1, fail('EMPTY_TEXT', 'blank'))]).pipe(operator, toArray()));
+    expect(report).toMatchObject({ records: 1, deadLetters: 1 });
+    expect(kafka.records(TOPICS.features)[0]!.headers[ORIGIN_HEADER]).toBe(`${TOPICS.raw}/0@0`);
+    const letter = await codec.decode<DeadLetter>(kafka.records(TOPICS.dlq)[0]!.value);
+    expect(letter).toMatchObject({ error_code: 'EMPTY_TEXT', error_reason: 'blank', source_offset: 1, value: Buffer.from('in1') });
+    expect(acknowledged).toEqual(['0', '1']);
+  });
+
+  it('dead-letters only the record whose output the broker refuses, and delivers the rest', async () => {
+    const { operator, kafka, codec, acknowledged } = setup((record) => record.key === 'huge');
+    await lastValueFrom(from([flow(0, ok([output('a')])), flow(1, ok([output('huge')])), flow(2, ok([output('b')]))]).pipe(operator, toArray()));
+    expect(kafka.records(TOPICS.features).map((r) => r.key).sort()).toEqual(['a', 'b']);
+    const letter = await codec.decode<DeadLetter>(kafka.records(TOPICS.dlq)[0]!.value);
+    expect(letter).toMatchObject({ error_code: 'BROKER_REJECTED', source_offset: 1, retriable: false });
+    expect(acknowledged.sort()).toEqual(['0', '1', '2']);
+  });
+
+  it('stops the processor, acknowledging nothing, when even the dead letter is refused', async () => {
+    const { operator, acknowledged } = setup(() => true);
+    await expect(lastValueFrom(from([flow(0, ok([output('a')]))]).pipe(operator))).rejects.toMatchObject({ code: 'BROKER_REJECTED' });
+    expect(acknowledged).toEqual([]);
+  });
+});

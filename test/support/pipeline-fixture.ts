@@ -1,0 +1,67 @@
+// An isolated pipeline on the real stack: its own topics, consumer groups and message ids, so
+// integration tests can run again and again against a long-lived stack.
+import { join } from 'node:path';
+import { type Config, loadConfig } from '../../config/config.ts';
+import type { OutgoingRecord } from '../../connectors/kafka.ts';
+import { readSmsCsv } from '../../features/sms-csv.ts';
+import { type Messaging, applyPorts, connectMessaging } from '../../runtime/connect.ts';
+import type { SmsRaw } from '../../schemas/index.ts';
+import { applyTopology } from '../../topology/apply.ts';
+import { valueSubject } from '../../topology/topics.ts';
+import { type ReadOptions, type ReadRecord, readTopic } from './read-topic.ts';
+
+export const DATA_CSV = join(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'sms_labeled.csv');
+
+export interface PipelineFixture {
+  readonly config: Config;
+  readonly messaging: Messaging;
+  readonly run: string;
+  produceRaw(messages: readonly SmsRaw[]): Promise<void>;
+  produceBytes(records: readonly { key: string; value: Buffer }[]): Promise<void>;
+  /** Every record of a topic, read to its end (and on until `options.until` holds). */
+  readTopic<T>(topic: string, options?: ReadOptions<T>): Promise<ReadRecord<T>[]>;
+  close(): Promise<void>;
+}
+
+export async function pipelineFixture(overrides: Record<string, string> = {}): Promise<PipelineFixture> {
+  const run = `it${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const config = loadConfig({
+    ...process.env,
+    SPAMSTREAM_TOPIC_RAW: `${run}.sms.raw`,
+    SPAMSTREAM_TOPIC_FEATURES: `${run}.sms.features`,
+    SPAMSTREAM_TOPIC_PREDICTIONS: `${run}.sms.predictions`,
+    SPAMSTREAM_TOPIC_DLQ: `${run}.sms.dlq`,
+    SPAMSTREAM_TOPIC_PARTITIONS: '4',
+    SPAMSTREAM_GROUP_PREFIX: run,
+    SPAMSTREAM_EDGE_PORT: '0',
+    ...overrides,
+  });
+  const messaging = connectMessaging(config);
+  await applyTopology(applyPorts(config, messaging), config);
+  const send = (records: OutgoingRecord[]) => messaging.writer.send(records);
+  return {
+    config,
+    messaging,
+    run,
+    async produceRaw(messages) {
+      const subject = valueSubject(config.topics.raw);
+      const records = await Promise.all(messages.map(async (raw) => ({ topic: config.topics.raw, key: raw.sms_id, value: await messaging.codec.encode(subject, raw) })));
+      for (let i = 0; i < records.length; i += 500) await send(records.slice(i, i + 500));
+    },
+    produceBytes: (records) => send(records.map((r) => ({ topic: config.topics.raw, ...r }))),
+    readTopic: (topic, options) => readTopic(messaging, topic, options),
+    close: () => messaging.close(),
+  };
+}
+
+/** The first `count` labelled messages of the shared data set, under ids unique to this run. */
+export async function labelledMessages(run: string, count: number): Promise<(SmsRaw & { label: string })[]> {
+  const out: (SmsRaw & { label: string })[] = [];
+  for await (const row of readSmsCsv(DATA_CSV, { requireLabel: true, maxTextBytes: 4096, onProblem: () => {} })) {
+    out.push({ sms_id: `${run}-${row.smsId}`, sender: '+447700900000', recipient: '+447700900001', text: row.text, received_at: Date.now(), source: 'test', label: row.label! });
+    if (out.length === count) break;
+  }
+  return out;
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
