@@ -1,5 +1,5 @@
 // Topic administration for `topology apply`: create what is missing, report what exists.
-import type { Kafka } from 'kafkajs';
+import type { Admin, ITopicConfig, Kafka } from 'kafkajs';
 import { SpamstreamError } from '../../core/errors.ts';
 
 export interface TopicRequest {
@@ -22,15 +22,12 @@ export async function ensureTopics(kafka: Kafka, topics: readonly TopicRequest[]
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((topic) => !existing.has(topic.name));
     if (missing.length > 0) {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((topic) => ({
-          topic: topic.name,
-          numPartitions: topic.partitions,
-          replicationFactor: -1, // the broker's default.replication.factor
-          configEntries: Object.entries(topic.config).map(([name, value]) => ({ name, value })),
-        })),
-      });
+      await createTopicsAndWait(admin, missing.map((topic) => ({
+        topic: topic.name,
+        numPartitions: topic.partitions,
+        replicationFactor: -1, // the broker's default.replication.factor
+        configEntries: Object.entries(topic.config).map(([name, value]) => ({ name, value })),
+      })));
     }
     const metadata = await admin.fetchTopicMetadata({ topics: topics.map((topic) => topic.name) });
     const partitions = new Map(metadata.topics.map((topic) => [topic.name, topic.partitions.length]));
@@ -62,5 +59,27 @@ export async function endOffsets(kafka: Kafka, topic: string): Promise<Map<numbe
     return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * Creates topics and waits until every partition has a leader. kafkajs's own wait retries only
+ * LEADER_NOT_AVAILABLE, but a KRaft broker whose metadata lags the controller (right after a
+ * start, when the servers share two cores) answers UNKNOWN_TOPIC_OR_PARTITION for a topic created
+ * a moment ago, and kafkajs gives up: so create, then poll the metadata.
+ */
+export async function createTopicsAndWait(admin: Admin, topics: ITopicConfig[], timeoutMs = 30_000): Promise<void> {
+  await admin.createTopics({ topics, waitForLeaders: false });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: found } = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) });
+      if (found.length === topics.length && found.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (error) {
+      const type = (error as { type?: string }).type;
+      if (type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`topics ${topics.map((t) => t.topic).join(', ')} have no leaders after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -46,12 +46,16 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
     if (offset !== undefined) await consumer.commitOffsets([{ topic, partition, offset }]);
   };
 
+  // Set by close: past it, nobody waits any longer for records that will not be acknowledged.
+  let closeDeadline: Promise<void> | undefined;
+  const gaveUp = () => closeDeadline?.then(() => true) ?? new Promise<boolean>(() => {});
+
   const drainAndCommit = async (payload: EachBatchPayload) => {
     const { topic, partition } = payload.batch;
-    const drained = inFlight.drained(topic, partition);
+    const drained = inFlight.drained(topic, partition).then(() => true);
     let rebalancing: unknown;
     for (;;) {
-      const finished = await Promise.race([drained.then(() => true), sleep(HEARTBEAT_EVERY_MS).then(() => false)]);
+      const finished = await Promise.race([drained, gaveUp(), sleep(HEARTBEAT_EVERY_MS).then(() => false)]);
       if (finished) break;
       // A rebalance shows up as a heartbeat error: keep draining (the generation is still valid
       // for commits until we rejoin), commit, and only then let kafkajs rejoin.
@@ -99,8 +103,8 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
 
   const stop = () => (stopped ??= (async () => {
     closing = true;
-    const deadline = sleep(options.closeTimeoutMs ?? 30_000);
-    await Promise.race([Promise.all(inFlight.partitions().map((p) => inFlight.drained(p.topic, p.partition))), deadline]);
+    closeDeadline = sleep(options.closeTimeoutMs ?? 30_000);
+    await Promise.race([Promise.all(inFlight.partitions().map((p) => inFlight.drained(p.topic, p.partition))), closeDeadline]);
     for (const p of inFlight.partitions()) await commit(p.topic, p.partition).catch(() => undefined);
     await consumer.disconnect();
   })());

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { type Consumer, Kafka, type KafkaMessage, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/config.ts';
-import { createTopicsAndWait } from './stack-topics.ts';
+import { createTopicsAndWait } from '../../connectors/kafka/admin.ts';
 
 const config = loadConfig();
 const kafka = new Kafka({ clientId: 'spamstream-stack-test', brokers: [...config.kafka.brokers], logLevel: logLevel.NOTHING });

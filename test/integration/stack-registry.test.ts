@@ -6,7 +6,7 @@ import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/config.ts';
-import { createTopicsAndWait } from './stack-topics.ts';
+import { createTopicsAndWait } from '../../connectors/kafka/admin.ts';
 
 const config = loadConfig();
 const run = randomUUID().slice(0, 8);

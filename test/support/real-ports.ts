@@ -1,6 +1,7 @@
 // The real connectors, configured from the environment like the CLI is, for integration tests.
 import { Kafka, logLevel } from 'kafkajs';
 import { type Config, loadConfig } from '../../config/config.ts';
+import { createTopicsAndWait } from '../../connectors/kafka/admin.ts';
 import { createKafkaSource } from '../../connectors/kafka/source.ts';
 import { createKafkaWriter } from '../../connectors/kafka/writer.ts';
 
@@ -14,7 +15,7 @@ export async function createTopics(kafka: Kafka, topics: { topic: string; numPar
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics, waitForLeaders: true });
+    await createTopicsAndWait(admin, topics);
   } finally {
     await admin.disconnect();
   }
