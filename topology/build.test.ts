@@ -19,7 +19,7 @@ describe('buildTopology', () => {
     const { codec, kafka, stores, views } = memoryPipeline();
     const topology = buildTopology({ openSource: (o) => kafka.source(o), writer: kafka.writer(), codec, featureStore: stores.features, predictionStore: stores.predictions, views, models: [] }, config);
     expect(topology.describe()).toContain('processor features (consumer group spamstream.features)');
-    expect(topology.describe()).toMatch(/source: sms\.features[\s\S]*sinks: sms\.predictions, sms\.dlq/);
+    expect(topology.describe()).toMatch(/source: sms\.features[\s\S]*sinks: sms\.predictions; dead letters: sms\.dlq/);
     expect(topology.mermaid()).toMatch(/^flowchart LR/);
     expect(topology.mermaid()).toContain('sms_raw --> features');
   });

@@ -8,6 +8,7 @@ export interface ProcessorSpec {
   readonly groupId: string;
   readonly input: string;
   readonly outputs: readonly string[];
+  readonly deadLetters: string;
   readonly stores: readonly string[];
   readonly steps: readonly string[];
 }
@@ -20,7 +21,8 @@ export function processorSpecs(config: Pick<Config, 'topics' | 'pipeline' | 'cas
       name: 'features',
       groupId: `${pipeline.consumerGroupPrefix}.features`,
       input: topics.raw,
-      outputs: [topics.features, topics.dlq],
+      outputs: [topics.features],
+      deadLetters: topics.dlq,
       stores: [`${cassandra.keyspace}.features_by_sms`],
       steps: ['decode SmsRaw', 'check id and text', 'compute feature views', 'upsert online store (newest event time wins)', 'encode SmsFeatures'],
     },
@@ -28,7 +30,8 @@ export function processorSpecs(config: Pick<Config, 'topics' | 'pipeline' | 'cas
       name: 'scoring',
       groupId: `${pipeline.consumerGroupPrefix}.scoring`,
       input: topics.features,
-      outputs: [topics.predictions, topics.dlq],
+      outputs: [topics.predictions],
+      deadLetters: topics.dlq,
       stores: [`${cassandra.keyspace}.predictions_by_sms`],
       steps: ['decode SmsFeatures', `select models (${models})`, `micro-batched ONNX inference (≤${pipeline.inferenceBatchSize} records or ${pipeline.inferenceBatchWaitMs} ms)`, 'upsert latest prediction per model version', 'encode SmsPrediction'],
     },
@@ -41,7 +44,7 @@ export function describeText(specs: readonly ProcessorSpec[]): string {
       `processor ${spec.name} (consumer group ${spec.groupId})`,
       `  source: ${spec.input}`,
       ...spec.steps.map((step, i) => `  ${i + 1}. ${step}`),
-      `  sinks: ${spec.outputs.join(', ')}`,
+      `  sinks: ${spec.outputs.join(', ')}; dead letters: ${spec.deadLetters}`,
       `  stores: ${spec.stores.join(', ')}`,
     ].join('\n'))
     .join('\n\n');
@@ -49,15 +52,13 @@ export function describeText(specs: readonly ProcessorSpec[]): string {
 
 export function describeMermaid(specs: readonly ProcessorSpec[]): string {
   const id = (name: string) => name.replace(/[^A-Za-z0-9]/g, '_');
-  const lines = ['flowchart LR'];
-  const topics = new Set<string>();
-  for (const spec of specs) {
-    for (const topic of [spec.input, ...spec.outputs]) topics.add(topic);
-    lines.push(`  ${id(spec.name)}[["${spec.name} processor"]]`);
-    lines.push(`  ${id(spec.input)} --> ${id(spec.name)}`);
-    for (const output of spec.outputs) lines.push(`  ${id(spec.name)} ${output.endsWith('dlq') ? '-.->' : '-->'} ${id(output)}`);
-    for (const store of spec.stores) lines.push(`  ${id(spec.name)} --> ${id(store)}[("${store}")]`);
-  }
-  for (const topic of topics) lines.splice(1, 0, `  ${id(topic)}(["${topic}"])`);
-  return lines.join('\n');
+  const topics = [...new Set(specs.flatMap((spec) => [spec.input, ...spec.outputs, spec.deadLetters]))];
+  const edges = specs.flatMap((spec) => [
+    `  ${id(spec.name)}[["${spec.name} processor"]]`,
+    `  ${id(spec.input)} --> ${id(spec.name)}`,
+    ...spec.outputs.map((output) => `  ${id(spec.name)} --> ${id(output)}`),
+    `  ${id(spec.name)} -. dead letters .-> ${id(spec.deadLetters)}`,
+    ...spec.stores.map((store) => `  ${id(spec.name)} --> ${id(store)}[("${store}")]`),
+  ]);
+  return ['flowchart LR', ...topics.map((topic) => `  ${id(topic)}(["${topic}"])`), ...edges].join('\n');
 }
