@@ -1,0 +1,84 @@
+// Pipeline throughput and latency on the real stack: both processors in this process on isolated
+// topics. Phase 1 produces a backlog of N messages at once and times until every prediction is
+// written (throughput); phase 2 produces at a steady rate and reports event-to-prediction latency.
+//   node bench/pipeline.ts [--messages 20000] [--rate 300] [--seconds 20] [--data ../shared/data/sms_labeled.csv]
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/config.ts';
+import { readSmsCsv } from '../features/sms-csv.ts';
+import { applyPorts, connectMessaging } from '../runtime/connect.ts';
+import { startParts } from '../runtime/pipeline.ts';
+import type { SmsPrediction, SmsRaw } from '../schemas/index.ts';
+import { applyTopology } from '../topology/apply.ts';
+import { valueSubject } from '../topology/topics.ts';
+import { readTopic } from '../test/support/read-topic.ts';
+import { sleep } from './support.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    messages: { type: 'string', default: '20000' },
+    rate: { type: 'string', default: '300' },
+    seconds: { type: 'string', default: '20' },
+    data: { type: 'string', default: join(import.meta.dirname, '..', '..', 'shared', 'data', 'sms_labeled.csv') },
+  },
+});
+const run = `bench${Date.now().toString(36)}`;
+const config = loadConfig({
+  ...process.env,
+  SPAMSTREAM_TOPIC_RAW: `${run}.sms.raw`,
+  SPAMSTREAM_TOPIC_FEATURES: `${run}.sms.features`,
+  SPAMSTREAM_TOPIC_PREDICTIONS: `${run}.sms.predictions`,
+  SPAMSTREAM_TOPIC_DLQ: `${run}.sms.dlq`,
+  SPAMSTREAM_GROUP_PREFIX: run,
+});
+const texts: string[] = [];
+for await (const row of readSmsCsv(args.data, { requireLabel: false, maxTextBytes: config.pipeline.maxTextBytes, onProblem: () => {} })) texts.push(row.text);
+
+const messaging = connectMessaging(config);
+await applyTopology(applyPorts(config, messaging), config);
+const pipeline = await startParts(config, ['features', 'scoring'], () => {});
+const models = (await import('../connectors/model-runtime.ts')).availableModels(config.pipeline.modelsDir).length;
+const subject = valueSubject(config.topics.raw);
+
+let produced = 0;
+async function produce(count: number) {
+  for (let sent = 0; sent < count; sent += 1_000) {
+    const batch = await Promise.all(Array.from({ length: Math.min(1_000, count - sent) }, async () => {
+      const raw: SmsRaw = { sms_id: `${run}-${produced}`, sender: 's', recipient: 'r', text: texts[produced++ % texts.length]!, received_at: Date.now(), source: 'bench' };
+      return { topic: config.topics.raw, key: raw.sms_id, value: await messaging.codec.encode(subject, raw) };
+    }));
+    await messaging.writer.send(batch);
+  }
+}
+
+const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+const cpuBefore = process.cpuUsage();
+
+// Phase 1: a backlog, as fast as the pipeline goes.
+const backlog = Number(args.messages);
+const started = Date.now();
+await produce(backlog);
+const producedIn = (Date.now() - started) / 1000;
+const burst = await readTopic<SmsPrediction>(messaging, config.topics.predictions, { until: (r) => r.length >= backlog * models, timeoutMs: 600_000 });
+const lastScored = Math.max(...burst.map((r) => r.value.scored_at));
+const seconds = (lastScored - started) / 1000;
+const cpu = process.cpuUsage(cpuBefore);
+console.log(`backlog: ${backlog} messages × ${models} models in ${seconds.toFixed(1)} s → ${Math.round(backlog / seconds)} messages/s, ${Math.round((backlog * models) / seconds)} predictions/s (produce alone: ${producedIn.toFixed(1)} s); pipeline process CPU ${((cpu.user + cpu.system) / 1e6 / seconds).toFixed(2)} cores`);
+
+// Phase 2: a steady rate well below the ceiling, for latency.
+const rate = Number(args.rate);
+const duration = Number(args.seconds);
+const first = produced;
+for (let second = 0; second < duration; second += 1) {
+  const tick = Date.now();
+  await produce(rate);
+  await sleep(1_000 - (Date.now() - tick));
+}
+const steadyCount = produced - first;
+const steady = await readTopic<SmsPrediction>(messaging, config.topics.predictions, { until: (r) => r.length >= (backlog + steadyCount) * models, timeoutMs: 300_000 });
+const latencies = steady.filter((r) => Number(r.value.sms_id.slice(run.length + 1)) >= first).map((r) => r.value.scored_at - r.value.event_time).sort((a, b) => a - b);
+console.log(`steady ${rate} messages/s for ${duration} s: event → prediction latency p50 ${percentile(latencies, 0.5)} ms, p95 ${percentile(latencies, 0.95)} ms, p99 ${percentile(latencies, 0.99)} ms, max ${latencies.at(-1)} ms (${latencies.length} predictions)`);
+console.log(`memory: rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB`);
+
+await pipeline.stop();
+await messaging.close();
