@@ -10,20 +10,14 @@ import { availableModels } from '../connectors/model-runtime.ts';
 import { applyPorts, connectMessaging } from '../runtime/connect.ts';
 import type { SmsFeatures, SmsPrediction } from '../schemas/index.ts';
 import { applyTopology } from '../topology/apply.ts';
+import { isolatedEnv } from '../test/support/pipeline-fixture.ts';
 import { countRecords, sleep } from './support.ts';
 
 const { values: args } = parseArgs({ options: { messages: { type: 'string', default: '5000' }, data: { type: 'string', default: join(import.meta.dirname, '..', '..', 'shared', 'data', 'sms_labeled.csv') } } });
 const MESSAGES = Number(args.messages);
 const root = join(import.meta.dirname, '..');
 const run = `kill9${Date.now().toString(36)}`;
-const env = {
-  ...process.env,
-  SPAMSTREAM_TOPIC_RAW: `${run}.sms.raw`,
-  SPAMSTREAM_TOPIC_FEATURES: `${run}.sms.features`,
-  SPAMSTREAM_TOPIC_PREDICTIONS: `${run}.sms.predictions`,
-  SPAMSTREAM_TOPIC_DLQ: `${run}.sms.dlq`,
-  SPAMSTREAM_GROUP_PREFIX: run,
-};
+const env = isolatedEnv(run);
 const config = loadConfig(env);
 const models = availableModels(config.pipeline.modelsDir).length;
 

@@ -11,6 +11,7 @@ import { startParts } from '../runtime/pipeline.ts';
 import type { SmsPrediction, SmsRaw } from '../schemas/index.ts';
 import { applyTopology } from '../topology/apply.ts';
 import { valueSubject } from '../topology/topics.ts';
+import { isolatedEnv } from '../test/support/pipeline-fixture.ts';
 import { readTopic } from '../test/support/read-topic.ts';
 import { sleep } from './support.ts';
 
@@ -23,14 +24,7 @@ const { values: args } = parseArgs({
   },
 });
 const run = `bench${Date.now().toString(36)}`;
-const config = loadConfig({
-  ...process.env,
-  SPAMSTREAM_TOPIC_RAW: `${run}.sms.raw`,
-  SPAMSTREAM_TOPIC_FEATURES: `${run}.sms.features`,
-  SPAMSTREAM_TOPIC_PREDICTIONS: `${run}.sms.predictions`,
-  SPAMSTREAM_TOPIC_DLQ: `${run}.sms.dlq`,
-  SPAMSTREAM_GROUP_PREFIX: run,
-});
+const config = loadConfig(isolatedEnv(run));
 const texts: string[] = [];
 for await (const row of readSmsCsv(args.data, { requireLabel: false, maxTextBytes: config.pipeline.maxTextBytes, onProblem: () => {} })) texts.push(row.text);
 

@@ -6,6 +6,7 @@ import type { Metrics } from '../core/metrics.ts';
 import { type Result, fail, failureFrom, ok } from '../core/result.ts';
 import type { RecordCodec } from '../connectors/codec.ts';
 import type { OutgoingRecord } from '../connectors/kafka.ts';
+import type { SpamModel } from '../connectors/model-runtime.ts';
 import type { PredictionStore, StoredPrediction } from '../connectors/online-store.ts';
 import type { FeatureSet, FeatureView } from '../features/index.ts';
 import { type SmsFeatures, type SmsPrediction, loadSchema } from '../schemas/index.ts';
@@ -19,6 +20,12 @@ export interface ScoringModel {
   readonly threshold: number;
   /** Spam probability per row, in order. */
   predict(batch: readonly FeatureSet[]): Promise<Float64Array | readonly number[]>;
+}
+
+/** The scoring view of a loaded model (connectors/model-runtime.ts). */
+export function scoringModelOf(model: SpamModel): ScoringModel {
+  const { card } = model;
+  return { name: card.name, version: card.version, views: card.views, threshold: card.threshold, predict: (batch) => model.predict(batch) };
 }
 
 export interface ScoringPorts {

@@ -9,7 +9,7 @@ import { createSmsIngest } from '../edge/ingest.ts';
 import { createPredictionFeed } from '../edge/prediction-feed.ts';
 import { type RunningEdge, startEdge } from '../edge/server.ts';
 import { featureViews } from '../features/index.ts';
-import type { ScoringModel } from '../processors/scoring.ts';
+import { scoringModelOf } from '../processors/scoring.ts';
 import { type RunningProcessor, buildTopology } from '../topology/build.ts';
 import type { ProcessorName } from '../topology/graph.ts';
 import { connectMessaging, connectModels, connectStores } from './connect.ts';
@@ -24,15 +24,6 @@ export interface RunningPipeline {
   /** Drains and commits what is in flight, then closes every connection. */
   stop(): Promise<void>;
 }
-
-/** The scoring view of a loaded model. */
-export const scoringModel = (model: SpamModel): ScoringModel => ({
-  name: model.card.name,
-  version: model.card.version,
-  views: model.card.views,
-  threshold: model.card.threshold,
-  predict: (batch) => model.predict(batch),
-});
 
 export async function startParts(config: Config, parts: readonly PartName[], log: (line: string) => void = console.log): Promise<RunningPipeline> {
   const metrics = createMetrics();
@@ -56,7 +47,7 @@ export async function startParts(config: Config, parts: readonly PartName[], log
       featureStore: stores.features,
       predictionStore: stores.predictions,
       views: featureViews,
-      models: models.map(scoringModel),
+      models: models.map(scoringModelOf),
       metrics,
     }, config);
 

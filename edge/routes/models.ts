@@ -6,7 +6,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { SpamstreamError } from '../../core/errors.ts';
 import type { FeatureView } from '../../features/index.ts';
 import { computeFeatures } from '../../processors/features.ts';
-import { type ScoringModel, selectModels, toPrediction } from '../../processors/scoring.ts';
+import { type ScoringModel, scoringModelOf, selectModels, toPrediction, toStoredPrediction } from '../../processors/scoring.ts';
 import type { SmsFeatures } from '../../schemas/index.ts';
 import type { EdgeDeps, SpamModel } from '../deps.ts';
 import { errorResponses, predictionSchema, textBodySchema } from '../schemas.ts';
@@ -53,7 +53,7 @@ const computedViewSchema = {
 
 export const modelRoutes: FastifyPluginAsync<{ deps: EdgeDeps }> = async (app, { deps }) => {
   const { config } = deps;
-  const loaded = new Map<string, Loaded>(deps.models.map((model) => [model.card.version, { model, scoring: asScoringModel(model) }]));
+  const loaded = new Map<string, Loaded>(deps.models.map((model) => [model.card.version, { model, scoring: scoringModelOf(model) }]));
   const versions = [...loaded.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 
   const find = (version: string): Loaded => {
@@ -129,27 +129,8 @@ export const modelRoutes: FastifyPluginAsync<{ deps: EdgeDeps }> = async (app, {
     const [probability] = Array.from(await scoring.predict([selected.value.set]));
     if (probability === undefined) throw new SpamstreamError('INFERENCE_FAILED', `model ${scoring.version} returned no probability`);
     const prediction = toPrediction(features, scoring, probability, Date.now());
-    return {
-      model: prediction.model,
-      modelVersion: prediction.model_version,
-      featureView: prediction.feature_view,
-      label: prediction.label,
-      spamProbability: prediction.spam_probability,
-      labels: prediction.labels,
-      scores: prediction.scores,
-      threshold: prediction.threshold,
-    };
+    // Nothing is stored: the id and times of a stored prediction do not apply.
+    const { smsId: _id, eventTime: _event, scoredAt: _scored, ...answer } = toStoredPrediction(prediction);
+    return answer;
   });
 };
-
-/** The scoring processor's view of a loaded model. */
-function asScoringModel(model: SpamModel): ScoringModel {
-  const { card } = model;
-  return {
-    name: card.name,
-    version: card.version,
-    views: card.views,
-    threshold: card.threshold,
-    predict: (batch) => model.predict([...batch]),
-  };
-}

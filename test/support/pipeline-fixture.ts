@@ -23,16 +23,23 @@ export interface PipelineFixture {
   close(): Promise<void>;
 }
 
-export async function pipelineFixture(overrides: Record<string, string> = {}): Promise<PipelineFixture> {
-  const run = `it${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  const config = loadConfig({
+/** The environment of a pipeline with topics and consumer groups of its own, named after `run`. */
+export function isolatedEnv(run: string): Record<string, string | undefined> {
+  return {
     ...process.env,
     SPAMSTREAM_TOPIC_RAW: `${run}.sms.raw`,
     SPAMSTREAM_TOPIC_FEATURES: `${run}.sms.features`,
     SPAMSTREAM_TOPIC_PREDICTIONS: `${run}.sms.predictions`,
     SPAMSTREAM_TOPIC_DLQ: `${run}.sms.dlq`,
-    SPAMSTREAM_TOPIC_PARTITIONS: '4',
     SPAMSTREAM_GROUP_PREFIX: run,
+  };
+}
+
+export async function pipelineFixture(overrides: Record<string, string> = {}): Promise<PipelineFixture> {
+  const run = `it${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const config = loadConfig({
+    ...isolatedEnv(run),
+    SPAMSTREAM_TOPIC_PARTITIONS: '4',
     SPAMSTREAM_EDGE_PORT: '0',
     ...overrides,
   });
