@@ -18,7 +18,11 @@ export interface StackConfig {
   readonly kafkaPort: number;
   readonly kafkaControllerPort: number;
   readonly registryPort: number;
+  /** Apicurio's health and metrics listener, bound to loopback. */
+  readonly registryManagementPort: number;
   readonly cassandraPort: number;
+  /** Cassandra's internode port: a second stack on the same machine needs another one. */
+  readonly cassandraStoragePort: number;
   readonly kafkaHeapMb: number;
   readonly registryHeapMb: number;
   readonly cassandraHeapMb: number;
@@ -151,7 +155,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       kafkaPort: get('stack.kafkaPort'),
       kafkaControllerPort: get('stack.kafkaControllerPort'),
       registryPort: get('stack.registryPort'),
+      registryManagementPort: get('stack.registryManagementPort'),
       cassandraPort: get('stack.cassandraPort'),
+      cassandraStoragePort: get('stack.cassandraStoragePort'),
       kafkaHeapMb: get('stack.kafkaHeapMb'),
       registryHeapMb: get('stack.registryHeapMb'),
       cassandraHeapMb: get('stack.cassandraHeapMb'),

@@ -12,9 +12,6 @@ import { type Server, type StackSettings, serverDir, withTimeout } from './serve
 
 export const cassandraCoordinates = (version: string): string[] => [`org.apache.cassandra:cassandra-all:${version}`];
 
-/** Gossip between nodes; nothing outside this machine connects to it. */
-export const STORAGE_PORT = 7000;
-
 // Packages Cassandra reaches into on Java 17 (conf/jvm17-server.options of Cassandra 5.0).
 const EXPORTS = [
   'java.base/jdk.internal.misc', 'java.management.rmi/com.sun.jmx.remote.internal.rmi', 'java.rmi/sun.rmi.registry',
@@ -33,7 +30,12 @@ export const java17ModuleFlags = (): string[] => [
   ...OPENS.map((pkg) => `--add-opens=${pkg}=ALL-UNNAMED`),
 ];
 
+/**
+ * The storage and CQL ports are the node's only listeners. ssl_storage_port (7001) is left out: it opens
+ * only for legacy internode TLS, which is off; JMX stays off because no cassandra.jmx.*.port is set.
+ */
 export function cassandraYaml(settings: StackSettings, dataDir: string): string {
+  const { cassandraPort, cassandraStoragePort } = settings.stack;
   return `cluster_name: spamstream
 num_tokens: 1
 partitioner: org.apache.cassandra.dht.Murmur3Partitioner
@@ -41,11 +43,11 @@ endpoint_snitch: SimpleSnitch
 seed_provider:
   - class_name: org.apache.cassandra.locator.SimpleSeedProvider
     parameters:
-      - seeds: "127.0.0.1:${STORAGE_PORT}"
+      - seeds: "127.0.0.1:${cassandraStoragePort}"
 listen_address: 127.0.0.1
-storage_port: ${STORAGE_PORT}
+storage_port: ${cassandraStoragePort}
 rpc_address: 127.0.0.1
-native_transport_port: ${settings.stack.cassandraPort}
+native_transport_port: ${cassandraPort}
 commitlog_sync: periodic
 commitlog_sync_period: 10000ms
 data_file_directories:

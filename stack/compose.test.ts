@@ -11,13 +11,14 @@ interface Service {
   image: string;
   ports: string[];
   environment?: Record<string, string | number>;
+  volumes?: string[];
   healthcheck?: { test: string[] };
   mem_limit?: string;
 }
 
 const root = join(import.meta.dirname, '..');
 const composeFile = join(root, 'docker-compose.yml');
-const compose = parse(readFileSync(composeFile, 'utf8')) as { services: Record<string, Service> };
+const compose = parse(readFileSync(composeFile, 'utf8')) as { services: Record<string, Service>; volumes?: Record<string, unknown> };
 const stack = testSettings().stack;
 const composeAvailable = spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0;
 
@@ -52,6 +53,18 @@ describe('docker-compose.yml', () => {
     expect(String(env.KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS)).toBe('0');
     expect(String(env.KAFKA_AUTO_CREATE_TOPICS_ENABLE)).toBe('false');
     expect(Buffer.from(String(env.CLUSTER_ID), 'base64url')).toHaveLength(16);
+  });
+
+  it('keeps the registry\'s schemas in an H2 file on a named volume, as the launcher does', () => {
+    const registry = compose.services.registry;
+    const env = registry?.environment ?? {};
+    expect(env.APICURIO_STORAGE_KIND).toBe('sql');
+    expect(env.APICURIO_STORAGE_SQL_KIND).toBe('h2');
+    const file = /^jdbc:h2:file:(\/[^;]+)\/[^/;]+;WRITE_DELAY=0$/.exec(String(env.APICURIO_DATASOURCE_URL));
+    expect(file, String(env.APICURIO_DATASOURCE_URL)).not.toBeNull();
+    const mounts = (registry?.volumes ?? []).map((volume) => volume.split(':'));
+    expect(mounts.some(([name, target]) => name === 'registry-data' && file![1]!.startsWith(`${target}/`))).toBe(true);
+    expect(Object.keys(compose.volumes ?? {})).toContain('registry-data');
   });
 
   it.runIf(composeAvailable)('is accepted by `docker compose config` (runs where the Docker client has compose)', () => {
