@@ -1,7 +1,8 @@
-// Duplicates after a crash: runs `spamstream run features` and `spamstream run scoring` as real
-// processes on isolated topics, produces N labelled messages, kill -9s both processors mid-stream,
-// restarts them, and counts what reached sms.features and sms.predictions more than once.
-//   node bench/kill9.ts [--messages 5000] [--data ../shared/data/sms_labeled.csv]
+// Duplicates after crashes: runs `spamstream run features` and `spamstream run scoring` as real
+// processes on isolated topics, produces N labelled messages over ~10 s, kill -9s both processors
+// `--kills` times while messages flow (restarting them each time), and counts what reached
+// sms.features and sms.predictions more than once. SPAMSTREAM_DELIVERY picks the mode.
+//   node bench/kill9.ts [--messages 5000] [--kills 3] [--data ../shared/data/sms_labeled.csv]
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,7 +14,7 @@ import { applyTopology } from '../topology/apply.ts';
 import { isolatedEnv } from '../test/support/pipeline-fixture.ts';
 import { countRecords, sleep } from './support.ts';
 
-const { values: args } = parseArgs({ options: { messages: { type: 'string', default: '5000' }, data: { type: 'string', default: join(import.meta.dirname, '..', '..', 'shared', 'data', 'sms_labeled.csv') } } });
+const { values: args } = parseArgs({ options: { messages: { type: 'string', default: '5000' }, kills: { type: 'string', default: '3' }, data: { type: 'string', default: join(import.meta.dirname, '..', '..', 'shared', 'data', 'sms_labeled.csv') } } });
 const MESSAGES = Number(args.messages);
 const root = join(import.meta.dirname, '..');
 const run = `kill9${Date.now().toString(36)}`;
@@ -29,18 +30,20 @@ const exited = (child: ChildProcess) => new Promise((resolve) => child.once('exi
 
 let features = cli('run', 'features');
 let scoring = cli('run', 'scoring');
-const producer = cli('produce', '--file', args.data, '--count', String(MESSAGES), '--rate', String(Math.max(500, MESSAGES / 8)));
+const producer = cli('produce', '--file', args.data, '--count', String(MESSAGES), '--rate', String(Math.max(200, MESSAGES / 10)));
 const started = Date.now();
 
-// Crash both processors while messages are still arriving, then start them again.
-await sleep(4_000);
-const before = await countRecords(messaging, config.topics.predictions);
-features.kill('SIGKILL');
-scoring.kill('SIGKILL');
-await Promise.all([exited(features), exited(scoring)]);
-console.log(`kill -9 of both processors after ${((Date.now() - started) / 1000).toFixed(1)} s, with ${before.total} of ${MESSAGES * models} predictions written`);
-features = cli('run', 'features');
-scoring = cli('run', 'scoring');
+// Crash both processors while messages are still arriving, then start them again; repeat.
+for (let kill = 1; kill <= Number(args.kills); kill += 1) {
+  await sleep(2_500 + Math.random() * 1_000);
+  const before = await countRecords(messaging, config.topics.predictions);
+  features.kill('SIGKILL');
+  scoring.kill('SIGKILL');
+  await Promise.all([exited(features), exited(scoring)]);
+  console.log(`delivery ${config.pipeline.delivery}: kill -9 #${kill} of both processors after ${((Date.now() - started) / 1000).toFixed(1)} s, with ${before.total} of ${MESSAGES * models} predictions written`);
+  features = cli('run', 'features');
+  scoring = cli('run', 'scoring');
+}
 await exited(producer);
 
 const expected = MESSAGES * models;

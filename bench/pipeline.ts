@@ -57,7 +57,7 @@ const burst = await readTopic<SmsPrediction>(messaging, config.topics.prediction
 const lastScored = Math.max(...burst.map((r) => r.value.scored_at));
 const seconds = (lastScored - started) / 1000;
 const cpu = process.cpuUsage(cpuBefore);
-console.log(`backlog: ${backlog} messages × ${models} models in ${seconds.toFixed(1)} s → ${Math.round(backlog / seconds)} messages/s, ${Math.round((backlog * models) / seconds)} predictions/s (produce alone: ${producedIn.toFixed(1)} s); pipeline process CPU ${((cpu.user + cpu.system) / 1e6 / seconds).toFixed(2)} cores`);
+console.log(`delivery ${config.pipeline.delivery}, backlog: ${backlog} messages × ${models} models in ${seconds.toFixed(1)} s → ${Math.round(backlog / seconds)} messages/s, ${Math.round((backlog * models) / seconds)} predictions/s (produce alone: ${producedIn.toFixed(1)} s); pipeline process CPU ${((cpu.user + cpu.system) / 1e6 / seconds).toFixed(2)} cores`);
 
 // Phase 2: a steady rate well below the ceiling, for latency.
 const rate = Number(args.rate);

@@ -72,6 +72,8 @@ export interface PipelineConfig {
   readonly inferenceBatchSize: number;
   readonly inferenceBatchWaitMs: number;
   readonly consumerGroupPrefix: string;
+  readonly delivery: 'exactly-once' | 'at-least-once';
+  readonly transactionTimeoutMs: number;
   readonly partitionsConcurrently: number;
   readonly deliverBatchSize: number;
   readonly deliverWaitMs: number;
@@ -190,6 +192,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       inferenceBatchSize: get('pipeline.inferenceBatchSize'),
       inferenceBatchWaitMs: get('pipeline.inferenceBatchWaitMs'),
       consumerGroupPrefix: get('pipeline.consumerGroupPrefix'),
+      delivery: get('pipeline.delivery'),
+      transactionTimeoutMs: get('pipeline.transactionTimeoutMs'),
       partitionsConcurrently: get('pipeline.partitionsConcurrently'),
       deliverBatchSize: get('pipeline.deliverBatchSize'),
       deliverWaitMs: get('pipeline.deliverWaitMs'),

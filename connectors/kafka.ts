@@ -25,6 +25,26 @@ export interface RecordWriter {
   close(): Promise<void>;
 }
 
+/** A consumer-group offset: the next record to read from a partition. */
+export interface CommitOffset {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+/**
+ * Writes records and commits a consumer group's offsets in one Kafka transaction: a read-committed
+ * consumer sees the records exactly when the offsets are committed. Contract: `sendAndCommit`
+ * resolves once the transaction committed; on any failure the transaction is aborted (neither the
+ * records nor the offsets take effect) and it rejects with BROKER_UNAVAILABLE (retriable: the same
+ * call may be made again) or BROKER_REJECTED. Calls must not overlap. `close` resolves after the
+ * producer disconnected.
+ */
+export interface TransactionalWriter {
+  sendAndCommit(records: readonly OutgoingRecord[], groupId: string, offsets: readonly CommitOffset[]): Promise<void>;
+  close(): Promise<void>;
+}
+
 /**
  * A consumer-group subscription as a stream of envelopes (value: the raw bytes, null for a tombstone).
  * Contract:
@@ -33,6 +53,9 @@ export interface RecordWriter {
  * - `acknowledge(origins)` marks records done. Offsets are committed per partition up to the
  *   highest offset below which every emitted record is done, so a crash replays only unfinished
  *   records (at-least-once), whatever order they finished in.
+ * - `acknowledge(origins, commit)` hands those offsets to `commit` instead (a transactional sink
+ *   commits them with its records) and marks the records done only once `commit` resolved; if it
+ *   rejects, nothing is marked and the rejection is returned. `groupId` names the group to commit for.
  * - Before a partition is revoked in a rebalance, the source waits for the records it emitted from
  *   that partition to be acknowledged and commits them: the next owner neither loses nor repeats them.
  * - `close` stops fetching, waits for emitted records to be acknowledged (bounded by a timeout),
@@ -40,6 +63,7 @@ export interface RecordWriter {
  */
 export interface RecordSource {
   readonly records: Observable<Envelope<Buffer | null>>;
-  acknowledge(origins: readonly Origin[]): void;
+  readonly groupId: string;
+  acknowledge(origins: readonly Origin[], commit?: (offsets: readonly CommitOffset[]) => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }

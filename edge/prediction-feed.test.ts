@@ -14,7 +14,10 @@ function memorySource() {
   let offset = 0;
   const source: RecordSource & { closed: boolean } = {
     records: records.asObservable(),
-    acknowledge: (origins: readonly Origin[]) => acknowledged.push(...origins.map((o) => o.offset)),
+    groupId: 'live-test',
+    acknowledge: async (origins: readonly Origin[]) => {
+      acknowledged.push(...origins.map((o) => o.offset));
+    },
     closed: false,
     async close() {
       source.closed = true;

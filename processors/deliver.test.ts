@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { envelope } from '../core/envelope.ts';
 import { SpamstreamError } from '../core/errors.ts';
 import { fail, ok } from '../core/result.ts';
-import type { OutgoingRecord, RecordWriter } from '../connectors/kafka.ts';
+import type { CommitOffset, OutgoingRecord, RecordWriter, TransactionalWriter } from '../connectors/kafka.ts';
 import type { DeadLetter } from '../schemas/index.ts';
 import { ORIGIN_HEADER, deliver } from './deliver.ts';
 import type { Flow } from './flow.ts';
@@ -25,7 +25,7 @@ function setup(refuse: (record: OutgoingRecord) => boolean) {
   };
   const acknowledged: string[] = [];
   const operator = deliver(
-    { writer, codec: pipeline.codec, source: { acknowledge: (origins) => acknowledged.push(...origins.map((o) => o.offset)) } },
+    { writer, codec: pipeline.codec, source: { groupId: 'g', acknowledge: async (origins) => void acknowledged.push(...origins.map((o) => o.offset)) } },
     { processor: 'features', dlqTopic: TOPICS.dlq, batchSize: 10, waitMs: 1, policy: { attempts: 1, backoffMs: 1 } },
   );
   return { ...pipeline, operator, acknowledged };
@@ -55,5 +55,36 @@ describe('deliver', () => {
     const { operator, acknowledged } = setup(() => true);
     await expect(lastValueFrom(from([flow(0, ok([output('a')]))]).pipe(operator))).rejects.toMatchObject({ code: 'BROKER_REJECTED' });
     expect(acknowledged).toEqual([]);
+  });
+
+  it('with a transactional writer, commits outputs and input offsets together, retrying an aborted transaction whole', async () => {
+    const { kafka, codec } = memoryPipeline();
+    const committed: string[] = [];
+    let attempts = 0;
+    const transactional: TransactionalWriter = {
+      async sendAndCommit(records, groupId, offsets) {
+        attempts += 1;
+        if (attempts === 1) throw new SpamstreamError('BROKER_UNAVAILABLE', 'transaction aborted: coordinator moved');
+        await kafka.writer().send(records);
+        committed.push(...offsets.map((o) => `${groupId} ${o.topic}/${o.partition}@${o.offset}`));
+      },
+      close: async () => {},
+    };
+    const acknowledged: string[] = [];
+    const source = {
+      groupId: 'g',
+      async acknowledge(origins: readonly { topic: string; partition: number; offset: string }[], commit?: (offsets: readonly CommitOffset[]) => Promise<void>) {
+        const last = origins.at(-1)!;
+        await commit!([{ topic: last.topic, partition: last.partition, offset: String(Number(last.offset) + 1) }]);
+        acknowledged.push(...origins.map((o) => o.offset));
+      },
+    };
+    const unused: RecordWriter = { send: async () => expect.unreachable('the plain writer is not used'), close: async () => {} };
+    const operator = deliver({ writer: unused, transactional, codec, source }, { processor: 'features', dlqTopic: TOPICS.dlq, batchSize: 10, waitMs: 1, policy: { attempts: 3, backoffMs: 1 } });
+    await lastValueFrom(from([flow(0, ok([output('a')])), flow(1, ok([output('b')]))]).pipe(operator, toArray()));
+    expect(attempts).toBe(2);
+    expect(kafka.records(TOPICS.features).map((r) => r.key)).toEqual(['a', 'b']);
+    expect(committed).toEqual([`g ${TOPICS.raw}/0@2`]);
+    expect(acknowledged).toEqual(['0', '1']);
   });
 });

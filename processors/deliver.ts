@@ -1,22 +1,25 @@
 // The sink end of every processor: successful records go to their topics, failed ones to the
 // dead-letter topic with their code, reason and original bytes; only after Kafka acknowledged the
 // whole micro-batch are the source records acknowledged, which lets the source commit them.
-import { type Observable, type OperatorFunction, bufferTime, concatMap, filter } from 'rxjs';
+// With a transactional writer, the records and the source offsets commit in one transaction.
+import type { Observable, OperatorFunction } from 'rxjs';
 import type { Metrics } from '../core/metrics.ts';
 import type { Origin } from '../core/envelope.ts';
 import { SpamstreamError } from '../core/errors.ts';
 import type { DeadLetter } from '../schemas/index.ts';
 import type { RecordCodec } from '../connectors/codec.ts';
-import type { OutgoingRecord, RecordSource, RecordWriter } from '../connectors/kafka.ts';
-import { type Flow, type RetryPolicy, withRetry } from './flow.ts';
+import type { OutgoingRecord, RecordSource, RecordWriter, TransactionalWriter } from '../connectors/kafka.ts';
+import { type Flow, type RetryPolicy, batchWhileBusy, withRetry } from './flow.ts';
 
 /** Header of every output record: `<topic>/<partition>@<offset>` of the input it was computed from. */
 export const ORIGIN_HEADER = 'spamstream-origin';
 
 export interface DeliverPorts {
   readonly writer: RecordWriter;
+  /** When present, outputs and source offsets are committed together (exactly-once delivery). */
+  readonly transactional?: TransactionalWriter;
   readonly codec: RecordCodec;
-  readonly source: Pick<RecordSource, 'acknowledge'>;
+  readonly source: Pick<RecordSource, 'acknowledge' | 'groupId'>;
   readonly metrics?: Metrics;
 }
 
@@ -26,6 +29,12 @@ export interface DeliverSettings {
   readonly batchSize: number;
   readonly waitMs: number;
   readonly policy: RetryPolicy;
+}
+
+interface Output {
+  readonly records: readonly OutgoingRecord[];
+  /** The error code, when the input became a dead letter. */
+  readonly deadLetter?: string;
 }
 
 export interface Delivered {
@@ -66,21 +75,33 @@ export function deliver(ports: DeliverPorts, settings: DeliverSettings): Operato
   };
 
   /** What one input record turns into: its outputs, or its dead letter. */
-  const recordsOf = async (flow: Flow<readonly OutgoingRecord[]>): Promise<{ records: OutgoingRecord[]; deadLetter?: string }> => {
+  const recordsOf = async (flow: Flow<readonly OutgoingRecord[]>): Promise<Output> => {
     const { result } = flow.value;
     if (result.ok) return { records: result.value.map((record) => ({ ...record, headers: { ...record.headers, ...lineage(flow) } })) };
     return { records: [await persistently(() => deadLetterRecord(flow, result.code, result.reason, result.retriable))], deadLetter: result.code };
   };
 
-  /** After the broker refused a batch: each record alone, and what it refuses goes to the dead-letter topic. */
-  const sendOneByOne = async (batch: readonly Flow<readonly OutgoingRecord[]>[], outputs: { records: OutgoingRecord[]; deadLetter?: string }[]) => {
+  /** Writes the outputs of these inputs, then acknowledges the inputs: in one transaction if there is a transactional writer. */
+  const commit = async (flows: readonly Flow<readonly OutgoingRecord[]>[], records: readonly OutgoingRecord[]) => {
+    const origins = flows.map((flow) => flow.origin);
+    const { transactional } = ports;
+    if (transactional) {
+      await persistently(() => ports.source.acknowledge(origins, (offsets) => transactional.sendAndCommit(records, ports.source.groupId, offsets)));
+    } else {
+      await persistently(() => ports.writer.send(records));
+      await ports.source.acknowledge(origins);
+    }
+  };
+
+  /** After the broker refused a batch: each input alone, and what it refuses goes to the dead-letter topic. */
+  const commitOneByOne = async (batch: readonly Flow<readonly OutgoingRecord[]>[], outputs: Output[]) => {
     for (const [i, flow] of batch.entries()) {
       try {
-        await persistently(() => ports.writer.send(outputs[i]!.records));
+        await commit([flow], outputs[i]!.records);
       } catch (error) {
         if (!(error instanceof SpamstreamError) || error.code !== 'BROKER_REJECTED' || outputs[i]!.deadLetter === 'BROKER_REJECTED') throw error;
         const letter = await persistently(() => deadLetterRecord(flow, 'BROKER_REJECTED', error.message, false));
-        await persistently(() => ports.writer.send([letter]));
+        await commit([flow], [letter]);
         outputs[i] = { records: [letter], deadLetter: 'BROKER_REJECTED' };
       }
     }
@@ -88,21 +109,18 @@ export function deliver(ports: DeliverPorts, settings: DeliverSettings): Operato
 
   return (flows: Observable<Flow<readonly OutgoingRecord[]>>) =>
     flows.pipe(
-      bufferTime(settings.waitMs, null, settings.batchSize),
-      filter((batch) => batch.length > 0),
-      concatMap(async (batch) => {
+      batchWhileBusy(async (batch: readonly Flow<readonly OutgoingRecord[]>[]) => {
         const outputs = await Promise.all(batch.map(recordsOf));
         try {
-          await persistently(() => ports.writer.send(outputs.flatMap((o) => o.records)));
+          await commit(batch, outputs.flatMap((o) => o.records));
         } catch (error) {
           if (!(error instanceof SpamstreamError) || error.code !== 'BROKER_REJECTED') throw error;
-          await sendOneByOne(batch, outputs);
+          await commitOneByOne(batch, outputs);
         }
         let records = 0;
         let deadLetters = 0;
         for (const output of outputs) {
-          const outcome = output.deadLetter ? 'dead_letter' : 'ok';
-          ports.metrics?.processed.inc({ processor: settings.processor, outcome });
+          ports.metrics?.processed.inc({ processor: settings.processor, outcome: output.deadLetter ? 'dead_letter' : 'ok' });
           if (output.deadLetter) {
             deadLetters += 1;
             ports.metrics?.deadLetters.inc({ processor: settings.processor, code: output.deadLetter });
@@ -110,9 +128,7 @@ export function deliver(ports: DeliverPorts, settings: DeliverSettings): Operato
             records += output.records.length;
           }
         }
-        const origins = batch.map((flow) => flow.origin);
-        ports.source.acknowledge(origins);
-        return { records, deadLetters, origins };
-      }),
+        return { records, deadLetters, origins: batch.map((flow) => flow.origin) };
+      }, { maxSize: settings.batchSize, lingerMs: settings.waitMs }),
     );
 }

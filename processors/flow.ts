@@ -1,7 +1,7 @@
 // The operators every processor is built from. A record moves through a processor as a Flow:
 // its envelope, carrying the original bytes (for the dead-letter topic) and the result so far.
 // A failed record passes every later step untouched, so one bad record never errors the stream.
-import { type Observable, type OperatorFunction, bufferTime, concatMap, filter, from, map, mergeMap, of } from 'rxjs';
+import { Observable, type OperatorFunction, bufferTime, concatMap, filter, from, map, mergeMap, of } from 'rxjs';
 import { type Envelope, withValue } from '../core/envelope.ts';
 import { type Result, attempt, fail, ok } from '../core/result.ts';
 import type { RecordCodec } from '../connectors/codec.ts';
@@ -89,4 +89,45 @@ export function mapOkBatched<A, B>(
       }, options.concurrency),
       concatMap((flows) => flows),
     );
+}
+
+/**
+ * Feeds values to `write` in batches, one write at a time: after a short linger when idle, each
+ * batch is everything that arrived while the previous write ran (up to `maxSize`). Under light
+ * load batches stay small (low latency); under heavy load they grow, so a costly write — a Kafka
+ * transaction — is paid per many records. No stock operator sizes batches by the sink's pace
+ * (bufferTime's window is fixed). The queue is bounded by the source's in-flight limit.
+ */
+export function batchWhileBusy<T, R>(write: (batch: readonly T[]) => Promise<R>, options: { maxSize: number; lingerMs: number }): OperatorFunction<T, R> {
+  return (source) =>
+    new Observable<R>((subscriber) => {
+      const queue: T[] = [];
+      let writing = false;
+      let completed = false;
+      const drain = async () => {
+        writing = true;
+        try {
+          await new Promise((resolve) => setTimeout(resolve, options.lingerMs));
+          while (queue.length > 0 && !subscriber.closed) subscriber.next(await write(queue.splice(0, options.maxSize)));
+        } catch (error) {
+          subscriber.error(error);
+          return;
+        } finally {
+          writing = false;
+        }
+        if (completed) subscriber.complete();
+      };
+      const subscription = source.subscribe({
+        next(value) {
+          queue.push(value);
+          if (!writing) void drain();
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete() {
+          completed = true;
+          if (!writing && queue.length === 0) subscriber.complete();
+        },
+      });
+      return () => subscription.unsubscribe();
+    });
 }

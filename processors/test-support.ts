@@ -9,6 +9,7 @@ import { createMemorySchemaLookup } from '../connectors/memory/schema-lookup.ts'
 import { createAvroCodec } from '../connectors/registry/avro-codec.ts';
 import { featureViews } from '../features/index.ts';
 import { SCHEMA_NAMES, type SmsRaw, loadSchema } from '../schemas/index.ts';
+import type { TopologyPorts } from '../topology/build.ts';
 import type { ScoringModel } from './scoring.ts';
 
 export const TOPICS = { raw: 'sms.raw', features: 'sms.features', predictions: 'sms.predictions', dlq: 'sms.dlq' } as const;
@@ -37,6 +38,20 @@ export function memoryPipeline() {
   for (const topic of Object.values(TOPICS)) kafka.createTopic(topic, 3);
   const stores = createMemoryStores();
   return { lookup, codec, kafka, stores, views: featureViews };
+}
+
+/** TopologyPorts over the in-memory pipeline. */
+export function memoryPorts(pipeline: ReturnType<typeof memoryPipeline>, models: readonly ScoringModel[]): TopologyPorts {
+  return {
+    openSource: (options) => pipeline.kafka.source(options),
+    openTransactionalWriter: () => pipeline.kafka.transactionalWriter(),
+    writer: pipeline.kafka.writer(),
+    codec: pipeline.codec,
+    featureStore: pipeline.stores.features,
+    predictionStore: pipeline.stores.predictions,
+    views: pipeline.views,
+    models,
+  };
 }
 
 export const raw = (id: string, text: string, receivedAt = 1_700_000_000_000): SmsRaw => ({

@@ -3,8 +3,11 @@
 import type { Config } from '../config/config.ts';
 import type { Metrics } from '../core/metrics.ts';
 import type { RecordCodec } from '../connectors/codec.ts';
-import type { RecordSource, RecordWriter } from '../connectors/kafka.ts';
-import { endOffsets, ensureTopics, pingKafka } from '../connectors/kafka/admin.ts';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { RecordSource, RecordWriter, TransactionalWriter } from '../connectors/kafka.ts';
+import { createTransactionalWriter } from '../connectors/kafka/transactional-writer.ts';
+import { committedOffsets, endOffsets, ensureTopics, pingKafka } from '../connectors/kafka/admin.ts';
 import { createKafkaClient } from '../connectors/kafka/client.ts';
 import { createKafkaSource } from '../connectors/kafka/source.ts';
 import { createKafkaWriter } from '../connectors/kafka/writer.ts';
@@ -21,13 +24,16 @@ export interface Messaging {
   readonly codec: RecordCodec;
   readonly registry: SchemaRegistryClient;
   openSource(options: SourceOptions & { closeTimeoutMs?: number }): RecordSource;
+  openTransactionalWriter(groupId: string): TransactionalWriter;
   pingKafka(): Promise<void>;
   /** The offset the next record of each partition will get. */
   endOffsets(topic: string): Promise<Map<number, bigint>>;
+  /** A consumer group's committed offset per partition. */
+  committedOffsets(groupId: string, topic: string): Promise<Map<number, bigint>>;
   close(): Promise<void>;
 }
 
-export function connectMessaging(config: Pick<Config, 'kafka' | 'registry'>, metrics?: Metrics): Messaging {
+export function connectMessaging(config: Pick<Config, 'kafka' | 'registry' | 'pipeline'>, metrics?: Metrics): Messaging {
   const kafka = createKafkaClient(config.kafka);
   const writer = createKafkaWriter(kafka);
   const registry = createSchemaRegistryClient(config.registry);
@@ -36,8 +42,11 @@ export function connectMessaging(config: Pick<Config, 'kafka' | 'registry'>, met
     codec: createAvroCodec(registry.lookup),
     registry,
     openSource: (options) => createKafkaSource(kafka, { ...options, metrics }),
+    // Unique per instance: instances of one processor must never fence each other.
+    openTransactionalWriter: (groupId) => createTransactionalWriter(kafka, { transactionalId: `${groupId}.${hostname()}.${process.pid}.${randomUUID().slice(0, 8)}`, transactionTimeoutMs: config.pipeline.transactionTimeoutMs }),
     pingKafka: () => pingKafka(kafka),
     endOffsets: (topic) => endOffsets(kafka, topic),
+    committedOffsets: (groupId, topic) => committedOffsets(kafka, groupId, topic),
     close: () => writer.close(),
   };
 }

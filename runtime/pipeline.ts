@@ -42,6 +42,7 @@ export async function startParts(config: Config, parts: readonly PartName[], log
 
     const topology = buildTopology({
       openSource: (options) => messaging.openSource(options),
+      openTransactionalWriter: (groupId) => messaging.openTransactionalWriter(groupId),
       writer: messaging.writer,
       codec: messaging.codec,
       featureStore: stores.features,

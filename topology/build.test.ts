@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config.ts';
 import type { DeadLetter, SmsPrediction } from '../schemas/index.ts';
-import { TOPICS, capitalsModel, memoryPipeline, raw } from '../processors/test-support.ts';
+import { TOPICS, capitalsModel, memoryPipeline, memoryPorts, raw } from '../processors/test-support.ts';
 import { buildTopology } from './build.ts';
 
-const config = loadConfig({ SPAMSTREAM_RETRY_ATTEMPTS: '2', SPAMSTREAM_RETRY_BACKOFF_MS: '1', SPAMSTREAM_INFERENCE_WAIT_MS: '1', SPAMSTREAM_DELIVER_WAIT_MS: '1' });
+const env = { SPAMSTREAM_RETRY_ATTEMPTS: '2', SPAMSTREAM_RETRY_BACKOFF_MS: '1', SPAMSTREAM_INFERENCE_WAIT_MS: '1', SPAMSTREAM_DELIVER_WAIT_MS: '1' };
+const config = loadConfig(env);
 
 async function until(condition: () => boolean, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
@@ -16,18 +17,18 @@ async function until(condition: () => boolean, timeoutMs = 10_000) {
 
 describe('buildTopology', () => {
   it('describes itself as text and Mermaid', () => {
-    const { codec, kafka, stores, views } = memoryPipeline();
-    const topology = buildTopology({ openSource: (o) => kafka.source(o), writer: kafka.writer(), codec, featureStore: stores.features, predictionStore: stores.predictions, views, models: [] }, config);
+    const topology = buildTopology(memoryPorts(memoryPipeline(), []), config);
     expect(topology.describe()).toContain('processor features (consumer group spamstream.features)');
     expect(topology.describe()).toMatch(/source: sms\.features[\s\S]*sinks: sms\.predictions; dead letters: sms\.dlq/);
     expect(topology.mermaid()).toMatch(/^flowchart LR/);
     expect(topology.mermaid()).toContain('sms_raw --> features');
   });
 
-  it('runs raw messages through both processors, dead-letters junk, and commits everything', async () => {
-    const { codec, kafka, stores, views } = memoryPipeline();
+  it.each(['exactly-once', 'at-least-once'])('runs raw messages through both processors (%s), dead-letters junk, and commits everything', async (delivery) => {
+    const pipeline = memoryPipeline();
+    const { codec, kafka, stores, views } = pipeline;
     const writer = kafka.writer();
-    const topology = buildTopology({ openSource: (o) => kafka.source(o), writer, codec, featureStore: stores.features, predictionStore: stores.predictions, views, models: [capitalsModel] }, config);
+    const topology = buildTopology(memoryPorts(pipeline, [capitalsModel]), loadConfig({ ...env, SPAMSTREAM_DELIVERY: delivery }));
     const good = Array.from({ length: 40 }, (_, i) => raw(`sms-${i}`, i % 2 ? 'CALL NOW TO CLAIM' : 'see you at lunch'));
     const records = [
       ...(await Promise.all(good.map(async (r) => ({ topic: TOPICS.raw, key: r.sms_id, value: await codec.encode(`${TOPICS.raw}-value`, r) })))),

@@ -4,7 +4,7 @@ import type { Subscription } from 'rxjs';
 import type { Config } from '../config/config.ts';
 import type { Metrics } from '../core/metrics.ts';
 import type { RecordCodec } from '../connectors/codec.ts';
-import type { RecordSource, RecordWriter } from '../connectors/kafka.ts';
+import type { RecordSource, RecordWriter, TransactionalWriter } from '../connectors/kafka.ts';
 import type { FeatureStore, PredictionStore } from '../connectors/online-store.ts';
 import type { FeatureView } from '../features/index.ts';
 import { type Delivered, deliver } from '../processors/deliver.ts';
@@ -25,6 +25,8 @@ export interface SourceOptions {
 export interface TopologyPorts {
   openSource(options: SourceOptions): RecordSource;
   readonly writer: RecordWriter;
+  /** A transactional producer for one processor instance (exactly-once delivery). */
+  openTransactionalWriter(groupId: string): TransactionalWriter;
   readonly codec: RecordCodec;
   readonly featureStore: FeatureStore;
   readonly predictionStore: PredictionStore;
@@ -79,13 +81,14 @@ export function buildTopology(ports: TopologyPorts, config: Pick<Config, 'topics
         partitionsConcurrently: pipeline.partitionsConcurrently,
         processor: spec.name,
       });
+      const transactional = pipeline.delivery === 'exactly-once' ? ports.openTransactionalWriter(spec.groupId) : undefined;
       let subscription: Subscription | undefined;
       const done = new Promise<void>((resolve, reject) => {
         subscription = source.records
           .pipe(
             operators[spec.name](),
             deliver(
-              { writer: ports.writer, codec: ports.codec, source, metrics: ports.metrics },
+              { writer: ports.writer, transactional, codec: ports.codec, source, metrics: ports.metrics },
               { processor: spec.name, dlqTopic: topics.dlq, batchSize: pipeline.deliverBatchSize, waitMs: pipeline.deliverWaitMs, policy },
             ),
           )
@@ -98,6 +101,7 @@ export function buildTopology(ports: TopologyPorts, config: Pick<Config, 'topics
           await source.close();
           await done.catch(() => undefined);
           subscription?.unsubscribe();
+          await transactional?.close();
         },
       };
     },

@@ -83,3 +83,15 @@ export async function createTopicsAndWait(admin: Admin, topics: ITopicConfig[], 
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** A consumer group's committed offset per partition of a topic (partitions without one are left out). */
+export async function committedOffsets(kafka: Kafka, groupId: string, topic: string): Promise<Map<number, bigint>> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const [found] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return new Map((found?.partitions ?? []).filter((p) => Number(p.offset) >= 0).map((p) => [p.partition, BigInt(p.offset)]));
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -61,4 +61,25 @@ describe('InFlight', () => {
     await wait;
     expect(drained).toBe(true);
   });
+
+  it('tells which offsets would become committable, without marking anything', async () => {
+    const inFlight = new InFlight(10);
+    await emit(inFlight, at(5), at(6), at(7), at(3, 1));
+    expect(inFlight.committableAfter([at(6)])).toEqual([]);
+    expect(inFlight.committableAfter([at(5), at(7)])).toEqual([{ topic: 't', partition: 0, offset: '6' }]);
+    inFlight.done([at(6)]);
+    expect(inFlight.committableAfter([at(5), at(3, 1)])).toEqual([{ topic: 't', partition: 0, offset: '7' }, { topic: 't', partition: 1, offset: '4' }]);
+    expect(inFlight.count).toBe(3);
+  });
+
+  it('commits past offsets that were fetched but held no record (transaction markers) once all is done', async () => {
+    const inFlight = new InFlight(10);
+    await emit(inFlight, at(4), at(6));
+    inFlight.fetched('t', 0, '7'); // 5 and 7: commit markers
+    inFlight.done([at(4)]);
+    expect(inFlight.takeCommittable('t', 0)).toBe('5');
+    inFlight.done([at(6)]);
+    expect(inFlight.takeCommittable('t', 0)).toBe('8');
+    expect(inFlight.takeCommittable('t', 0)).toBeUndefined();
+  });
 });

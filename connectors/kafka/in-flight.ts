@@ -8,6 +8,10 @@ interface PartitionState {
   readonly done: Set<bigint>;
   /** Settled whenever this partition has nothing open. */
   drainWaiters: (() => void)[];
+  /** The last offset fetched so far, data or not (transaction markers take offsets too). */
+  fetchedTo?: bigint;
+  /** The offset last handed out for commit. */
+  committed?: bigint;
 }
 
 export class InFlight {
@@ -28,6 +32,17 @@ export class InFlight {
   async reserve(): Promise<void> {
     while (this.#count >= this.limit) await new Promise<void>((resolve) => this.#capacityWaiters.push(resolve));
     this.#count += 1;
+  }
+
+  /**
+   * Records that the partition was read up to `lastOffset`, which may lie past the last record
+   * emitted: transaction markers hold offsets no consumer sees. Once everything emitted is done,
+   * the commit moves past them, so a caught-up group shows no lag.
+   */
+  fetched(topic: string, partition: number, lastOffset: string): void {
+    const state = this.#state(topic, partition);
+    const offset = BigInt(lastOffset);
+    if (state.fetchedTo === undefined || offset > state.fetchedTo) state.fetchedTo = offset;
   }
 
   /** Records that a reserved slot now holds the record at `origin`. */
@@ -54,12 +69,41 @@ export class InFlight {
    */
   takeCommittable(topic: string, partition: number): string | undefined {
     const state = this.#partitions.get(key(topic, partition));
-    let last: bigint | undefined;
-    while (state && state.open.length > 0 && state.done.has(state.open[0]!)) {
-      last = state.open.shift()!;
-      state.done.delete(last);
+    if (!state) return undefined;
+    let next: bigint | undefined;
+    while (state.open.length > 0 && state.done.has(state.open[0]!)) {
+      const offset = state.open.shift()!;
+      state.done.delete(offset);
+      next = offset + 1n;
     }
-    return last === undefined ? undefined : (last + 1n).toString();
+    if (state.open.length === 0 && state.fetchedTo !== undefined) next = state.fetchedTo + 1n;
+    if (next === undefined || (state.committed !== undefined && next <= state.committed)) return undefined;
+    state.committed = next;
+    return next.toString();
+  }
+
+  /**
+   * The offsets that would become committable if `origins` were done, without marking them: what a
+   * transactional sink commits together with the records it writes for them.
+   */
+  committableAfter(origins: readonly Origin[]): { topic: string; partition: number; offset: string }[] {
+    const out: { topic: string; partition: number; offset: string }[] = [];
+    const touched = new Set(origins.map((origin) => key(origin.topic, origin.partition)));
+    for (const k of touched) {
+      const state = this.#partitions.get(k);
+      if (!state) continue;
+      const finishing = new Set(origins.filter((o) => key(o.topic, o.partition) === k).map((o) => BigInt(o.offset)));
+      let last: bigint | undefined;
+      for (const offset of state.open) {
+        if (!state.done.has(offset) && !finishing.has(offset)) break;
+        last = offset;
+      }
+      if (last !== undefined) {
+        const at = k.lastIndexOf(':');
+        out.push({ topic: k.slice(0, at), partition: Number(k.slice(at + 1)), offset: (last + 1n).toString() });
+      }
+    }
+    return out;
   }
 
   /** Resolves once every record emitted from the partition is done. */

@@ -91,6 +91,8 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
               origin,
             }));
           }
+          // Only when every message was emitted does the batch's end (markers included) count as read.
+          if (!closing && payload.isRunning() && !payload.isStale()) inFlight.fetched(batch.topic, batch.partition, batch.lastOffset());
           await drainAndCommit(payload);
         },
       });
@@ -111,7 +113,18 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
 
   return {
     records,
-    acknowledge: (origins) => inFlight.done(origins),
+    groupId: options.groupId,
+    async acknowledge(origins, commitWith) {
+      if (commitWith) {
+        const offsets = inFlight.committableAfter(origins);
+        await commitWith(offsets);
+        inFlight.done(origins);
+        // Committed by the transaction: nothing is left for the consumer to commit.
+        for (const offset of offsets) inFlight.takeCommittable(offset.topic, offset.partition);
+        return;
+      }
+      inFlight.done(origins);
+    },
     close: async () => {
       await stop();
       complete?.();

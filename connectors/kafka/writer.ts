@@ -38,7 +38,7 @@ export function createKafkaWriter(kafka: Kafka): RecordWriter {
   };
 }
 
-function byTopic(records: readonly OutgoingRecord[]): { topic: string; messages: Message[] }[] {
+export function byTopic(records: readonly OutgoingRecord[]): { topic: string; messages: Message[] }[] {
   const topics = new Map<string, Message[]>();
   for (const record of records) {
     const messages = topics.get(record.topic) ?? [];

@@ -3,7 +3,7 @@
 // group: there are no rebalances in memory).
 import { Observable } from 'rxjs';
 import { type Envelope, envelope } from '../../core/envelope.ts';
-import type { OutgoingRecord, RecordSource, RecordWriter } from '../kafka.ts';
+import type { OutgoingRecord, RecordSource, RecordWriter, TransactionalWriter } from '../kafka.ts';
 import { InFlight } from '../kafka/in-flight.ts';
 
 export interface StoredRecord {
@@ -27,6 +27,8 @@ export interface MemoryKafka {
   createTopic(name: string, partitions: number): void;
   writer(): RecordWriter;
   source(options: MemorySourceOptions): RecordSource;
+  /** Records and offsets land together, in one synchronous step: the in-memory transaction. */
+  transactionalWriter(): TransactionalWriter;
   /** Every record of a topic, partition by partition. */
   records(topic: string): readonly StoredRecord[];
   committed(groupId: string, topic: string, partition: number): number | undefined;
@@ -56,6 +58,16 @@ export function createMemoryKafka(): MemoryKafka {
             entries.push({ key: record.key, value: record.value, headers: { ...record.headers }, timestamp: record.timestamp ?? Date.now(), partition, offset: entries.length });
           }
           for (const wake of listeners) wake();
+        },
+        async close() {},
+      };
+    },
+    transactionalWriter() {
+      const writer = this.writer();
+      return {
+        async sendAndCommit(records, groupId, offsets) {
+          await writer.send(records);
+          for (const o of offsets) commits.set(`${groupId}|${o.topic}|${o.partition}`, Number(o.offset));
         },
         async close() {},
       };
@@ -103,7 +115,15 @@ export function createMemoryKafka(): MemoryKafka {
       });
       return {
         records,
-        acknowledge(origins) {
+        groupId: options.groupId,
+        async acknowledge(origins, commitWith) {
+          if (commitWith) {
+            const offsets = inFlight.committableAfter(origins);
+            await commitWith(offsets);
+            inFlight.done(origins);
+            for (const offset of offsets) inFlight.takeCommittable(offset.topic, offset.partition);
+            return;
+          }
           inFlight.done(origins);
           commit();
         },

@@ -12,6 +12,7 @@ import type { RecordWriter } from '../../connectors/kafka.ts';
 import { ensureTopics, pingKafka } from '../../connectors/kafka/admin.ts';
 import { createKafkaClient } from '../../connectors/kafka/client.ts';
 import { createKafkaSource } from '../../connectors/kafka/source.ts';
+import { createTransactionalWriter } from '../../connectors/kafka/transactional-writer.ts';
 import { createKafkaWriter } from '../../connectors/kafka/writer.ts';
 import { type SpamModel, loadModels } from '../../connectors/model-runtime.ts';
 import { createAvroCodec } from '../../connectors/registry/avro-codec.ts';
@@ -21,6 +22,7 @@ import { createSmsIngest } from '../../edge/ingest.ts';
 import { type ClosablePredictionFeed, createPredictionFeed } from '../../edge/prediction-feed.ts';
 import { type RunningEdge, startEdge } from '../../edge/server.ts';
 import { featureViews } from '../../features/index.ts';
+import { scoringModelOf } from '../../processors/scoring.ts';
 import { applyTopology } from '../../topology/apply.ts';
 import { type RunningProcessor, buildTopology } from '../../topology/build.ts';
 
@@ -68,12 +70,13 @@ beforeAll(async () => {
 
   const topology = buildTopology({
     openSource: (options) => createKafkaSource(kafka, { ...options, metrics }),
+    openTransactionalWriter: (groupId) => createTransactionalWriter(kafka, { transactionalId: `${groupId}.${run}`, transactionTimeoutMs: config.pipeline.transactionTimeoutMs }),
     writer,
     codec,
     featureStore: stores.features,
     predictionStore: stores.predictions,
     views: featureViews,
-    models: models.map((model) => ({ name: model.card.name, version: model.card.version, views: model.card.views, threshold: model.card.threshold, predict: (batch) => model.predict(batch) })),
+    models: models.map(scoringModelOf),
     metrics,
   }, config);
   processors = [topology.processor('features').start(), topology.processor('scoring').start()];

@@ -1,5 +1,6 @@
-// Reads a topic from its beginning as a throw-away consumer group, until the reader has caught up
-// with the partitions' end offsets and `until` holds — so "no duplicate" checks see every record.
+// Reads a topic from its beginning as a throw-away consumer group, until the group's committed
+// offsets reach the partitions' end offsets and `until` holds — so "no duplicate" checks see every
+// record. (Committed offsets, not the last record seen: transaction markers hold offsets too.)
 import { randomUUID } from 'node:crypto';
 import type { Envelope } from '../../core/envelope.ts';
 import type { Messaging } from '../../runtime/connect.ts';
@@ -16,9 +17,9 @@ export interface ReadOptions<T> {
 }
 
 export async function readTopic<T>(messaging: Messaging, topic: string, options: ReadOptions<T> = {}): Promise<ReadRecord<T>[]> {
-  const source = messaging.openSource({ groupId: `reader.${randomUUID()}`, topics: [topic], fromBeginning: true, maxInFlight: 50_000, partitionsConcurrently: 8, processor: 'reader', closeTimeoutMs: 2_000 });
+  const groupId = `reader.${randomUUID()}`;
+  const source = messaging.openSource({ groupId, topics: [topic], fromBeginning: true, maxInFlight: 50_000, partitionsConcurrently: 8, processor: 'reader', closeTimeoutMs: 2_000 });
   const out: ReadRecord<T>[] = [];
-  const next = new Map<number, bigint>();
   let failure: unknown;
   const subscription = source.records.subscribe(async (record) => {
     try {
@@ -26,14 +27,13 @@ export async function readTopic<T>(messaging: Messaging, topic: string, options:
     } catch (error) {
       failure = error;
     }
-    next.set(record.origin.partition, BigInt(record.origin.offset) + 1n);
     source.acknowledge([record.origin]);
   });
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   try {
     for (;;) {
-      const ends = await messaging.endOffsets(topic);
-      const caughtUp = [...ends].every(([partition, end]) => end === 0n || (next.get(partition) ?? 0n) >= end);
+      const [ends, committed] = await Promise.all([messaging.endOffsets(topic), messaging.committedOffsets(groupId, topic)]);
+      const caughtUp = [...ends].every(([partition, end]) => end === 0n || (committed.get(partition) ?? 0n) >= end);
       if (caughtUp && (options.until?.(out) ?? true)) break;
       if (Date.now() > deadline) throw new Error(`reading ${topic}: ${out.length} records after ${options.timeoutMs ?? 120_000} ms, not caught up or condition not met`);
       await new Promise((resolve) => setTimeout(resolve, 200));
