@@ -82,4 +82,13 @@ describe('InFlight', () => {
     expect(inFlight.takeCommittable('t', 0)).toBe('8');
     expect(inFlight.takeCommittable('t', 0)).toBeUndefined();
   });
+
+  it('after a transaction committed some offsets, leaves only the rest to commit', async () => {
+    const inFlight = new InFlight(10);
+    await emit(inFlight, at(0), at(1));
+    inFlight.fetched('t', 0, '2');
+    inFlight.done([at(0), at(1)]);
+    inFlight.markCommitted('t', 0, '2');
+    expect(inFlight.takeCommittable('t', 0)).toBe('3');
+  });
 });

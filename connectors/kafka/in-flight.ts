@@ -106,6 +106,14 @@ export class InFlight {
     return out;
   }
 
+  /** Records that `offset` was committed elsewhere (inside a transaction): forgets the done records below it. */
+  markCommitted(topic: string, partition: number, offset: string): void {
+    const state = this.#state(topic, partition);
+    const next = BigInt(offset);
+    while (state.open.length > 0 && state.open[0]! < next && state.done.has(state.open[0]!)) state.done.delete(state.open.shift()!);
+    if (state.committed === undefined || next > state.committed) state.committed = next;
+  }
+
   /** Resolves once every record emitted from the partition is done. */
   drained(topic: string, partition: number): Promise<void> {
     const state = this.#state(topic, partition);

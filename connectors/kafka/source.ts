@@ -119,8 +119,8 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
         const offsets = inFlight.committableAfter(origins);
         await commitWith(offsets);
         inFlight.done(origins);
-        // Committed by the transaction: nothing is left for the consumer to commit.
-        for (const offset of offsets) inFlight.takeCommittable(offset.topic, offset.partition);
+        // Committed by the transaction; what is left (offsets of transaction markers) the consumer commits.
+        for (const offset of offsets) inFlight.markCommitted(offset.topic, offset.partition, offset.offset);
         return;
       }
       inFlight.done(origins);

@@ -121,7 +121,7 @@ export function createMemoryKafka(): MemoryKafka {
             const offsets = inFlight.committableAfter(origins);
             await commitWith(offsets);
             inFlight.done(origins);
-            for (const offset of offsets) inFlight.takeCommittable(offset.topic, offset.partition);
+            for (const offset of offsets) inFlight.markCommitted(offset.topic, offset.partition, offset.offset);
             return;
           }
           inFlight.done(origins);
