@@ -1,0 +1,55 @@
+// `spamstream produce` and `spamstream consume` as a user runs them: real processes on the real
+// stack, on topics of their own.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config/config.ts';
+import { applyPorts, connectMessaging } from '../../runtime/connect.ts';
+import { applyTopology } from '../../topology/apply.ts';
+import { isolatedEnv } from '../support/pipeline-fixture.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+const run = `cli${Date.now().toString(36)}`;
+const env = isolatedEnv(run);
+const config = loadConfig(env);
+const cli = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin', 'spamstream.js'), ...args], { cwd: root, env, encoding: 'utf8', timeout: 120_000 });
+
+describe('the produce and consume commands', () => {
+  const messaging = connectMessaging(config);
+  beforeAll(() => applyTopology(applyPorts(config, messaging), config));
+  afterAll(() => messaging.close());
+
+  it('produce writes texts and file rows (keeping their ids), reports bad rows, and exits once acknowledged', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'produce-'));
+    const csv = join(dir, 'messages.csv');
+    writeFileSync(csv, `sms_id,text\n${run}-a,"Free entry, text WIN to 80086"\n${run}-b,\n${run}-c,see you later\n`);
+    const produced = cli('produce', 'first text', 'second text', '--file', csv, '--junk', '1');
+    expect(produced.status, produced.stderr).toBe(0);
+    expect(produced.stdout).toMatch(new RegExp(`produced 5 records to ${config.topics.raw.replaceAll('.', '\\.')}`));
+    expect(produced.stderr).toMatch(/messages\.csv:3: skipped: no text/);
+
+    const consumed = cli('consume', config.topics.raw, '--from-beginning', '--max', '5', '--idle-timeout', '10');
+    expect(consumed.status, consumed.stderr).toBe(0);
+    const lines = consumed.stdout.trim().split('\n').map((line) => JSON.parse(line) as { sms_id: string; text: string; source: string });
+    expect(lines.map((l) => l.text).sort()).toEqual(['Free entry, text WIN to 80086', 'first text', 'second text', 'see you later']);
+    expect(lines.map((l) => l.sms_id)).toEqual(expect.arrayContaining([`${run}-a`, `${run}-c`]));
+    expect(lines.every((l) => l.source === 'cli')).toBe(true);
+    expect(consumed.stderr).toMatch(/not decodable: not the Confluent wire format/);
+  });
+
+  it('produce --count cycles the input under fresh ids', () => {
+    const produced = cli('produce', 'again and again', '--count', '3');
+    expect(produced.status, produced.stderr).toBe(0);
+    expect(produced.stdout).toMatch(/produced 3 records/);
+  });
+
+  it('consume stops after the idle timeout on a quiet topic', () => {
+    const started = Date.now();
+    const consumed = cli('consume', config.topics.dlq, '--idle-timeout', '1');
+    expect(consumed.status, consumed.stderr).toBe(0);
+    expect(consumed.stdout).toBe('');
+    expect(Date.now() - started).toBeLessThan(60_000);
+  });
+});
