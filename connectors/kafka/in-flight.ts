@@ -1,6 +1,7 @@
 // Bookkeeping for a source's emitted-but-unfinished records: a bound on how many may be open at
 // once (backpressure), and per partition the offset that is safe to commit.
 import type { Origin } from '../../core/envelope.ts';
+import type { CommitOffset } from '../kafka.ts';
 
 interface PartitionState {
   /** Offsets emitted and not yet committed, in emission (= offset) order. */
@@ -86,8 +87,8 @@ export class InFlight {
    * The offsets that would become committable if `origins` were done, without marking them: what a
    * transactional sink commits together with the records it writes for them.
    */
-  committableAfter(origins: readonly Origin[]): { topic: string; partition: number; offset: string }[] {
-    const out: { topic: string; partition: number; offset: string }[] = [];
+  committableAfter(origins: readonly Origin[]): CommitOffset[] {
+    const out: CommitOffset[] = [];
     const touched = new Set(origins.map((origin) => key(origin.topic, origin.partition)));
     for (const k of touched) {
       const state = this.#partitions.get(k);
@@ -112,6 +113,18 @@ export class InFlight {
     const next = BigInt(offset);
     while (state.open.length > 0 && state.open[0]! < next && state.done.has(state.open[0]!)) state.done.delete(state.open.shift()!);
     if (state.committed === undefined || next > state.committed) state.committed = next;
+  }
+
+  /**
+   * Finishes records through a transactional sink: hands it the offsets they make committable,
+   * and marks them done (and those offsets committed) only once it has committed them.
+   */
+  async finishInTransaction(origins: readonly Origin[], commit: (offsets: readonly CommitOffset[]) => Promise<void>): Promise<void> {
+    const offsets = this.committableAfter(origins);
+    await commit(offsets);
+    this.done(origins);
+    // What is left — offsets of transaction markers — the consumer commits at the end of the batch.
+    for (const offset of offsets) this.markCommitted(offset.topic, offset.partition, offset.offset);
   }
 
   /** Resolves once every record emitted from the partition is done. */

@@ -115,14 +115,7 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
     records,
     groupId: options.groupId,
     async acknowledge(origins, commitWith) {
-      if (commitWith) {
-        const offsets = inFlight.committableAfter(origins);
-        await commitWith(offsets);
-        inFlight.done(origins);
-        // Committed by the transaction; what is left (offsets of transaction markers) the consumer commits.
-        for (const offset of offsets) inFlight.markCommitted(offset.topic, offset.partition, offset.offset);
-        return;
-      }
+      if (commitWith) return inFlight.finishInTransaction(origins, commitWith);
       inFlight.done(origins);
     },
     close: async () => {

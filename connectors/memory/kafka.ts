@@ -117,13 +117,7 @@ export function createMemoryKafka(): MemoryKafka {
         records,
         groupId: options.groupId,
         async acknowledge(origins, commitWith) {
-          if (commitWith) {
-            const offsets = inFlight.committableAfter(origins);
-            await commitWith(offsets);
-            inFlight.done(origins);
-            for (const offset of offsets) inFlight.markCommitted(offset.topic, offset.partition, offset.offset);
-            return;
-          }
+          if (commitWith) return inFlight.finishInTransaction(origins, commitWith);
           inFlight.done(origins);
           commit();
         },
