@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stackDown, stackStatus } from './index.ts';
 import { isAlive } from './process.ts';
 import { testSettings } from './test-settings.ts';
+import { closedPort } from '../test/support/ports.ts';
 
 describe('stackDown', () => {
   it('leaves alone a live process that a stale pid file points at, and forgets the pid file', async () => {
@@ -37,14 +37,6 @@ describe('stackDown', () => {
   });
 });
 
-/** A loopback port that was free a moment ago, so connecting to it is refused at once. */
-async function closedPort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('stackStatus', () => {
   it('names every server that does not answer', async () => {

@@ -7,7 +7,7 @@ import type { RecordCodec } from '../connectors/codec.ts';
 import type { RecordSource, RecordWriter, TransactionalWriter } from '../connectors/kafka.ts';
 import type { FeatureStore, PredictionStore } from '../connectors/online-store.ts';
 import type { FeatureView } from '../features/index.ts';
-import { type Delivered, deliver } from '../processors/deliver.ts';
+import { deliver } from '../processors/deliver.ts';
 import { featuresProcessor } from '../processors/features.ts';
 import type { RetryPolicy } from '../processors/flow.ts';
 import { type ScoringModel, scoringProcessor } from '../processors/scoring.ts';
@@ -44,7 +44,7 @@ export interface RunningProcessor {
 }
 
 export interface ProcessorNode extends ProcessorSpec {
-  start(observer?: (delivered: Delivered) => void): RunningProcessor;
+  start(): RunningProcessor;
 }
 
 export interface Topology {
@@ -72,7 +72,7 @@ export function buildTopology(ports: TopologyPorts, config: Pick<Config, 'topics
 
   const node = (spec: ProcessorSpec): ProcessorNode => ({
     ...spec,
-    start(observer) {
+    start() {
       const source = ports.openSource({
         groupId: spec.groupId,
         topics: [spec.input],
@@ -92,7 +92,7 @@ export function buildTopology(ports: TopologyPorts, config: Pick<Config, 'topics
               { processor: spec.name, dlqTopic: topics.dlq, batchSize: pipeline.deliverBatchSize, waitMs: pipeline.deliverWaitMs, policy },
             ),
           )
-          .subscribe({ next: (delivered) => observer?.(delivered), error: reject, complete: resolve });
+          .subscribe({ error: reject, complete: resolve });
       });
       return {
         name: spec.name,
