@@ -77,9 +77,13 @@ export interface PipelineConfig {
   readonly partitionsConcurrently: number;
   readonly deliverBatchSize: number;
   readonly deliverWaitMs: number;
-  /** Attempts of a step that fails with a retriable error; then the record is dead-lettered. */
-  readonly retryAttempts: number;
+  /** Retriable failures are retried until they succeed, never dead-lettered: first back-off, and its cap. */
   readonly retryBackoffMs: number;
+  readonly retryBackoffMaxMs: number;
+  readonly sessionTimeoutMs: number;
+  /** A revoked partition's records get this long to finish; then they are left to the next owner. */
+  readonly drainTimeoutMs: number;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
 export interface EdgeConfig {
@@ -197,8 +201,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       partitionsConcurrently: get('pipeline.partitionsConcurrently'),
       deliverBatchSize: get('pipeline.deliverBatchSize'),
       deliverWaitMs: get('pipeline.deliverWaitMs'),
-      retryAttempts: get('pipeline.retryAttempts'),
       retryBackoffMs: get('pipeline.retryBackoffMs'),
+      retryBackoffMaxMs: get('pipeline.retryBackoffMaxMs'),
+      sessionTimeoutMs: get('pipeline.sessionTimeoutMs'),
+      drainTimeoutMs: get('pipeline.drainTimeoutMs'),
+      logLevel: get('pipeline.logLevel'),
     },
     edge: {
       enabled: get('edge.enabled'),

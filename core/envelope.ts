@@ -5,6 +5,11 @@ export interface Origin {
   readonly partition: number;
   /** Kafka offsets are 64-bit: kept as the decimal string kafkajs gives. */
   readonly offset: string;
+  /**
+   * Which assignment of the partition the record was read under, when the source tracks it: an
+   * acknowledgement from an assignment that has ended (a rebalance, a failed transaction) commits nothing.
+   */
+  readonly generation?: number;
 }
 
 export interface Envelope<V> {

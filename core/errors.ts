@@ -14,6 +14,8 @@ export const ERRORS = {
   STORE_UNAVAILABLE: { retriable: true, summary: 'the online store did not answer' },
   BROKER_UNAVAILABLE: { retriable: true, summary: 'Kafka did not acknowledge the write' },
   BROKER_REJECTED: { retriable: false, summary: 'Kafka refused the record itself (too large, bad timestamp…)' },
+  // Never dead-lettered: the record is read again, by this instance or by its partition's new owner.
+  REVOKED: { retriable: false, summary: 'the input partition was reassigned (rebalance, fencing, a failed transaction) while the record was in flight' },
   REGISTRY_UNAVAILABLE: { retriable: true, summary: 'the schema registry did not answer' },
   INTERNAL: { retriable: false, summary: 'an unexpected error; the record is kept in the dead-letter topic' },
   // Requests refused by the HTTP edge: `retriable` tells the client whether the same request may succeed later.

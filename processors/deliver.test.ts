@@ -26,7 +26,7 @@ function setup(refuse: (record: OutgoingRecord) => boolean) {
   const acknowledged: string[] = [];
   const operator = deliver(
     { writer, codec: pipeline.codec, source: { groupId: 'g', acknowledge: async (origins) => void acknowledged.push(...origins.map((o) => o.offset)) } },
-    { processor: 'features', dlqTopic: TOPICS.dlq, batchSize: 10, waitMs: 1, policy: { attempts: 1, backoffMs: 1 } },
+    { processor: 'features', dlqTopic: TOPICS.dlq, batchSize: 10, waitMs: 1, policy: { backoffMs: 1 } },
   );
   return { ...pipeline, operator, acknowledged };
 }
@@ -57,16 +57,17 @@ describe('deliver', () => {
     expect(acknowledged).toEqual([]);
   });
 
-  it('with a transactional writer, commits outputs and input offsets together, retrying an aborted transaction whole', async () => {
+  it('with a transactional writer, commits each partition\'s outputs with its next offset, retrying an aborted transaction whole', async () => {
     const { kafka, codec } = memoryPipeline();
     const committed: string[] = [];
     let attempts = 0;
     const transactional: TransactionalWriter = {
-      async sendAndCommit(records, groupId, offsets) {
+      claim: async () => undefined,
+      async sendAndCommit(input, records, offset) {
         attempts += 1;
         if (attempts === 1) throw new SpamstreamError('BROKER_UNAVAILABLE', 'transaction aborted: coordinator moved');
         await kafka.writer().send(records);
-        committed.push(...offsets.map((o) => `${groupId} ${o.topic}/${o.partition}@${o.offset}`));
+        committed.push(`${input.topic}/${input.partition}@${offset}`);
       },
       close: async () => {},
     };
@@ -76,15 +77,30 @@ describe('deliver', () => {
       async acknowledge(origins: readonly { topic: string; partition: number; offset: string }[], commit?: (offsets: readonly CommitOffset[]) => Promise<void>) {
         const last = origins.at(-1)!;
         await commit!([{ topic: last.topic, partition: last.partition, offset: String(Number(last.offset) + 1) }]);
-        acknowledged.push(...origins.map((o) => o.offset));
+        acknowledged.push(...origins.map((o) => `${o.partition}@${o.offset}`));
       },
     };
     const unused: RecordWriter = { send: async () => expect.unreachable('the plain writer is not used'), close: async () => {} };
-    const operator = deliver({ writer: unused, transactional, codec, source }, { processor: 'features', dlqTopic: TOPICS.dlq, batchSize: 10, waitMs: 1, policy: { attempts: 3, backoffMs: 1 } });
-    await lastValueFrom(from([flow(0, ok([output('a')])), flow(1, ok([output('b')]))]).pipe(operator, toArray()));
-    expect(attempts).toBe(2);
-    expect(kafka.records(TOPICS.features).map((r) => r.key)).toEqual(['a', 'b']);
-    expect(committed).toEqual([`g ${TOPICS.raw}/0@2`]);
-    expect(acknowledged).toEqual(['0', '1']);
+    const operator = deliver({ writer: unused, transactional, codec, source }, { processor: 'features', dlqTopic: TOPICS.dlq, batchSize: 10, waitMs: 1, policy: { backoffMs: 1 } });
+    const onPartition = (partition: number, offset: number, key: string) => envelope({ ...flow(offset, ok([output(key)])), origin: { topic: TOPICS.raw, partition, offset: String(offset) } });
+    await lastValueFrom(from([onPartition(0, 0, 'a'), onPartition(1, 7, 'x'), onPartition(0, 1, 'b')]).pipe(operator, toArray()));
+    expect(attempts).toBe(3);
+    expect(kafka.records(TOPICS.features).map((r) => r.key).sort()).toEqual(['a', 'b', 'x']);
+    expect(committed.sort()).toEqual([`${TOPICS.raw}/0@2`, `${TOPICS.raw}/1@8`]);
+    expect(acknowledged.sort()).toEqual(['0@0', '0@1', '1@7']);
+  });
+
+  it('drops, without a dead letter, the records of a partition reassigned while they were in flight', async () => {
+    const { codec, kafka } = memoryPipeline();
+    const transactional: TransactionalWriter = {
+      claim: async () => undefined,
+      sendAndCommit: async () => { throw new SpamstreamError('REVOKED', 'fenced by a newer producer'); },
+      close: async () => {},
+    };
+    const source = { groupId: 'g', acknowledge: async (_o: unknown, commit?: (offsets: readonly CommitOffset[]) => Promise<void>) => commit!([{ topic: TOPICS.raw, partition: 0, offset: '1' }]) };
+    const operator = deliver({ writer: kafka.writer(), transactional, codec, source }, { processor: 'features', dlqTopic: TOPICS.dlq, batchSize: 10, waitMs: 1, policy: { backoffMs: 1 } });
+    const [report] = await lastValueFrom(from([flow(0, fail('EMPTY_TEXT', 'blank'))]).pipe(operator, toArray()));
+    expect(report).toMatchObject({ records: 0, deadLetters: 0, revoked: 1 });
+    expect(kafka.records(TOPICS.dlq)).toHaveLength(0);
   });
 });

@@ -1,7 +1,15 @@
-// The sink end of every processor: successful records go to their topics, failed ones to the
-// dead-letter topic with their code, reason and original bytes; only after Kafka acknowledged the
-// whole micro-batch are the source records acknowledged, which lets the source commit them.
-// With a transactional writer, the records and the source offsets commit in one transaction.
+// The sink end of every processor, as a story:
+//   1. each input becomes its output records, or its dead letter (code, reason, original bytes);
+//   2. the batch is split by input partition;
+//   3. each partition's run is written and its inputs acknowledged — with a transactional writer,
+//      its records and the partition's next offset commit in one transaction (exactly-once);
+//   4. if the broker refuses a record, the run is written again input by input, and what the
+//      broker refuses becomes a dead letter;
+//   5. a partition reassigned meanwhile is dropped: its records are read again, by this
+//      instance or the partition's new owner;
+//   6. the outcome is counted.
+// Retriable failures (Kafka or the registry not answering) are retried until they answer again;
+// nothing is acknowledged before it is written.
 import type { Observable, OperatorFunction } from 'rxjs';
 import type { Metrics } from '../core/metrics.ts';
 import type { Origin } from '../core/envelope.ts';
@@ -31,6 +39,8 @@ export interface DeliverSettings {
   readonly policy: RetryPolicy;
 }
 
+type Input = Flow<readonly OutgoingRecord[]>;
+
 interface Output {
   readonly records: readonly OutgoingRecord[];
   /** The error code, when the input became a dead letter. */
@@ -40,95 +50,143 @@ interface Output {
 export interface Delivered {
   readonly records: number;
   readonly deadLetters: number;
+  /** Inputs dropped because their partition was reassigned while they were in flight. */
+  readonly revoked: number;
   readonly origins: readonly Origin[];
 }
 
-export function deliver(ports: DeliverPorts, settings: DeliverSettings): OperatorFunction<Flow<readonly OutgoingRecord[]>, Delivered> {
-  const lineage = (flow: Flow<unknown>) => ({ [ORIGIN_HEADER]: `${flow.origin.topic}/${flow.origin.partition}@${flow.origin.offset}` });
+/** One input and what it turned into. */
+interface Item {
+  readonly flow: Input;
+  output: Output;
+}
 
-  const deadLetterRecord = async (flow: Flow<unknown>, code: string, reason: string, retriable: boolean): Promise<OutgoingRecord> => {
+export function deliver(ports: DeliverPorts, settings: DeliverSettings): OperatorFunction<Input, Delivered> {
+  const steps = deliverySteps(ports, settings);
+  return (flows: Observable<Input>) => flows.pipe(batchWhileBusy(steps.deliverBatch, { maxSize: settings.batchSize, lingerMs: settings.waitMs }));
+}
+
+function deliverySteps(ports: DeliverPorts, settings: DeliverSettings) {
+  const { transactional } = ports;
+
+  /** Retries what is retriable until it succeeds; anything else is thrown. */
+  const persistently = async <T>(step: () => Promise<T>): Promise<T> => {
+    const result = await withRetry(step, settings.policy);
+    if (result.ok) return result.value;
+    throw new SpamstreamError(result.code, result.reason);
+  };
+
+  const lineage = (flow: Input) => ({ [ORIGIN_HEADER]: `${flow.origin.topic}/${flow.origin.partition}@${flow.origin.offset}` });
+
+  const deadLetterOf = async (flow: Input, code: string, reason: string, retriable: boolean, keepValue = true): Promise<OutgoingRecord> => {
     const letter: DeadLetter = {
       processor: settings.processor,
       source_topic: flow.origin.topic,
       source_partition: flow.origin.partition,
       source_offset: Number(flow.origin.offset),
       key: flow.key === null ? null : Buffer.from(flow.key, 'utf8'),
-      value: flow.value.input,
+      value: keepValue ? flow.value.input : null,
       headers: { ...flow.headers },
       error_code: code,
-      error_reason: reason,
+      error_reason: keepValue ? reason : `${reason} (the original value, ${flow.value.input?.length ?? 0} bytes, is left out: the dead-letter topic refused it; it stays in ${flow.origin.topic})`,
       retriable,
       failed_at: Date.now(),
     };
-    const value = await ports.codec.encode(`${settings.dlqTopic}-value`, letter);
+    const value = await persistently(() => ports.codec.encode(`${settings.dlqTopic}-value`, letter));
     return { topic: settings.dlqTopic, key: flow.key, value, headers: { 'spamstream-error-code': code, ...lineage(flow) } };
   };
 
-  // Delivery never gives up on an outage: a record that cannot be written stays unacknowledged
-  // (and so uncommitted) until Kafka or the registry answers again. A refusal is final.
-  const persistently = async <T>(step: () => Promise<T>): Promise<T> => {
-    for (;;) {
-      const result = await withRetry(step, settings.policy);
-      if (result.ok) return result.value;
-      if (!result.retriable) throw new SpamstreamError(result.code, result.reason);
-    }
-  };
-
-  /** What one input record turns into: its outputs, or its dead letter. */
-  const recordsOf = async (flow: Flow<readonly OutgoingRecord[]>): Promise<Output> => {
+  /** Step 1: an input's output records (with lineage), or its dead letter. */
+  const outputOf = async (flow: Input): Promise<Output> => {
     const { result } = flow.value;
     if (result.ok) return { records: result.value.map((record) => ({ ...record, headers: { ...record.headers, ...lineage(flow) } })) };
-    return { records: [await persistently(() => deadLetterRecord(flow, result.code, result.reason, result.retriable))], deadLetter: result.code };
+    return { records: [await deadLetterOf(flow, result.code, result.reason, result.retriable)], deadLetter: result.code };
   };
 
-  /** Writes the outputs of these inputs, then acknowledges the inputs: in one transaction if there is a transactional writer. */
-  const commit = async (flows: readonly Flow<readonly OutgoingRecord[]>[], records: readonly OutgoingRecord[]) => {
-    const origins = flows.map((flow) => flow.origin);
-    const { transactional } = ports;
+  /** Step 3: writes the items' records and acknowledges their inputs — atomically when transactional. */
+  const write = async (items: readonly Item[]): Promise<void> => {
+    const origins = items.map((item) => item.flow.origin);
+    const records = items.flatMap((item) => item.output.records);
     if (transactional) {
-      await persistently(() => ports.source.acknowledge(origins, (offsets) => transactional.sendAndCommit(records, ports.source.groupId, offsets)));
+      const input = { topic: origins[0]!.topic, partition: origins[0]!.partition };
+      await persistently(() => ports.source.acknowledge(origins, ([next]) => transactional.sendAndCommit(input, records, next!.offset)));
     } else {
       await persistently(() => ports.writer.send(records));
       await ports.source.acknowledge(origins);
     }
   };
 
-  /** After the broker refused a batch: each input alone, and what it refuses goes to the dead-letter topic. */
-  const commitOneByOne = async (batch: readonly Flow<readonly OutgoingRecord[]>[], outputs: Output[]) => {
-    for (const [i, flow] of batch.entries()) {
+  /** Step 4: after the broker refused some record, each input alone; what it refuses becomes a dead letter. */
+  const writeOneByOne = async (items: readonly Item[]): Promise<void> => {
+    for (const item of items) {
       try {
-        await commit([flow], outputs[i]!.records);
+        await write([item]);
       } catch (error) {
-        if (!(error instanceof SpamstreamError) || error.code !== 'BROKER_REJECTED' || outputs[i]!.deadLetter === 'BROKER_REJECTED') throw error;
-        const letter = await persistently(() => deadLetterRecord(flow, 'BROKER_REJECTED', error.message, false));
-        await commit([flow], [letter]);
-        outputs[i] = { records: [letter], deadLetter: 'BROKER_REJECTED' };
+        if (!isCode(error, 'BROKER_REJECTED')) throw error;
+        const { flow } = item;
+        // A dead letter refused in turn (it carries the original bytes) goes without them.
+        const keepValue = item.output.deadLetter !== 'BROKER_REJECTED';
+        item.output = { records: [await deadLetterOf(flow, 'BROKER_REJECTED', (error as Error).message, false, keepValue)], deadLetter: 'BROKER_REJECTED' };
+        await write([item]);
       }
     }
   };
 
-  return (flows: Observable<Flow<readonly OutgoingRecord[]>>) =>
-    flows.pipe(
-      batchWhileBusy(async (batch: readonly Flow<readonly OutgoingRecord[]>[]) => {
-        const outputs = await Promise.all(batch.map(recordsOf));
-        try {
-          await commit(batch, outputs.flatMap((o) => o.records));
-        } catch (error) {
-          if (!(error instanceof SpamstreamError) || error.code !== 'BROKER_REJECTED') throw error;
-          await commitOneByOne(batch, outputs);
-        }
-        let records = 0;
-        let deadLetters = 0;
-        for (const output of outputs) {
-          ports.metrics?.processed.inc({ processor: settings.processor, outcome: output.deadLetter ? 'dead_letter' : 'ok' });
-          if (output.deadLetter) {
-            deadLetters += 1;
-            ports.metrics?.deadLetters.inc({ processor: settings.processor, code: output.deadLetter });
-          } else {
-            records += output.records.length;
-          }
-        }
-        return { records, deadLetters, origins: batch.map((flow) => flow.origin) };
-      }, { maxSize: settings.batchSize, lingerMs: settings.waitMs }),
-    );
+  /** Steps 3–5 for one partition's run (or, at-least-once, for the whole batch). */
+  const writeRun = async (items: readonly Item[]): Promise<'written' | 'revoked'> => {
+    try {
+      try {
+        await write(items);
+      } catch (error) {
+        if (!isCode(error, 'BROKER_REJECTED')) throw error;
+        await writeOneByOne(items);
+      }
+      return 'written';
+    } catch (error) {
+      if (isCode(error, 'REVOKED')) return 'revoked';
+      throw error;
+    }
+  };
+
+  /** The whole batch: steps 1 to 6. */
+  const deliverBatch = async (batch: readonly Input[]): Promise<Delivered> => {
+    const items: Item[] = [];
+    for (const flow of batch) items.push({ flow, output: await outputOf(flow) });
+    const runs = transactional ? [...byInputPartition(items).values()] : [items];
+    const outcomes = await Promise.all(runs.map(writeRun));
+    const delivered = runs.flatMap((run, i) => (outcomes[i] === 'written' ? run : []));
+    return report(delivered, batch.length - delivered.length);
+  };
+
+  /** Step 6. */
+  const report = (delivered: readonly Item[], revoked: number): Delivered => {
+    let records = 0;
+    let deadLetters = 0;
+    for (const { output } of delivered) {
+      ports.metrics?.processed.inc({ processor: settings.processor, outcome: output.deadLetter ? 'dead_letter' : 'ok' });
+      if (output.deadLetter) {
+        deadLetters += 1;
+        ports.metrics?.deadLetters.inc({ processor: settings.processor, code: output.deadLetter });
+      } else {
+        records += output.records.length;
+      }
+    }
+    return { records, deadLetters, revoked, origins: delivered.map((item) => item.flow.origin) };
+  };
+
+  return { deliverBatch };
 }
+
+/** Step 2: items by the input partition they came from, each in arrival (= offset) order. */
+function byInputPartition(items: readonly Item[]): Map<string, Item[]> {
+  const runs = new Map<string, Item[]>();
+  for (const item of items) {
+    const key = `${item.flow.origin.topic}:${item.flow.origin.partition}`;
+    const run = runs.get(key);
+    if (run) run.push(item);
+    else runs.set(key, [item]);
+  }
+  return runs;
+}
+
+const isCode = (error: unknown, code: string) => error instanceof SpamstreamError && error.code === code;

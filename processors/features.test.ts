@@ -9,7 +9,7 @@ function setup() {
   const pipeline = memoryPipeline();
   const processor = featuresProcessor(
     { codec: pipeline.codec, store: pipeline.stores.features, views: pipeline.views },
-    { featuresTopic: TOPICS.features, maxTextBytes: 64, concurrency: 4, policy, now: () => 42 },
+    { featuresTopic: TOPICS.features, maxTextBytes: 64, policy, now: () => 42 },
   );
   const encodeRaw = (value: unknown) => pipeline.codec.encode(`${TOPICS.raw}-value`, value);
   return { ...pipeline, processor, encodeRaw };

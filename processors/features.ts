@@ -20,8 +20,6 @@ export interface FeaturesPorts {
 export interface FeaturesSettings {
   readonly featuresTopic: string;
   readonly maxTextBytes: number;
-  /** Online-store writes in flight. */
-  readonly concurrency: number;
   readonly policy: RetryPolicy;
   readonly now?: () => number;
 }
@@ -37,7 +35,7 @@ export function featuresProcessor(ports: FeaturesPorts, settings: FeaturesSettin
     mapOkAsync(async (features) => {
       await ports.store.putFeatures(toStoredFeatures(features));
       return features;
-    }, settings.concurrency, settings.policy),
+    }, settings.policy),
     // Outputs keep the input's record timestamp, which the broker already accepted: the event
     // time lives in the payload, where a bogus value cannot make Kafka refuse the record.
     mapOkAsync(async (features, record) => [{
@@ -45,7 +43,7 @@ export function featuresProcessor(ports: FeaturesPorts, settings: FeaturesSettin
       key: features.sms_id,
       value: await ports.codec.encode(`${settings.featuresTopic}-value`, features),
       timestamp: record.timestamp,
-    }], settings.concurrency, settings.policy),
+    }], settings.policy),
   );
 }
 

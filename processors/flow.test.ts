@@ -1,7 +1,9 @@
 import { Subject, from, lastValueFrom, toArray } from 'rxjs';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { envelope } from '../core/envelope.ts';
+import { ok } from '../core/result.ts';
 import { SpamstreamError } from '../core/errors.ts';
-import { batchWhileBusy, withRetry } from './flow.ts';
+import { type Flow, batchWhileBusy, mapOkAsync, withRetry } from './flow.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -43,18 +45,80 @@ describe('batchWhileBusy', () => {
 });
 
 describe('withRetry', () => {
-  it('retries retriable failures only, up to the attempts', async () => {
+  afterEach(() => vi.useRealTimers());
+
+  // Finding 6: a store outage must never turn records into dead letters.
+  it('retries a retriable failure with capped back-off until the dependency answers again', async () => {
+    vi.useFakeTimers();
     let calls = 0;
-    const unavailable = await withRetry(() => {
+    const delays: number[] = [];
+    let last = Date.now();
+    const result = withRetry(() => {
       calls += 1;
-      throw new SpamstreamError('STORE_UNAVAILABLE', 'down');
-    }, { attempts: 3, backoffMs: 1 });
-    expect([unavailable.ok, calls]).toEqual([false, 3]);
-    calls = 0;
+      delays.push(Date.now() - last);
+      last = Date.now();
+      if (calls < 12) throw new SpamstreamError('STORE_UNAVAILABLE', 'down');
+      return 'written';
+    }, { backoffMs: 100, maxBackoffMs: 1_000 });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(await result).toEqual({ ok: true, value: 'written' });
+    expect(calls).toBe(12);
+    expect(delays.slice(1, 6)).toEqual([100, 200, 400, 800, 1_000]);
+    expect(Math.max(...delays)).toBe(1_000);
+  });
+
+  it('does not retry a failure that is not retriable', async () => {
+    let calls = 0;
     const bad = await withRetry(() => {
       calls += 1;
       throw new SpamstreamError('INVALID_FIELD', 'bad');
-    }, { attempts: 3, backoffMs: 1 });
+    }, { backoffMs: 1 });
     expect([bad.ok, calls]).toEqual([false, 1]);
   });
+
+  it('never settles once the processor stops, so the record is neither written nor dead-lettered', async () => {
+    vi.useFakeTimers();
+    const stopping = new AbortController();
+    let calls = 0;
+    let settled = false;
+    void withRetry(() => {
+      calls += 1;
+      throw new SpamstreamError('STORE_UNAVAILABLE', 'down');
+    }, { backoffMs: 10, signal: stopping.signal }).then(() => (settled = true));
+    await vi.advanceTimersByTimeAsync(15);
+    stopping.abort();
+    const before = calls;
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(calls).toBe(before);
+    expect(settled).toBe(false);
+    expect(vi.getTimerCount()).toBe(0);
+  });
 });
+
+describe('mapOkAsync', () => {
+  // Finding 2: a record that finishes early must not overtake an earlier one.
+  it('emits in arrival order whatever order the steps finish in, running them concurrently', async () => {
+    vi.useFakeTimers();
+    const delays = [300, 10, 200, 0, 50];
+    let running = 0;
+    let most = 0;
+    const out = lastValueFrom(from(delays.map((delay, i) => flowOf(i, delay))).pipe(
+      mapOkAsync(async (delay: number) => {
+        running += 1;
+        most = Math.max(most, running);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        running -= 1;
+        return delay;
+      }, { backoffMs: 1 }),
+      toArray(),
+    ));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect((await out).map((flow) => flow.origin.offset)).toEqual(['0', '1', '2', '3', '4']);
+    expect(most).toBe(5);
+    vi.useRealTimers();
+  });
+});
+
+function flowOf(offset: number, value: number): Flow<number> {
+  return envelope({ key: null, value: { input: null, result: ok(value) }, headers: {}, timestamp: 0, origin: { topic: 't', partition: 0, offset: String(offset) } });
+}

@@ -1,7 +1,7 @@
 // The operators every processor is built from. A record moves through a processor as a Flow:
 // its envelope, carrying the original bytes (for the dead-letter topic) and the result so far.
 // A failed record passes every later step untouched, so one bad record never errors the stream.
-import { Observable, type OperatorFunction, bufferTime, concatMap, filter, from, map, mergeMap, of } from 'rxjs';
+import { Observable, type OperatorFunction, bufferTime, concatMap, filter, map, pipe } from 'rxjs';
 import { type Envelope, withValue } from '../core/envelope.ts';
 import { type Result, attempt, fail, ok } from '../core/result.ts';
 import type { RecordCodec } from '../connectors/codec.ts';
@@ -13,23 +13,47 @@ export interface Step<T> {
 }
 export type Flow<T> = Envelope<Step<T>>;
 
+/**
+ * One failure policy for every step: a retriable failure (a store, the registry or Kafka not
+ * answering) is retried with capped back-off until the dependency answers again — its record is
+ * never dead-lettered, and the source's in-flight bound holds the rest back meanwhile. Only a
+ * failure that is not retriable (bad input) leaves a step as a failure, bound for the dead-letter topic.
+ */
 export interface RetryPolicy {
-  /** Attempts of a step that fails with a retriable error, the first included. */
-  readonly attempts: number;
-  /** First back-off; it doubles with each attempt, up to 30 s. */
+  /** First back-off; it doubles with each attempt, up to `maxBackoffMs`. */
   readonly backoffMs: number;
+  /** Longest back-off between two attempts (default 30 s). */
+  readonly maxBackoffMs?: number;
+  /** Aborted when the processor stops: a step still retrying then never settles, so its record is never committed. */
+  readonly signal?: AbortSignal;
+  /** Told of each retriable failure before its back-off (a debug log). */
+  readonly onRetry?: (reason: string, attempt: number) => void;
 }
 
 const settle = <A, B>(flow: Flow<A>, result: Result<B>): Flow<B> => withValue(flow, { input: flow.value.input, result });
 
-/** Runs a step until it succeeds, fails for good, or runs out of attempts. */
+/** Runs a step until it succeeds or fails for good; retriable failures are retried for as long as it takes. */
 export async function withRetry<T>(step: () => Promise<T> | T, policy: RetryPolicy): Promise<Result<T>> {
   let result = await attempt(step);
-  for (let tried = 1; !result.ok && result.retriable && tried < policy.attempts; tried += 1) {
-    await new Promise((resolve) => setTimeout(resolve, Math.min(policy.backoffMs * 2 ** (tried - 1), 30_000)));
+  for (let tried = 1; !result.ok && result.retriable; tried += 1) {
+    policy.onRetry?.(result.reason, tried);
+    await backoff(Math.min(policy.backoffMs * 2 ** (tried - 1), policy.maxBackoffMs ?? 30_000), policy.signal);
     result = await attempt(step);
   }
   return result;
+}
+
+/** Resolves after `ms`; never, once `signal` is aborted (the processor is stopping). */
+function backoff(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return;
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', stop);
+      resolve();
+    }, ms);
+    const stop = () => clearTimeout(timer);
+    signal?.addEventListener('abort', stop, { once: true });
+  });
 }
 
 /** Decodes the Avro bytes of each record into the reader schema; bad bytes become failures. */
@@ -58,13 +82,22 @@ export function mapOk<A, B>(step: (value: A, record: Flow<A>) => Result<B>): Ope
   });
 }
 
-/** An asynchronous step per successful value, at most `concurrency` at once, retried per policy. */
-export function mapOkAsync<A, B>(step: (value: A, record: Flow<A>) => Promise<B>, concurrency: number, policy: RetryPolicy): OperatorFunction<Flow<A>, Flow<B>> {
-  return mergeMap((flow) => {
-    if (!flow.value.result.ok) return of(flow as unknown as Flow<B>);
-    const { value } = flow.value.result;
-    return from(withRetry(() => step(value, flow), policy)).pipe(map((result) => settle(flow, result)));
-  }, concurrency);
+/**
+ * An asynchronous step per successful value, retried per policy. Steps run concurrently — as many
+ * as the source lets records be in flight — but results leave in arrival order: a record never
+ * overtakes an earlier one, so the sink always receives each partition's records as a contiguous
+ * run and can commit exactly what it wrote.
+ */
+export function mapOkAsync<A, B>(step: (value: A, record: Flow<A>) => Promise<B>, policy: RetryPolicy): OperatorFunction<Flow<A>, Flow<B>> {
+  return pipe(
+    // Started here, on arrival; awaited below one at a time, in order.
+    map((flow): Promise<Flow<B>> | Flow<B> => {
+      if (!flow.value.result.ok) return flow as unknown as Flow<B>;
+      const { value } = flow.value.result;
+      return withRetry(() => step(value, flow), policy).then((result) => settle(flow, result));
+    }),
+    concatMap(async (pending) => pending),
+  );
 }
 
 /**
@@ -73,20 +106,21 @@ export function mapOkAsync<A, B>(step: (value: A, record: Flow<A>) => Promise<B>
  */
 export function mapOkBatched<A, B>(
   step: (values: readonly A[]) => Promise<readonly Result<B>[]>,
-  options: { size: number; waitMs: number; concurrency: number; policy: RetryPolicy },
+  options: { size: number; waitMs: number; policy: RetryPolicy },
 ): OperatorFunction<Flow<A>, Flow<B>> {
   return (source: Observable<Flow<A>>) =>
     source.pipe(
       bufferTime(options.waitMs, null, options.size),
       filter((batch) => batch.length > 0),
-      mergeMap(async (batch) => {
+      // One batch at a time, in order: records never overtake each other.
+      concatMap(async (batch) => {
         const okFlows = batch.filter((flow) => flow.value.result.ok);
         const values = okFlows.map((flow) => (flow.value.result as { value: A }).value);
         const outcome = values.length > 0 ? await withRetry(() => step(values), options.policy) : ok([] as Result<B>[]);
         const results = new Map<Flow<A>, Result<B>>();
         okFlows.forEach((flow, i) => results.set(flow, outcome.ok ? (outcome.value[i] ?? fail('INTERNAL', 'batch step returned too few results')) : outcome));
         return batch.map((flow) => (results.has(flow) ? settle(flow, results.get(flow)!) : (flow as unknown as Flow<B>)));
-      }, options.concurrency),
+      }),
       concatMap((flows) => flows),
     );
 }

@@ -11,7 +11,7 @@ function setup(models: readonly ScoringModel[]) {
   const pipeline = memoryPipeline();
   const processor = scoringProcessor(
     { codec: pipeline.codec, store: pipeline.stores.predictions, models, views: pipeline.views },
-    { predictionsTopic: TOPICS.predictions, batchSize: 8, batchWaitMs: 1, concurrency: 4, policy, now: () => 5_000 },
+    { predictionsTopic: TOPICS.predictions, batchSize: 8, batchWaitMs: 1, policy, now: () => 5_000 },
   );
   const encodeFeatures = (value: SmsFeatures) => pipeline.codec.encode(`${TOPICS.features}-value`, value);
   return { ...pipeline, processor, encodeFeatures };

@@ -41,7 +41,6 @@ export interface ScoringSettings {
   readonly predictionsTopic: string;
   readonly batchSize: number;
   readonly batchWaitMs: number;
-  readonly concurrency: number;
   readonly policy: RetryPolicy;
   readonly now?: () => number;
 }
@@ -63,19 +62,18 @@ export function scoringProcessor(ports: ScoringPorts, settings: ScoringSettings)
     mapOkBatched((batch: readonly Selected[]) => scoreBatch(batch, ports, now), {
       size: settings.batchSize,
       waitMs: settings.batchWaitMs,
-      concurrency: 1,
       policy: settings.policy,
     }),
     mapOkAsync(async (predictions) => {
       await ports.store.putPredictions(predictions.map(toStoredPrediction));
       return predictions;
-    }, settings.concurrency, settings.policy),
+    }, settings.policy),
     mapOkAsync((predictions, record) => Promise.all(predictions.map(async (prediction) => ({
       topic: settings.predictionsTopic,
       key: prediction.sms_id,
       value: await ports.codec.encode(`${settings.predictionsTopic}-value`, prediction),
       timestamp: record.timestamp,
-    }))), settings.concurrency, settings.policy),
+    }))), settings.policy),
   );
 }
 

@@ -44,7 +44,7 @@ export function memoryPipeline() {
 export function memoryPorts(pipeline: ReturnType<typeof memoryPipeline>, models: readonly ScoringModel[]): TopologyPorts {
   return {
     openSource: (options) => pipeline.kafka.source(options),
-    openTransactionalWriter: () => pipeline.kafka.transactionalWriter(),
+    openTransactionalWriter: (groupId) => pipeline.kafka.transactionalWriter(groupId),
     writer: pipeline.kafka.writer(),
     codec: pipeline.codec,
     featureStore: pipeline.stores.features,

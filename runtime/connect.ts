@@ -1,10 +1,9 @@
 // Wires the real connectors from the configuration. Each command connects only what it uses:
 // `produce` needs Kafka and the registry, `run scoring` adds Cassandra and the models.
 import type { Config } from '../config/config.ts';
+import { type Log, silentLog } from '../core/log.ts';
 import type { Metrics } from '../core/metrics.ts';
 import type { RecordCodec } from '../connectors/codec.ts';
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { RecordSource, RecordWriter, TransactionalWriter } from '../connectors/kafka.ts';
 import { createTransactionalWriter } from '../connectors/kafka/transactional-writer.ts';
 import { committedOffsets, endOffsets, ensureTopics, pingKafka } from '../connectors/kafka/admin.ts';
@@ -33,17 +32,32 @@ export interface Messaging {
   close(): Promise<void>;
 }
 
-export function connectMessaging(config: Pick<Config, 'kafka' | 'registry' | 'pipeline'>, metrics?: Metrics): Messaging {
-  const kafka = createKafkaClient(config.kafka);
+export function connectMessaging(config: Pick<Config, 'kafka' | 'registry' | 'pipeline'>, metrics?: Metrics, log: Log = silentLog): Messaging {
+  const kafka = createKafkaClient(config.kafka, '', log);
   const writer = createKafkaWriter(kafka);
+  const { pipeline } = config;
+  // Transactions must finish well within the broker's transaction timeout: a tighter request timeout.
+  const transactionalKafka = createKafkaClient(config.kafka, '-tx', log, Math.max(1_000, Math.floor(pipeline.transactionTimeoutMs / 3)));
   const registry = createSchemaRegistryClient(config.registry);
   return {
     writer,
     codec: createAvroCodec(registry.lookup),
     registry,
-    openSource: (options) => createKafkaSource(kafka, { ...options, metrics }),
-    // Unique per instance: instances of one processor must never fence each other.
-    openTransactionalWriter: (groupId) => createTransactionalWriter(kafka, { transactionalId: `${groupId}.${hostname()}.${process.pid}.${randomUUID().slice(0, 8)}`, transactionTimeoutMs: config.pipeline.transactionTimeoutMs }),
+    openSource: (options) => createKafkaSource(kafka, {
+      sessionTimeoutMs: pipeline.sessionTimeoutMs,
+      drainTimeoutMs: pipeline.drainTimeoutMs,
+      debug: (line) => log.debug(line),
+      ...options,
+      metrics,
+    }),
+    // One transactional id per input partition, the same on every instance: whoever owns a
+    // partition now fences whoever owned it before (connectors/kafka/transactional-writer.ts).
+    openTransactionalWriter: (groupId) => createTransactionalWriter(transactionalKafka, {
+      groupId,
+      transactionalIdPrefix: groupId,
+      transactionTimeoutMs: pipeline.transactionTimeoutMs,
+      committedOffset: async (group, input) => (await committedOffsets(kafka, group, input.topic)).get(input.partition)?.toString(),
+    }),
     pingKafka: () => pingKafka(kafka),
     endOffsets: (topic) => endOffsets(kafka, topic),
     committedOffsets: (groupId, topic) => committedOffsets(kafka, groupId, topic),

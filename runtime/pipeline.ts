@@ -2,6 +2,7 @@
 // `spamstream start` (everything) and `spamstream run <part>` (one part, to scale out) share.
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/config.ts';
+import { createLog } from '../core/log.ts';
 import { createMetrics } from '../core/metrics.ts';
 import type { SpamModel } from '../connectors/model-runtime.ts';
 import type { CassandraStores } from '../connectors/cassandra/store.ts';
@@ -27,7 +28,8 @@ export interface RunningPipeline {
 
 export async function startParts(config: Config, parts: readonly PartName[], log: (line: string) => void = console.log): Promise<RunningPipeline> {
   const metrics = createMetrics();
-  const messaging = connectMessaging(config, metrics);
+  const processLog = createLog(config.pipeline.logLevel);
+  const messaging = connectMessaging(config, metrics, processLog);
   const closers: (() => Promise<unknown>)[] = [() => messaging.close()];
   const closeAll = async () => {
     for (const close of closers.reverse()) await close().catch((error: unknown) => log(`while closing: ${(error as Error).message}`));
@@ -50,6 +52,7 @@ export async function startParts(config: Config, parts: readonly PartName[], log
       views: featureViews,
       models: models.map(scoringModelOf),
       metrics,
+      log: processLog,
     }, config);
 
     const processors = parts.filter((part): part is ProcessorName => part !== 'edge').map((name) => topology.processor(name).start());

@@ -2,6 +2,7 @@
 // `spamstream run` and the tests all call it; nothing connects until a processor is started.
 import type { Subscription } from 'rxjs';
 import type { Config } from '../config/config.ts';
+import { type Log, silentLog } from '../core/log.ts';
 import type { Metrics } from '../core/metrics.ts';
 import type { RecordCodec } from '../connectors/codec.ts';
 import type { RecordSource, RecordWriter, TransactionalWriter } from '../connectors/kafka.ts';
@@ -20,6 +21,8 @@ export interface SourceOptions {
   readonly maxInFlight: number;
   readonly partitionsConcurrently: number;
   readonly processor: string;
+  /** Exactly-once: fences a partition's earlier writers before its first record is read (TransactionalWriter.claim). */
+  readonly claim?: TransactionalWriter['claim'];
 }
 
 export interface TopologyPorts {
@@ -33,6 +36,8 @@ export interface TopologyPorts {
   readonly views: readonly FeatureView[];
   readonly models: readonly ScoringModel[];
   readonly metrics?: Metrics;
+  /** Where expected retries are told (debug). */
+  readonly log?: Log;
 }
 
 export interface RunningProcessor {
@@ -56,23 +61,24 @@ export interface Topology {
 
 export function buildTopology(ports: TopologyPorts, config: Pick<Config, 'topics' | 'pipeline' | 'cassandra'>): Topology {
   const { topics, pipeline } = config;
-  const policy: RetryPolicy = { attempts: pipeline.retryAttempts, backoffMs: pipeline.retryBackoffMs };
   const specs = processorSpecs(config);
+  const log = ports.log ?? silentLog;
 
   const operators = {
-    features: () => featuresProcessor(
+    features: (policy: RetryPolicy) => featuresProcessor(
       { codec: ports.codec, store: ports.featureStore, views: ports.views },
-      { featuresTopic: topics.features, maxTextBytes: pipeline.maxTextBytes, concurrency: pipeline.maxInFlight, policy },
+      { featuresTopic: topics.features, maxTextBytes: pipeline.maxTextBytes, policy },
     ),
-    scoring: () => scoringProcessor(
+    scoring: (policy: RetryPolicy) => scoringProcessor(
       { codec: ports.codec, store: ports.predictionStore, models: ports.models, views: ports.views, metrics: ports.metrics },
-      { predictionsTopic: topics.predictions, batchSize: pipeline.inferenceBatchSize, batchWaitMs: pipeline.inferenceBatchWaitMs, concurrency: pipeline.maxInFlight, policy },
+      { predictionsTopic: topics.predictions, batchSize: pipeline.inferenceBatchSize, batchWaitMs: pipeline.inferenceBatchWaitMs, policy },
     ),
   } as const;
 
   const node = (spec: ProcessorSpec): ProcessorNode => ({
     ...spec,
     start() {
+      const transactional = pipeline.delivery === 'exactly-once' ? ports.openTransactionalWriter(spec.groupId) : undefined;
       const source = ports.openSource({
         groupId: spec.groupId,
         topics: [spec.input],
@@ -80,13 +86,21 @@ export function buildTopology(ports: TopologyPorts, config: Pick<Config, 'topics
         maxInFlight: pipeline.maxInFlight,
         partitionsConcurrently: pipeline.partitionsConcurrently,
         processor: spec.name,
+        claim: transactional ? (input) => transactional.claim(input) : undefined,
       });
-      const transactional = pipeline.delivery === 'exactly-once' ? ports.openTransactionalWriter(spec.groupId) : undefined;
+      // Stopping aborts the retries still waiting: their records stay uncommitted, read again later.
+      const stopping = new AbortController();
+      const policy: RetryPolicy = {
+        backoffMs: pipeline.retryBackoffMs,
+        maxBackoffMs: pipeline.retryBackoffMaxMs,
+        signal: stopping.signal,
+        onRetry: (reason, attempt) => log.debug(`${spec.name}: retrying (attempt ${attempt + 1}) after: ${reason}`),
+      };
       let subscription: Subscription | undefined;
       const done = new Promise<void>((resolve, reject) => {
         subscription = source.records
           .pipe(
-            operators[spec.name](),
+            operators[spec.name](policy),
             deliver(
               { writer: ports.writer, transactional, codec: ports.codec, source, metrics: ports.metrics },
               { processor: spec.name, dlqTopic: topics.dlq, batchSize: pipeline.deliverBatchSize, waitMs: pipeline.deliverWaitMs, policy },
@@ -99,6 +113,7 @@ export function buildTopology(ports: TopologyPorts, config: Pick<Config, 'topics
         done,
         async stop() {
           await source.close();
+          stopping.abort();
           await done.catch(() => undefined);
           subscription?.unsubscribe();
           await transactional?.close();

@@ -2,12 +2,15 @@
 // kafkajs pushes batches; we turn that into a pull with a bound: eachBatch emits a record only
 // after reserving an in-flight slot, and returns only once every record it emitted is acknowledged
 // and committed. kafkajs starts no new batch for a partition, and finishes no rebalance, while
-// eachBatch runs — so revoked partitions are always committed up to what was processed.
-import type { Consumer, EachBatchPayload, IHeaders, Kafka } from 'kafkajs';
+// eachBatch runs — so revoked partitions are committed up to what was processed. While eachBatch
+// waits (for a slot, for acknowledgements) it keeps heartbeating, so the session never expires
+// under a slow pipeline; once a rebalance is announced it stops emitting and drains, within a bound.
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { Observable } from 'rxjs';
 import { type Envelope, type Origin, envelope } from '../../core/envelope.ts';
+import { SpamstreamError } from '../../core/errors.ts';
 import type { Metrics } from '../../core/metrics.ts';
-import type { RecordSource } from '../kafka.ts';
+import type { RecordSource, TopicPartition } from '../kafka.ts';
 import { InFlight } from './in-flight.ts';
 
 export interface KafkaSourceOptions {
@@ -23,50 +26,129 @@ export interface KafkaSourceOptions {
   readonly metrics?: Metrics;
   /** How long `close` waits for emitted records to be acknowledged. */
   readonly closeTimeoutMs?: number;
+  /** The consumer's session: without a heartbeat for this long, the group reassigns its partitions. */
+  readonly sessionTimeoutMs?: number;
+  /**
+   * How long a partition being revoked may take to drain; past it, its open records are forgotten
+   * (the next owner reads them again). Below the session timeout and the rebalance timeout.
+   */
+  readonly drainTimeoutMs?: number;
+  /**
+   * Called before the first record of each new assignment of a partition is emitted: a
+   * transactional sink fences the partition's earlier writers here and answers the committed
+   * offset, read after fencing. Records below it are skipped.
+   */
+  readonly claim?: (input: TopicPartition) => Promise<string | undefined>;
+  /** Lines for an operator's debug log (expected retries, rebalances). */
+  readonly debug?: (line: string) => void;
 }
 
-const HEARTBEAT_EVERY_MS = 2_000;
+const DEFAULT_SESSION_TIMEOUT_MS = 30_000;
 
 export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): RecordSource {
   const inFlight = new InFlight(options.maxInFlight);
+  const sessionTimeout = options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS;
+  const heartbeatEvery = Math.max(100, Math.floor(sessionTimeout / 10));
+  const drainTimeout = options.drainTimeoutMs ?? Math.floor(sessionTimeout * 2 / 3);
+  const debug = options.debug ?? (() => {});
   const consumer: Consumer = kafka.consumer({
     groupId: options.groupId,
-    // Room for a slow micro-batch; heartbeats keep flowing while a batch drains.
-    sessionTimeout: 30_000,
-    rebalanceTimeout: 60_000,
-    heartbeatInterval: 3_000,
+    sessionTimeout,
+    rebalanceTimeout: Math.max(60_000, sessionTimeout),
+    heartbeatInterval: heartbeatEvery,
     maxWaitTimeInMs: 250,
   });
   let closing = false;
   let stopped: Promise<void> | undefined;
   let complete: (() => void) | undefined;
+  /** Bumped at every join: a partition is claimed once per assignment. */
+  let joins = 0;
+  const claimedAt = new Map<string, number>();
+  /** Partitions handed back after a failed transaction: claimed again, read again from their commit. */
+  const reread = new Set<string>();
+  const tpKey = (tp: TopicPartition) => `${tp.topic}:${tp.partition}`;
 
-  const commit = async (topic: string, partition: number) => {
-    const offset = inFlight.takeCommittable(topic, partition);
-    if (offset !== undefined) await consumer.commitOffsets([{ topic, partition, offset }]);
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    joins += 1;
+  });
+
+  const commit = async (tp: TopicPartition) => {
+    const offset = inFlight.committable(tp);
+    if (offset === undefined) return;
+    await consumer.commitOffsets([{ ...tp, offset }]);
+    inFlight.committed(tp, offset);
   };
 
-  // Set by close: past it, nobody waits any longer for records that will not be acknowledged.
-  let closeDeadline: Promise<void> | undefined;
-  const gaveUp = () => closeDeadline?.then(() => true) ?? new Promise<boolean>(() => {});
-
-  const drainAndCommit = async (payload: EachBatchPayload) => {
-    const { topic, partition } = payload.batch;
-    const drained = inFlight.drained(topic, partition).then(() => true);
-    let rebalancing: unknown;
+  /** Waits for `work` while heartbeating; a heartbeat refused because of a rebalance is remembered, not thrown. */
+  const heartbeating = async <T>(payload: EachBatchPayload, work: Promise<T>, rebalance: { error?: unknown }): Promise<T> => {
+    const settled = work.then((value) => ({ value }));
     for (;;) {
-      const finished = await Promise.race([drained, gaveUp(), sleep(HEARTBEAT_EVERY_MS).then(() => false)]);
-      if (finished) break;
-      // A rebalance shows up as a heartbeat error: keep draining (the generation is still valid
-      // for commits until we rejoin), commit, and only then let kafkajs rejoin.
-      if (!rebalancing) await payload.heartbeat().catch((error: unknown) => (rebalancing = error));
+      const result = await Promise.race([settled, sleep(heartbeatEvery)]);
+      if (result) return result.value;
+      // Heartbeats during a rebalance still keep the session alive: keep sending them.
+      await payload.heartbeat().catch((error: unknown) => {
+        if (!rebalance.error) debug(`${options.groupId}: heartbeat answered ${(error as Error).message}; draining before rejoining`);
+        rebalance.error ??= error;
+      });
     }
-    await commit(topic, partition);
-    if (rebalancing) throw rebalancing;
+  };
+
+  /** A new assignment of the partition: fence its earlier writers, learn where it really stands. */
+  const claim = async (payload: EachBatchPayload, tp: TopicPartition, rebalance: { error?: unknown }): Promise<bigint | undefined> => {
+    let committed: string | undefined;
+    if (options.claim) {
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          committed = await heartbeating(payload, options.claim(tp), rebalance);
+          break;
+        } catch (error) {
+          if (!(error instanceof SpamstreamError) || !error.retriable || rebalance.error || closing) throw error;
+          debug(`${options.groupId}: claiming ${tpKey(tp)} failed (${error.message}); trying again`);
+          await heartbeating(payload, sleep(Math.min(100 * 2 ** attempt, 5_000)), rebalance);
+        }
+      }
+    }
+    inFlight.assign(tp, committed);
+    claimedAt.set(tpKey(tp), joins);
+    return committed === undefined ? undefined : BigInt(committed);
+  };
+
+  const drainAndCommit = async (payload: EachBatchPayload, tp: TopicPartition, rebalance: { error?: unknown }) => {
+    const drained = inFlight.drained(tp).then(() => true);
+    // Unbounded while all is well; bounded once the partition may be leaving this instance.
+    let deadline: Promise<boolean> | undefined;
+    for (;;) {
+      if (!deadline && (rebalance.error || closing)) deadline = sleep(closing ? (options.closeTimeoutMs ?? 30_000) : drainTimeout).then(() => false);
+      const finished = await heartbeating(payload, Promise.race([drained, ...(deadline ? [deadline] : []), sleep(heartbeatEvery).then(() => undefined)]), rebalance);
+      if (finished === true) break;
+      if (finished === false) {
+        debug(`${options.groupId}: ${tpKey(tp)} did not drain in time; its ${inFlight.count} open record(s) are left to the next owner`);
+        inFlight.forget(tp);
+        claimedAt.delete(tpKey(tp));
+        return;
+      }
+    }
+    await commit(tp).catch((error: unknown) => {
+      // Not committed: the records are read again (by the next owner, or after the rejoin).
+      debug(`${options.groupId}: commit of ${tpKey(tp)} failed: ${(error as Error).message}`);
+      if (!rebalance.error) throw error;
+    });
   };
 
   const records = new Observable<Envelope<Buffer | null>>((subscriber) => {
     complete = () => subscriber.complete();
+    // A crash kafkajs restarts (a broker gone for a while) is chatter; one it does not is the end.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart) debug(`${options.groupId}: consumer restarting after ${payload.error.message}`);
+      else if (!closing) subscriber.error(new SpamstreamError('BROKER_UNAVAILABLE', `consumer group ${options.groupId} stopped: ${payload.error.message}`, { cause: payload.error }));
+    });
+    const emit = (message: KafkaMessage, origin: Origin) => subscriber.next(envelope({
+      key: message.key?.toString('utf8') ?? null,
+      value: message.value,
+      headers: stringHeaders(message.headers),
+      timestamp: Number(message.timestamp),
+      origin,
+    }));
     const run = async () => {
       await consumer.connect();
       for (const topic of options.topics) await consumer.subscribe({ topic, fromBeginning: options.fromBeginning });
@@ -76,24 +158,48 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
         partitionsConsumedConcurrently: options.partitionsConcurrently ?? 3,
         eachBatch: async (payload) => {
           const { batch } = payload;
-          options.metrics?.consumerLag.set({ processor: options.processor ?? options.groupId, topic: batch.topic, partition: String(batch.partition) }, Number(batch.offsetLag()));
+          const tp = { topic: batch.topic, partition: batch.partition };
+          const rebalance: { error?: unknown } = {};
+          const live = () => !closing && !rebalance.error && payload.isRunning() && !payload.isStale();
+          options.metrics?.consumerLag.set({ processor: options.processor ?? options.groupId, topic: tp.topic, partition: String(tp.partition) }, Number(batch.offsetLag()));
+
+          let skipBelow: bigint | undefined;
+          if (claimedAt.get(tpKey(tp)) !== joins || reread.has(tpKey(tp))) {
+            reread.delete(tpKey(tp));
+            skipBelow = await claim(payload, tp, rebalance);
+            const first = batch.firstOffset();
+            if (skipBelow !== undefined && first !== null && BigInt(first) > skipBelow) {
+              // kafkajs read from further on than the partition is committed: go back.
+              consumer.seek({ ...tp, offset: skipBelow.toString() });
+              return;
+            }
+          }
+          const generation = inFlight.generation(tp);
           for (const message of batch.messages) {
-            if (closing || !payload.isRunning() || payload.isStale()) break;
-            await inFlight.reserve();
-            const origin: Origin = { topic: batch.topic, partition: batch.partition, offset: message.offset };
-            inFlight.emitted(origin);
+            if (!live()) break;
+            if (skipBelow !== undefined && BigInt(message.offset) < skipBelow) {
+              payload.resolveOffset(message.offset);
+              continue;
+            }
+            let reserved = inFlight.tryReserve();
+            while (!reserved && live()) {
+              await heartbeating(payload, inFlight.room(), rebalance);
+              reserved = inFlight.tryReserve();
+            }
+            if (!reserved) break;
+            // Stopping, rebalancing, or handed back meanwhile (a failed transaction): emit no more.
+            if (!live() || inFlight.generation(tp) !== generation) {
+              inFlight.unreserve();
+              break;
+            }
+            const origin = inFlight.emitted({ ...tp, offset: message.offset });
             payload.resolveOffset(message.offset);
-            subscriber.next(envelope({
-              key: message.key?.toString('utf8') ?? null,
-              value: message.value,
-              headers: stringHeaders(message.headers),
-              timestamp: Number(message.timestamp),
-              origin,
-            }));
+            emit(message, origin);
           }
           // Only when every message was emitted does the batch's end (markers included) count as read.
-          if (!closing && payload.isRunning() && !payload.isStale()) inFlight.fetched(batch.topic, batch.partition, batch.lastOffset());
-          await drainAndCommit(payload);
+          if (live() && inFlight.generation(tp) === generation) inFlight.fetched(tp, batch.lastOffset());
+          await drainAndCommit(payload, tp, rebalance);
+          if (rebalance.error) throw rebalance.error;
         },
       });
     };
@@ -105,18 +211,38 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
 
   const stop = () => (stopped ??= (async () => {
     closing = true;
-    closeDeadline = sleep(options.closeTimeoutMs ?? 30_000);
-    await Promise.race([Promise.all(inFlight.partitions().map((p) => inFlight.drained(p.topic, p.partition))), closeDeadline]);
-    for (const p of inFlight.partitions()) await commit(p.topic, p.partition).catch(() => undefined);
+    const deadline = sleep(options.closeTimeoutMs ?? 30_000);
+    await Promise.race([Promise.all(inFlight.partitions().map((tp) => inFlight.drained(tp))), deadline]);
+    for (const tp of inFlight.partitions()) await commit(tp).catch(() => undefined);
     await consumer.disconnect();
   })());
+
+  /** After a failed transaction: forget the partition's open records and read it again from its commit. */
+  const handBack = (origins: readonly Origin[]) => {
+    for (const origin of origins) {
+      const tp = { topic: origin.topic, partition: origin.partition };
+      if (inFlight.generation(tp) !== origin.generation) continue; // handed back already
+      const first = inFlight.firstOpen(tp) ?? origin.offset;
+      inFlight.forget(tp);
+      reread.add(tpKey(tp));
+      consumer.seek({ ...tp, offset: first });
+    }
+  };
 
   return {
     records,
     groupId: options.groupId,
     async acknowledge(origins, commitWith) {
-      if (commitWith) return inFlight.finishInTransaction(origins, commitWith);
-      inFlight.done(origins);
+      if (!commitWith) {
+        inFlight.done(origins);
+        return;
+      }
+      try {
+        await inFlight.finishInTransaction(origins, commitWith);
+      } catch (error) {
+        if (error instanceof SpamstreamError && error.code === 'REVOKED') handBack(origins);
+        throw error;
+      }
     },
     close: async () => {
       await stop();
@@ -134,4 +260,4 @@ function stringHeaders(headers: IHeaders | undefined): Record<string, string> {
   return out;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+const sleep = (ms: number) => new Promise<false>((resolve) => setTimeout(() => resolve(false), ms).unref());

@@ -1,31 +1,54 @@
 // RecordWriter over an idempotent kafkajs producer (contract: connectors/kafka.ts).
-import { type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
-import { SpamstreamError } from '../../core/errors.ts';
-import type { OutgoingRecord, RecordWriter } from '../kafka.ts';
+import { type Kafka, Partitioners, type Producer } from 'kafkajs';
+import type { RecordWriter } from '../kafka.ts';
+import { DEFAULT_MAX_BATCH_BYTES, byTopic, chunked, produceError, settleWithin } from './produce.ts';
 
-export function createKafkaWriter(kafka: Kafka): RecordWriter {
-  const producer: Producer = kafka.producer({
-    idempotent: true,
-    // The Java client's partitioner: the same key lands on the same partition from any client.
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
-  let connected: Promise<void> | undefined;
+export interface KafkaWriterOptions {
+  readonly maxBatchBytes?: number;
+}
+
+interface Connection {
+  readonly producer: Producer;
+  readonly connected: Promise<void>;
+}
+
+export function createKafkaWriter(kafka: Kafka, options: KafkaWriterOptions = {}): RecordWriter {
+  const maxBatchBytes = options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
+  let current: Connection | undefined;
   let pending = 0;
   let idle: (() => void) | undefined;
+
+  const open = (): Connection => {
+    if (current) return current;
+    const producer = kafka.producer({
+      idempotent: true,
+      // The Java client's partitioner: the same key lands on the same partition from any client.
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    const connected = producer.connect();
+    connected.catch(() => undefined); // observed by the send that awaits it
+    return (current = { producer, connected });
+  };
+
+  // kafkajs rolls back the sequence numbers of every partition of a failed request, including those
+  // the broker appended: the next write would reuse them and be dropped as a duplicate. So a failed
+  // send retires its producer (a failed connect too: it is tried afresh next time).
+  const retire = async (connection: Connection) => {
+    if (current === connection) current = undefined;
+    await settleWithin(5_000, connection.producer.disconnect());
+  };
 
   return {
     async send(records) {
       if (records.length === 0) return;
       pending += 1;
+      const connection = open();
       try {
-        await (connected ??= producer.connect());
-        await producer.sendBatch({ acks: -1, topicMessages: byTopic(records) });
+        await connection.connected;
+        for (const chunk of chunked(records, maxBatchBytes)) await connection.producer.sendBatch({ acks: -1, topicMessages: byTopic(chunk) });
       } catch (error) {
-        // kafkajs marks what may succeed on a retry (leader moved, broker down); anything else is
-        // the broker refusing these records, which retrying would never change.
-        const retriable = (error as { retriable?: boolean }).retriable !== false;
-        const code = retriable ? 'BROKER_UNAVAILABLE' : 'BROKER_REJECTED';
-        throw new SpamstreamError(code, `Kafka ${retriable ? 'did not acknowledge' : 'refused'} ${records.length} record(s): ${(error as Error).message}`, { cause: error });
+        await retire(connection);
+        throw produceError(error, `writing ${records.length} record(s)`);
       } finally {
         pending -= 1;
         if (pending === 0) idle?.();
@@ -33,22 +56,7 @@ export function createKafkaWriter(kafka: Kafka): RecordWriter {
     },
     async close() {
       if (pending > 0) await new Promise<void>((resolve) => (idle = resolve));
-      if (connected) await producer.disconnect();
+      if (current) await retire(current);
     },
   };
-}
-
-export function byTopic(records: readonly OutgoingRecord[]): { topic: string; messages: Message[] }[] {
-  const topics = new Map<string, Message[]>();
-  for (const record of records) {
-    const messages = topics.get(record.topic) ?? [];
-    messages.push({
-      key: record.key,
-      value: record.value,
-      headers: record.headers ? { ...record.headers } : undefined,
-      timestamp: record.timestamp === undefined ? undefined : String(record.timestamp),
-    });
-    topics.set(record.topic, messages);
-  }
-  return [...topics].map(([topic, messages]) => ({ topic, messages }));
 }

@@ -28,7 +28,7 @@ export interface MemoryKafka {
   writer(): RecordWriter;
   source(options: MemorySourceOptions): RecordSource;
   /** Records and offsets land together, in one synchronous step: the in-memory transaction. */
-  transactionalWriter(): TransactionalWriter;
+  transactionalWriter(groupId?: string): TransactionalWriter;
   /** Every record of a topic, partition by partition. */
   records(topic: string): readonly StoredRecord[];
   committed(groupId: string, topic: string, partition: number): number | undefined;
@@ -62,12 +62,16 @@ export function createMemoryKafka(): MemoryKafka {
         async close() {},
       };
     },
-    transactionalWriter() {
+    transactionalWriter(groupId = 'memory') {
       const writer = this.writer();
       return {
-        async sendAndCommit(records, groupId, offsets) {
+        async claim(input) {
+          const committed = commits.get(`${groupId}|${input.topic}|${input.partition}`);
+          return committed === undefined ? undefined : String(committed);
+        },
+        async sendAndCommit(input, records, offset) {
           await writer.send(records);
-          for (const o of offsets) commits.set(`${groupId}|${o.topic}|${o.partition}`, Number(o.offset));
+          commits.set(`${groupId}|${input.topic}|${input.partition}`, Number(offset));
         },
         async close() {},
       };
@@ -78,8 +82,10 @@ export function createMemoryKafka(): MemoryKafka {
       const commit = () => {
         for (const topic of options.topics) {
           log(topic).forEach((_, partition) => {
-            const offset = inFlight.takeCommittable(topic, partition);
-            if (offset !== undefined) commits.set(commitKey(topic, partition), Number(offset));
+            const offset = inFlight.committable({ topic, partition });
+            if (offset === undefined) return;
+            commits.set(commitKey(topic, partition), Number(offset));
+            inFlight.committed({ topic, partition }, offset);
           });
         }
       };
@@ -97,8 +103,7 @@ export function createMemoryKafka(): MemoryKafka {
                 const entry = entries[at];
                 if (!entry || closing) continue;
                 await inFlight.reserve();
-                const origin = { topic, partition, offset: String(at) };
-                inFlight.emitted(origin);
+                const origin = inFlight.emitted({ topic, partition, offset: String(at) });
                 positions.set(commitKey(topic, partition), at + 1);
                 subscriber.next(envelope({ key: entry.key, value: entry.value, headers: entry.headers, timestamp: entry.timestamp, origin }));
                 emitted = true;
@@ -123,7 +128,7 @@ export function createMemoryKafka(): MemoryKafka {
         },
         async close() {
           closing = true;
-          const drained = Promise.all(inFlight.partitions().map((p) => inFlight.drained(p.topic, p.partition)));
+          const drained = Promise.all(inFlight.partitions().map((tp) => inFlight.drained(tp)));
           await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, options.closeTimeoutMs ?? 30_000).unref())]);
           commit();
           finish?.();

@@ -9,7 +9,7 @@ import { createMetrics } from '../../core/metrics.ts';
 import { applyOnlineStoreSchema } from '../../connectors/cassandra/schema.ts';
 import { type CassandraStores, createCassandraClient, createCassandraStores } from '../../connectors/cassandra/store.ts';
 import type { RecordWriter } from '../../connectors/kafka.ts';
-import { ensureTopics, pingKafka } from '../../connectors/kafka/admin.ts';
+import { committedOffsets, ensureTopics, pingKafka } from '../../connectors/kafka/admin.ts';
 import { createKafkaClient } from '../../connectors/kafka/client.ts';
 import { createKafkaSource } from '../../connectors/kafka/source.ts';
 import { createTransactionalWriter } from '../../connectors/kafka/transactional-writer.ts';
@@ -70,7 +70,7 @@ beforeAll(async () => {
 
   const topology = buildTopology({
     openSource: (options) => createKafkaSource(kafka, { ...options, metrics }),
-    openTransactionalWriter: (groupId) => createTransactionalWriter(kafka, { transactionalId: `${groupId}.${run}`, transactionTimeoutMs: config.pipeline.transactionTimeoutMs }),
+    openTransactionalWriter: (groupId) => createTransactionalWriter(kafka, { groupId, transactionalIdPrefix: groupId, transactionTimeoutMs: config.pipeline.transactionTimeoutMs, committedOffset: async (group, tp) => (await committedOffsets(kafka, group, tp.topic)).get(tp.partition)?.toString() }),
     writer,
     codec,
     featureStore: stores.features,
