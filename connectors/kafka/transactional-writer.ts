@@ -46,11 +46,14 @@ export function createTransactionalWriter(kafka: Kafka, options: TransactionalWr
     retry: { initialRetryTime: 5, maxRetryTime: Math.max(50, options.transactionTimeoutMs / 10), retries: 8 },
   });
 
-  /** A new producer for the partition: connecting initialises its transactional id, which fences every older producer of it. */
+  /** A new producer for the partition, its transactional id initialised: every older producer of it is fenced. */
   const fence = async (input: TopicPartition): Promise<{ producer: Producer; committed: string | undefined }> => {
     const producer = newProducer(input);
     try {
       await producer.connect();
+      // kafkajs initialises the transactional id (InitProducerId, which bumps its epoch) only at
+      // the first transaction, not at connect: begin one now, and end it before it holds anything.
+      await (await producer.transaction()).abort();
       return { producer, committed: await options.committedOffset(options.groupId, input) };
     } catch (error) {
       await settleWithin(5_000, producer.disconnect());

@@ -1,0 +1,135 @@
+// Partitions changing hands under exactly-once, on the real broker: fencing of an earlier owner,
+// a partition revoked while its records are stuck, and a paused instance (a zombie) resuming after
+// its partitions moved. Each ends with a read-committed count: every message once.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config/config.ts';
+import type { FeatureStore } from '../../connectors/online-store.ts';
+import { featureViews } from '../../features/index.ts';
+import { connectStores } from '../../runtime/connect.ts';
+import type { SmsFeatures, SmsRaw } from '../../schemas/index.ts';
+import { buildTopology } from '../../topology/build.ts';
+import { type PipelineFixture, isolatedEnv, pipelineFixture, sleep } from '../support/pipeline-fixture.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+const message = (run: string, n: number | string): SmsRaw => ({
+  sms_id: `${run}-${n}`, sender: '+447700900000', recipient: '+447700900001', text: `hello number ${n}, see you at six`, received_at: 1_700_000_000_000, source: 'test',
+});
+
+function countIds(records: readonly { value: SmsFeatures }[]) {
+  const counts = new Map<string, number>();
+  for (const { value } of records) counts.set(value.sms_id, (counts.get(value.sms_id) ?? 0) + 1);
+  return { distinct: counts.size, duplicates: records.length - counts.size };
+}
+
+/** One instance of the topology's features processor, its store wrapped by `wrap`. */
+async function featuresInstance(fixture: PipelineFixture, wrap: (store: FeatureStore) => FeatureStore = (s) => s) {
+  const stores = await connectStores(fixture.config);
+  const running = buildTopology({
+    openSource: (options) => fixture.messaging.openSource(options),
+    openTransactionalWriter: (groupId) => fixture.messaging.openTransactionalWriter(groupId),
+    writer: fixture.messaging.writer,
+    codec: fixture.messaging.codec,
+    featureStore: wrap(stores.features),
+    predictionStore: stores.predictions,
+    views: featureViews,
+    models: [],
+  }, fixture.config).processor('features').start();
+  return { running, stop: async () => { await running.stop(); await stores.close(); } };
+}
+
+describe('partitions changing hands under exactly-once', () => {
+  const cleanup: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    for (const close of cleanup.splice(0).reverse()) await close().catch(() => undefined);
+  });
+
+  it('a claim fences the earlier writer of the partition: its transaction is refused', async () => {
+    const fixture = await pipelineFixture({ SPAMSTREAM_TOPIC_PARTITIONS: '1' });
+    cleanup.push(() => fixture.close());
+    const groupId = `${fixture.run}.features`;
+    const input = { topic: fixture.config.topics.raw, partition: 0 };
+    const old = fixture.messaging.openTransactionalWriter(groupId);
+    const owner = fixture.messaging.openTransactionalWriter(groupId);
+    cleanup.push(() => old.close(), () => owner.close());
+    const record = (key: string) => ({ topic: fixture.config.topics.dlq, key, value: Buffer.from(key) });
+
+    expect(await old.claim(input)).toBeUndefined();
+    await old.sendAndCommit(input, [record('before')], '1');
+    expect(await owner.claim(input)).toBe('1');
+    await expect(old.sendAndCommit(input, [record('zombie')], '2')).rejects.toMatchObject({ code: 'REVOKED' });
+    await owner.sendAndCommit(input, [record('owner')], '2');
+    expect((await fixture.messaging.committedOffsets(groupId, input.topic)).get(0)).toBe(2n);
+  }, 60_000);
+
+  // Finding 3: records stuck in a pipeline while its partitions move. The stuck instance keeps its
+  // session (it heartbeats while it waits), gives the partition up after the drain bound, and
+  // its late result is never committed.
+  it('a partition revoked while a record is stuck is reprocessed once, and the late result is dropped', async () => {
+    const fixture = await pipelineFixture({ SPAMSTREAM_TOPIC_PARTITIONS: '2', SPAMSTREAM_SESSION_TIMEOUT_MS: '6000', SPAMSTREAM_DRAIN_TIMEOUT_MS: '3000' });
+    cleanup.push(() => fixture.close());
+    const stuckId = `${fixture.run}-stuck`;
+    let stuckOnce = false;
+    let lateDone = false;
+    const stuckFor = 35_000; // longer than the 30 s session a silent consumer would have
+    const first = await featuresInstance(fixture, (store) => ({
+      ...store,
+      putFeatures: async (rows) => {
+        if (rows[0]?.smsId === stuckId && !stuckOnce) {
+          stuckOnce = true;
+          await sleep(stuckFor);
+          lateDone = true;
+        }
+        return store.putFeatures(rows);
+      },
+    }));
+    cleanup.push(() => first.stop());
+    const messages = [message(fixture.run, 'stuck'), ...Array.from({ length: 60 }, (_, i) => message(fixture.run, i))];
+    await fixture.produceRaw(messages);
+    await sleep(2_000);
+    const second = await featuresInstance(fixture);
+    cleanup.push(() => second.stop());
+
+    const features = await fixture.readTopic<SmsFeatures>(fixture.config.topics.features, { until: (r) => countIds(r as never).distinct >= messages.length, timeoutMs: 90_000 });
+    expect(countIds(features).distinct).toBe(messages.length);
+    while (!lateDone) await sleep(500); // the stuck write finishes, and its instance tries to deliver it
+    await sleep(3_000);
+    const after = await fixture.readTopic<SmsFeatures>(fixture.config.topics.features);
+    expect(countIds(after)).toEqual({ distinct: messages.length, duplicates: 0 });
+  }, 150_000);
+
+  // Finding 4: an instance paused (SIGSTOP) past its session while another takes its partitions,
+  // then resumed. Its late transactions must be fenced.
+  it('a zombie resumed after its partitions moved commits nothing', async () => {
+    const pauseMs = Number(process.env.ZOMBIE_PAUSE_MS ?? 15_000);
+    const fixture = await pipelineFixture({ SPAMSTREAM_TOPIC_PARTITIONS: '3', SPAMSTREAM_SESSION_TIMEOUT_MS: '6000', SPAMSTREAM_DRAIN_TIMEOUT_MS: '3000' });
+    cleanup.push(() => fixture.close());
+    const env = { ...isolatedEnv(fixture.run), SPAMSTREAM_TOPIC_PARTITIONS: '3', SPAMSTREAM_SESSION_TIMEOUT_MS: '6000', SPAMSTREAM_DRAIN_TIMEOUT_MS: '3000' };
+    expect(loadConfig(env).topics.raw).toBe(fixture.config.topics.raw);
+    const instance = (): ChildProcess => spawn(process.execPath, [join(root, 'bin', 'spamstream.js'), 'run', 'features'], { cwd: root, env, stdio: 'ignore' });
+    const zombie = instance();
+    cleanup.push(async () => zombie.kill('SIGKILL'));
+    // A steady stream, so the zombie has transactions in flight when it is paused.
+    const total = 3_000;
+    const producing = (async () => {
+      for (let i = 0; i < total; i += 50) {
+        await fixture.produceRaw(Array.from({ length: 50 }, (_, j) => message(fixture.run, i + j)));
+        await sleep(100);
+      }
+    })();
+    await fixture.readTopic(fixture.config.topics.features, { until: (r) => r.length >= 200, timeoutMs: 60_000 });
+    zombie.kill('SIGSTOP');
+    const owner = instance();
+    cleanup.push(async () => owner.kill('SIGKILL'));
+    await sleep(pauseMs);
+    zombie.kill('SIGCONT');
+    await producing;
+
+    const features = await fixture.readTopic<SmsFeatures>(fixture.config.topics.features, { until: (r) => countIds(r as never).distinct >= total, timeoutMs: 120_000 });
+    await sleep(5_000); // anything the zombie still had in flight has had its chance
+    const after = await fixture.readTopic<SmsFeatures>(fixture.config.topics.features);
+    expect(countIds(features).distinct).toBe(total);
+    expect(countIds(after)).toEqual({ distinct: total, duplicates: 0 });
+  }, 240_000);
+});
