@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/config.ts';
+import { SpamstreamError } from '../../core/errors.ts';
 import type { FeatureStore } from '../../connectors/online-store.ts';
 import { featureViews } from '../../features/index.ts';
 import { connectStores } from '../../runtime/connect.ts';
@@ -61,6 +62,21 @@ describe('partitions changing hands under exactly-once', () => {
     await expect(old.sendAndCommit(input, [record('zombie')], '2')).rejects.toMatchObject({ code: 'REVOKED' });
     await owner.sendAndCommit(input, [record('owner')], '2');
     expect((await fixture.messaging.committedOffsets(groupId, input.topic)).get(0)).toBe(2n);
+  }, 60_000);
+
+  // Finding 11: a consumer crash that kafkajs does not restart used to stall a processor silently.
+  it('a consumer that stops for good errors the stream instead of stalling', async () => {
+    const fixture = await pipelineFixture({ SPAMSTREAM_TOPIC_PARTITIONS: '1' });
+    cleanup.push(() => fixture.close());
+    await fixture.produceRaw([message(fixture.run, 0)]);
+    const source = fixture.messaging.openSource({
+      groupId: `${fixture.run}.crash`, topics: [fixture.config.topics.raw], fromBeginning: true, maxInFlight: 10, partitionsConcurrently: 1, processor: 'crash',
+      claim: async () => { throw new SpamstreamError('BROKER_REJECTED', 'not authorised to write for this group (test)'); },
+    });
+    cleanup.push(() => source.close());
+    const ended = new Promise<unknown>((resolve) => source.records.subscribe({ error: resolve, complete: () => resolve('completed') }));
+    const outcome = await Promise.race([ended, sleep(30_000).then(() => 'still running')]);
+    expect(outcome).toMatchObject({ code: 'BROKER_UNAVAILABLE', message: expect.stringContaining('not authorised') });
   }, 60_000);
 
   // Finding 3: records stuck in a pipeline while its partitions move. The stuck instance keeps its
