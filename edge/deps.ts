@@ -38,7 +38,7 @@ export interface EdgeDeps {
   readonly ingest: SmsIngest;
   /** The feature view registry (features/index.ts `featureViews`): names `?views=` and computes `/models/:version/features`. */
   readonly views: readonly FeatureView[];
-  /** Loaded models (connectors/model-runtime.ts `loadModels`); the edge never closes them. */
+  /** Loaded models (connectors/onnx/load.ts `loadModels`); the edge never closes them. */
   readonly models: readonly SpamModel[];
   readonly health: readonly HealthCheck[];
   readonly feed: PredictionFeed;

@@ -4,7 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type SpamModel, availableModels, labelFor, loadModels } from '../connectors/model-runtime.ts';
+import { type SpamModel, availableModels } from '../connectors/model-runtime.ts';
+import { loadModels } from '../connectors/onnx/load.ts';
+import { labelFor } from './scoring.ts';
 import { computeViews } from '../features/index.ts';
 
 interface GoldenRow {
@@ -52,7 +54,7 @@ describe.each(versions)('model %s', (version) => {
     golden.rows.forEach((row, index) => {
       const probability = probabilities[index]!;
       expect(Math.abs(probability - row.spamProbability), `${row.id}: ${probability} vs ${row.spamProbability}`).toBeLessThanOrEqual(golden.tolerance);
-      expect(labelFor(model!.card, probability)).toBe(row.label);
+      expect(labelFor(model!.card.threshold, probability)).toBe(row.label);
     });
   });
 

@@ -11,7 +11,7 @@ import { committedOffsets, endOffsets, ensureTopics, pingKafka } from '../connec
 import { createKafkaClient } from '../connectors/kafka/client.ts';
 import { createKafkaSource } from '../connectors/kafka/source.ts';
 import { createKafkaWriter } from '../connectors/kafka/writer.ts';
-import { type SpamModel, loadModels } from '../connectors/model-runtime.ts';
+import type { SpamModel } from '../connectors/model-runtime.ts';
 import { type CassandraStores, createCassandraClient, createCassandraStores } from '../connectors/cassandra/store.ts';
 import { applyOnlineStoreSchema } from '../connectors/cassandra/schema.ts';
 import { createAvroCodec } from '../connectors/registry/avro-codec.ts';
@@ -55,7 +55,9 @@ export function connectStores(config: Pick<Config, 'cassandra'>): Promise<Cassan
   return createCassandraStores(config.cassandra);
 }
 
-export function connectModels(config: Pick<Config, 'pipeline'>): Promise<SpamModel[]> {
+export async function connectModels(config: Pick<Config, 'pipeline'>): Promise<SpamModel[]> {
+  // Imported here, so commands that never score (produce, consume, topology) skip the native runtime.
+  const { loadModels } = await import('../connectors/onnx/load.ts');
   return loadModels(config.pipeline.modelsDir, config.pipeline.models);
 }
 

@@ -9,7 +9,7 @@ import { createSmsIngest } from '../edge/ingest.ts';
 import { createPredictionFeed } from '../edge/prediction-feed.ts';
 import { type RunningEdge, startEdge } from '../edge/server.ts';
 import { featureViews } from '../features/index.ts';
-import { scoringModelOf } from '../processors/scoring.ts';
+import { scoringModelOf } from '../models/scoring.ts';
 import { type RunningProcessor, buildTopology } from '../topology/build.ts';
 import type { ProcessorName } from '../topology/graph.ts';
 import { connectMessaging, connectModels, connectStores } from './connect.ts';

@@ -5,6 +5,7 @@ import { Command, Option } from 'commander';
 import { concatMap } from 'rxjs';
 import { loadConfig } from '../../config/config.ts';
 import { connectMessaging } from '../../runtime/connect.ts';
+import { positiveInt, positiveNumber } from '../numbers.ts';
 
 interface ConsumeOptions {
   fromBeginning?: boolean;
@@ -15,19 +16,13 @@ interface ConsumeOptions {
 
 const JOIN_GRACE_MS = 10_000;
 
-const number = (raw: string) => {
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new Error('expected a positive number');
-  return n;
-};
-
 export function consumeCommand(): Command {
   return new Command('consume')
     .description('print the records of a topic as JSON lines')
     .argument('<topic>', 'e.g. sms.predictions, sms.features, sms.raw, sms.dlq')
     .option('--from-beginning', 'start at the oldest record instead of new ones')
-    .addOption(new Option('--max <n>', 'stop after n records').argParser(number))
-    .addOption(new Option('--idle-timeout <seconds>', 'stop after this many seconds without a new record').argParser(number))
+    .addOption(new Option('--max <n>', 'stop after n records').argParser(positiveInt))
+    .addOption(new Option('--idle-timeout <seconds>', 'stop after this many seconds without a new record').argParser(positiveNumber))
     .option('--meta', 'wrap each record with its key, partition, offset and timestamp')
     .action(async (topic: string, options: ConsumeOptions) => {
       const config = loadConfig();

@@ -9,6 +9,7 @@ import type { SmsRaw } from '../../schemas/index.ts';
 import { connectMessaging } from '../../runtime/connect.ts';
 import { valueSubject } from '../../topology/topics.ts';
 import { type InputMessage, readMessages } from '../message-input.ts';
+import { nonNegativeInt, positiveInt, positiveNumber } from '../numbers.ts';
 
 interface ProduceOptions {
   file?: string;
@@ -19,20 +20,15 @@ interface ProduceOptions {
 }
 
 const BATCH = 1_000;
-const positive = (name: string) => (raw: string) => {
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number`);
-  return n;
-};
 
 export function produceCommand(): Command {
   return new Command('produce')
     .description('produce messages to sms.raw: TEXT arguments and/or a --file (CSV with a text column, or .jsonl)')
     .argument('[text...]', 'message texts')
     .option('-f, --file <path>', 'CSV (header with text, optional sms_id, sender, recipient) or JSON lines')
-    .addOption(new Option('-n, --count <n>', 'produce exactly n records, cycling through the input under new ids').argParser(positive('--count')))
-    .addOption(new Option('-r, --rate <per-second>', 'at most this many records per second').argParser(positive('--rate')))
-    .addOption(new Option('--junk <n>', 'also produce n records that are not Avro (to see the dead-letter topic at work)').argParser(Number).default(0))
+    .addOption(new Option('-n, --count <n>', 'produce exactly n records, cycling through the input under new ids').argParser(positiveInt))
+    .addOption(new Option('-r, --rate <per-second>', 'at most this many records per second').argParser(positiveNumber))
+    .addOption(new Option('--junk <n>', 'also produce n records that are not Avro (to see the dead-letter topic at work)').argParser(nonNegativeInt).default(0))
     .option('--source <name>', 'the source field of every record', 'cli')
     .action(async (texts: string[], options: ProduceOptions) => {
       const config = loadConfig();

@@ -14,7 +14,8 @@ import { createKafkaClient } from '../../connectors/kafka/client.ts';
 import { createKafkaSource } from '../../connectors/kafka/source.ts';
 import { createTransactionalWriter } from '../../connectors/kafka/transactional-writer.ts';
 import { createKafkaWriter } from '../../connectors/kafka/writer.ts';
-import { type SpamModel, loadModels } from '../../connectors/model-runtime.ts';
+import type { SpamModel } from '../../connectors/model-runtime.ts';
+import { loadModels } from '../../connectors/onnx/load.ts';
 import { createAvroCodec } from '../../connectors/registry/avro-codec.ts';
 import { createSchemaRegistryClient } from '../../connectors/registry/schema-registry.ts';
 import type { EdgeDeps } from '../../edge/deps.ts';
@@ -22,7 +23,7 @@ import { createSmsIngest } from '../../edge/ingest.ts';
 import { type ClosablePredictionFeed, createPredictionFeed } from '../../edge/prediction-feed.ts';
 import { type RunningEdge, startEdge } from '../../edge/server.ts';
 import { featureViews } from '../../features/index.ts';
-import { scoringModelOf } from '../../processors/scoring.ts';
+import { scoringModelOf } from '../../models/scoring.ts';
 import { applyTopology } from '../../topology/apply.ts';
 import { type RunningProcessor, buildTopology } from '../../topology/build.ts';
 
