@@ -1,12 +1,14 @@
 // The table of every setting: its environment variable, its default and how it is parsed.
 // `spamstream config` prints this table; the README's configuration section is generated from it.
 import { join } from 'node:path';
+import type { SettingKey } from './config.ts';
 
 type Values = ReadonlyMap<string, unknown>;
 interface Context { readonly cwd: string; readonly home: string }
 
 export interface SettingSpec {
-  readonly key: string;
+  /** Where the value lands in the Config object (a typo is a type error). */
+  readonly key: SettingKey;
   readonly env: string;
   readonly doc: string;
   /** Defaults may depend on settings earlier in the table (brokers follow the local Kafka port). */
