@@ -22,7 +22,7 @@ const PATHS = new Set(['stack.cacheDir', 'stack.dataDir', 'pipeline.modelsDir'])
  * per kind of default, and for the few settings whose accepted values are a closed set.
  */
 const ENUM_SAMPLES: Record<string, string> = {
-  'stack.mode': 'external', 'pipeline.delivery': 'at-least-once', 'edge.logLevel': 'warn',
+  'stack.mode': 'external', 'pipeline.delivery': 'at-least-once', 'edge.logLevel': 'debug',
 };
 function samples(spec: SettingSpec, fallback: unknown): [raw: string, expected: unknown][] {
   const enumSample = ENUM_SAMPLES[spec.key];

@@ -44,4 +44,6 @@ export interface EdgeDeps {
   readonly feed: PredictionFeed;
   /** The process's registry: the edge adds its HTTP histogram; `/metrics` serves all of it. */
   readonly metrics: Metrics;
+  /** Where the request log goes (edge/request-log.ts); standard output when absent. */
+  readonly logStream?: { write(line: string): unknown };
 }

@@ -5,6 +5,7 @@ import type { Metrics } from '../core/metrics.ts';
 import type { RecordCodec } from '../connectors/codec.ts';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import type { Kafka } from 'kafkajs';
 import type { RecordSource, RecordWriter, TransactionalWriter } from '../connectors/kafka.ts';
 import { createTransactionalWriter } from '../connectors/kafka/transactional-writer.ts';
 import { committedOffsets, endOffsets, ensureTopics, pingKafka } from '../connectors/kafka/admin.ts';
@@ -30,6 +31,11 @@ export interface Messaging {
   endOffsets(topic: string): Promise<Map<number, bigint>>;
   /** A consumer group's committed offset per partition. */
   committedOffsets(groupId: string, topic: string): Promise<Map<number, bigint>>;
+  /**
+   * Deletes a consumer group that no member uses any more (its source is closed), so one-off readers
+   * (`consume`, the live page) leave nothing behind. A group that does not exist counts as deleted.
+   */
+  deleteGroup(groupId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -47,8 +53,22 @@ export function connectMessaging(config: Pick<Config, 'kafka' | 'registry' | 'pi
     pingKafka: () => pingKafka(kafka),
     endOffsets: (topic) => endOffsets(kafka, topic),
     committedOffsets: (groupId, topic) => committedOffsets(kafka, groupId, topic),
+    deleteGroup: (groupId) => deleteGroup(kafka, groupId),
     close: () => writer.close(),
   };
+}
+
+async function deleteGroup(kafka: Kafka, groupId: string): Promise<void> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    await admin.deleteGroups([groupId]);
+  } catch (error) {
+    const groups = (error as { groups?: { error?: { type?: string } }[] }).groups ?? [];
+    if (groups.length === 0 || groups.some((group) => group.error?.type !== 'GROUP_ID_NOT_FOUND')) throw error;
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 export function connectStores(config: Pick<Config, 'cassandra'>): Promise<CassandraStores> {

@@ -58,12 +58,16 @@ export async function startParts(config: Config, parts: readonly PartName[], log
 
     let edge: RunningEdge | undefined;
     if (parts.includes('edge')) {
-      // Every edge instance watches the whole prediction stream from now on: its own group.
+      // Every edge instance watches the whole prediction stream from now on: its own group, deleted on close.
+      const liveGroup = `${config.pipeline.consumerGroupPrefix}.live.${randomUUID()}`;
       const feed = createPredictionFeed(
-        messaging.openSource({ groupId: `${config.pipeline.consumerGroupPrefix}.live.${randomUUID()}`, topics: [config.topics.predictions], fromBeginning: false, maxInFlight: 1_000, partitionsConcurrently: config.topics.partitions, processor: 'live' }),
+        messaging.openSource({ groupId: liveGroup, topics: [config.topics.predictions], fromBeginning: false, maxInFlight: 1_000, partitionsConcurrently: config.topics.partitions, processor: 'live' }),
         messaging.codec,
       );
-      closers.push(() => feed.close());
+      closers.push(async () => {
+        await feed.close();
+        await messaging.deleteGroup(liveGroup);
+      });
       edge = await startEdge({
         config: config.edge,
         features: stores.features,

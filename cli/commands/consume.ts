@@ -27,8 +27,9 @@ export function consumeCommand(): Command {
     .action(async (topic: string, options: ConsumeOptions) => {
       const config = loadConfig();
       const messaging = connectMessaging(config);
+      const groupId = `${config.pipeline.consumerGroupPrefix}.consume.${randomUUID()}`;
       const source = messaging.openSource({
-        groupId: `${config.pipeline.consumerGroupPrefix}.consume.${randomUUID()}`,
+        groupId,
         topics: [topic],
         fromBeginning: options.fromBeginning ?? false,
         maxInFlight: 1_000,
@@ -62,6 +63,10 @@ export function consumeCommand(): Command {
       });
       clearInterval(idleCheck);
       await stop();
+      // The group was this run's alone: delete it rather than leave one behind per run.
+      await messaging.deleteGroup(groupId).catch((error: unknown) => {
+        console.error(`could not delete consumer group ${groupId}: ${(error as Error).message}`);
+      });
       await messaging.close();
       console.error(`${count} record(s) from ${topic}`);
     });

@@ -45,6 +45,8 @@ export function produceCommand(): Command {
       const started = Date.now();
       const total = options.count ?? messages.length;
       let sent = 0;
+      // The ids made up for TEXT arguments, to print once Kafka has them: how a person finds their messages again.
+      const generated: { id: string; text: string }[] = [];
       try {
         let batch: OutgoingRecord[] = [];
         const flush = async () => {
@@ -64,6 +66,7 @@ export function produceCommand(): Command {
             console.error(`skipped: ${id.reason}`);
             continue;
           }
+          if (i < texts.length) generated.push({ id: raw.sms_id, text: message.text });
           batch.push({ topic: config.topics.raw, key: raw.sms_id, value: await messaging.codec.encode(subject, raw), timestamp: raw.received_at });
           if (batch.length >= batchSize) await flush();
         }
@@ -72,6 +75,7 @@ export function produceCommand(): Command {
       } finally {
         await messaging.close();
       }
+      for (const { id, text } of generated) console.log(`${id}  ${JSON.stringify(shorten(text, 60))}`);
       const seconds = (Date.now() - started) / 1000;
       console.log(`produced ${sent} records to ${config.topics.raw} in ${seconds.toFixed(1)} s (${Math.round(sent / Math.max(seconds, 0.001))}/s)${problems ? `; skipped ${problems}` : ''}`);
     });
@@ -88,5 +92,7 @@ function toRaw(message: InputMessage, round: number, source: string): SmsRaw {
     source,
   };
 }
+
+const shorten = (text: string, max: number): string => ([...text].length <= max ? text : `${[...text].slice(0, max - 1).join('')}…`);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
