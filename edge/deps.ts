@@ -28,6 +28,8 @@ export interface HealthCheck {
 export interface PredictionFeed {
   /** Calls `listener` for every prediction from now on; returns the unsubscribe function. */
   subscribe(listener: (prediction: SmsPrediction) => void): () => void;
+  /** The text of a recent message, when the feed saw it on sms.raw (edge/recent-texts.ts). */
+  textOf?(smsId: string): string | undefined;
 }
 
 export interface EdgeDeps {

@@ -59,10 +59,19 @@ export async function startParts(config: Config, parts: readonly PartName[], log
     let edge: RunningEdge | undefined;
     if (parts.includes('edge')) {
       // Every edge instance watches the whole prediction stream from now on: its own group, deleted on close.
+      // It reads sms.raw too, for the texts the live page shows beside the predictions (edge/prediction-feed.ts).
       const liveGroup = `${config.pipeline.consumerGroupPrefix}.live.${randomUUID()}`;
       const feed = createPredictionFeed(
-        messaging.openSource({ groupId: liveGroup, topics: [config.topics.predictions], fromBeginning: false, maxInFlight: 1_000, partitionsConcurrently: config.topics.partitions, processor: 'live' }),
+        messaging.openSource({
+          groupId: liveGroup,
+          topics: [config.topics.predictions, config.topics.raw],
+          fromBeginning: false,
+          maxInFlight: 1_000,
+          partitionsConcurrently: 2 * config.topics.partitions,
+          processor: 'live',
+        }),
         messaging.codec,
+        { rawTopic: config.topics.raw },
       );
       closers.push(async () => {
         await feed.close();

@@ -148,6 +148,9 @@ describe('the edge on the real stack', () => {
     }
     await reader.cancel();
     expect((streamed.match(new RegExp(`"smsId":"${smsId}"`, 'g')) ?? []).length).toBe(models.length);
+    // With the start of its text, which the live feed read from sms.raw (predictions carry none).
+    expect(streamed).toContain(`"smsId":"${smsId}","model"`);
+    expect(streamed).toContain(`"text":${JSON.stringify(SPAM.slice(0, 40)).slice(0, -1)}`);
   });
 
   it('scores a harmless message as ham', async () => {
