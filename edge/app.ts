@@ -5,7 +5,7 @@
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, LogController } from 'fastify';
 import { SpamstreamError } from '../core/errors.ts';
 import type { EdgeDeps } from './deps.ts';
 import { type HttpFailure, httpFailure } from './http-errors.ts';
@@ -36,7 +36,7 @@ export function buildApp(deps: EdgeDeps): FastifyInstance {
       ...(deps.logStream && { stream: deps.logStream }),
     },
     // One line per request instead, with its outcome (request-log.ts).
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
     // Above the id schema's 128 characters, so an overlong id gets the schema's 400 and its reason;
     // only absurd ones meet the router's 414.
