@@ -60,12 +60,21 @@ export function connectMessaging(config: Pick<Config, 'kafka' | 'registry' | 'pi
 
 async function deleteGroup(kafka: Kafka, groupId: string): Promise<void> {
   const admin = kafka.admin();
+  const errorType = (error: unknown) => (error as { groups?: { error?: { type?: string } }[] }).groups?.[0]?.error?.type;
   try {
     await admin.connect();
-    await admin.deleteGroups([groupId]);
-  } catch (error) {
-    const groups = (error as { groups?: { error?: { type?: string } }[] }).groups ?? [];
-    if (groups.length === 0 || groups.some((group) => group.error?.type !== 'GROUP_ID_NOT_FOUND')) throw error;
+    // The coordinator may still count a member that has just left: retry briefly while it is non-empty.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await admin.deleteGroups([groupId]);
+        return;
+      } catch (error) {
+        const type = errorType(error);
+        if (type === 'GROUP_ID_NOT_FOUND') return;
+        if (type !== 'NON_EMPTY_GROUP' || attempt === 10) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 300 * attempt));
+      }
+    }
   } finally {
     await admin.disconnect();
   }
