@@ -158,7 +158,8 @@ export function createLiveBoard(feed: PredictionFeed, options: LiveBoardOptions 
     snapshot: () => ({
       // A text read after its prediction arrived is shown from the next snapshot on.
       recent: recent.map((p) => (p.text === undefined ? { ...p, text: textOf(p.smsId) } : p)),
-      series: [...series, ...(current ? [pointOf(current)] : [])].filter((point) => point.t > now() - SERIES_SECONDS * 1000),
+      series: [...series, ...(current ? [pointOf(current)] : [])]
+        .filter((point) => point.t > now() - SERIES_SECONDS * 1000),
       models: [...tallies].map(([version, tally]) => tallyJson(version, tally))
         .sort((a, b) => a.modelVersion.localeCompare(b.modelVersion, 'en', { numeric: true })),
     }),

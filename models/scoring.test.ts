@@ -18,19 +18,22 @@ describe('the threshold rule', () => {
 
 describe('selectModels', () => {
   const views = [{ id: 'a', version: 1, length: 2 }, { id: 'b', version: 2, length: 1 }] as never;
-  const features = (vectors: SmsFeatures['views']): SmsFeatures => ({ sms_id: 's', views: vectors, event_time: 7, computed_at: 8 });
+  const features = (vectors: SmsFeatures['views']): SmsFeatures =>
+    ({ sms_id: 's', views: vectors, event_time: 7, computed_at: 8 });
   const m = model(async () => []);
+  const a1 = { view: 'a', version: 1, values: [1, 2] };
 
   it('keeps a model when every view is present at its version, and maps view ids to values', () => {
-    const selected = selectModels(features([{ view: 'a', version: 1, values: [1, 2] }, { view: 'b', version: 2, values: [3] }]), [m], views);
+    const selected = selectModels(features([a1, { view: 'b', version: 2, values: [3] }]), [m], views);
     expect(selected).toEqual({ ok: true, value: { features: expect.anything(), set: { a: [1, 2], b: [3] }, models: [m] } });
   });
 
   it('refuses a record whose views are at another version, or of the wrong length', () => {
-    const other = selectModels(features([{ view: 'a', version: 1, values: [1, 2] }, { view: 'b', version: 1, values: [3] }]), [m], views);
+    const other = selectModels(features([a1, { view: 'b', version: 1, values: [3] }]), [m], views);
     expect(other.ok ? 'ok' : other.code).toBe('VIEW_MISSING');
-    const short = selectModels(features([{ view: 'a', version: 1, values: [1] }, { view: 'b', version: 2, values: [3] }]), [m], views);
-    expect(short.ok ? 'ok' : [short.code, short.reason]).toEqual(['INVALID_FIELD', 'view a v1 has 1 values; it defines 2']);
+    const short = selectModels(features([{ ...a1, values: [1] }, { view: 'b', version: 2, values: [3] }]), [m], views);
+    expect(short.ok ? 'ok' : [short.code, short.reason])
+      .toEqual(['INVALID_FIELD', 'view a v1 has 1 values; it defines 2']);
   });
 });
 
@@ -42,7 +45,8 @@ describe('scoreRows', () => {
       calls.push(batch.length);
       return batch.map((set) => set.a![0]!);
     });
-    expect(await scoreRows(m, [{ a: [0.1] }, { a: [0.9] }], (seconds, rows) => seen.push([seconds, rows]))).toEqual([0.1, 0.9]);
+    const scored = await scoreRows(m, [{ a: [0.1] }, { a: [0.9] }], (seconds, rows) => seen.push([seconds, rows]));
+    expect(scored).toEqual([0.1, 0.9]);
     expect(calls).toEqual([2]);
     expect(seen.map(([, rows]) => rows)).toEqual([2]);
   });

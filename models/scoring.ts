@@ -94,8 +94,8 @@ export async function scoreRows(
 
 function rowFailure(model: ScoringModel, error: unknown): Failure {
   const failure = failureFrom(error, 'INFERENCE_FAILED');
-  const reason = failure.reason.startsWith(`model ${model.version}:`) ? failure.reason : `model ${model.version}: ${failure.reason}`;
-  return fail(failure.code, reason);
+  const prefix = `model ${model.version}:`;
+  return fail(failure.code, failure.reason.startsWith(prefix) ? failure.reason : `${prefix} ${failure.reason}`);
 }
 
 const LABELS = ['ham', 'spam'];

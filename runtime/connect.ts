@@ -60,7 +60,8 @@ export function connectMessaging(config: Pick<Config, 'kafka' | 'registry' | 'pi
 
 async function deleteGroup(kafka: Kafka, groupId: string): Promise<void> {
   const admin = kafka.admin();
-  const errorType = (error: unknown) => (error as { groups?: { error?: { type?: string } }[] }).groups?.[0]?.error?.type;
+  const errorType = (error: unknown) =>
+    (error as { groups?: { error?: { type?: string } }[] }).groups?.[0]?.error?.type;
   try {
     await admin.connect();
     // The coordinator may still count a member that has just left: retry briefly while it is non-empty.

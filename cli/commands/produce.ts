@@ -93,6 +93,7 @@ function toRaw(message: InputMessage, round: number, source: string): SmsRaw {
   };
 }
 
-const shorten = (text: string, max: number): string => ([...text].length <= max ? text : `${[...text].slice(0, max - 1).join('')}…`);
+const shorten = (text: string, max: number): string =>
+  ([...text].length <= max ? text : `${[...text].slice(0, max - 1).join('')}…`);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));

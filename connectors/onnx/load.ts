@@ -10,9 +10,12 @@ import { type SpamModel, availableModels } from '../model-runtime.ts';
 import { openOnnxModel } from './onnx-model.ts';
 
 export interface LoadOptions {
-  /** Threads one inference may use (onnxruntime intra-op threads); default 1, as the stream runs several models side by side. */
+  /** Threads one inference may use (onnxruntime intra-op threads); default 1: the stream runs models side by side. */
   readonly threads?: number;
-  /** The views the program computes; a model needing a view id@version not among them is refused. Default: the registry (features/index.ts). */
+  /**
+   * The views the program computes; a model needing a view id@version not among them is refused.
+   * Default: the registry (features/index.ts).
+   */
   readonly views?: readonly FeatureView[];
 }
 
