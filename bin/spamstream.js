@@ -7,11 +7,7 @@ if (major < 22 || (major === 22 && minor < 18)) {
   console.error(`spamstream needs Node >= 22.18 (this is ${process.version}). Run it through npm (npm start, npx spamstream), which uses the Node 24 from devDependencies.`);
   process.exit(1);
 }
-// kafkajs schedules timers with negative delays on Node >= 24, which Node reports (and treats as
-// 1 ms): harmless, and not ours to fix, so that one warning is not printed.
-const printWarning = process.listeners('warning');
-process.removeAllListeners('warning');
-process.on('warning', (warning) => {
-  if (warning.name !== 'TimeoutNegativeWarning') for (const listener of printWarning) listener(warning);
-});
+// Drops kafkajs's harmless negative-timer warning, and only that one (runtime/warnings.ts).
+const { dropKafkajsTimerWarnings } = await import('../runtime/warnings.ts');
+dropKafkajsTimerWarnings();
 await import('../cli/main.ts');

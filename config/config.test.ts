@@ -1,6 +1,39 @@
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.ts';
-import { SETTINGS } from './settings.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
+import { SETTINGS, type SettingSpec } from './settings.ts';
+
+const CWD = '/repo';
+
+/** The value a setting's key names in a loaded configuration. */
+function valueAt(config: Config, key: string): unknown {
+  const [section, field] = key.split('.') as [keyof Config, string];
+  expect(config[section], key).toBeDefined();
+  expect(Object.keys(config[section]), key).toContain(field);
+  return (config[section] as unknown as Record<string, unknown>)[field];
+}
+
+/** Settings that name a directory are resolved against the working directory. */
+const PATHS = new Set(['stack.cacheDir', 'stack.dataDir', 'pipeline.modelsDir']);
+
+/**
+ * Values to try for a setting, with what the configuration must then hold: written here by hand
+ * per kind of default, and for the few settings whose accepted values are a closed set.
+ */
+const ENUM_SAMPLES: Record<string, string> = {
+  'stack.mode': 'external', 'pipeline.delivery': 'at-least-once', 'edge.logLevel': 'debug', 'pipeline.logLevel': 'debug',
+};
+function samples(spec: SettingSpec, fallback: unknown): [raw: string, expected: unknown][] {
+  const enumSample = ENUM_SAMPLES[spec.key];
+  if (enumSample) return [[enumSample, enumSample]];
+  if (typeof fallback === 'number') return [[String(fallback + 1), fallback + 1], [String(fallback - 1), fallback - 1]];
+  if (typeof fallback === 'boolean') return [[fallback ? 'false' : 'yes', !fallback]];
+  if (Array.isArray(fallback)) return [['host-a:1, host-b:2', ['host-a:1', 'host-b:2']], ['v7,v8', ['v7', 'v8']]];
+  if (PATHS.has(spec.key)) return [['/elsewhere/dir', '/elsewhere/dir']];
+  if (typeof fallback === 'string' && fallback.startsWith('http')) return [['http://registry.example:18081/api', 'http://registry.example:18081/api']];
+  return [['othervalue', 'othervalue']];
+}
 
 describe('loadConfig', () => {
   it('has a default for every setting, and the local stack by default', () => {
@@ -12,13 +45,45 @@ describe('loadConfig', () => {
     expect(config.pipeline.delivery).toBe('exactly-once');
   });
 
-  it('reads every setting from its environment variable', () => {
+  it('has a distinct environment variable and key for every setting of the table', () => {
+    expect(new Set(SETTINGS.map((s) => s.env)).size).toBe(SETTINGS.length);
+    expect(new Set(SETTINGS.map((s) => s.key)).size).toBe(SETTINGS.length);
+    for (const spec of SETTINGS) expect(spec.env).toMatch(/^SPAMSTREAM_[A-Z0-9_]+$/);
+  });
+
+  it.each(SETTINGS.map((spec) => [spec.env, spec] as const))('%s: its documented default is the loaded default', (_env, spec) => {
+    const config = loadConfig({}, CWD);
+    const loaded = valueAt(config, spec.key);
+    // The documentation writes a default as text; render the loaded value the same way.
+    let documented = spec.defaultText.replace(/\$(SPAMSTREAM_[A-Z_]+)/g, (_m, name: string) => {
+      const other = SETTINGS.find((candidate) => candidate.env === name)!;
+      return String(valueAt(config, other.key));
+    });
+    if (documented.startsWith('~/')) documented = `${homedir()}${documented.slice(1)}`;
+    const rendered = typeof loaded === 'string' ? loaded : JSON.stringify(loaded);
+    const expected: Record<string, string> = { '(all)': '[]', '(none)': '', '(auto)': '' };
+    if (spec.key === 'stack.mode') expect(loaded).toBe('local'); // auto, resolved: no endpoint is set
+    else if (Array.isArray(loaded)) expect(loaded.join(',')).toBe(expected[documented] === '[]' ? '' : documented);
+    else if (PATHS.has(spec.key)) expect(loaded).toBe(resolve(CWD, documented));
+    else expect(rendered).toBe(expected[documented] ?? documented);
+  });
+
+  it.each(SETTINGS.map((spec) => [spec.env, spec] as const))('%s: sets the value its key names', (env, spec) => {
+    const fallback = valueAt(loadConfig({}, CWD), spec.key);
+    const accepted = samples(spec, fallback).filter(([raw]) => !(spec.parse(raw) instanceof Error));
+    expect(accepted.length, `no sample value of ${env} is accepted`).toBeGreaterThan(0);
+    for (const [raw, expected] of accepted) {
+      expect(expected).not.toEqual(fallback);
+      expect(valueAt(loadConfig({ [env]: raw }, CWD), spec.key)).toEqual(expected);
+    }
+  });
+
+  it('reads settings from their environment variables', () => {
     const config = loadConfig({ SPAMSTREAM_KAFKA_PORT: '19092', SPAMSTREAM_MODELS: 'v1, v3', SPAMSTREAM_EDGE: 'false', SPAMSTREAM_DELIVERY: 'at-least-once' });
     expect(config.kafka.brokers).toEqual(['127.0.0.1:19092']); // the default follows the local port
     expect(config.pipeline.models).toEqual(['v1', 'v3']);
     expect(config.edge.enabled).toBe(false);
     expect(config.pipeline.delivery).toBe('at-least-once');
-    expect(new Set(SETTINGS.map((s) => s.env)).size).toBe(SETTINGS.length);
   });
 
   it('switches to external servers when an endpoint is set, unless told otherwise', () => {

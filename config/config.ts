@@ -128,6 +128,12 @@ export class ConfigError extends Error {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** `section.field` of every configuration value: the keys of the settings table (config/settings.ts). */
+export type SettingKey = { [S in keyof Config]: `${S}.${keyof Config[S] & string}` }[keyof Config];
+/** The type a setting's key names; stack.mode is read as 'auto' | 'local' | 'external' and then resolved. */
+type ValueOf<K extends SettingKey> = K extends 'stack.mode' ? 'auto' | 'local' | 'external'
+  : K extends `${infer S extends keyof Config}.${infer F}` ? (F extends keyof Config[S] ? Config[S][F] : never) : never;
+
 /** Reads, validates and freezes the configuration. Throws one ConfigError listing every problem. */
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
   const problems: string[] = [];
@@ -144,17 +150,17 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   };
   for (const spec of SETTINGS) values.set(spec.key, read(spec));
 
-  const get = <T>(key: string): T => values.get(key) as T;
+  const get = <K extends SettingKey>(key: K): ValueOf<K> => values.get(key) as ValueOf<K>;
   const endpointsOverridden = ['SPAMSTREAM_KAFKA_BROKERS', 'SPAMSTREAM_SCHEMA_REGISTRY_URL', 'SPAMSTREAM_CASSANDRA_CONTACT_POINTS']
     .some((name) => env[name] !== undefined && env[name] !== '');
-  const requestedMode = get<'auto' | 'local' | 'external'>('stack.mode');
+  const requestedMode = get('stack.mode');
   const mode = requestedMode === 'auto' ? (endpointsOverridden ? 'external' : 'local') : requestedMode;
 
   const config: Config = {
     stack: {
       mode,
-      cacheDir: resolve(cwd, get<string>('stack.cacheDir')),
-      dataDir: resolve(cwd, get<string>('stack.dataDir')),
+      cacheDir: resolve(cwd, get('stack.cacheDir')),
+      dataDir: resolve(cwd, get('stack.dataDir')),
       kafkaVersion: get('stack.kafkaVersion'),
       apicurioVersion: get('stack.apicurioVersion'),
       cassandraVersion: get('stack.cassandraVersion'),
@@ -190,7 +196,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     },
     pipeline: {
       models: get('pipeline.models'),
-      modelsDir: resolve(cwd, get<string>('pipeline.modelsDir')),
+      modelsDir: resolve(cwd, get('pipeline.modelsDir')),
       maxTextBytes: get('pipeline.maxTextBytes'),
       maxInFlight: get('pipeline.maxInFlight'),
       inferenceBatchSize: get('pipeline.inferenceBatchSize'),

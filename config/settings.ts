@@ -1,12 +1,14 @@
 // The table of every setting: its environment variable, its default and how it is parsed.
 // `spamstream config` prints this table; the README's configuration section is generated from it.
 import { join } from 'node:path';
+import type { SettingKey } from './config.ts';
 
 type Values = ReadonlyMap<string, unknown>;
 interface Context { readonly cwd: string; readonly home: string }
 
 export interface SettingSpec {
-  readonly key: string;
+  /** Where the value lands in the Config object (a typo is a type error). */
+  readonly key: SettingKey;
   readonly env: string;
   readonly doc: string;
   /** Defaults may depend on settings earlier in the table (brokers follow the local Kafka port). */
@@ -108,5 +110,5 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'edge.readConcurrency', env: 'SPAMSTREAM_EDGE_READ_CONCURRENCY', doc: 'online-store reads in flight per batch request', parse: int(1, 1024), ...fixed(16) },
   { key: 'edge.idempotencyTtlSeconds', env: 'SPAMSTREAM_IDEMPOTENCY_TTL_S', doc: 'how long an `Idempotency-Key` of `POST /sms` is remembered', parse: int(60, 30 * 86_400), ...fixed(86_400) },
   { key: 'edge.readyTimeoutMs', env: 'SPAMSTREAM_EDGE_READY_TIMEOUT_MS', doc: 'time each dependency check of `GET /ready` gets', parse: int(100, 60_000), ...fixed(2000) },
-  { key: 'edge.logLevel', env: 'SPAMSTREAM_EDGE_LOG_LEVEL', doc: 'level of the HTTP request log', parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), ...fixed('info', 'info') },
+  { key: 'edge.logLevel', env: 'SPAMSTREAM_EDGE_LOG_LEVEL', doc: 'level of the HTTP request log (one line per request at info, server errors at error)', parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), ...fixed('warn', 'warn') },
 ];

@@ -128,7 +128,11 @@ describe('documentation and metrics', () => {
   });
 
   it('records request durations by route pattern, not by URL', async () => {
-    const { app } = start();
+    const { app, deps } = start();
+    // What the processors record shows in the same scrape (they share the registry).
+    deps.metrics.deadLetters.inc({ processor: 'features', code: 'EMPTY_TEXT' }, 2);
+    deps.metrics.consumerLag.set({ processor: 'scoring', topic: 'sms.features', partition: '3' }, 17);
+    deps.metrics.inferenceSeconds.observe({ model_version: 'v2' }, 0.003);
     await app.inject({ url: '/predictions/sms-1' });
     await app.inject({ url: '/predictions/sms-2' });
     const res = await app.inject({ url: '/metrics' });
@@ -136,10 +140,10 @@ describe('documentation and metrics', () => {
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     expect(res.body).toContain('spamstream_http_request_duration_seconds_count{method="GET",route="/predictions/:smsId",status="404"} 2');
     expect(res.body).not.toContain('sms-1');
-    // The processors' metrics share the registry, so one scrape shows the whole pipeline.
-    expect(res.body).toContain('spamstream_dead_letters_total');
-    expect(res.body).toContain('spamstream_consumer_lag');
-    expect(res.body).toContain('spamstream_inference_seconds');
+    expect(res.body).toContain('spamstream_dead_letters_total{processor="features",code="EMPTY_TEXT"} 2');
+    expect(res.body).toContain('spamstream_consumer_lag{processor="scoring",topic="sms.features",partition="3"} 17');
+    expect(res.body).toContain('spamstream_inference_seconds_bucket{le="0.005",model_version="v2"} 1');
+    expect(res.body).toContain('spamstream_inference_seconds_bucket{le="0.0025",model_version="v2"} 0');
   });
 
   it('can be built twice on one registry', async () => {

@@ -5,11 +5,12 @@
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, LogController } from 'fastify';
 import { SpamstreamError } from '../core/errors.ts';
 import type { EdgeDeps } from './deps.ts';
 import { type HttpFailure, httpFailure } from './http-errors.ts';
 import { observeHttpDurations } from './http-metrics.ts';
+import { logRequests, noteFailure } from './request-log.ts';
 import { featureRoutes } from './routes/features.ts';
 import { liveRoutes } from './routes/live.ts';
 import { modelRoutes } from './routes/models.ts';
@@ -29,7 +30,13 @@ function routerFailure(error: FastifyError): HttpFailure {
 export function buildApp(deps: EdgeDeps): FastifyInstance {
   const { config } = deps;
   const app = Fastify({
-    logger: { level: config.logLevel, redact: ['req.headers["x-api-key"]', 'req.headers["idempotency-key"]'] },
+    logger: {
+      level: config.logLevel,
+      redact: ['req.headers["x-api-key"]', 'req.headers["idempotency-key"]'],
+      ...(deps.logStream && { stream: deps.logStream }),
+    },
+    // One line per request instead, with its outcome (request-log.ts).
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
     // Above the id schema's 128 characters, so an overlong id gets the schema's 400 and its reason;
     // only absurd ones meet the router's 414.
@@ -40,15 +47,14 @@ export function buildApp(deps: EdgeDeps): FastifyInstance {
     // Errors the router raises before any route runs; by default they bypass the error handler.
     frameworkErrors: (error, request, reply) => {
       const failure = routerFailure(error);
-      request.log.info({ code: failure.body.error, status: failure.status }, failure.body.message);
+      noteFailure(request, failure);
       void (reply as FastifyReply).status(failure.status).send(failure.body);
     },
   });
 
   app.setErrorHandler((error, request, reply) => {
     const failure = httpFailure(error);
-    if (failure.unexpected) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ code: failure.body.error, status: failure.status }, failure.body.message);
+    noteFailure(request, failure, failure.unexpected ? error : undefined);
     return reply.status(failure.status).send(failure.body);
   });
   app.setNotFoundHandler((request) => {
@@ -56,6 +62,7 @@ export function buildApp(deps: EdgeDeps): FastifyInstance {
   });
 
   observeHttpDurations(app, deps.metrics.registry);
+  logRequests(app);
 
   app.register(rateLimit, {
     global: true,

@@ -28,6 +28,8 @@ export interface HealthCheck {
 export interface PredictionFeed {
   /** Calls `listener` for every prediction from now on; returns the unsubscribe function. */
   subscribe(listener: (prediction: SmsPrediction) => void): () => void;
+  /** The text of a recent message, when the feed saw it on sms.raw (edge/recent-texts.ts). */
+  textOf?(smsId: string): string | undefined;
 }
 
 export interface EdgeDeps {
@@ -38,10 +40,12 @@ export interface EdgeDeps {
   readonly ingest: SmsIngest;
   /** The feature view registry (features/index.ts `featureViews`): names `?views=` and computes `/models/:version/features`. */
   readonly views: readonly FeatureView[];
-  /** Loaded models (connectors/model-runtime.ts `loadModels`); the edge never closes them. */
+  /** Loaded models (connectors/onnx/load.ts `loadModels`); the edge never closes them. */
   readonly models: readonly SpamModel[];
   readonly health: readonly HealthCheck[];
   readonly feed: PredictionFeed;
   /** The process's registry: the edge adds its HTTP histogram; `/metrics` serves all of it. */
   readonly metrics: Metrics;
+  /** Where the request log goes (edge/request-log.ts); standard output when absent. */
+  readonly logStream?: { write(line: string): unknown };
 }

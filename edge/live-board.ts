@@ -1,6 +1,8 @@
 // What the live page shows, kept on the server from the moment the edge starts: the newest
-// predictions, and per model version how many messages it scored, how many it called spam and the
-// pipeline lag (scored_at − event_time). A page opened later starts from this snapshot.
+// predictions with the start of their message's text, per model version how many messages it
+// scored, how many it called spam and the pipeline lag (scored_at − event_time), and per second of
+// the last minutes the messages scored and their mean lag (the page's chart). A page opened later
+// starts from this snapshot; every update carries the new state of what it changed.
 import type { SmsPrediction } from '../schemas/index.ts';
 import type { PredictionFeed } from './deps.ts';
 
@@ -13,6 +15,16 @@ export interface LivePrediction {
   readonly eventTime: number;
   readonly scoredAt: number;
   readonly lagMs: number;
+  /** The message's text, cut to TEXT_CHARS code points; absent when the feed did not see it. */
+  readonly text?: string;
+}
+
+/** One second of the chart: distinct messages scored in it and their mean pipeline lag. */
+export interface SeriesPoint {
+  /** Start of the second, epoch ms (the edge's clock, when the predictions arrived). */
+  readonly t: number;
+  readonly messages: number;
+  readonly meanLagMs: number;
 }
 
 export interface ModelTally {
@@ -28,11 +40,21 @@ export interface ModelTally {
 export interface LiveSnapshot {
   readonly recent: readonly LivePrediction[];
   readonly models: readonly ModelTally[];
+  /** Oldest first, at most SERIES_SECONDS seconds; seconds without predictions are left out. */
+  readonly series: readonly SeriesPoint[];
 }
 
 export interface LiveUpdate {
   readonly prediction: LivePrediction;
   readonly tally: ModelTally;
+  /** The second this prediction counted in, as it stands now. */
+  readonly point: SeriesPoint;
+}
+
+export interface LiveBoardOptions {
+  /** Newest predictions kept for the snapshot. */
+  readonly keep?: number;
+  readonly now?: () => number;
 }
 
 export interface LiveBoard {
@@ -42,6 +64,26 @@ export interface LiveBoard {
 }
 
 const LAG_WINDOW = 100;
+/** The chart's span: five minutes of one-second points. */
+export const SERIES_SECONDS = 300;
+/** Enough of a text to recognise the message; the page shows it as text, never as HTML. */
+export const TEXT_CHARS = 80;
+
+export function shortText(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  const chars = [...oneLine];
+  return chars.length <= TEXT_CHARS ? oneLine : `${chars.slice(0, TEXT_CHARS - 1).join('')}…`;
+}
+
+interface Bucket {
+  readonly t: number;
+  readonly ids: Set<string>;
+  lagSum: number;
+  lagCount: number;
+}
+
+const pointOf = (bucket: Bucket): SeriesPoint =>
+  ({ t: bucket.t, messages: bucket.ids.size, meanLagMs: Math.round(bucket.lagSum / Math.max(1, bucket.lagCount)) });
 
 interface Tally {
   model: string;
@@ -50,8 +92,30 @@ interface Tally {
   lags: number[];
 }
 
-export function createLiveBoard(feed: PredictionFeed, keep = 50): LiveBoard {
+export function createLiveBoard(feed: PredictionFeed, options: LiveBoardOptions = {}): LiveBoard {
+  const keep = options.keep ?? 50;
+  const now = options.now ?? Date.now;
   const recent: LivePrediction[] = [];
+  // Per-second buckets, oldest first; only the newest keeps its set of ids, the rest are points.
+  const series: SeriesPoint[] = [];
+  let current: Bucket | undefined;
+
+  const countIn = (prediction: LivePrediction): SeriesPoint => {
+    const t = Math.floor(now() / 1000) * 1000;
+    if (current?.t !== t) {
+      if (current) series.push(pointOf(current));
+      current = { t, ids: new Set(), lagSum: 0, lagCount: 0 };
+    }
+    while (series.length > 0 && series[0]!.t <= t - SERIES_SECONDS * 1000) series.shift();
+    current.ids.add(prediction.smsId);
+    current.lagSum += prediction.lagMs;
+    current.lagCount++;
+    return pointOf(current);
+  };
+  const textOf = (smsId: string): string | undefined => {
+    const text = feed.textOf?.(smsId);
+    return text === undefined ? undefined : shortText(text);
+  };
   const tallies = new Map<string, Tally>();
   const listeners = new Set<(update: LiveUpdate) => void>();
 
@@ -75,6 +139,7 @@ export function createLiveBoard(feed: PredictionFeed, keep = 50): LiveBoard {
       scoredAt: p.scored_at,
       // Clocks of different hosts can disagree by a little: never show a negative lag.
       lagMs: Math.max(0, p.scored_at - p.event_time),
+      text: textOf(p.sms_id),
     };
     recent.unshift(prediction);
     if (recent.length > keep) recent.length = keep;
@@ -85,13 +150,16 @@ export function createLiveBoard(feed: PredictionFeed, keep = 50): LiveBoard {
     if (prediction.label === 'spam') tally.spam++;
     tally.lags.push(prediction.lagMs);
     if (tally.lags.length > LAG_WINDOW) tally.lags.shift();
-    const update = { prediction, tally: tallyJson(prediction.modelVersion, tally) };
+    const update = { prediction, tally: tallyJson(prediction.modelVersion, tally), point: countIn(prediction) };
     for (const listener of listeners) listener(update);
   });
 
   return {
     snapshot: () => ({
-      recent: [...recent],
+      // A text read after its prediction arrived is shown from the next snapshot on.
+      recent: recent.map((p) => (p.text === undefined ? { ...p, text: textOf(p.smsId) } : p)),
+      series: [...series, ...(current ? [pointOf(current)] : [])]
+        .filter((point) => point.t > now() - SERIES_SECONDS * 1000),
       models: [...tallies].map(([version, tally]) => tallyJson(version, tally))
         .sort((a, b) => a.modelVersion.localeCompare(b.modelVersion, 'en', { numeric: true })),
     }),

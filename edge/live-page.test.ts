@@ -71,15 +71,25 @@ describe.skipIf(!existsSync(CHROMIUM))('the live page in headless Chromium', () 
     expect(await page.locator('#empty').isVisible()).toBe(true);
 
     const now = Date.now();
+    // Markup in a message is text to show, never HTML to run.
+    const markup = '<img src=x onerror="document.title=\'owned\'"> WINNER!! £900 & a prize, call 09061701461 now to claim it today';
+    deps.feed.pushText('sms-4b1d0-x', markup);
     deps.feed.push(prediction({ sms_id: 'sms-4b1d0-x', model_version: 'v2', model: 'spam-token-tfidf', feature_view: 'v2', spam_probability: 0.912, event_time: now - 40_000, scored_at: now - 40_000 + 42 }));
     const firstRow = page.locator('#recent tbody tr').first();
     await expect.poll(() => firstRow.getAttribute('data-sms-id')).toBe('sms-4b1d0-x');
-    expect(await firstRow.innerText()).toMatch(/sms-4b1d0-x\s+v2\s+spam\s+0\.912\s+42 ms/);
+    expect(await firstRow.locator('.message .text').innerText()).toBe(`${[...markup].slice(0, 79).join('')}…`);
+    expect(await firstRow.locator('img').count()).toBe(0);
+    expect(await page.title()).not.toBe('owned');
+    expect(await firstRow.innerText()).toMatch(/sms-4b1d0-x\s+0\.912\s+spam\s+v2\s+42 ms/);
     expect(await page.locator('#models tr[data-model-version="v2"] .count').innerText()).toBe('1');
     expect(await page.locator('#lag').innerText()).toBe('42 ms');
     expect(await page.locator('#empty').isVisible()).toBe(false);
 
-    for (const p of traffic(now)) deps.feed.push(p);
+    const texts = ['Are we still on for dinner at 7?', 'URGENT! Your mobile number has won £2000, call 09061701461', 'ok see you later'];
+    for (const [i, p] of traffic(now).entries()) {
+      deps.feed.pushText(p.sms_id, texts[Math.floor(i / 3) % texts.length]!); // 3 models score each message
+      deps.feed.push(p);
+    }
     await expect.poll(() => page.locator('#total').innerText()).toBe('25');
     expect(await page.locator('#recent tbody tr').count()).toBe(25);
     const counts = await page.locator('#models tbody tr').evaluateAll((rows) =>
@@ -89,6 +99,15 @@ describe.skipIf(!existsSync(CHROMIUM))('the live page in headless Chromium', () 
     const newest = traffic(now).at(-1)!;
     expect(await firstRow.getAttribute('data-sms-id')).toBe(newest.sms_id);
     expect(await firstRow.locator('.score-value').innerText()).toBe(newest.spam_probability.toFixed(3));
+
+    // The charts: every message above arrived within a second or two, so one or two points, and
+    // the messages of the newest second among them.
+    const rate = page.locator('#rate-chart');
+    await expect.poll(() => rate.getAttribute('data-points')).not.toBe('0');
+    expect(Number(await rate.getAttribute('data-points'))).toBeLessThanOrEqual(2);
+    expect(Number(await rate.getAttribute('data-latest'))).toBeGreaterThan(0);
+    expect(await rate.locator('rect').count()).toBe(Number(await rate.getAttribute('data-points')));
+    expect(Number(await page.locator('#lag-chart').getAttribute('data-latest'))).toBeGreaterThan(0);
 
     // A page opened later starts from the server's snapshot.
     const late = await context.newPage();

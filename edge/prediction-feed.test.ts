@@ -24,23 +24,27 @@ function memorySource() {
       records.complete();
     },
   };
-  const emit = (value: Buffer | null) =>
-    records.next(envelope({ key: null, value, headers: {}, timestamp: 0, origin: { topic: 'sms.predictions', partition: 0, offset: String(offset++) } }));
+  const emit = (value: Buffer | null, topic = 'sms.predictions') =>
+    records.next(envelope({ key: null, value, headers: {}, timestamp: 0, origin: { topic, partition: 0, offset: String(offset++) } }));
   return { source, emit, acknowledged };
 }
 
 async function setup() {
   const lookup = createMemorySchemaLookup();
   lookup.register('sms.predictions-value', loadSchema('sms-predictions'));
+  lookup.register('sms.raw-value', loadSchema('sms-raw'));
   const codec = createAvroCodec(lookup);
   const { source, emit, acknowledged } = memorySource();
   const skipped: unknown[] = [];
-  const feed = createPredictionFeed(source, codec, { onSkip: (reason) => skipped.push(reason) });
+  const feed = createPredictionFeed(source, codec, { onSkip: (reason) => skipped.push(reason), rawTopic: 'sms.raw', keepTexts: 2 });
   const received: SmsPrediction[] = [];
   feed.subscribe((p) => received.push(p));
   const encode = (p: SmsPrediction) => codec.encode('sms.predictions-value', p);
+  const emitRaw = async (id: string, text: string) => emit(await codec.encode('sms.raw-value', {
+    sms_id: id, sender: '+1', recipient: '+2', text, received_at: 0, source: 'test',
+  }), 'sms.raw');
   const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
-  return { feed, source, emit, acknowledged, skipped, received, encode, settle };
+  return { feed, source, emit, emitRaw, acknowledged, skipped, received, encode, settle };
 }
 
 describe('createPredictionFeed', () => {
@@ -52,6 +56,18 @@ describe('createPredictionFeed', () => {
     expect(received.map((p) => [p.sms_id, p.model_version])).toEqual([['a', 'v1'], ['b', 'v3']]);
     expect(received[0]).toEqual(prediction({ sms_id: 'a' }));
     expect(acknowledged).toEqual(['0', '1']);
+  });
+
+  it('remembers the texts it reads on the raw topic, the newest few, without emitting them', async () => {
+    const { feed, emit, emitRaw, received, acknowledged, encode, settle } = await setup();
+    await emitRaw('m1', 'first');
+    await emitRaw('m2', 'second');
+    await emitRaw('m3', 'third');
+    emit(await encode(prediction({ sms_id: 'm3' })));
+    await settle();
+    expect(received.map((p) => p.sms_id)).toEqual(['m3']);
+    expect(acknowledged).toEqual(['0', '1', '2', '3']);
+    expect([feed.textOf!('m1'), feed.textOf!('m2'), feed.textOf!('m3')]).toEqual([undefined, 'second', 'third']);
   });
 
   it('skips tombstones and undecodable records, acknowledging them too', async () => {

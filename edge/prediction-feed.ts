@@ -1,17 +1,25 @@
 // The live page's view of sms.predictions: a RecordSource of raw records decoded with the codec
 // and fanned out to listeners. A live view shows what it can: records it cannot decode (or
 // tombstones) are skipped, and every record is acknowledged so the source never stalls on them.
+// When the source also reads the raw topic (`rawTopic`), the texts of those messages are kept in a
+// bounded map, so the page can show a prediction beside its message: predictions carry no text,
+// and the store keeps none. A message scored before its raw record was read simply has no text.
 import { concatMap, filter } from 'rxjs';
 import type { RecordCodec } from '../connectors/codec.ts';
 import type { RecordSource } from '../connectors/kafka.ts';
-import { type SmsPrediction, loadSchema } from '../schemas/index.ts';
+import { type SmsPrediction, type SmsRaw, loadSchema } from '../schemas/index.ts';
 import type { PredictionFeed } from './deps.ts';
+import { createRecentTexts } from './recent-texts.ts';
 
 export interface PredictionFeedOptions {
   /** Told about each skipped record (e.g. to log it). */
   readonly onSkip?: (reason: unknown) => void;
   /** Told when the source fails; the feed then stays silent. */
   readonly onError?: (error: unknown) => void;
+  /** The topic of incoming messages, when the source reads it too: their texts are remembered. */
+  readonly rawTopic?: string;
+  /** How many texts to remember (default 5,000: seconds of traffic at a thousand messages a second). */
+  readonly keepTexts?: number;
 }
 
 export interface ClosablePredictionFeed extends PredictionFeed {
@@ -21,11 +29,18 @@ export interface ClosablePredictionFeed extends PredictionFeed {
 
 export function createPredictionFeed(source: RecordSource, codec: RecordCodec, options: PredictionFeedOptions = {}): ClosablePredictionFeed {
   const readerSchema = loadSchema('sms-predictions');
+  const rawSchema = loadSchema('sms-raw');
   const listeners = new Set<(prediction: SmsPrediction) => void>();
+  const texts = createRecentTexts(options.keepTexts ?? 5_000);
 
-  const decode = async (value: Buffer | null): Promise<SmsPrediction | undefined> => {
+  const decode = async (value: Buffer | null, topic: string): Promise<SmsPrediction | undefined> => {
     if (value === null) return undefined;
     try {
+      if (topic === options.rawTopic) {
+        const raw = await codec.decode<SmsRaw>(value, rawSchema);
+        texts.remember(raw.sms_id, raw.text);
+        return undefined;
+      }
       return await codec.decode<SmsPrediction>(value, readerSchema);
     } catch (error) {
       options.onSkip?.(error);
@@ -38,7 +53,7 @@ export function createPredictionFeed(source: RecordSource, codec: RecordCodec, o
     .pipe(
       concatMap(async (record) => {
         try {
-          return await decode(record.value);
+          return await decode(record.value, record.origin.topic);
         } finally {
           source.acknowledge([record.origin]);
         }
@@ -60,6 +75,7 @@ export function createPredictionFeed(source: RecordSource, codec: RecordCodec, o
     });
 
   return {
+    textOf: (smsId) => texts.textOf(smsId),
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -46,16 +46,21 @@ export function fakeIngest(): FakeIngest {
 
 export interface FakeFeed extends PredictionFeed {
   push(prediction: SmsPrediction): void;
+  /** As if the feed had read this message on sms.raw. */
+  pushText(smsId: string, text: string): void;
 }
 
 export function fakeFeed(): FakeFeed {
   const listeners = new Set<(p: SmsPrediction) => void>();
+  const texts = new Map<string, string>();
   return {
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     push: (prediction) => listeners.forEach((listener) => listener(prediction)),
+    pushText: (smsId, text) => texts.set(smsId, text),
+    textOf: (smsId) => texts.get(smsId),
   };
 }
 

@@ -51,11 +51,12 @@ describe('readSmsCsv', () => {
       'g1,good one,ham',
       'b8,"opened and never closed,ham',
       'g2,good two,spam',
+      'b 11,space in the id,ham',
     ].join('\n');
     const { rows, problems } = await read(csv, true, 100);
     expect(rows.map((r) => r.smsId)).toEqual(['g1', 'g2']);
     expect(problems.map((p) => [p.line, p.code])).toEqual([
-      [2, 'CSV_SYNTAX'], [3, 'MISSING_FIELD'], [4, 'EMPTY_TEXT'], [5, 'CSV_SYNTAX'], [6, 'TEXT_TOO_LONG'], [7, 'INVALID_FIELD'], [9, 'CSV_SYNTAX'],
+      [2, 'CSV_SYNTAX'], [3, 'MISSING_FIELD'], [4, 'EMPTY_TEXT'], [5, 'CSV_SYNTAX'], [6, 'TEXT_TOO_LONG'], [7, 'INVALID_FIELD'], [9, 'CSV_SYNTAX'], [11, 'INVALID_FIELD'],
     ]);
   });
 

@@ -3,6 +3,7 @@
 // prediction. One record at a time, so memory stays constant whatever the file size. A bad row
 // never stops the read: it is handed to `onProblem` with the line it starts on, and skipped.
 import type { ErrorCode } from '../core/errors.ts';
+import { checkSmsId, checkText } from '../core/message-rules.ts';
 import { readCsvRecords } from './csv-records.ts';
 
 export type Label = 'ham' | 'spam';
@@ -57,11 +58,11 @@ function checkRow(fields: readonly string[], line: number, columns: Columns, opt
   const smsId = (fields[columns.id] ?? '').trim();
   const text = fields[columns.text] ?? '';
   if (smsId === '') return { line, code: 'MISSING_FIELD', reason: 'sms_id is empty' };
-  if (text.trim() === '') return { line, code: 'EMPTY_TEXT', reason: `text of ${smsId} is empty` };
-  const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > options.maxTextBytes) {
-    return { line, code: 'TEXT_TOO_LONG', reason: `text of ${smsId} has ${bytes} UTF-8 bytes, more than ${options.maxTextBytes}` };
-  }
+  // The processors' rules (core/message-rules.ts), so an offline row is accepted exactly when a live one would be.
+  const id = checkSmsId(smsId);
+  if (!id.ok) return { line, code: id.code, reason: id.reason };
+  const checked = checkText(text, options.maxTextBytes);
+  if (!checked.ok) return { line, code: checked.code, reason: `text of ${smsId}: ${checked.reason}` };
   const label = columns.label < 0 ? undefined : fields[columns.label]?.trim();
   if (label === 'ham' || label === 'spam') return { line, smsId, text, label };
   if (options.requireLabel) return { line, code: 'INVALID_FIELD', reason: `label of ${smsId} is ${JSON.stringify(label ?? null)}, not ham or spam` };

@@ -9,14 +9,19 @@ const f32 = Math.fround;
 
 describe('view v1 (text statistics)', () => {
   it('documents one field per value, with distinct names and a description each', () => {
-    expect(textStatsView.length).toBe(V1_FIELDS.length);
+    // 18 statistics and 19 cue words: the width models v1 and v3 were trained on.
+    expect(V1_FIELDS).toHaveLength(37);
+    expect(textStatsView.length).toBe(37);
+    expect(textStatsView.compute('any text')).toHaveLength(37);
     expect(new Set(V1_FIELDS.map((f) => f.name)).size).toBe(V1_FIELDS.length);
     for (const field of V1_FIELDS) expect(field.description.length).toBeGreaterThan(5);
     for (const cue of ['free', 'money', 'prize', 'win', 'won', 'winner', 'cash']) expect(V1_FIELDS.map((f) => f.name)).toContain(`has_${cue}`);
   });
 
   it('is all zeros for an empty text (ratios of nothing are 0, not NaN)', () => {
-    expect(textStatsView.compute('')).toEqual(new Array(textStatsView.length).fill(0));
+    const values = textStatsView.compute('');
+    expect(values).toHaveLength(37);
+    expect(values.every((value) => value === 0)).toBe(true);
   });
 
   it('counts code points, not UTF-16 units', () => {
@@ -94,8 +99,22 @@ describe('view v1 (text statistics)', () => {
     expect(s.has_win).toBe(1);
   });
 
-  it('is deterministic', () => {
-    const text = 'URGENT! Call 09061701461 to claim £900 🎉 Привет 你好';
-    expect(textStatsView.compute(text)).toEqual(textStatsView.compute(text));
+  it('computes every field of one message as counted by hand', () => {
+    // 9 chunks; 45 code points (8 spaces); letters F R E E e n t r y C a l l n o w w i n = 19, capitals F R E E C = 5;
+    // digits 09061 701461 900 = 14; "09061 701461" is one phone-like run; "£900" one money amount.
+    const expected: Record<string, number> = {
+      char_count: 45, word_count: 9, mean_word_length: f32(37 / 9), capital_ratio: f32(5 / 19),
+      non_alpha_ratio: f32(18 / 45), digit_ratio: f32(14 / 45), digit_count: 14, longest_digit_run: 6,
+      phone_number_count: 1, url_count: 0, currency_sign_count: 1, money_amount_count: 1, exclamation_count: 1,
+      longest_exclamation_run: 1, question_count: 0, all_caps_word_count: 1, emoji_count: 1, non_latin_letter_ratio: 0,
+      has_free: 1, has_money: 0, has_prize: 0, has_win: 1, has_won: 0, has_winner: 0, has_cash: 0, has_call: 1,
+      has_txt: 0, has_claim: 0, has_urgent: 1, has_mobile: 0, has_reply: 0, has_stop: 0, has_offer: 0, has_award: 0,
+      has_channel: 0, has_first_person: 0, has_chat: 0,
+    };
+    const text = 'FREE entry! Call 09061 701461 now, win £900 😀';
+    expect(stats(text)).toEqual(expected);
+    // No state carried between calls (a global regex's lastIndex, say): the same answer after other texts.
+    stats('WIN WIN 0800 123 4567 www.x.com');
+    expect(stats(text)).toEqual(expected);
   });
 });

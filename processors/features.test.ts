@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { V1_FIELDS } from '../features/v1-text-stats.ts';
 import type { SmsFeatures } from '../schemas/index.ts';
 import { featuresProcessor } from './features.ts';
 import { TOPICS, all, collect, feed, memoryPipeline, raw, unknownSchemaBytes } from './test-support.ts';
@@ -26,9 +27,20 @@ describe('features processor', () => {
     const features = await codec.decode<SmsFeatures>(record!.value);
     expect(features).toMatchObject({ sms_id: 'sms-1', event_time: 1000, computed_at: 42 });
     expect(features.views.map((v) => v.view)).toEqual(views.map((v) => v.id));
-    expect(features.views[0]!.values).toEqual(views[0]!.compute('WIN a FREE prize now!!!'));
+    // v1 of 'WIN a FREE prize now!!!', counted by hand: 23 code points, 5 chunks, 3 "!", WIN and FREE in capitals.
+    const v1 = Object.fromEntries(V1_FIELDS.map((field, i) => [field.name, features.views[0]!.values[i]]));
+    expect(features.views[0]).toMatchObject({ view: 'v1', version: 1 });
+    expect(v1).toMatchObject({
+      char_count: 23, word_count: 5, exclamation_count: 3, longest_exclamation_run: 3, all_caps_word_count: 2,
+      capital_ratio: Math.fround(7 / 16), has_win: 1, has_free: 1, has_prize: 1, has_urgent: 1, has_cash: 0,
+    });
+    expect(features.views[1]).toMatchObject({ view: 'v2', values: expect.any(Array) });
+    expect(features.views[1]!.values).toHaveLength(96);
+    // What the store holds is what the record carries.
     const stored = await stores.features.getFeatures('sms-1');
-    expect(stored.map((row) => row.view).sort()).toEqual(views.map((v) => v.id).sort());
+    expect(Object.fromEntries(stored.map((row) => [row.view, row.values]))).toEqual(
+      Object.fromEntries(features.views.map((vector) => [vector.view, vector.values])),
+    );
   });
 
   it('turns bad input into failures with catalogue codes and keeps going', async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SmsFeatures, SmsPrediction } from '../schemas/index.ts';
 import { computeFeatures } from './features.ts';
-import { type ScoringModel, scoringProcessor, selectModels } from './scoring.ts';
+import { type ScoringModel, selectModels } from '../models/scoring.ts';
+import { scoringProcessor } from './scoring.ts';
 import { featureViews } from '../features/index.ts';
 import { TOPICS, all, capitalRatio, capitalsModel, collect, feed, memoryPipeline, raw } from './test-support.ts';
 

@@ -10,7 +10,7 @@ import { createAvroCodec } from '../connectors/registry/avro-codec.ts';
 import { featureViews } from '../features/index.ts';
 import { SCHEMA_NAMES, type SmsRaw, loadSchema } from '../schemas/index.ts';
 import type { TopologyPorts } from '../topology/build.ts';
-import type { ScoringModel } from './scoring.ts';
+import type { ScoringModel } from '../models/scoring.ts';
 
 export const TOPICS = { raw: 'sms.raw', features: 'sms.features', predictions: 'sms.predictions', dlq: 'sms.dlq' } as const;
 const SUBJECT_OF = { 'sms-raw': TOPICS.raw, 'sms-features': TOPICS.features, 'sms-predictions': TOPICS.predictions, 'dead-letter': TOPICS.dlq } as const;

@@ -6,11 +6,11 @@ import type { Metrics } from '../core/metrics.ts';
 import type { RecordCodec } from '../connectors/codec.ts';
 import type { RecordSource, RecordWriter, TransactionalWriter } from '../connectors/kafka.ts';
 import { createTransactionalWriter } from '../connectors/kafka/transactional-writer.ts';
-import { committedOffsets, endOffsets, ensureTopics, pingKafka } from '../connectors/kafka/admin.ts';
+import { committedOffsets, deleteGroup, endOffsets, ensureTopics, pingKafka } from '../connectors/kafka/admin.ts';
 import { createKafkaClient } from '../connectors/kafka/client.ts';
 import { createKafkaSource } from '../connectors/kafka/source.ts';
 import { createKafkaWriter } from '../connectors/kafka/writer.ts';
-import { type SpamModel, loadModels } from '../connectors/model-runtime.ts';
+import type { SpamModel } from '../connectors/model-runtime.ts';
 import { type CassandraStores, createCassandraClient, createCassandraStores } from '../connectors/cassandra/store.ts';
 import { applyOnlineStoreSchema } from '../connectors/cassandra/schema.ts';
 import { createAvroCodec } from '../connectors/registry/avro-codec.ts';
@@ -29,6 +29,11 @@ export interface Messaging {
   endOffsets(topic: string): Promise<Map<number, bigint>>;
   /** A consumer group's committed offset per partition. */
   committedOffsets(groupId: string, topic: string): Promise<Map<number, bigint>>;
+  /**
+   * Deletes a consumer group that no member uses any more (its source is closed), so one-off readers
+   * (`consume`, the live page) leave nothing behind. A group that does not exist counts as deleted.
+   */
+  deleteGroup(groupId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -61,15 +66,19 @@ export function connectMessaging(config: Pick<Config, 'kafka' | 'registry' | 'pi
     pingKafka: () => pingKafka(kafka),
     endOffsets: (topic) => endOffsets(kafka, topic),
     committedOffsets: (groupId, topic) => committedOffsets(kafka, groupId, topic),
+    deleteGroup: (groupId) => deleteGroup(kafka, groupId),
     close: () => writer.close(),
   };
 }
+
 
 export function connectStores(config: Pick<Config, 'cassandra'>): Promise<CassandraStores> {
   return createCassandraStores(config.cassandra);
 }
 
-export function connectModels(config: Pick<Config, 'pipeline'>): Promise<SpamModel[]> {
+export async function connectModels(config: Pick<Config, 'pipeline'>): Promise<SpamModel[]> {
+  // Imported here, so commands that never score (produce, consume, topology) skip the native runtime.
+  const { loadModels } = await import('../connectors/onnx/load.ts');
   return loadModels(config.pipeline.modelsDir, config.pipeline.models);
 }
 

@@ -10,7 +10,7 @@ import { createSmsIngest } from '../edge/ingest.ts';
 import { createPredictionFeed } from '../edge/prediction-feed.ts';
 import { type RunningEdge, startEdge } from '../edge/server.ts';
 import { featureViews } from '../features/index.ts';
-import { scoringModelOf } from '../processors/scoring.ts';
+import { scoringModelOf } from '../models/scoring.ts';
 import { type RunningProcessor, buildTopology } from '../topology/build.ts';
 import type { ProcessorName } from '../topology/graph.ts';
 import { connectMessaging, connectModels, connectStores } from './connect.ts';
@@ -61,12 +61,25 @@ export async function startParts(config: Config, parts: readonly PartName[], log
 
     let edge: RunningEdge | undefined;
     if (parts.includes('edge')) {
-      // Every edge instance watches the whole prediction stream from now on: its own group.
+      // Every edge instance watches the whole prediction stream from now on: its own group, deleted on close.
+      // It reads sms.raw too, for the texts the live page shows beside the predictions (edge/prediction-feed.ts).
+      const liveGroup = `${config.pipeline.consumerGroupPrefix}.live.${randomUUID()}`;
       const feed = createPredictionFeed(
-        messaging.openSource({ groupId: `${config.pipeline.consumerGroupPrefix}.live.${randomUUID()}`, topics: [config.topics.predictions], fromBeginning: false, maxInFlight: 1_000, partitionsConcurrently: config.topics.partitions, processor: 'live' }),
+        messaging.openSource({
+          groupId: liveGroup,
+          topics: [config.topics.predictions, config.topics.raw],
+          fromBeginning: false,
+          maxInFlight: 1_000,
+          partitionsConcurrently: 2 * config.topics.partitions,
+          processor: 'live',
+        }),
         messaging.codec,
+        { rawTopic: config.topics.raw },
       );
-      closers.push(() => feed.close());
+      closers.push(async () => {
+        await feed.close();
+        await messaging.deleteGroup(liveGroup);
+      });
       edge = await startEdge({
         config: config.edge,
         features: stores.features,

@@ -11,7 +11,8 @@ import type { FeatureView } from '../features/index.ts';
 import { deliver } from '../processors/deliver.ts';
 import { featuresProcessor } from '../processors/features.ts';
 import type { RetryPolicy } from '../processors/flow.ts';
-import { type ScoringModel, scoringProcessor } from '../processors/scoring.ts';
+import type { ScoringModel } from '../models/scoring.ts';
+import { scoringProcessor } from '../processors/scoring.ts';
 import { type ProcessorName, type ProcessorSpec, describeMermaid, describeText, processorSpecs } from './graph.ts';
 
 export interface SourceOptions {

@@ -5,6 +5,7 @@ import { Command, Option } from 'commander';
 import { concatMap } from 'rxjs';
 import { loadConfig } from '../../config/config.ts';
 import { connectMessaging } from '../../runtime/connect.ts';
+import { positiveInt, positiveNumber } from '../numbers.ts';
 
 interface ConsumeOptions {
   fromBeginning?: boolean;
@@ -15,25 +16,20 @@ interface ConsumeOptions {
 
 const JOIN_GRACE_MS = 10_000;
 
-const number = (raw: string) => {
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new Error('expected a positive number');
-  return n;
-};
-
 export function consumeCommand(): Command {
   return new Command('consume')
     .description('print the records of a topic as JSON lines')
     .argument('<topic>', 'e.g. sms.predictions, sms.features, sms.raw, sms.dlq')
     .option('--from-beginning', 'start at the oldest record instead of new ones')
-    .addOption(new Option('--max <n>', 'stop after n records').argParser(number))
-    .addOption(new Option('--idle-timeout <seconds>', 'stop after this many seconds without a new record').argParser(number))
+    .addOption(new Option('--max <n>', 'stop after n records').argParser(positiveInt))
+    .addOption(new Option('--idle-timeout <seconds>', 'stop after this many seconds without a new record').argParser(positiveNumber))
     .option('--meta', 'wrap each record with its key, partition, offset and timestamp')
     .action(async (topic: string, options: ConsumeOptions) => {
       const config = loadConfig();
       const messaging = connectMessaging(config);
+      const groupId = `${config.pipeline.consumerGroupPrefix}.consume.${randomUUID()}`;
       const source = messaging.openSource({
-        groupId: `${config.pipeline.consumerGroupPrefix}.consume.${randomUUID()}`,
+        groupId,
         topics: [topic],
         fromBeginning: options.fromBeginning ?? false,
         maxInFlight: 1_000,
@@ -67,6 +63,10 @@ export function consumeCommand(): Command {
       });
       clearInterval(idleCheck);
       await stop();
+      // The group was this run's alone: delete it rather than leave one behind per run.
+      await messaging.deleteGroup(groupId).catch((error: unknown) => {
+        console.error(`could not delete consumer group ${groupId}: ${(error as Error).message}`);
+      });
       await messaging.close();
       console.error(`${count} record(s) from ${topic}`);
     });

@@ -5,13 +5,8 @@ import { loadConfig } from '../../config/config.ts';
 import { readSmsCsv } from '../../features/sms-csv.ts';
 import { splitOf } from '../../features/split.ts';
 import { fitVocabulary, readVocabulary, serializeVocabulary } from '../../features/vocabulary.ts';
+import { positiveInt } from '../numbers.ts';
 import { describeView, featuresExportCommand, reportProblem } from './features-export.ts';
-
-const positiveInt = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`expected a positive integer, got ${value}`);
-  return n;
-};
 
 function fitVocabCommand(): Command {
   return new Command('fit-vocab')

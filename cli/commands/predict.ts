@@ -8,10 +8,11 @@ import { createWriteStream, statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { loadConfig } from '../../config/config.ts';
-import { SpamstreamError } from '../../core/errors.ts';
 import type { SpamModel } from '../../connectors/model-runtime.ts';
 import type { FeatureSet } from '../../features/view.ts';
 import { type RowProblem, type SmsRow, readSmsCsv } from '../../features/sms-csv.ts';
+import { labelFor, scoreRows, scoringModelOf } from '../../models/scoring.ts';
+import { positiveInt } from '../numbers.ts';
 import { reportProblem } from './features-export.ts';
 
 export interface PredictOptions {
@@ -49,25 +50,29 @@ export async function predictCsv(options: PredictOptions): Promise<PredictSummar
     batch.forEach((row, i) => {
       const p = probabilities[i];
       if (p === undefined) return;
-      text += `${JSON.stringify({ sms_id: row.smsId, model_version: card.version, label: p >= card.threshold ? 'spam' : 'ham', spam_probability: p, threshold: card.threshold })}\n`;
+      const line = {
+        sms_id: row.smsId,
+        model_version: card.version,
+        label: labelFor(card.threshold, p),
+        spam_probability: p,
+        threshold: card.threshold,
+      };
+      text += `${JSON.stringify(line)}\n`;
     });
     rows += probabilities.filter((p) => p !== undefined).length;
     if (text !== '' && !output.write(text)) await once(output, 'drain');
     options.onProgress?.({ rows, bytes });
   };
 
-  // A batch the model rejects is retried row by row, so one bad row costs only itself.
+  // A batch the model rejects is retried row by row (models/scoring.ts), so one bad row costs only itself.
+  const scoring = scoringModelOf(model);
   const score = async (batch: readonly SmsRow[], sets: readonly FeatureSet[]): Promise<(number | undefined)[]> => {
-    try {
-      return Array.from(await model.predict(sets));
-    } catch (error) {
-      if (batch.length === 1) {
-        problem({ line: batch[0]!.line, code: error instanceof SpamstreamError ? error.code : 'INFERENCE_FAILED', reason: String((error as Error).message ?? error) });
-        return [undefined];
-      }
-      const alone = await Promise.all(batch.map((row, i) => score([row], [sets[i]!])));
-      return alone.map(([p]) => p);
-    }
+    const scored = await scoreRows(scoring, sets);
+    return scored.map((p, i) => {
+      if (typeof p === 'number') return p;
+      problem({ line: batch[i]!.line, code: p.code, reason: p.reason });
+      return undefined;
+    });
   };
 
   let inFlight: Promise<void> = Promise.resolve();
@@ -130,12 +135,6 @@ function progressBar(totalBytes: number): { update: (p: { rows: number; bytes: n
   };
 }
 
-const positiveInt = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`expected a positive integer, got ${value}`);
-  return n;
-};
-
 export function predictCommand(): Command {
   return new Command('predict')
     .description('score a CSV (sms_id,text; other columns ignored) with one model, writing JSON lines')
@@ -148,7 +147,7 @@ export function predictCommand(): Command {
     .action(async (options: { model: string; input: string; out: string; modelsDir?: string; batchSize: number; threads: number }) => {
       const config = loadConfig();
       // Imported when the command runs, so the rest of the CLI never loads the native runtime.
-      const { loadModels } = await import('../../connectors/model-runtime.ts');
+      const { loadModels } = await import('../../connectors/onnx/load.ts');
       const { computeViews } = await import('../../features/index.ts');
       const [model] = await loadModels(options.modelsDir ?? config.pipeline.modelsDir, [options.model], { threads: options.threads });
       const output = options.out === '-' ? process.stdout : createWriteStream(options.out);

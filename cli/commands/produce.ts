@@ -9,6 +9,7 @@ import type { SmsRaw } from '../../schemas/index.ts';
 import { connectMessaging } from '../../runtime/connect.ts';
 import { valueSubject } from '../../topology/topics.ts';
 import { type InputMessage, readMessages } from '../message-input.ts';
+import { nonNegativeInt, positiveInt, positiveNumber } from '../numbers.ts';
 
 interface ProduceOptions {
   file?: string;
@@ -19,20 +20,15 @@ interface ProduceOptions {
 }
 
 const BATCH = 1_000;
-const positive = (name: string) => (raw: string) => {
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number`);
-  return n;
-};
 
 export function produceCommand(): Command {
   return new Command('produce')
     .description('produce messages to sms.raw: TEXT arguments and/or a --file (CSV with a text column, or .jsonl)')
     .argument('[text...]', 'message texts')
     .option('-f, --file <path>', 'CSV (header with text, optional sms_id, sender, recipient) or JSON lines')
-    .addOption(new Option('-n, --count <n>', 'produce exactly n records, cycling through the input under new ids').argParser(positive('--count')))
-    .addOption(new Option('-r, --rate <per-second>', 'at most this many records per second').argParser(positive('--rate')))
-    .addOption(new Option('--junk <n>', 'also produce n records that are not Avro (to see the dead-letter topic at work)').argParser(Number).default(0))
+    .addOption(new Option('-n, --count <n>', 'produce exactly n records, cycling through the input under new ids').argParser(positiveInt))
+    .addOption(new Option('-r, --rate <per-second>', 'at most this many records per second').argParser(positiveNumber))
+    .addOption(new Option('--junk <n>', 'also produce n records that are not Avro (to see the dead-letter topic at work)').argParser(nonNegativeInt).default(0))
     .option('--source <name>', 'the source field of every record', 'cli')
     .action(async (texts: string[], options: ProduceOptions) => {
       const config = loadConfig();
@@ -49,6 +45,8 @@ export function produceCommand(): Command {
       const started = Date.now();
       const total = options.count ?? messages.length;
       let sent = 0;
+      // The ids made up for TEXT arguments, to print once Kafka has them: how a person finds their messages again.
+      const generated: { id: string; text: string }[] = [];
       try {
         let batch: OutgoingRecord[] = [];
         const flush = async () => {
@@ -68,6 +66,7 @@ export function produceCommand(): Command {
             console.error(`skipped: ${id.reason}`);
             continue;
           }
+          if (i < texts.length) generated.push({ id: raw.sms_id, text: message.text });
           batch.push({ topic: config.topics.raw, key: raw.sms_id, value: await messaging.codec.encode(subject, raw), timestamp: raw.received_at });
           if (batch.length >= batchSize) await flush();
         }
@@ -76,6 +75,7 @@ export function produceCommand(): Command {
       } finally {
         await messaging.close();
       }
+      for (const { id, text } of generated) console.log(`${id}  ${JSON.stringify(shorten(text, 60))}`);
       const seconds = (Date.now() - started) / 1000;
       console.log(`produced ${sent} records to ${config.topics.raw} in ${seconds.toFixed(1)} s (${Math.round(sent / Math.max(seconds, 0.001))}/s)${problems ? `; skipped ${problems}` : ''}`);
     });
@@ -92,5 +92,8 @@ function toRaw(message: InputMessage, round: number, source: string): SmsRaw {
     source,
   };
 }
+
+const shorten = (text: string, max: number): string =>
+  ([...text].length <= max ? text : `${[...text].slice(0, max - 1).join('')}…`);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));

@@ -95,3 +95,27 @@ export async function committedOffsets(kafka: Kafka, groupId: string, topic: str
     await admin.disconnect();
   }
 }
+
+/** Deletes a consumer group (a throw-away reader's); a group already gone counts as deleted. */
+export async function deleteGroup(kafka: Kafka, groupId: string): Promise<void> {
+  const admin = kafka.admin();
+  const errorType = (error: unknown) =>
+    (error as { groups?: { error?: { type?: string } }[] }).groups?.[0]?.error?.type;
+  try {
+    await admin.connect();
+    // The coordinator may still count a member that has just left: retry briefly while it is non-empty.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await admin.deleteGroups([groupId]);
+        return;
+      } catch (error) {
+        const type = errorType(error);
+        if (type === 'GROUP_ID_NOT_FOUND') return;
+        if (type !== 'NON_EMPTY_GROUP' || attempt === 10) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 300 * attempt));
+      }
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,5 +1,5 @@
 // The onnxruntime-node implementation of SpamModel: one inference session per model, batched
-// input tensors built from the card's input specs. Only connectors/model-runtime.ts imports this.
+// input tensors built from the card's input specs. Opened by connectors/onnx/load.ts.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';

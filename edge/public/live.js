@@ -1,10 +1,16 @@
-// The live page: listens to /events (server-sent events) and keeps two tables current.
-// `snapshot` replaces everything (first connect and every reconnect); `prediction` adds one row
-// and replaces its model's tally. Text goes in with textContent only, never as HTML.
+// The live page: listens to /events (server-sent events) and keeps two tables and two charts current.
+// `snapshot` replaces everything (first connect and every reconnect); `prediction` adds one row,
+// replaces its model's tally and its second of the charts. Text goes in with textContent only,
+// never as HTML, so a message's text shows as the characters it has, markup included.
 'use strict';
 
 const KEEP_ROWS = 50;
+const SERIES_MS = 300_000;
+const SVG = 'http://www.w3.org/2000/svg';
 const tallies = new Map();
+/** Chart points by second (epoch ms), and how far the server's clock is ahead of this one. */
+const series = new Map();
+let serverSkewMs = 0;
 
 const $ = (id) => document.getElementById(id);
 const recentBody = $('recent').tBodies[0];
@@ -32,13 +38,14 @@ function predictionRow(p) {
   row.dataset.smsId = p.smsId;
   row.dataset.modelVersion = p.modelVersion;
   cell(row, formatTime(p.scoredAt));
-  cell(row, p.smsId, 'id');
-  cell(row, p.modelVersion);
-  const label = cell(row, '');
-  const badge = document.createElement('span');
-  badge.className = `badge ${p.label === 'spam' ? 'spam' : 'ham'}`;
-  badge.textContent = p.label;
-  label.append(badge);
+  const message = cell(row, '', 'message');
+  const text = document.createElement('span');
+  text.className = p.text === undefined ? 'text unknown' : 'text';
+  text.textContent = p.text === undefined ? '(text not seen by this edge)' : p.text;
+  const id = document.createElement('span');
+  id.className = 'id';
+  id.textContent = p.smsId;
+  message.append(text, id);
   const score = cell(row, '', 'score');
   const bar = document.createElement('span');
   bar.className = 'bar';
@@ -48,6 +55,12 @@ function predictionRow(p) {
   value.className = 'score-value';
   value.textContent = p.spamProbability.toFixed(3);
   score.append(bar, value);
+  const label = cell(row, '');
+  const badge = document.createElement('span');
+  badge.className = `badge ${p.label === 'spam' ? 'spam' : 'ham'}`;
+  badge.textContent = p.label;
+  label.append(badge);
+  cell(row, p.modelVersion);
   cell(row, formatLag(p.lagMs), 'num');
   return row;
 }
@@ -70,6 +83,50 @@ function renderTallies() {
   $('total-spam').textContent = String(rows.reduce((sum, t) => sum + t.spam, 0));
 }
 
+/** One bar per second over the last five minutes (300 s over 300 units); heights up to the peak shown. */
+function drawChart(svg, maxLabel, values, format) {
+  const right = Date.now() + serverSkewMs;
+  const shown = values.filter(([t]) => t > right - SERIES_MS).sort((a, b) => a[0] - b[0]);
+  const max = Math.max(1, ...shown.map(([, v]) => v));
+  const bars = shown.map(([t, v]) => {
+    const bar = document.createElementNS(SVG, 'rect');
+    const height = Math.max(1, (76 * v) / max);
+    bar.setAttribute('x', ((300 * (t - (right - SERIES_MS))) / SERIES_MS).toFixed(1));
+    bar.setAttribute('width', '1');
+    bar.setAttribute('y', (78 - height).toFixed(1));
+    bar.setAttribute('height', height.toFixed(1));
+    return bar;
+  });
+  const base = document.createElementNS(SVG, 'line');
+  for (const [name, value] of [['x1', 0], ['y1', 78], ['x2', 300], ['y2', 78]]) base.setAttribute(name, String(value));
+  base.setAttribute('class', 'axis');
+  svg.replaceChildren(base, ...bars);
+  svg.dataset.points = String(shown.length);
+  svg.dataset.latest = shown.length ? String(shown.at(-1)[1]) : '';
+  maxLabel.textContent = shown.length ? `(peak ${format(Math.max(...shown.map(([, v]) => v)))})` : '';
+}
+
+let chartsPending = false;
+function renderCharts() {
+  chartsPending = false;
+  const points = [...series.values()];
+  drawChart($('rate-chart'), $('rate-max'), points.map((p) => [p.t, p.messages]), (v) => `${v}/s`);
+  drawChart($('lag-chart'), $('lag-max'), points.map((p) => [p.t, p.meanLagMs]), formatLag);
+}
+/** Predictions may arrive by the hundred a second: draw at most four times a second. */
+function scheduleCharts() {
+  if (chartsPending) return;
+  chartsPending = true;
+  setTimeout(renderCharts, 250);
+}
+
+function addPoint(point) {
+  series.set(point.t, point);
+  // The newest point is the server's current second: its clock, to place the chart's right edge.
+  serverSkewMs = Math.max(-SERIES_MS, Math.min(SERIES_MS, point.t + 1000 - Date.now()));
+  for (const t of series.keys()) if (t <= point.t - SERIES_MS) series.delete(t);
+}
+
 function showLatest(prediction) {
   $('lag').textContent = prediction ? formatLag(prediction.lagMs) : '—';
   $('empty').hidden = recentBody.rows.length > 0;
@@ -81,9 +138,14 @@ function onSnapshot(snapshot) {
   recentBody.replaceChildren(...snapshot.recent.map(predictionRow));
   renderTallies();
   showLatest(snapshot.recent[0]);
+  series.clear();
+  for (const point of snapshot.series) addPoint(point);
+  renderCharts();
 }
 
-function onPrediction({ prediction, tally }) {
+function onPrediction({ prediction, tally, point }) {
+  addPoint(point);
+  scheduleCharts();
   recentBody.prepend(predictionRow(prediction));
   while (recentBody.rows.length > KEEP_ROWS) recentBody.deleteRow(-1);
   tallies.set(tally.modelVersion, tally);
@@ -107,3 +169,5 @@ function connect() {
 }
 
 connect();
+// The window slides even when nothing arrives.
+setInterval(renderCharts, 5000);

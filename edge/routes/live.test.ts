@@ -68,19 +68,29 @@ describe('GET /events', () => {
     const reading = readEvents(response, 3);
     // Give the stream a moment to subscribe before pushing.
     await new Promise((resolve) => setTimeout(resolve, 50));
+    deps.feed.pushText('a', 'Free entry! <script>alert(1)</script>');
     deps.feed.push(prediction({ sms_id: 'a', model_version: 'v2', spam_probability: 0.97, event_time: 1000, scored_at: 1250 }));
     deps.feed.push(prediction({ sms_id: 'b', model_version: 'v1', spam_probability: 0.8, event_time: 1000, scored_at: 1100 }));
     const [snapshot, first, second] = await reading;
 
     expect(snapshot).toMatchObject({
       event: 'snapshot',
-      data: { recent: [{ smsId: 'before', modelVersion: 'v1' }], models: [{ modelVersion: 'v1', count: 1, spam: 0 }] },
+      data: {
+        recent: [{ smsId: 'before', modelVersion: 'v1' }],
+        models: [{ modelVersion: 'v1', count: 1, spam: 0 }],
+        series: [{ t: expect.any(Number), messages: 1 }],
+      },
     });
     expect(first).toEqual({
       event: 'prediction',
       data: {
-        prediction: { smsId: 'a', model: 'spam-text-stats', modelVersion: 'v2', label: 'spam', spamProbability: 0.97, eventTime: 1000, scoredAt: 1250, lagMs: 250 },
+        prediction: {
+          smsId: 'a', model: 'spam-text-stats', modelVersion: 'v2', label: 'spam', spamProbability: 0.97, eventTime: 1000,
+          scoredAt: 1250, lagMs: 250, text: 'Free entry! <script>alert(1)</script>',
+        },
         tally: { modelVersion: 'v2', model: 'spam-text-stats', count: 1, spam: 1, lastLagMs: 250, meanLagMs: 250 },
+        // 'before' and 'a' may fall in the same second or not: the point counts at least 'a'.
+        point: { t: expect.any(Number), messages: expect.any(Number), meanLagMs: expect.any(Number) },
       },
     });
     expect(second).toMatchObject({ event: 'prediction', data: { prediction: { smsId: 'b' }, tally: { modelVersion: 'v1', count: 2, spam: 1, lastLagMs: 100 } } });

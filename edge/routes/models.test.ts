@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SpamModel, loadModels } from '../../connectors/model-runtime.ts';
+import type { SpamModel } from '../../connectors/model-runtime.ts';
+import { loadModels } from '../../connectors/onnx/load.ts';
 import { buildApp } from '../app.ts';
 import { expectClientError, testDeps } from '../test-support.ts';
 

@@ -1,12 +1,12 @@
 // The loaded models: their cards, and a synchronous text → features → prediction path for one
 // text. Nothing here is the edge's own logic: features come from the processors' computeFeatures
-// over the registry's views, the prediction from the scoring processor's selectModels and
-// toPrediction around the same model object. Nothing is written anywhere.
+// over the registry's views, the prediction from models/scoring.ts (selectModels, scoreRows,
+// toPrediction), which the scoring processor uses too, around the same model object. Nothing is written anywhere.
 import type { FastifyPluginAsync } from 'fastify';
 import { SpamstreamError } from '../../core/errors.ts';
 import type { FeatureView } from '../../features/index.ts';
 import { computeFeatures } from '../../processors/features.ts';
-import { type ScoringModel, scoringModelOf, selectModels, toPrediction, toStoredPrediction } from '../../processors/scoring.ts';
+import { type ScoringModel, scoreRows, scoringModelOf, selectModels, toPrediction, toStoredPrediction } from '../../models/scoring.ts';
 import type { SmsFeatures } from '../../schemas/index.ts';
 import type { EdgeDeps, SpamModel } from '../deps.ts';
 import { errorResponses, predictionSchema, textBodySchema } from '../schemas.ts';
@@ -126,8 +126,8 @@ export const modelRoutes: FastifyPluginAsync<{ deps: EdgeDeps }> = async (app, {
     const features = featuresOf(scoring, request.body.text);
     const selected = selectModels(features, [scoring], deps.views);
     if (!selected.ok) throw new SpamstreamError(selected.code, selected.reason);
-    const [probability] = Array.from(await scoring.predict([selected.value.set]));
-    if (probability === undefined) throw new SpamstreamError('INFERENCE_FAILED', `model ${scoring.version} returned no probability`);
+    const [probability] = await scoreRows(scoring, [selected.value.set]);
+    if (typeof probability !== 'number') throw new SpamstreamError(probability!.code, probability!.reason);
     const prediction = toPrediction(features, scoring, probability, Date.now());
     // Nothing is stored: the id and times of a stored prediction do not apply.
     const { smsId: _id, eventTime: _event, scoredAt: _scored, ...answer } = toStoredPrediction(prediction);

@@ -1,119 +1,72 @@
-// The HTTP edge on the real stack: Kafka, the schema registry and Cassandra, both processors with
-// the committed ONNX models, and the edge wired from the real connectors — a message posted to
-// /sms comes back through /features, /predictions and the live event stream. Topics and consumer
-// groups are unique to this run, so it neither sees nor disturbs other runs on the same servers.
+// The HTTP edge on the real stack, wired as production wires it: runtime/pipeline.ts `startParts`
+// runs both processors with the committed ONNX models and the edge on Kafka, the schema registry
+// and Cassandra; a message posted to /sms comes back through /features, /predictions and the live
+// event stream. Topics and consumer groups are unique to this run (test/support/pipeline-fixture.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kafka } from 'kafkajs';
-import { type Config, loadConfig } from '../../config/config.ts';
-import { createMetrics } from '../../core/metrics.ts';
-import { applyOnlineStoreSchema } from '../../connectors/cassandra/schema.ts';
-import { type CassandraStores, createCassandraClient, createCassandraStores } from '../../connectors/cassandra/store.ts';
-import type { RecordWriter } from '../../connectors/kafka.ts';
-import { committedOffsets, ensureTopics, pingKafka } from '../../connectors/kafka/admin.ts';
+import { availableModels } from '../../connectors/model-runtime.ts';
 import { createKafkaClient } from '../../connectors/kafka/client.ts';
-import { createKafkaSource } from '../../connectors/kafka/source.ts';
-import { createTransactionalWriter } from '../../connectors/kafka/transactional-writer.ts';
-import { createKafkaWriter } from '../../connectors/kafka/writer.ts';
-import { type SpamModel, loadModels } from '../../connectors/model-runtime.ts';
-import { createAvroCodec } from '../../connectors/registry/avro-codec.ts';
 import { createSchemaRegistryClient } from '../../connectors/registry/schema-registry.ts';
-import type { EdgeDeps } from '../../edge/deps.ts';
-import { createSmsIngest } from '../../edge/ingest.ts';
-import { type ClosablePredictionFeed, createPredictionFeed } from '../../edge/prediction-feed.ts';
-import { type RunningEdge, startEdge } from '../../edge/server.ts';
-import { featureViews } from '../../features/index.ts';
-import { scoringModelOf } from '../../processors/scoring.ts';
-import { applyTopology } from '../../topology/apply.ts';
-import { type RunningProcessor, buildTopology } from '../../topology/build.ts';
-
-const run = `edge-it-${Date.now().toString(36)}`;
-const base = loadConfig();
-const config: Config = {
-  ...base,
-  topics: { ...base.topics, raw: `${run}.raw`, features: `${run}.features`, predictions: `${run}.predictions`, dlq: `${run}.dlq`, partitions: 2 },
-  pipeline: { ...base.pipeline, consumerGroupPrefix: run },
-  edge: { ...base.edge, host: '127.0.0.1', port: 0, apiKey: 'integration-key', logLevel: 'silent' },
-};
+import { startEdge } from '../../edge/server.ts';
+import { testDeps } from '../../edge/test-support.ts';
+import { connectStores } from '../../runtime/connect.ts';
+import { type RunningPipeline, startParts } from '../../runtime/pipeline.ts';
+import { type PipelineFixture, pipelineFixture } from '../support/pipeline-fixture.ts';
 
 const SPAM = 'WINNER!! You have been selected to receive a £900 cash prize. To claim call 09061701461 now. Valid 12hrs only';
 const HAM = 'Are we still on for dinner at 7? I can pick up the bread on the way';
 
+let fixture: PipelineFixture;
+let pipeline: RunningPipeline;
 let kafka: Kafka;
-let writer: RecordWriter;
-let stores: CassandraStores;
-let models: SpamModel[];
-let processors: RunningProcessor[] = [];
-let feed: ClosablePredictionFeed;
-let edge: RunningEdge;
-let deps: EdgeDeps;
+let address: string;
+let run: string;
+const models = availableModels('models');
+
+/**
+ * Production's live feed reads sms.predictions from "now" in a group of its own (`<prefix>.live.<uuid>`).
+ * Until that group has its partitions, "now" is not fixed yet; so wait for it before producing.
+ */
+async function liveGroupAssigned(timeoutMs = 60_000): Promise<string> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const ids = (await admin.listGroups()).groups.map((g) => g.groupId).filter((id) => id.startsWith(`${run}.live.`));
+      if (ids.length > 0) {
+        const { groups } = await admin.describeGroups(ids);
+        const stable = groups.find((g) => g.state === 'Stable' && g.members.some((m) => m.memberAssignment.length > 0));
+        if (stable) return stable.groupId;
+      }
+      if (Date.now() > deadline) throw new Error(`no live group of ${run} got its partitions within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
 
 beforeAll(async () => {
-  kafka = createKafkaClient(config.kafka, '-edge-it');
-  writer = createKafkaWriter(kafka);
-  const registry = createSchemaRegistryClient(config.registry);
-  const codec = createAvroCodec(registry.lookup);
-  await applyTopology({
-    ensureTopics: (topics) => ensureTopics(kafka, topics),
-    registerSchema: (subject, schema) => registry.register(subject, schema),
-    async applyStoreSchema() {
-      const admin = createCassandraClient(config.cassandra);
-      try {
-        await applyOnlineStoreSchema(admin, config.cassandra);
-      } finally {
-        await admin.shutdown();
-      }
-    },
-  }, config);
-  stores = await createCassandraStores(config.cassandra);
-  models = await loadModels(config.pipeline.modelsDir);
-  const metrics = createMetrics({ defaultMetrics: false });
-
-  const topology = buildTopology({
-    openSource: (options) => createKafkaSource(kafka, { ...options, metrics }),
-    openTransactionalWriter: (groupId) => createTransactionalWriter(kafka, { groupId, transactionalIdPrefix: groupId, transactionTimeoutMs: config.pipeline.transactionTimeoutMs, committedOffset: async (group, tp) => (await committedOffsets(kafka, group, tp.topic)).get(tp.partition)?.toString() }),
-    writer,
-    codec,
-    featureStore: stores.features,
-    predictionStore: stores.predictions,
-    views: featureViews,
-    models: models.map(scoringModelOf),
-    metrics,
-  }, config);
-  processors = [topology.processor('features').start(), topology.processor('scoring').start()];
-
-  feed = createPredictionFeed(
-    createKafkaSource(kafka, { groupId: `${run}.live`, topics: [config.topics.predictions], fromBeginning: true, maxInFlight: 100, processor: 'live' }),
-    codec,
-  );
-  deps = {
-    config: config.edge,
-    features: stores.features,
-    predictions: stores.predictions,
-    idempotency: stores.idempotency,
-    ingest: createSmsIngest(writer, codec, config.topics.raw),
-    views: featureViews,
-    models,
-    health: [
-      { name: 'kafka', check: () => pingKafka(kafka) },
-      { name: 'registry', check: () => registry.ping() },
-      { name: 'cassandra', check: () => stores.ping() },
-    ],
-    feed,
-    metrics,
-  };
-  edge = await startEdge(deps);
+  fixture = await pipelineFixture({
+    SPAMSTREAM_TOPIC_PARTITIONS: '2',
+    SPAMSTREAM_EDGE_HOST: '127.0.0.1',
+    SPAMSTREAM_API_KEY: 'integration-key',
+    SPAMSTREAM_EDGE_LOG_LEVEL: 'silent',
+  });
+  run = fixture.run;
+  kafka = createKafkaClient(fixture.config.kafka, '-edge-it');
+  pipeline = await startParts(fixture.config, ['features', 'scoring', 'edge'], () => {});
+  address = pipeline.edge!.address;
+  await liveGroupAssigned();
 });
 
 afterAll(async () => {
-  await edge?.close();
-  await Promise.all(processors.map((processor) => processor.stop()));
-  await feed?.close();
-  await writer?.close();
-  await stores?.close();
-  await Promise.all((models ?? []).map((model) => model.close()));
+  await pipeline?.stop();
+  await fixture?.close();
 });
 
-const api = (path: string, init: RequestInit = {}) => fetch(`${edge.address}${path}`, init);
+const api = (path: string, init: RequestInit = {}) => fetch(`${address}${path}`, init);
 const postJson = (path: string, body: unknown, headers: Record<string, string> = {}) =>
   api(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 const postSms = (text: string, headers: Record<string, string> = {}) =>
@@ -137,14 +90,8 @@ async function eventually<T>(path: string, done: (body: T) => boolean, timeoutMs
 
 /** The raw topic's record count: the sum of its partitions' end offsets (the topic is this run's own). */
 async function rawRecordCount(): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchTopicOffsets(config.topics.raw);
-    return offsets.reduce((sum, partition) => sum + Number(partition.high), 0);
-  } finally {
-    await admin.disconnect();
-  }
+  const ends = await fixture.messaging.endOffsets(fixture.config.topics.raw);
+  return [...ends.values()].reduce((sum, end) => sum + Number(end), 0);
 }
 
 interface Prediction { modelVersion: string; label: string; spamProbability: number; eventTime: number }
@@ -173,7 +120,7 @@ describe('the edge on the real stack', () => {
     expect(await rawRecordCount()).toBe(1);
 
     const stored = await eventually<{ predictions: Prediction[] }>(`/predictions/${smsId}`, (body) => body.predictions.length === models.length);
-    expect(stored.predictions.map((p) => p.modelVersion)).toEqual(models.map((m) => m.card.version));
+    expect(stored.predictions.map((p) => p.modelVersion)).toEqual(models);
     for (const prediction of stored.predictions) {
       expect(prediction.label).toBe('spam');
       // The synchronous endpoint runs the processors' code: the same text gets the same probability.
@@ -201,6 +148,9 @@ describe('the edge on the real stack', () => {
     }
     await reader.cancel();
     expect((streamed.match(new RegExp(`"smsId":"${smsId}"`, 'g')) ?? []).length).toBe(models.length);
+    // With the start of its text, which the live feed read from sms.raw (predictions carry none).
+    expect(streamed).toContain(`"smsId":"${smsId}","model"`);
+    expect(streamed).toContain(`"text":${JSON.stringify(SPAM.slice(0, 40)).slice(0, -1)}`);
   });
 
   it('scores a harmless message as ham', async () => {
@@ -228,8 +178,17 @@ describe('the edge on the real stack', () => {
   });
 
   it('is not ready, naming the dependency, when one does not answer', async () => {
+    // The real checks against the real servers, except a registry nobody listens for.
+    const stores = await connectStores(fixture.config);
     const unreachable = createSchemaRegistryClient({ url: 'http://127.0.0.1:1' });
-    const broken = await startEdge({ ...deps, health: [deps.health[0]!, { name: 'registry', check: () => unreachable.ping() }, deps.health[2]!] });
+    const broken = await startEdge(testDeps({
+      config: { port: 0, logLevel: 'silent' },
+      health: [
+        { name: 'kafka', check: () => fixture.messaging.pingKafka() },
+        { name: 'registry', check: () => unreachable.ping() },
+        { name: 'cassandra', check: () => stores.ping() },
+      ],
+    }));
     try {
       const res = await fetch(`${broken.address}/ready`);
       expect(res.status).toBe(503);
@@ -238,6 +197,7 @@ describe('the edge on the real stack', () => {
       expect(body.message).toMatch(/^unreachable: registry \(/);
     } finally {
       await broken.close();
+      await stores.close();
     }
   });
 });

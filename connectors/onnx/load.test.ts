@@ -2,11 +2,13 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SpamstreamError } from '../core/errors.ts';
-import { computeViews, featureViews } from '../features/index.ts';
-import { type SpamModel, availableModels, canScore, labelFor, loadModels } from './model-runtime.ts';
+import { SpamstreamError } from '../../core/errors.ts';
+import { computeViews, featureViews } from '../../features/index.ts';
+import { labelFor } from '../../models/scoring.ts';
+import { type SpamModel, availableModels } from '../model-runtime.ts';
+import { loadModels } from './load.ts';
 
-const modelsDir = join(import.meta.dirname, '..', 'models');
+const modelsDir = join(import.meta.dirname, '..', '..', 'models');
 const scratch = mkdtempSync(join(tmpdir(), 'spamstream-models-'));
 const opened: SpamModel[] = [];
 afterAll(async () => {
@@ -72,8 +74,8 @@ describe('a loaded model', () => {
     const probabilities = await model!.predict(texts.map((t) => computeViews(t)));
     expect(probabilities).toBeInstanceOf(Float64Array);
     expect(probabilities).toHaveLength(2);
-    expect(labelFor(model!.card, probabilities[0]!)).toBe('spam');
-    expect(labelFor(model!.card, probabilities[1]!)).toBe('ham');
+    expect(labelFor(model!.card.threshold, probabilities[0]!)).toBe('spam');
+    expect(labelFor(model!.card.threshold, probabilities[1]!)).toBe('ham');
     expect(await model!.predict([])).toHaveLength(0);
   });
 
@@ -90,17 +92,5 @@ describe('a loaded model', () => {
     const ids = new Array(featureViews[1]!.length).fill(0);
     ids[0] = 10_000_000;
     expect((await rejection(model!.predict([{ v2: ids }]))).code).toBe('INFERENCE_FAILED');
-  });
-});
-
-describe('helpers', () => {
-  const card = { threshold: 0.4, views: [{ id: 'v1', version: 1 }, { id: 'v2', version: 1 }] } as never;
-  it('labels at the threshold as spam', () => {
-    expect(labelFor(card, 0.4)).toBe('spam');
-    expect(labelFor(card, 0.399)).toBe('ham');
-  });
-  it('tells whether the views present cover a model', () => {
-    expect(canScore(card, ['v1', 'v2', 'v5'])).toBe(true);
-    expect(canScore(card, ['v1'])).toBe(false);
   });
 });

@@ -1,0 +1,53 @@
+// Loads the models of a models directory into onnxruntime sessions (connectors/onnx/onnx-model.ts),
+// after checking each card against the views this program computes. Import it where models are
+// really run (it loads the native binding): runtime/connect.ts, `spamstream predict`, model tests.
+import { join } from 'node:path';
+import { SpamstreamError } from '../../core/errors.ts';
+import { featureViews } from '../../features/index.ts';
+import { readCard } from '../../models/card.ts';
+import type { FeatureView } from '../../features/view.ts';
+import { type SpamModel, availableModels } from '../model-runtime.ts';
+import { openOnnxModel } from './onnx-model.ts';
+
+export interface LoadOptions {
+  /** Threads one inference may use (onnxruntime intra-op threads); default 1: the stream runs models side by side. */
+  readonly threads?: number;
+  /**
+   * The views the program computes; a model needing a view id@version not among them is refused.
+   * Default: the registry (features/index.ts).
+   */
+  readonly views?: readonly FeatureView[];
+}
+
+/**
+ * Loads the models `versions` (empty: every model in `dir`, e.g. config.pipeline.models and
+ * config.pipeline.modelsDir). Throws — at start-up, not per record — when a version is missing,
+ * a card is invalid, model.onnx does not match its card's sha256, or a model needs a view version
+ * the registry does not compute (a refit vocabulary without retrained models, say).
+ */
+export async function loadModels(dir: string, versions: readonly string[] = [], options: LoadOptions = {}): Promise<SpamModel[]> {
+  const found = availableModels(dir);
+  const wanted = versions.length === 0 ? found : [...versions];
+  const missing = wanted.filter((version) => !found.includes(version));
+  if (missing.length > 0) throw new SpamstreamError('INTERNAL', `no model ${missing.join(', ')} in ${dir} (found: ${found.join(', ') || 'none'})`);
+  const views = options.views ?? featureViews;
+  const cards = wanted.map((version) => {
+    const card = readCard(join(dir, version, 'card.json'));
+    if (card.version !== version) throw new SpamstreamError('INTERNAL', `${dir}/${version}/card.json says version ${card.version}`);
+    for (const need of card.views) {
+      if (!views.some((view) => view.id === need.id && view.version === need.version)) {
+        const have = views.find((view) => view.id === need.id);
+        throw new SpamstreamError('VIEW_MISSING', `model ${version} needs view ${need.id} version ${need.version}; this program computes ${have ? `version ${have.version}` : 'no such view'} (retrain the model or restore the view)`);
+      }
+    }
+    return card;
+  });
+  const models: SpamModel[] = [];
+  try {
+    for (const card of cards) models.push(await openOnnxModel(join(dir, card.version, card.model.file), card, { threads: options.threads ?? 1 }));
+  } catch (error) {
+    await Promise.all(models.map((model) => model.close()));
+    throw error;
+  }
+  return models;
+}
