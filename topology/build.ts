@@ -8,6 +8,7 @@ import type { RecordSource, RecordWriter, TransactionalWriter } from '../connect
 import type { FeatureStore, PredictionStore } from '../connectors/online-store.ts';
 import type { FeatureView } from '../features/index.ts';
 import { deliver } from '../processors/deliver.ts';
+import { cdcProcessor } from '../processors/cdc.ts';
 import { featuresProcessor } from '../processors/features.ts';
 import type { RetryPolicy } from '../processors/flow.ts';
 import { type ScoringModel, scoringProcessor } from '../processors/scoring.ts';
@@ -54,12 +55,16 @@ export interface Topology {
   mermaid(): string;
 }
 
-export function buildTopology(ports: TopologyPorts, config: Pick<Config, 'topics' | 'pipeline' | 'cassandra'>): Topology {
+export function buildTopology(ports: TopologyPorts, config: Pick<Config, 'topics' | 'pipeline' | 'cassandra' | 'cdc'>): Topology {
   const { topics, pipeline } = config;
   const policy: RetryPolicy = { attempts: pipeline.retryAttempts, backoffMs: pipeline.retryBackoffMs };
   const specs = processorSpecs(config);
 
   const operators = {
+    cdc: () => cdcProcessor(
+      { codec: ports.codec, metrics: ports.metrics },
+      { rawTopic: topics.raw, maxTextBytes: pipeline.maxTextBytes, concurrency: pipeline.maxInFlight, policy },
+    ),
     features: () => featuresProcessor(
       { codec: ports.codec, store: ports.featureStore, views: ports.views },
       { featuresTopic: topics.features, maxTextBytes: pipeline.maxTextBytes, concurrency: pipeline.maxInFlight, policy },
