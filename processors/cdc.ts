@@ -1,7 +1,7 @@
 // The cdc processor: the inbox table's change events (Debezium, flattened to the row) become messages.
 //   sms.cdc.inbox ─► parse JSON ─► classify (insert/read, text update, other) ─► check ─► dedupe ─► encode ─► sms.raw
 // Snapshot reads and inserts are new messages; an update that changed sms_text is a new raw event
-// (scored again); other updates and deletes are skipped and counted. Debezium is at-least-once, so
+// (scored again, its event time the time of the edit); other updates and deletes are skipped and counted. Debezium is at-least-once, so
 // an event whose LSN is not newer than the last one seen for its message is a re-delivery: skipped.
 import { type OperatorFunction, concatMap, pipe } from 'rxjs';
 import { type Envelope, withValue } from '../core/envelope.ts';
@@ -40,7 +40,6 @@ export interface CdcPorts {
 export interface CdcSettings {
   readonly rawTopic: string;
   readonly maxTextBytes: number;
-  readonly concurrency: number;
   readonly policy: RetryPolicy;
   /** Messages whose last LSN is remembered for dedupe (oldest forgotten first). */
   readonly dedupeCapacity?: number;
@@ -66,7 +65,8 @@ export function cdcProcessor(ports: CdcPorts, settings: CdcSettings): OperatorFu
         headers: { [LSN_HEADER]: String(lsn) },
         timestamp: record.timestamp,
       }];
-    }, settings.concurrency, settings.policy),
+    // One at a time: the changes of one message must reach sms.raw in the order they happened.
+    }, 1, settings.policy),
   );
 }
 
@@ -99,10 +99,14 @@ export function parseChangeEvent(bytes: Buffer, headers: Readonly<Record<string,
   if (typeof row.__lsn !== 'number' || !Number.isSafeInteger(row.__lsn)) return fail('INVALID_FIELD', `__lsn ${JSON.stringify(row.__lsn)} is not a whole number`);
   const receivedAt = parseTimestamp(row.received_at as string);
   if (receivedAt === undefined) return fail('INVALID_FIELD', `received_at ${JSON.stringify(row.received_at)} is not an ISO-8601 time`);
+  const sourceTsMs = typeof row.__source_ts_ms === 'number' ? row.__source_ts_ms : 0;
+  // An edited text is a new event at the time of the edit: the online store keeps the newest event
+  // time per message, so the re-scored values must not carry the original, older time.
+  const eventTime = row.__op === 'u' ? Math.max(receivedAt, sourceTsMs) : receivedAt;
   return ok({
     op: row.__op as ChangeEvent['op'],
     lsn: row.__lsn,
-    sourceTsMs: typeof row.__source_ts_ms === 'number' ? row.__source_ts_ms : 0,
+    sourceTsMs,
     deleted: row.__deleted === 'true' || row.__deleted === true,
     changed: changedColumns(headers[CHANGED_HEADER]),
     raw: {
@@ -110,7 +114,7 @@ export function parseChangeEvent(bytes: Buffer, headers: Readonly<Record<string,
       sender: row.sender_id as string,
       recipient: row.user_id as string,
       text: row.sms_text as string,
-      received_at: receivedAt,
+      received_at: eventTime,
       source: 'cdc',
     },
   });

@@ -63,7 +63,7 @@ export function buildTopology(ports: TopologyPorts, config: Pick<Config, 'topics
   const operators = {
     cdc: () => cdcProcessor(
       { codec: ports.codec, metrics: ports.metrics },
-      { rawTopic: topics.raw, maxTextBytes: pipeline.maxTextBytes, concurrency: pipeline.maxInFlight, policy },
+      { rawTopic: topics.raw, maxTextBytes: pipeline.maxTextBytes, policy },
     ),
     features: () => featuresProcessor(
       { codec: ports.codec, store: ports.featureStore, views: ports.views },
