@@ -24,6 +24,9 @@ const toRow = (row: Row): InboxRow => ({
 function translate(error: unknown): never {
   if (error instanceof SpamstreamError) throw error;
   const pgError = error as { code?: string; detail?: string; message?: string };
+  if (pgError.code === '42P01' || pgError.code === '3F000') {
+    throw new SpamstreamError('STORE_UNAVAILABLE', `PostgreSQL: ${pgError.message}: run \`spamstream topology apply\` (with CDC on) to create the inbox table`);
+  }
   if (pgError.code === '23505') throw new SpamstreamError('INVALID_FIELD', `already in the inbox: ${pgError.detail ?? pgError.message}`);
   if (typeof pgError.code === 'string' && /^(22|23)/.test(pgError.code)) {
     throw new SpamstreamError('INVALID_FIELD', `the inbox refused the row: ${pgError.message}`);
