@@ -11,6 +11,7 @@ import type { EdgeDeps } from './deps.ts';
 import { type HttpFailure, httpFailure } from './http-errors.ts';
 import { observeHttpDurations } from './http-metrics.ts';
 import { featureRoutes } from './routes/features.ts';
+import { inboxRoutes } from './routes/inbox.ts';
 import { liveRoutes } from './routes/live.ts';
 import { modelRoutes } from './routes/models.ts';
 import { opsRoutes } from './routes/ops.ts';
@@ -87,5 +88,6 @@ export function buildApp(deps: EdgeDeps): FastifyInstance {
   app.register(modelRoutes, { deps });
   app.register(opsRoutes, { deps });
   app.register(liveRoutes, { deps });
+  app.register(inboxRoutes, { deps });
   return app;
 }

@@ -12,7 +12,8 @@ import { featureViews } from '../features/index.ts';
 import { scoringModelOf } from '../processors/scoring.ts';
 import { type RunningProcessor, buildTopology } from '../topology/build.ts';
 import type { ProcessorName } from '../topology/graph.ts';
-import { connectMessaging, connectModels, connectStores } from './connect.ts';
+import { checkConnectorRunning } from '../connectors/cdc/connect.ts';
+import { connectInbox, connectMessaging, connectModels, connectStores } from './connect.ts';
 
 export type PartName = ProcessorName | 'edge';
 
@@ -64,7 +65,14 @@ export async function startParts(config: Config, parts: readonly PartName[], log
         messaging.codec,
       );
       closers.push(() => feed.close());
+      const inbox = config.cdc.enabled ? connectInbox(config) : undefined;
+      if (inbox) closers.push(() => inbox.close());
+      const cdcHealth = inbox ? [
+        { name: 'postgres', check: () => inbox.ping() },
+        { name: 'connect', check: () => checkConnectorRunning(config.cdc.connectUrl, config.cdc.connector) },
+      ] : [];
       edge = await startEdge({
+        inbox,
         config: config.edge,
         features: stores.features,
         predictions: stores.predictions,
@@ -76,6 +84,7 @@ export async function startParts(config: Config, parts: readonly PartName[], log
           { name: 'kafka', check: () => messaging.pingKafka() },
           { name: 'registry', check: () => messaging.registry.ping() },
           { name: 'cassandra', check: () => stores.ping() },
+          ...cdcHealth,
         ],
         feed,
         metrics,
