@@ -87,6 +87,16 @@ describe('cdc processor (change events captured from the running connector)', ()
     expect(await skipped()).toEqual({ duplicate: 3 });
   });
 
+  it('skips a snapshot re-read of a message already streamed with the same text, not one whose text differs', async () => {
+    const { run, skipped } = setup();
+    const insert = event('insert');
+    const reread = { ...insert, value: { ...insert.value, __op: 'r', __lsn: (insert.value.__lsn as number) + 10_000 } };
+    const edited = { ...reread, value: { ...reread.value, sms_text: 'edited while nobody watched', __lsn: (insert.value.__lsn as number) + 20_000 } };
+    const flows = await run([insert, reread, edited]);
+    expect(flows.map((f) => (f.value.result.ok ? f.value.result.value.length : 'failed'))).toEqual([1, 0, 1]);
+    expect(await skipped()).toEqual({ duplicate: 1 });
+  });
+
   it('reads the changed-columns header in the forms Connect writes', () => {
     expect(changedColumns(event('update-text').headers[CHANGED_HEADER])).toEqual(['sms_text']);
     expect(changedColumns('[sms_text, sender_id]')).toEqual(['sms_text', 'sender_id']);

@@ -1,8 +1,9 @@
 // The cdc processor: the inbox table's change events (Debezium, flattened to the row) become messages.
 //   sms.cdc.inbox ─► parse JSON ─► classify (insert/read, text update, other) ─► check ─► dedupe ─► encode ─► sms.raw
 // Snapshot reads and inserts are new messages; an update that changed sms_text is a new raw event
-// (scored again, its event time the time of the edit); other updates and deletes are skipped and counted. Debezium is at-least-once, so
-// an event whose LSN is not newer than the last one seen for its message is a re-delivery: skipped.
+// (scored again, at the time of the edit); other updates and deletes are skipped and counted.
+// Debezium is at-least-once: what it re-sends after a restart is recognised and skipped (dedupe).
+import { createHash } from 'node:crypto';
 import { type OperatorFunction, concatMap, pipe } from 'rxjs';
 import { type Envelope, withValue } from '../core/envelope.ts';
 import type { Metrics } from '../core/metrics.ts';
@@ -148,20 +149,24 @@ function checkChange(change: Change & { kind: 'message' }, maxTextBytes: number)
 }
 
 /**
- * Skips an event whose LSN is not newer than the last one seen for the same message: Debezium
- * re-sends what it had not yet flushed when Connect stopped. Events of one message share a
- * partition (keyed by sms_id), so one instance sees them in order. Memory is bounded by `capacity`.
+ * Skips re-deliveries. Debezium resumes from its last flushed offset after Connect stops, so it
+ * re-sends changes (same LSN), or, if it had flushed none yet, snapshots the table again: reads of
+ * rows already streamed, at a newer LSN. So a change whose LSN is not newer than the last one seen
+ * for its message is a duplicate, and so is a snapshot read of a message already seen with the
+ * same text. Events of one message share a partition (keyed by sms_id), so one instance sees them
+ * in order. Memory is bounded by `capacity` messages (the oldest are forgotten first).
  */
 function dropRedeliveries(capacity: number): OperatorFunction<Flow<Change>, Flow<Change>> {
-  const lastLsn = new Map<string, number>();
+  const seen = new Map<string, { readonly lsn: number; readonly text: string }>();
   return mapOk((change: Change): Result<Change> => {
     if (change.kind === 'skip') return ok(change);
-    const { raw, lsn } = change.event;
-    const seen = lastLsn.get(raw.sms_id);
-    if (seen !== undefined && lsn <= seen) return ok({ kind: 'skip', reason: 'duplicate' });
-    lastLsn.delete(raw.sms_id);
-    lastLsn.set(raw.sms_id, lsn);
-    if (lastLsn.size > capacity) lastLsn.delete(lastLsn.keys().next().value!);
+    const { raw, lsn, op } = change.event;
+    const text = createHash('sha256').update(raw.text).digest('base64').slice(0, 22);
+    const last = seen.get(raw.sms_id);
+    if (last && (lsn <= last.lsn || (op === 'r' && text === last.text))) return ok({ kind: 'skip', reason: 'duplicate' });
+    seen.delete(raw.sms_id);
+    seen.set(raw.sms_id, { lsn, text });
+    if (seen.size > capacity) seen.delete(seen.keys().next().value!);
     return ok(change);
   });
 }
