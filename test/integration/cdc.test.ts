@@ -18,7 +18,7 @@ describe('cdc end to end', () => {
   beforeAll(async () => {
     fixture = await cdcFixture();
     await fixture.waitForConnector();
-    pipeline = await startParts(fixture.config, ['cdc', 'features', 'scoring'], quiet);
+    pipeline = await startParts(fixture.config, ['cdc', 'features', 'scoring', 'edge'], quiet);
   });
 
   afterAll(async () => {
@@ -55,6 +55,29 @@ describe('cdc end to end', () => {
       const changes = await fixture.readChanges();
       writeFileSync(process.env.CDC_CAPTURE, JSON.stringify(changes.slice(0, 2).map((c) => ({ key: c.record.key, headers: c.record.headers, value: c.value })), null, 2));
     }
+  });
+
+  it('serves a user\'s messages from the table with their predictions, and is ready with PostgreSQL and the connector', async () => {
+    const base = pipeline.edge!.address;
+    const ready = await (await fetch(`${base}/ready`)).json() as { status: string; checks: { name: string; ok: boolean }[] };
+    expect(ready.status).toBe('ready');
+    expect(ready.checks.filter((c) => ['postgres', 'connect'].includes(c.name)).map((c) => c.ok)).toEqual([true, true]);
+
+    const first = await (await fetch(`${base}/users/user-3/sms?limit=30`)).json() as { messages: { smsId: string; predictions: unknown[] }[]; next?: string };
+    expect(first.messages).toHaveLength(30);
+    expect(first.messages.every((m) => m.smsId.startsWith(fixture.run) && m.predictions.length === models.length)).toBe(true);
+    const ids = new Set(first.messages.map((m) => m.smsId));
+    let cursor = first.next;
+    while (cursor) {
+      const page = await (await fetch(`${base}/users/user-3/sms?limit=30&cursor=${cursor}`)).json() as typeof first;
+      for (const m of page.messages) ids.add(m.smsId);
+      cursor = page.next;
+    }
+    // user-3 got every seventh of the 500 rows: 71 of them (i % 7 === 3).
+    expect(ids.size).toBe(71);
+    const one = await fetch(`${base}/users/user-3/sms/${first.messages[0]!.smsId}`);
+    expect(one.status).toBe(200);
+    expect((await fetch(`${base}/users/user-4/sms/${first.messages[0]!.smsId}`)).status).toBe(404);
   });
 
   it('re-scores an update of sms_text, skips an update that keeps it and a delete, and dead-letters an empty text', async () => {
