@@ -5,6 +5,7 @@ import { configCommand } from './commands/config.ts';
 import { featuresCommand } from './commands/features.ts';
 import { predictCommand } from './commands/predict.ts';
 import { consumeCommand } from './commands/consume.ts';
+import { inboxCommand } from './commands/inbox.ts';
 import { produceCommand } from './commands/produce.ts';
 import { runCommand } from './commands/run.ts';
 import { stackCommand } from './commands/stack.ts';
@@ -26,6 +27,7 @@ program.addCommand(startCommand());
 program.addCommand(runCommand());
 program.addCommand(produceCommand());
 program.addCommand(consumeCommand());
+program.addCommand(inboxCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -31,6 +31,7 @@ function samples(spec: SettingSpec, fallback: unknown): [raw: string, expected: 
   if (typeof fallback === 'boolean') return [[fallback ? 'false' : 'yes', !fallback]];
   if (Array.isArray(fallback)) return [['host-a:1, host-b:2', ['host-a:1', 'host-b:2']], ['v7,v8', ['v7', 'v8']]];
   if (PATHS.has(spec.key)) return [['/elsewhere/dir', '/elsewhere/dir']];
+  if (typeof fallback === 'string' && fallback.startsWith('postgres://')) return [['postgres://app@db.example:6432/inbox', 'postgres://app@db.example:6432/inbox']];
   if (typeof fallback === 'string' && fallback.startsWith('http')) return [['http://registry.example:18081/api', 'http://registry.example:18081/api']];
   return [['othervalue', 'othervalue']];
 }

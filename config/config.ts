@@ -33,6 +33,13 @@ export interface StackConfig {
   readonly jdk4pyVersion: string;
   /** How long `stack up` waits for every server to answer a real request. */
   readonly startTimeoutMs: number;
+  readonly postgresVersion: string;
+  readonly postgresPort: number;
+  /** Runs PostgreSQL when the launcher is root, since PostgreSQL refuses to run as root. */
+  readonly postgresOsUser: string;
+  readonly connectPort: number;
+  readonly connectHeapMb: number;
+  readonly debeziumVersion: string;
 }
 
 export interface KafkaConfig {
@@ -56,6 +63,8 @@ export interface TopicsConfig {
   readonly features: string;
   readonly predictions: string;
   readonly dlq: string;
+  /** Debezium's change events of the inbox table (JSON); the cdc processor turns them into sms.raw. */
+  readonly cdc: string;
   readonly partitions: number;
   /** Retention of sms.raw and sms.features: long, because they are replayed to backfill new versions. */
   readonly replayRetentionMs: number;
@@ -107,6 +116,20 @@ export interface EdgeConfig {
   readonly maxTextBytes: number;
 }
 
+/** Change data capture: the inbox table in PostgreSQL, read by Debezium in Kafka Connect. */
+export interface CdcConfig {
+  readonly enabled: boolean;
+  readonly postgresUrl: string;
+  readonly connectUrl: string;
+  /** PostgreSQL's host as Connect sees it, when that differs from the URL's (containers); '' = the URL's. */
+  readonly databaseHost: string;
+  /** PostgreSQL schema of `smss_by_users`; tests use one of their own. */
+  readonly schema: string;
+  readonly connector: string;
+  /** Replication slot and publication name: each connector needs its own. */
+  readonly slot: string;
+}
+
 export interface Config {
   readonly stack: StackConfig;
   readonly kafka: KafkaConfig;
@@ -115,6 +138,7 @@ export interface Config {
   readonly topics: TopicsConfig;
   readonly pipeline: PipelineConfig;
   readonly edge: EdgeConfig;
+  readonly cdc: CdcConfig;
 }
 
 export class ConfigError extends Error {
@@ -151,7 +175,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   for (const spec of SETTINGS) values.set(spec.key, read(spec));
 
   const get = <K extends SettingKey>(key: K): ValueOf<K> => values.get(key) as ValueOf<K>;
-  const endpointsOverridden = ['SPAMSTREAM_KAFKA_BROKERS', 'SPAMSTREAM_SCHEMA_REGISTRY_URL', 'SPAMSTREAM_CASSANDRA_CONTACT_POINTS']
+  const endpointsOverridden = ['SPAMSTREAM_KAFKA_BROKERS', 'SPAMSTREAM_SCHEMA_REGISTRY_URL', 'SPAMSTREAM_CASSANDRA_CONTACT_POINTS',
+    'SPAMSTREAM_POSTGRES_URL', 'SPAMSTREAM_CONNECT_URL']
     .some((name) => env[name] !== undefined && env[name] !== '');
   const requestedMode = get('stack.mode');
   const mode = requestedMode === 'auto' ? (endpointsOverridden ? 'external' : 'local') : requestedMode;
@@ -177,6 +202,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       registryJava: get('stack.registryJava'),
       jdk4pyVersion: get('stack.jdk4pyVersion'),
       startTimeoutMs: get('stack.startTimeoutMs'),
+      postgresVersion: get('stack.postgresVersion'),
+      postgresPort: get('stack.postgresPort'),
+      postgresOsUser: get('stack.postgresOsUser'),
+      connectPort: get('stack.connectPort'),
+      connectHeapMb: get('stack.connectHeapMb'),
+      debeziumVersion: get('stack.debeziumVersion'),
     },
     kafka: { brokers: get('kafka.brokers'), clientId: get('kafka.clientId') },
     registry: { url: get('registry.url') },
@@ -191,6 +222,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       features: get('topics.features'),
       predictions: get('topics.predictions'),
       dlq: get('topics.dlq'),
+      cdc: get('topics.cdc'),
       partitions: get('topics.partitions'),
       replayRetentionMs: get('topics.replayRetentionMs'),
     },
@@ -226,6 +258,15 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       readyTimeoutMs: get('edge.readyTimeoutMs'),
       logLevel: get('edge.logLevel'),
       maxTextBytes: get('pipeline.maxTextBytes'),
+    },
+    cdc: {
+      enabled: get('cdc.enabled'),
+      postgresUrl: get('cdc.postgresUrl'),
+      connectUrl: get('cdc.connectUrl'),
+      databaseHost: get('cdc.databaseHost'),
+      schema: get('cdc.schema'),
+      connector: get('cdc.connector'),
+      slot: get('cdc.slot'),
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -13,6 +13,8 @@ export interface Metrics {
   readonly pipelineLatency: Histogram<'model_version'>;
   readonly inferenceSeconds: Histogram<'model_version'>;
   readonly inferenceBatchSize: Histogram<'model_version'>;
+  /** Change events of the inbox table that the cdc processor did not turn into a message, by reason. */
+  readonly cdcSkipped: Counter<'reason'>;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -27,5 +29,6 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     pipelineLatency: new Histogram({ name: 'spamstream_pipeline_latency_seconds', help: 'From event time to prediction', labelNames: ['model_version'], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers }),
     inferenceSeconds: new Histogram({ name: 'spamstream_inference_seconds', help: 'ONNX inference time per micro-batch', labelNames: ['model_version'], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25], registers }),
     inferenceBatchSize: new Histogram({ name: 'spamstream_inference_batch_size', help: 'Records per ONNX micro-batch', labelNames: ['model_version'], buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256], registers }),
+    cdcSkipped: new Counter({ name: 'spamstream_cdc_skipped_total', help: 'Inbox change events not turned into messages (updates that kept the text, deletes, re-deliveries)', labelNames: ['reason'], registers }),
   };
 }

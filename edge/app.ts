@@ -12,6 +12,7 @@ import { type HttpFailure, httpFailure } from './http-errors.ts';
 import { observeHttpDurations } from './http-metrics.ts';
 import { logRequests, noteFailure } from './request-log.ts';
 import { featureRoutes } from './routes/features.ts';
+import { inboxRoutes } from './routes/inbox.ts';
 import { liveRoutes } from './routes/live.ts';
 import { modelRoutes } from './routes/models.ts';
 import { opsRoutes } from './routes/ops.ts';
@@ -94,5 +95,6 @@ export function buildApp(deps: EdgeDeps): FastifyInstance {
   app.register(modelRoutes, { deps });
   app.register(opsRoutes, { deps });
   app.register(liveRoutes, { deps });
+  app.register(inboxRoutes, { deps });
   return app;
 }

@@ -2,6 +2,7 @@
 // route tests run on in-memory fakes and `spamstream run edge` wires the real connectors.
 import type { EdgeConfig } from '../config/config.ts';
 import type { ModelCard, SpamModel } from '../connectors/model-runtime.ts';
+import type { Inbox } from '../connectors/inbox.ts';
 import type { FeatureStore, IdempotencyStore, PredictionStore } from '../connectors/online-store.ts';
 import type { Metrics } from '../core/metrics.ts';
 import type { FeatureView } from '../features/index.ts';
@@ -48,4 +49,6 @@ export interface EdgeDeps {
   readonly metrics: Metrics;
   /** Where the request log goes (edge/request-log.ts); standard output when absent. */
   readonly logStream?: { write(line: string): unknown };
+  /** The inbox table (connectors/inbox.ts) when CDC is on: `GET /users/:userId/sms`. */
+  readonly inbox?: Inbox;
 }

@@ -16,6 +16,11 @@ import { applyOnlineStoreSchema } from '../connectors/cassandra/schema.ts';
 import { createAvroCodec } from '../connectors/registry/avro-codec.ts';
 import { type SchemaRegistryClient, createSchemaRegistryClient } from '../connectors/registry/schema-registry.ts';
 import type { ApplyPorts } from '../topology/apply.ts';
+import { connectorConfig, putConnector } from '../connectors/cdc/connect.ts';
+import type { Inbox } from '../connectors/inbox.ts';
+import { createPostgresInbox } from '../connectors/postgres/inbox.ts';
+import { applyInboxSchema } from '../connectors/postgres/schema.ts';
+import pg from 'pg';
 import type { SourceOptions } from '../topology/build.ts';
 
 export interface Messaging {
@@ -83,8 +88,9 @@ export async function connectModels(config: Pick<Config, 'pipeline'>): Promise<S
 }
 
 /** What `topology apply` needs, from a messaging connection and the Cassandra settings. */
-export function applyPorts(config: Pick<Config, 'kafka' | 'cassandra'>, messaging: Messaging): ApplyPorts {
+export function applyPorts(config: Pick<Config, 'kafka' | 'cassandra' | 'cdc' | 'topics'>, messaging: Messaging): ApplyPorts {
   return {
+    ...(config.cdc.enabled ? { cdc: cdcApplyPorts(config) } : {}),
     ensureTopics: (topics) => ensureTopics(createKafkaClient(config.kafka, '-admin'), topics),
     registerSchema: (subject, schema) => messaging.registry.register(subject, schema),
     async applyStoreSchema() {
@@ -96,4 +102,24 @@ export function applyPorts(config: Pick<Config, 'kafka' | 'cassandra'>, messagin
       }
     },
   };
+}
+
+/** The inbox table and the connector, for `topology apply` when CDC is on. */
+function cdcApplyPorts(config: Pick<Config, 'cdc' | 'topics'>): NonNullable<ApplyPorts['cdc']> {
+  return {
+    async applyInbox() {
+      const client = new pg.Client({ connectionString: config.cdc.postgresUrl, connectionTimeoutMillis: 5000 });
+      await client.connect();
+      try {
+        await applyInboxSchema(client, config.cdc.schema);
+      } finally {
+        await client.end();
+      }
+    },
+    registerConnector: () => putConnector(config.cdc.connectUrl, config.cdc.connector, connectorConfig(config.cdc, config.topics)),
+  };
+}
+
+export function connectInbox(config: Pick<Config, 'cdc'>): Inbox {
+  return createPostgresInbox({ url: config.cdc.postgresUrl, schema: config.cdc.schema });
 }

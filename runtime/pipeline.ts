@@ -13,7 +13,8 @@ import { featureViews } from '../features/index.ts';
 import { scoringModelOf } from '../models/scoring.ts';
 import { type RunningProcessor, buildTopology } from '../topology/build.ts';
 import type { ProcessorName } from '../topology/graph.ts';
-import { connectMessaging, connectModels, connectStores } from './connect.ts';
+import { checkConnectorRunning } from '../connectors/cdc/connect.ts';
+import { connectInbox, connectMessaging, connectModels, connectStores } from './connect.ts';
 
 export type PartName = ProcessorName | 'edge';
 
@@ -80,7 +81,14 @@ export async function startParts(config: Config, parts: readonly PartName[], log
         await feed.close();
         await messaging.deleteGroup(liveGroup);
       });
+      const inbox = config.cdc.enabled ? connectInbox(config) : undefined;
+      if (inbox) closers.push(() => inbox.close());
+      const cdcHealth = inbox ? [
+        { name: 'postgres', check: () => inbox.ping() },
+        { name: 'connect', check: () => checkConnectorRunning(config.cdc.connectUrl, config.cdc.connector) },
+      ] : [];
       edge = await startEdge({
+        inbox,
         config: config.edge,
         features: stores.features,
         predictions: stores.predictions,
@@ -92,6 +100,7 @@ export async function startParts(config: Config, parts: readonly PartName[], log
           { name: 'kafka', check: () => messaging.pingKafka() },
           { name: 'registry', check: () => messaging.registry.ping() },
           { name: 'cassandra', check: () => stores.ping() },
+          ...cdcHealth,
         ],
         feed,
         metrics,

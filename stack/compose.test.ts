@@ -23,8 +23,10 @@ const stack = testSettings().stack;
 const composeAvailable = spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0;
 
 describe('docker-compose.yml', () => {
-  it('runs the launcher\'s versions of the three servers', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['cassandra', 'kafka', 'registry']);
+  it('runs the launcher\'s versions of the five servers', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['cassandra', 'connect', 'kafka', 'postgres', 'registry']);
+    expect(compose.services.postgres?.image).toBe(`postgres:${stack.postgresVersion.split('.')[0]}`);
+    expect(compose.services.connect?.image).toBe(`quay.io/debezium/connect:${stack.debeziumVersion}`);
     expect(compose.services.kafka?.image).toBe(`apache/kafka:${stack.kafkaVersion}`);
     expect(compose.services.registry?.image).toBe(`apicurio/apicurio-registry:${stack.apicurioVersion}`);
     expect(compose.services.cassandra?.image).toBe(`cassandra:${stack.cassandraVersion}`);
@@ -34,6 +36,8 @@ describe('docker-compose.yml', () => {
     expect(compose.services.kafka?.ports).toEqual([`127.0.0.1:${stack.kafkaPort}:9092`]);
     expect(compose.services.registry?.ports).toEqual([`127.0.0.1:${stack.registryPort}:8080`]);
     expect(compose.services.cassandra?.ports).toEqual([`127.0.0.1:${stack.cassandraPort}:9042`]);
+    expect(compose.services.postgres?.ports).toEqual([`127.0.0.1:${stack.postgresPort}:5432`]);
+    expect(compose.services.connect?.ports).toEqual([`127.0.0.1:${stack.connectPort}:8083`]);
   });
 
   it('gives every service a health check and a memory limit', () => {
@@ -46,7 +50,7 @@ describe('docker-compose.yml', () => {
   it('configures Kafka like the launcher: one node, replication factor 1, no auto-created topics', () => {
     const env = compose.services.kafka?.environment ?? {};
     expect(String(env.KAFKA_PROCESS_ROLES)).toBe('broker,controller');
-    expect(String(env.KAFKA_ADVERTISED_LISTENERS)).toBe(`PLAINTEXT://127.0.0.1:${stack.kafkaPort}`);
+    expect(String(env.KAFKA_ADVERTISED_LISTENERS).split(',')[0]).toBe(`PLAINTEXT://127.0.0.1:${stack.kafkaPort}`);
     for (const key of ['KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR', 'KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR', 'KAFKA_TRANSACTION_STATE_LOG_MIN_ISR']) {
       expect(String(env[key]), key).toBe('1');
     }

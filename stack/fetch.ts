@@ -48,7 +48,7 @@ ${dependencies.join('\n')}
 export type Log = (line: string) => void;
 
 /** Fills `dir` once by `fill(tmp)`; a half-finished earlier attempt is thrown away first. */
-async function once(dir: string, what: string, log: Log, fill: (tmp: string) => Promise<void>): Promise<string> {
+export async function once(dir: string, what: string, log: Log, fill: (tmp: string) => Promise<void>): Promise<string> {
   if (existsSync(dir)) return dir;
   const tmp = `${dir}.partial`;
   await rm(tmp, { recursive: true, force: true });

@@ -2,12 +2,14 @@
 // external mode, only checks of the configured endpoints. Functions report; the CLI prints and exits.
 import { rm, rmdir } from 'node:fs/promises';
 import { cassandraServer } from './cassandra.ts';
+import { connectServer } from './connect.ts';
 import type { Log } from './fetch.ts';
 import { registryJava, serverJava } from './java.ts';
 import { kafkaServer } from './kafka.ts';
 import { isAlive, logFile, ownedPid, ownerMarker, readPid, removePidFile, startDetached, stopProcess, tail } from './process.ts';
+import { postgresMarker, postgresServer } from './postgres.ts';
 import { registryServer } from './registry.ts';
-import { type Server, type ServerName, type StackSettings, serverDir } from './server.ts';
+import { SERVER_NAMES, type Server, type ServerName, type StackSettings, serverDir } from './server.ts';
 
 export type { ServerName, StackSettings } from './server.ts';
 
@@ -42,8 +44,13 @@ function memo<T>(make: () => Promise<T>): () => Promise<T> {
 export function stackServers(settings: StackSettings, log: Log = () => {}): Server[] {
   const java = memo(() => serverJava(settings.stack));
   const jdk21 = memo(() => registryJava(settings.stack, log));
-  return [kafkaServer(settings, java), registryServer(settings, jdk21), cassandraServer(settings, java)];
+  const core = [kafkaServer(settings, java), registryServer(settings, jdk21), cassandraServer(settings, java)];
+  return settings.cdc.enabled ? [...core, postgresServer(settings), connectServer(settings, java)] : core;
 }
+
+/** What `ps` shows of a server this stack started: PostgreSQL carries its own kind of marker. */
+const markerOf = (settings: StackSettings, name: ServerName): string =>
+  name === 'postgres' ? postgresMarker(settings.stack.dataDir) : ownerMarker(settings.stack.dataDir);
 
 async function answers(server: Server): Promise<string | undefined> {
   try {
@@ -74,7 +81,7 @@ function failed(server: Server, settings: StackSettings, detail: string, pid?: n
 async function bringUp(server: Server, settings: StackSettings, log: Log, start: number): Promise<ServerReport> {
   const dir = serverDir(settings, server.name);
   const deadline = () => Date.now() + settings.stack.startTimeoutMs;
-  const running = await ownedPid(dir, ownerMarker(settings.stack.dataDir));
+  const running = await ownedPid(dir, markerOf(settings, server.name));
   if (running !== undefined) {
     // Ours and alive: maybe still starting (another `up` launched it a moment ago), so wait for it.
     const problem = await waitUntilReady(server, running, deadline());
@@ -132,7 +139,7 @@ export async function stackUp(settings: StackSettings, log: Log = () => {}): Pro
 export async function stackStatus(settings: StackSettings): Promise<StackReport> {
   const start = Date.now();
   const reports = await Promise.all(stackServers(settings).map(async (server): Promise<ServerReport> => {
-    const pid = settings.stack.mode === 'local' ? await ownedPid(serverDir(settings, server.name), ownerMarker(settings.stack.dataDir)) : undefined;
+    const pid = settings.stack.mode === 'local' ? await ownedPid(serverDir(settings, server.name), markerOf(settings, server.name)) : undefined;
     const problem = await answers(server);
     if (problem !== undefined) return { name: server.name, endpoint: server.endpoint, state: 'down', pid, detail: pid ? `process ${pid} is running but not answering: ${problem}` : problem };
     return { name: server.name, endpoint: server.endpoint, state: pid ? 'running' : 'external', pid };
@@ -149,17 +156,19 @@ export interface DownReport {
 /** Stops the servers this stack started (all, or `only`), keeping their data unless `purge`. */
 export async function stackDown(settings: StackSettings, options: { purge?: boolean; only?: readonly ServerName[] } = {}): Promise<DownReport[]> {
   if (settings.stack.mode === 'external') return [];
-  const names = options.only ?? (['kafka', 'registry', 'cassandra'] as const);
+  // Every server, CDC on or off: `down` must leave nothing running that an earlier `up` started.
+  const names = options.only ?? SERVER_NAMES;
   const reports = await Promise.all(names.map(async (name): Promise<DownReport> => {
     const dir = serverDir(settings, name);
-    const pid = await ownedPid(dir, ownerMarker(settings.stack.dataDir));
+    const pid = await ownedPid(dir, markerOf(settings, name));
     if (pid === undefined) {
       const recorded = readPid(dir);
       await removePidFile(dir);
       // A live pid that no longer carries our marker is someone else's process now.
       return recorded !== undefined && isAlive(recorded) ? { name, outcome: 'left alone', pid: recorded } : { name, outcome: 'not running' };
     }
-    const outcome = await stopProcess(pid, STOP_GRACE_MS);
+    // PostgreSQL's fast shutdown: its default (smart) would wait for Debezium's connection to go away.
+    const outcome = await stopProcess(pid, STOP_GRACE_MS, name === 'postgres' ? 'SIGINT' : 'SIGTERM');
     await removePidFile(dir);
     return { name, outcome, pid };
   }));

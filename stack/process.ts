@@ -74,8 +74,8 @@ export async function ownedPid(dir: string, marker: string): Promise<number | un
   return args !== undefined && `${args} `.includes(`${marker} `) ? pid : undefined;
 }
 
-/** SIGTERM, then SIGKILL once `graceMs` has passed; resolves when the process is gone. */
-export async function stopProcess(pid: number, graceMs: number): Promise<'stopped' | 'killed'> {
+/** `stop` (SIGTERM), then SIGKILL once `graceMs` has passed; resolves when the process is gone. */
+export async function stopProcess(pid: number, graceMs: number, stop: NodeJS.Signals = 'SIGTERM'): Promise<'stopped' | 'killed'> {
   const signal = (name: NodeJS.Signals) => {
     try {
       process.kill(pid, name);
@@ -83,7 +83,7 @@ export async function stopProcess(pid: number, graceMs: number): Promise<'stoppe
       // already gone
     }
   };
-  signal('SIGTERM');
+  signal(stop);
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
     if (!isAlive(pid)) return 'stopped';

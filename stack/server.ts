@@ -4,11 +4,11 @@ import type { Config } from '../config/config.ts';
 import type { Log } from './fetch.ts';
 import type { Launch } from './process.ts';
 
-export const SERVER_NAMES = ['kafka', 'registry', 'cassandra'] as const;
+export const SERVER_NAMES = ['kafka', 'registry', 'cassandra', 'postgres', 'connect'] as const;
 export type ServerName = (typeof SERVER_NAMES)[number];
 
 /** The slices of the configuration the stack reads: its own, and the endpoints clients use. */
-export type StackSettings = Pick<Config, 'stack' | 'kafka' | 'registry' | 'cassandra'>;
+export type StackSettings = Pick<Config, 'stack' | 'kafka' | 'registry' | 'cassandra' | 'cdc'>;
 
 export interface Server {
   readonly name: ServerName;
@@ -30,4 +30,18 @@ export function withTimeout<T>(ms: number, work: Promise<T>): Promise<T> {
     timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Rejects, naming the port, when something already listens on 127.0.0.1:`port`. */
+export async function ensurePortFree(name: string, port: number, setting: string): Promise<void> {
+  const { createServer } = await import('node:net');
+  await new Promise<void>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'EADDRINUSE'
+        ? new Error(`${name}: port ${port} on 127.0.0.1 is already taken by another program; free it or set ${setting}`)
+        : error);
+    });
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
+  });
 }

@@ -24,11 +24,22 @@ describe('buildTopology', () => {
     expect(topology.mermaid()).toContain('sms_raw --> features');
   });
 
+  it('shows the cdc processor, fed by the Debezium connector, when CDC is on, and leaves it out when off', () => {
+    const on = buildTopology(memoryPorts(memoryPipeline(), []), config);
+    expect(on.describe()).toMatch(/processor cdc \(consumer group spamstream\.cdc\)\n  source: sms\.cdc\.inbox \(Debezium connector on postgres public\.smss_by_users\)/);
+    expect(on.describe()).toMatch(/processor cdc[\s\S]*sinks: sms\.raw; dead letters: sms\.dlq/);
+    expect(on.mermaid()).toContain('postgres_public_smss_by_users[("postgres public.smss_by_users")] -- Debezium --> sms_cdc_inbox');
+    expect(on.mermaid()).toContain('cdc --> sms_raw');
+    const off = buildTopology(memoryPorts(memoryPipeline(), []), loadConfig({ ...env, SPAMSTREAM_CDC: 'off' }));
+    expect(off.processors.map((p) => p.name)).toEqual(['features', 'scoring']);
+    expect(off.describe()).not.toContain('cdc');
+  });
+
   it.each(['exactly-once', 'at-least-once'])('runs raw messages through both processors (%s), dead-letters junk, and commits everything', async (delivery) => {
     const pipeline = memoryPipeline();
     const { codec, kafka, stores, views } = pipeline;
     const writer = kafka.writer();
-    const topology = buildTopology(memoryPorts(pipeline, [capitalsModel]), loadConfig({ ...env, SPAMSTREAM_DELIVERY: delivery }));
+    const topology = buildTopology(memoryPorts(pipeline, [capitalsModel]), loadConfig({ ...env, SPAMSTREAM_DELIVERY: delivery, SPAMSTREAM_CDC: 'off' }));
     const good = Array.from({ length: 40 }, (_, i) => raw(`sms-${i}`, i % 2 ? 'CALL NOW TO CLAIM' : 'see you at lunch'));
     const records = [
       ...(await Promise.all(good.map(async (r) => ({ topic: TOPICS.raw, key: r.sms_id, value: await codec.encode(`${TOPICS.raw}-value`, r) })))),

@@ -9,6 +9,7 @@ import type { RecordSource, RecordWriter, TransactionalWriter } from '../connect
 import type { FeatureStore, PredictionStore } from '../connectors/online-store.ts';
 import type { FeatureView } from '../features/index.ts';
 import { deliver } from '../processors/deliver.ts';
+import { cdcProcessor } from '../processors/cdc.ts';
 import { featuresProcessor } from '../processors/features.ts';
 import type { RetryPolicy } from '../processors/flow.ts';
 import type { ScoringModel } from '../models/scoring.ts';
@@ -60,12 +61,16 @@ export interface Topology {
   mermaid(): string;
 }
 
-export function buildTopology(ports: TopologyPorts, config: Pick<Config, 'topics' | 'pipeline' | 'cassandra'>): Topology {
+export function buildTopology(ports: TopologyPorts, config: Pick<Config, 'topics' | 'pipeline' | 'cassandra' | 'cdc'>): Topology {
   const { topics, pipeline } = config;
   const specs = processorSpecs(config);
   const log = ports.log ?? silentLog;
 
   const operators = {
+    cdc: (policy: RetryPolicy) => cdcProcessor(
+      { codec: ports.codec, metrics: ports.metrics },
+      { rawTopic: topics.raw, maxTextBytes: pipeline.maxTextBytes, policy },
+    ),
     features: (policy: RetryPolicy) => featuresProcessor(
       { codec: ports.codec, store: ports.featureStore, views: ports.views },
       { featuresTopic: topics.features, maxTextBytes: pipeline.maxTextBytes, policy },

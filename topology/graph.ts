@@ -1,7 +1,7 @@
 // The processor graph as data: what `buildTopology` wires and what `topology describe` prints.
 import type { Config } from '../config/config.ts';
 
-export type ProcessorName = 'features' | 'scoring';
+export type ProcessorName = 'features' | 'scoring' | 'cdc';
 
 export interface ProcessorSpec {
   readonly name: ProcessorName;
@@ -11,12 +11,25 @@ export interface ProcessorSpec {
   readonly deadLetters: string;
   readonly stores: readonly string[];
   readonly steps: readonly string[];
+  /** What writes the input topic, when it is outside the pipeline (the CDC connector). */
+  readonly upstream?: string;
 }
 
-export function processorSpecs(config: Pick<Config, 'topics' | 'pipeline' | 'cassandra'>): readonly ProcessorSpec[] {
-  const { topics, pipeline, cassandra } = config;
+export function processorSpecs(config: Pick<Config, 'topics' | 'pipeline' | 'cassandra' | 'cdc'>): readonly ProcessorSpec[] {
+  const { topics, pipeline, cassandra, cdc } = config;
   const models = pipeline.models.length > 0 ? pipeline.models.join(', ') : 'every model in models/';
+  const cdcSpecs: ProcessorSpec[] = !cdc.enabled ? [] : [{
+    name: 'cdc',
+    groupId: `${pipeline.consumerGroupPrefix}.cdc`,
+    input: topics.cdc,
+    outputs: [topics.raw],
+    deadLetters: topics.dlq,
+    stores: [],
+    steps: ['parse Debezium change event (JSON)', 'inserts and snapshot reads → message; text updates → message again; other updates, deletes → skipped', 'check id and text', 'skip re-deliveries (LSN not newer than the last seen for the message)', 'encode SmsRaw (source cdc)'],
+    upstream: `postgres ${cdc.schema}.smss_by_users`,
+  }];
   return [
+    ...cdcSpecs,
     {
       name: 'features',
       groupId: `${pipeline.consumerGroupPrefix}.features`,
@@ -42,7 +55,7 @@ export function describeText(specs: readonly ProcessorSpec[]): string {
   return specs
     .map((spec) => [
       `processor ${spec.name} (consumer group ${spec.groupId})`,
-      `  source: ${spec.input}`,
+      `  source: ${spec.input}${spec.upstream ? ` (Debezium connector on ${spec.upstream})` : ''}`,
       ...spec.steps.map((step, i) => `  ${i + 1}. ${step}`),
       `  sinks: ${spec.outputs.join(', ')}; dead letters: ${spec.deadLetters}`,
       `  stores: ${spec.stores.join(', ')}`,
@@ -54,6 +67,7 @@ export function describeMermaid(specs: readonly ProcessorSpec[]): string {
   const id = (name: string) => name.replace(/[^A-Za-z0-9]/g, '_');
   const topics = [...new Set(specs.flatMap((spec) => [spec.input, ...spec.outputs, spec.deadLetters]))];
   const edges = specs.flatMap((spec) => [
+    ...(spec.upstream ? [`  ${id(spec.upstream)}[("${spec.upstream}")] -- Debezium --> ${id(spec.input)}`] : []),
     `  ${id(spec.name)}[["${spec.name} processor"]]`,
     `  ${id(spec.input)} --> ${id(spec.name)}`,
     ...spec.outputs.map((output) => `  ${id(spec.name)} --> ${id(output)}`),

@@ -7,7 +7,8 @@ import type { SchemaName } from '../schemas/index.ts';
 export interface TopicSpec {
   readonly name: string;
   readonly partitions: number;
-  readonly schema: SchemaName;
+  /** The value schema registered for it; none for the CDC topic, whose values are Debezium's JSON. */
+  readonly schema?: SchemaName;
   readonly purpose: string;
   readonly config: Readonly<Record<string, string>>;
 }
@@ -26,3 +27,13 @@ export function topicSpecs(topics: TopicsConfig): readonly TopicSpec[] {
 
 /** TopicNameStrategy: the value schema of a topic lives under `<topic>-value`. */
 export const valueSubject = (topic: string) => `${topic}-value`;
+
+/** Debezium writes the inbox table's changes here (JSON); only the cdc processor reads it. */
+export function cdcTopicSpec(topics: TopicsConfig): TopicSpec {
+  return {
+    name: topics.cdc,
+    partitions: topics.partitions,
+    purpose: 'change events of the inbox table (key: sms_id), JSON from Debezium',
+    config: { 'cleanup.policy': 'delete', 'retention.ms': String(7 * DAY_MS) },
+  };
+}

@@ -8,7 +8,7 @@ import { runUntilStopped } from './lifecycle.ts';
 export function runCommand(): Command {
   return new Command('run')
     .description('run one part of the pipeline alone (the topology must already be applied)')
-    .addArgument(new Argument('<part>', 'what to run').choices(['features', 'scoring', 'edge']))
+    .addArgument(new Argument('<part>', 'what to run').choices(['cdc', 'features', 'scoring', 'edge']))
     .action(async (part: PartName) => {
       await runUntilStopped(await startParts(loadConfig(), [part]));
     });

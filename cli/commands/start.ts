@@ -22,7 +22,7 @@ export function startCommand(): Command {
       } finally {
         await messaging.close();
       }
-      const parts: PartName[] = ['features', 'scoring', ...(config.edge.enabled ? (['edge'] as const) : [])];
+      const parts: PartName[] = [...(config.cdc.enabled ? (['cdc'] as const) : []), 'features', 'scoring', ...(config.edge.enabled ? (['edge'] as const) : [])];
       await runUntilStopped(await startParts(config, parts));
     });
 }

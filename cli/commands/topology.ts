@@ -33,7 +33,7 @@ export function topologyCommand(): Command {
       }
       console.log(describeText(specs));
       console.log('\ntopics:');
-      for (const topic of topicSpecs(config.topics)) console.log(`  ${topic.name.padEnd(16)} ${topic.partitions} partitions, schema ${topic.schema}: ${topic.purpose}`);
+      for (const topic of topicSpecs(config.topics)) console.log(`  ${topic.name.padEnd(16)} ${topic.partitions} partitions, schema ${topic.schema ?? 'none (JSON)'}: ${topic.purpose}`);
     });
   return command;
 }

@@ -5,7 +5,7 @@ import { SpamstreamError } from '../../core/errors.ts';
 import type { EdgeDeps } from '../deps.ts';
 import { errorResponses, predictionSchema, smsIdParams } from '../schemas.ts';
 
-const toJson = (row: StoredPrediction) => ({
+export const predictionJson = (row: StoredPrediction) => ({
   model: row.model,
   modelVersion: row.modelVersion,
   featureView: row.featureView,
@@ -42,7 +42,7 @@ export const predictionRoutes: FastifyPluginAsync<{ deps: EdgeDeps }> = async (a
     if (rows.length === 0) throw new SpamstreamError('NOT_FOUND', `no predictions stored for ${smsId}`);
     const predictions = [...rows]
       .sort((a, b) => a.modelVersion.localeCompare(b.modelVersion, 'en', { numeric: true }))
-      .map(toJson);
+      .map(predictionJson);
     return { smsId, predictions };
   });
 };

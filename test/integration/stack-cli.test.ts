@@ -15,11 +15,11 @@ function spamstream(args: string[], env: Record<string, string> = {}) {
 
 
 describe('spamstream stack', () => {
-  it('status exits 0 and lists the three servers when the stack is up', () => {
+  it('status exits 0 and lists the five servers when the stack is up', () => {
     const result = spamstream(['stack', 'status']);
     expect(result.stderr).not.toMatch(/^down:/m);
     expect(result.status).toBe(0);
-    for (const name of ['kafka', 'registry', 'cassandra']) expect(result.stdout).toMatch(new RegExp(`^\\s+${name}\\s+(running|up)\\s`, 'm'));
+    for (const name of ['kafka', 'registry', 'cassandra', 'postgres', 'connect']) expect(result.stdout).toMatch(new RegExp(`^\\s+${name}\\s+(running|up)\\s`, 'm'));
   });
 
   it('up on a running stack starts nothing and returns quickly', () => {

@@ -32,13 +32,28 @@ export function isolatedEnv(run: string): Record<string, string | undefined> {
     SPAMSTREAM_TOPIC_PREDICTIONS: `${run}.sms.predictions`,
     SPAMSTREAM_TOPIC_DLQ: `${run}.sms.dlq`,
     SPAMSTREAM_GROUP_PREFIX: run,
+    SPAMSTREAM_TOPIC_CDC: `${run}.sms.cdc.inbox`,
+    // A connector, slot and table per run cost PostgreSQL and Connect: only CDC tests ask (cdcEnv).
+    SPAMSTREAM_CDC: 'off',
   };
 }
 
-export async function pipelineFixture(overrides: Record<string, string> = {}): Promise<PipelineFixture> {
+/** `isolatedEnv` with CDC on: a connector, replication slot and PostgreSQL schema of the run's own. */
+export function cdcEnv(run: string): Record<string, string | undefined> {
+  const id = run.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+  return {
+    ...isolatedEnv(run),
+    SPAMSTREAM_CDC: 'on',
+    SPAMSTREAM_CDC_SCHEMA: id,
+    SPAMSTREAM_CDC_CONNECTOR: `${run}-inbox`,
+    SPAMSTREAM_CDC_SLOT: id,
+  };
+}
+
+export async function pipelineFixture(overrides: Record<string, string> = {}, options: { cdc?: boolean } = {}): Promise<PipelineFixture> {
   const run = `it${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   const config = loadConfig({
-    ...isolatedEnv(run),
+    ...(options.cdc ? cdcEnv(run) : isolatedEnv(run)),
     SPAMSTREAM_TOPIC_PARTITIONS: '4',
     SPAMSTREAM_EDGE_PORT: '0',
     ...overrides,
