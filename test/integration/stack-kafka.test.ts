@@ -26,10 +26,14 @@ async function consume(topic: string, groupId: string, count: number, options: {
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   const messages: KafkaMessage[] = [];
+  // A rejoin (the machine under load) may deliver a record again: kafkajs' own group is at-least-once.
+  const seen = new Set<string>();
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`got ${messages.length} of ${count} messages from ${topic}`)), options.ms ?? 30_000);
     void consumer.run({
-      eachMessage: async ({ message }) => {
+      eachMessage: async ({ partition, message }) => {
+        if (seen.has(`${partition}@${message.offset}`)) return;
+        seen.add(`${partition}@${message.offset}`);
         messages.push(message);
         if (messages.length === count) {
           clearTimeout(timer);
