@@ -80,6 +80,8 @@ export interface PipelineConfig {
   /** Attempts of a step that fails with a retriable error; then the record is dead-lettered. */
   readonly retryAttempts: number;
   readonly retryBackoffMs: number;
+  /** After a signal, `start` and `run` exit when this has passed, whether or not everything closed. */
+  readonly shutdownTimeoutMs: number;
 }
 
 export interface EdgeConfig {
@@ -199,6 +201,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       deliverWaitMs: get('pipeline.deliverWaitMs'),
       retryAttempts: get('pipeline.retryAttempts'),
       retryBackoffMs: get('pipeline.retryBackoffMs'),
+      shutdownTimeoutMs: get('pipeline.shutdownTimeoutMs'),
     },
     edge: {
       enabled: get('edge.enabled'),

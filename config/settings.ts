@@ -94,6 +94,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'pipeline.retryBackoffMs', env: 'SPAMSTREAM_RETRY_BACKOFF_MS', doc: 'first retry back-off (doubles per attempt, up to 30 s)', parse: int(1, 60_000), ...fixed(200) },
   { key: 'pipeline.delivery', env: 'SPAMSTREAM_DELIVERY', doc: '`exactly-once`: outputs and input offsets commit in one Kafka transaction; `at-least-once`: outputs, then offsets', parse: oneOf('exactly-once', 'at-least-once'), ...fixed('exactly-once', 'exactly-once') },
   { key: 'pipeline.transactionTimeoutMs', env: 'SPAMSTREAM_TRANSACTION_TIMEOUT_MS', doc: 'how long the broker keeps a crashed instance\'s open transaction before aborting it', parse: int(1000, 900_000), ...fixed(10_000) },
+  { key: 'pipeline.shutdownTimeoutMs', env: 'SPAMSTREAM_SHUTDOWN_TIMEOUT_MS', doc: 'how long `start` and `run` may drain and close after a signal before they exit anyway (exit code 3)', parse: int(1000, 3_600_000), ...fixed(60_000) },
   { key: 'pipeline.consumerGroupPrefix', env: 'SPAMSTREAM_GROUP_PREFIX', doc: 'prefix of consumer group ids', parse: str, ...fixed('spamstream', 'spamstream') },
   { key: 'edge.enabled', env: 'SPAMSTREAM_EDGE', doc: '`npm start` also serves the HTTP edge', parse: bool, ...fixed(true) },
   { key: 'edge.host', env: 'SPAMSTREAM_EDGE_HOST', doc: 'HTTP edge address', parse: str, ...fixed('127.0.0.1', '127.0.0.1') },
