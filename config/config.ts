@@ -93,6 +93,8 @@ export interface PipelineConfig {
   /** A revoked partition's records get this long to finish; then they are left to the next owner. */
   readonly drainTimeoutMs: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** After a signal, `start` and `run` exit when this has passed, whether or not everything closed. */
+  readonly shutdownTimeoutMs: number;
 }
 
 export interface EdgeConfig {
@@ -244,6 +246,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       sessionTimeoutMs: get('pipeline.sessionTimeoutMs'),
       drainTimeoutMs: get('pipeline.drainTimeoutMs'),
       logLevel: get('pipeline.logLevel'),
+      shutdownTimeoutMs: get('pipeline.shutdownTimeoutMs'),
     },
     edge: {
       enabled: get('edge.enabled'),

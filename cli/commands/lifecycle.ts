@@ -1,23 +1,66 @@
 // Shared by `start` and `run`: keep the process up until a signal or a processor failure, then
-// shut down in order (drain, commit, close).
+// shut down in order (drain, commit, close) and exit. The exit is explicit: kafkajs may keep a
+// socket or a timer alive after its clients were closed (a consumer it restarts by itself after
+// a broker came back reconnects past `disconnect()`), which would keep a stopped process running.
 import type { RunningPipeline } from '../../runtime/pipeline.ts';
 
-export async function runUntilStopped(pipeline: RunningPipeline): Promise<void> {
-  const signal = new Promise<string>((resolve) => {
-    for (const name of ['SIGINT', 'SIGTERM'] as const) process.once(name, () => resolve(name));
-  });
-  const reason = await Promise.race([signal, pipeline.failed]);
-  if (reason instanceof Error) {
-    console.error(`a processor failed: ${reason.message}; shutting down`);
-    process.exitCode = 1;
-  } else {
-    console.log(`${reason}: draining and shutting down…`);
+export const EXIT_STOPPED = 0;
+export const EXIT_FAILED = 1;
+/** A second signal, or a shutdown past its deadline: what was in flight may not be committed. */
+export const EXIT_FORCED = 3;
+
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+export interface LifecycleOptions {
+  /** How long draining and closing may take before the process exits anyway. */
+  readonly shutdownTimeoutMs: number;
+  /** Where signals come from (the process; an emitter in tests). */
+  readonly signals?: { on(name: (typeof SIGNALS)[number], listener: (name: string) => void): unknown };
+  readonly exit?: (code: number) => void;
+  readonly log?: (line: string) => void;
+  readonly error?: (line: string) => void;
+}
+
+export async function runUntilStopped(pipeline: RunningPipeline, options: LifecycleOptions): Promise<void> {
+  const { signals = process, log = console.log, error = console.error } = options;
+  const exit = options.exit ?? ((code: number) => process.exit(code));
+  let stopping = false;
+  let stopRequested: (name: string) => void = () => {};
+  const signalled = new Promise<string>((resolve) => (stopRequested = resolve));
+  for (const name of SIGNALS) {
+    // `on`, not `once`: a later signal must find a listener, or Node's default would kill silently.
+    signals.on(name, () => {
+      if (!stopping) {
+        stopping = true;
+        stopRequested(name);
+        return;
+      }
+      error(`${name} during shutdown: exiting now, without waiting for what is in flight`);
+      exit(EXIT_FORCED);
+    });
   }
+
+  const reason = await Promise.race([signalled, pipeline.failed]);
+  stopping = true;
+  let code = EXIT_STOPPED;
+  if (reason instanceof Error) {
+    error(`a processor failed: ${reason.message}; shutting down`);
+    code = EXIT_FAILED;
+  } else {
+    log(`${reason}: draining and shutting down…`);
+  }
+  // Not unref'd, and never cleared before exiting: the deadline holds whatever `stop` does.
   const forced = setTimeout(() => {
-    console.error('shutdown took longer than 60 s; exiting');
-    process.exit(1);
-  }, 60_000).unref();
-  await pipeline.stop();
+    error(`shutdown took longer than ${options.shutdownTimeoutMs / 1000} s; exiting`);
+    exit(EXIT_FORCED);
+  }, options.shutdownTimeoutMs);
+  try {
+    await pipeline.stop();
+    log('stopped');
+  } catch (failure) {
+    error(`while shutting down: ${failure instanceof Error ? failure.message : String(failure)}`);
+    code = EXIT_FAILED;
+  }
   clearTimeout(forced);
-  console.log('stopped');
+  exit(code);
 }

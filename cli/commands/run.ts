@@ -10,6 +10,7 @@ export function runCommand(): Command {
     .description('run one part of the pipeline alone (the topology must already be applied)')
     .addArgument(new Argument('<part>', 'what to run').choices(['cdc', 'features', 'scoring', 'edge']))
     .action(async (part: PartName) => {
-      await runUntilStopped(await startParts(loadConfig(), [part]));
+      const config = loadConfig();
+      await runUntilStopped(await startParts(config, [part]), { shutdownTimeoutMs: config.pipeline.shutdownTimeoutMs });
     });
 }

@@ -23,6 +23,7 @@ export function startCommand(): Command {
         await messaging.close();
       }
       const parts: PartName[] = [...(config.cdc.enabled ? (['cdc'] as const) : []), 'features', 'scoring', ...(config.edge.enabled ? (['edge'] as const) : [])];
-      await runUntilStopped(await startParts(config, parts));
+      const pipeline = await startParts(config, parts);
+      await runUntilStopped(pipeline, { shutdownTimeoutMs: config.pipeline.shutdownTimeoutMs });
     });
 }

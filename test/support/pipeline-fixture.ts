@@ -71,7 +71,7 @@ export async function pipelineFixture(overrides: Record<string, string> = {}, op
       for (let i = 0; i < records.length; i += 500) await send(records.slice(i, i + 500));
     },
     produceBytes: (records) => send(records.map((r) => ({ topic: config.topics.raw, ...r }))),
-    readTopic: (topic, options) => readTopic(messaging, topic, options),
+    readTopic: (topic, options) => readTopic(messaging, topic, { brokers: config.kafka.brokers, ...options }),
     close: () => messaging.close(),
   };
 }

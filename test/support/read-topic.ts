@@ -1,8 +1,13 @@
-// Reads a topic from its beginning as a throw-away consumer group, until the group's committed
-// offsets reach the partitions' end offsets and `until` holds — so "no duplicate" checks see every
-// record. (Committed offsets, not the last record seen: transaction markers hold offsets too.)
+// Reads a topic from its beginning with a plain kafkajs consumer (read committed, kafkajs' default)
+// that never commits, until its own fetch position on every partition reaches the partition's last
+// stable offset and `until` holds — so "no duplicate" checks see every committed record.
+// The position is taken from kafkajs' end-of-batch events, which also fire for fetches holding only
+// aborted records or transaction markers: those occupy offsets too, and a reader that only counted
+// the records it was handed (or offsets committed for them) would wait for them forever.
 import { randomUUID } from 'node:crypto';
-import type { Envelope } from '../../core/envelope.ts';
+import { Kafka, logLevel } from 'kafkajs';
+import { loadConfig } from '../../config/config.ts';
+import { type Envelope, envelope } from '../../core/envelope.ts';
 import type { Messaging } from '../../runtime/connect.ts';
 
 export interface ReadRecord<T> {
@@ -14,34 +19,78 @@ export interface ReadOptions<T> {
   /** Keep reading (caught up or not) until this holds; default: caught up once. */
   readonly until?: (records: readonly ReadRecord<T>[]) => boolean;
   readonly timeoutMs?: number;
+  /** Default: the brokers the environment configures, as the CLI reads them. */
+  readonly brokers?: readonly string[];
 }
 
-export async function readTopic<T>(messaging: Messaging, topic: string, options: ReadOptions<T> = {}): Promise<ReadRecord<T>[]> {
-  const groupId = `reader.${randomUUID()}`;
-  const source = messaging.openSource({ groupId, topics: [topic], fromBeginning: true, maxInFlight: 50_000, partitionsConcurrently: 8, processor: 'reader', closeTimeoutMs: 2_000 });
+const POLL_MS = 200;
+
+export async function readTopic<T>(
+  messaging: Pick<Messaging, 'codec'>,
+  topic: string,
+  options: ReadOptions<T> = {},
+): Promise<ReadRecord<T>[]> {
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const brokers = [...(options.brokers ?? loadConfig().kafka.brokers)];
+  const kafka = new Kafka({ clientId: 'spamstream-reader', brokers, logLevel: logLevel.NOTHING });
+  // Named after the topic so that a test can check that no reader group is left behind.
+  const groupId = `reader.${topic}.${randomUUID()}`;
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
+  const admin = kafka.admin();
+  /** Per partition: the next offset this reader would fetch. */
+  const positions = new Map<number, bigint>();
+  /** Offsets already taken: a rejoin without committed offsets starts again from the beginning. */
+  const seen = new Set<string>();
   const out: ReadRecord<T>[] = [];
   let failure: unknown;
-  const subscription = source.records.subscribe(async (record) => {
-    try {
-      out.push({ value: (record.value === null ? null : await messaging.codec.decode<T>(record.value)) as T, record });
-    } catch (error) {
-      failure = error;
-    }
-    source.acknowledge([record.origin]);
+
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    if (payload.topic !== topic) return;
+    const next = BigInt(payload.lastOffset) + 1n;
+    if (next > (positions.get(payload.partition) ?? 0n)) positions.set(payload.partition, next);
   });
-  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  const deadline = Date.now() + timeoutMs;
   try {
+    await Promise.all([admin.connect(), consumer.connect()]);
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ partition, message }) => {
+        if (seen.has(`${partition}@${message.offset}`)) return;
+        seen.add(`${partition}@${message.offset}`);
+        const record = envelope({
+          key: message.key?.toString('utf8') ?? null,
+          value: message.value,
+          headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])),
+          timestamp: Number(message.timestamp),
+          origin: { topic, partition, offset: message.offset },
+        });
+        try {
+          const value = record.value === null ? null : await messaging.codec.decode<T>(record.value);
+          out.push({ value: value as T, record });
+        } catch (error) {
+          failure ??= error;
+        }
+      },
+    });
     for (;;) {
-      const [ends, committed] = await Promise.all([messaging.endOffsets(topic), messaging.committedOffsets(groupId, topic)]);
-      const caughtUp = [...ends].every(([partition, end]) => end === 0n || (committed.get(partition) ?? 0n) >= end);
+      // Read committed: `high` is the last stable offset, which counts committed transactions' markers.
+      const ends = await admin.fetchTopicOffsets(topic);
+      const caughtUp = ends.every(({ partition, high, low }) =>
+        BigInt(high) <= BigInt(low) || (positions.get(partition) ?? 0n) >= BigInt(high));
       if (caughtUp && (options.until?.(out) ?? true)) break;
-      if (Date.now() > deadline) throw new Error(`reading ${topic}: ${out.length} records after ${options.timeoutMs ?? 120_000} ms, not caught up or condition not met`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      if (Date.now() > deadline) {
+        const what = `${out.length} records after ${timeoutMs} ms`;
+        throw new Error(`reading ${topic}: ${what}, not caught up or condition not met`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
     if (failure) throw failure;
     return out;
   } finally {
-    await source.close();
-    subscription.unsubscribe();
+    await consumer.disconnect().catch(() => undefined);
+    // A group that never committed holds nothing worth keeping.
+    await admin.deleteGroups([groupId]).catch(() => undefined);
+    await admin.disconnect().catch(() => undefined);
   }
 }

@@ -36,7 +36,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function startSecondBroker(options: { startTimeoutMs?: number } = {}): Promise<SecondBroker> {
   const dataDir = await mkdtemp(join(tmpdir(), 'spamstream-broker-'));
-  const [port, controllerPort] = [await closedPort(), await closedPort()];
+  const port = await closedPort();
+  let controllerPort = await closedPort();
+  while (controllerPort === port) controllerPort = await closedPort();
   // Only what the Kafka launcher reads; the shared stack's endpoints in the environment stay out.
   const settings = loadConfig({
     SPAMSTREAM_CACHE_DIR: loadConfig().stack.cacheDir,

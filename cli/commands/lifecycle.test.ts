@@ -1,0 +1,65 @@
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import type { RunningPipeline } from '../../runtime/pipeline.ts';
+import { EXIT_FAILED, EXIT_FORCED, EXIT_STOPPED, runUntilStopped } from './lifecycle.ts';
+
+const never = new Promise<never>(() => {});
+const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function harness(pipeline: Partial<RunningPipeline>, shutdownTimeoutMs = 5_000) {
+  const signals = new EventEmitter();
+  const lines: string[] = [];
+  const exits: number[] = [];
+  const record = (line: string) => void lines.push(line);
+  const done = runUntilStopped({ processors: [], failed: never, stop: async () => {}, ...pipeline }, {
+    shutdownTimeoutMs, signals, exit: (code) => void exits.push(code), log: record, error: record,
+  });
+  return { signals, lines, exits, done };
+}
+
+describe('runUntilStopped', () => {
+  it('stops on a signal and exits 0 once stopped', async () => {
+    let stops = 0;
+    const h = harness({ stop: async () => void (stops += 1) });
+    await tick();
+    expect(h.exits).toEqual([]);
+    h.signals.emit('SIGTERM', 'SIGTERM');
+    await h.done;
+    expect(stops).toBe(1);
+    expect(h.lines).toEqual(['SIGTERM: draining and shutting down…', 'stopped']);
+    expect(h.exits).toEqual([EXIT_STOPPED]);
+  });
+
+  it('exits 1 after a processor failed, and after a stop that failed', async () => {
+    const failed = harness({ failed: Promise.resolve(new Error('broken')) });
+    await failed.done;
+    expect(failed.lines[0]).toBe('a processor failed: broken; shutting down');
+    expect(failed.exits).toEqual([EXIT_FAILED]);
+
+    const stopFailed = harness({ stop: () => Promise.reject(new Error('cannot close')) });
+    stopFailed.signals.emit('SIGINT', 'SIGINT');
+    await stopFailed.done;
+    expect(stopFailed.lines).toContain('while shutting down: cannot close');
+    expect(stopFailed.exits).toEqual([EXIT_FAILED]);
+  });
+
+  it('a second signal while stopping forces the exit at once', async () => {
+    const h = harness({ stop: () => never });
+    h.signals.emit('SIGINT', 'SIGINT');
+    await tick();
+    expect(h.exits).toEqual([]);
+    h.signals.emit('SIGTERM', 'SIGTERM');
+    expect(h.exits).toEqual([EXIT_FORCED]);
+    expect(h.lines.at(-1)).toMatch(/^SIGTERM during shutdown: exiting now/);
+  });
+
+  it('a stop that hangs ends at the deadline', async () => {
+    const h = harness({ stop: () => never }, 50);
+    h.signals.emit('SIGINT', 'SIGINT');
+    await tick(20);
+    expect(h.exits).toEqual([]);
+    await tick(60);
+    expect(h.exits).toEqual([EXIT_FORCED]);
+    expect(h.lines.at(-1)).toBe('shutdown took longer than 0.05 s; exiting');
+  });
+});

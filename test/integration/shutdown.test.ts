@@ -1,0 +1,128 @@
+// `spamstream run` as a real process on a broker of its own (the shared one must not be restarted):
+// a signal stops it and the process exits — also after the broker restarted under it; a second
+// signal forces the exit; a stop that hangs still ends at the shutdown deadline.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { isolatedEnv } from '../support/pipeline-fixture.ts';
+import { type SecondBroker, startSecondBroker } from '../support/second-broker.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+const bin = join(root, 'bin', 'spamstream.js');
+const run = `stop${Date.now().toString(36)}`;
+const EXIT_FORCED = 3;
+
+interface Running {
+  readonly child: ChildProcess;
+  readonly output: () => string;
+  /** Resolves with the exit code, or 'running' if the process has not exited within `ms`. */
+  exit(ms: number): Promise<number | string | null>;
+}
+
+describe('stopping `spamstream run`', () => {
+  let broker: SecondBroker;
+  let env: Record<string, string | undefined>;
+  const children: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    broker = await startSecondBroker();
+    env = { ...isolatedEnv(run), SPAMSTREAM_KAFKA_BROKERS: broker.brokers.join(','), SPAMSTREAM_TOPIC_PARTITIONS: '2' };
+    const applied = cli('topology', 'apply');
+    expect(applied.status, applied.stderr).toBe(0);
+  });
+  afterEach(() => {
+    broker.resume();
+    for (const child of children.splice(0)) {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  });
+  afterAll(() => broker?.dispose());
+
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, [bin, ...args], { cwd: root, env, encoding: 'utf8', timeout: 120_000 });
+  const kafka = () =>
+    new Kafka({ clientId: 'shutdown-test', brokers: broker.brokers, logLevel: logLevel.NOTHING });
+
+  /** Records (and markers) in the features topic; -1 while a broker that just restarted refuses. */
+  async function featuresWritten(): Promise<number> {
+    const admin = kafka().admin();
+    try {
+      await admin.connect();
+      const offsets = await admin.fetchTopicOffsets(`${run}.sms.features`);
+      return offsets.reduce((sum, o) => sum + Number(o.high), 0);
+    } catch {
+      return -1;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Produces `count` messages and waits until the features processor has written more than `before`. */
+  async function produceAndWaitForFeatures(count: number, timeoutMs = 60_000): Promise<void> {
+    let before = await featuresWritten();
+    while (before < 0) before = await featuresWritten();
+    const produced = cli('produce', 'are you coming tonight?', '--count', String(count));
+    expect(produced.status, produced.stderr).toBe(0);
+    const deadline = Date.now() + timeoutMs;
+    while ((await featuresWritten()) <= before) {
+      if (Date.now() > deadline) throw new Error(`no features written within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  async function startFeatures(extraEnv: Record<string, string> = {}): Promise<Running> {
+    const child = spawn(process.execPath, [bin, 'run', 'features'], { cwd: root, env: { ...env, ...extraEnv } });
+    children.push(child);
+    let output = '';
+    child.stdout!.on('data', (chunk) => void (output += chunk));
+    child.stderr!.on('data', (chunk) => void (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const exit = (ms: number) => Promise.race([exited, new Promise<string>((r) => setTimeout(() => r('running'), ms))]);
+    const deadline = Date.now() + 60_000;
+    while (!output.includes('processor features running')) {
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`run features did not start:\n${output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return { child, output: () => output, exit };
+  }
+
+  // Down long enough for kafkajs to give up and restart the consumer by itself, in a loop; a signal
+  // right after the broker is back used to stop the pipeline ('stopped' printed) while the restarted
+  // consumer kept the process alive for good.
+  it('exits with 0 after SIGINT right after its broker came back from a crash', async () => {
+    const features = await startFeatures({ SPAMSTREAM_SHUTDOWN_TIMEOUT_MS: '25000' });
+    await produceAndWaitForFeatures(5);
+    await broker.kill();
+    await new Promise((r) => setTimeout(r, 20_000));
+    await broker.start();
+    features.child.kill('SIGINT');
+    const code = await features.exit(30_000);
+    expect(features.output()).toMatch(/SIGINT: draining and shutting down…\nstopped\n/);
+    expect(code, features.output()).toBe(0);
+  }, 240_000);
+
+  it('a second signal forces the exit at once while the stop hangs', async () => {
+    const features = await startFeatures({ SPAMSTREAM_SHUTDOWN_TIMEOUT_MS: '120000' });
+    await produceAndWaitForFeatures(3);
+    broker.pause(); // draining and committing now wait for a broker that does not answer
+    features.child.kill('SIGINT');
+    expect(await features.exit(2_000)).toBe('running');
+    const forcedAt = Date.now();
+    features.child.kill('SIGTERM');
+    expect(await features.exit(5_000), features.output()).toBe(EXIT_FORCED);
+    expect(Date.now() - forcedAt).toBeLessThan(5_000);
+    expect(features.output()).toMatch(/SIGTERM during shutdown/);
+  }, 180_000);
+
+  it('a stop that hangs ends at the shutdown deadline', async () => {
+    const features = await startFeatures({ SPAMSTREAM_SHUTDOWN_TIMEOUT_MS: '4000' });
+    await produceAndWaitForFeatures(3);
+    broker.pause();
+    const stoppedAt = Date.now();
+    features.child.kill('SIGTERM');
+    expect(await features.exit(15_000), features.output()).toBe(EXIT_FORCED);
+    expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(3_900);
+    expect(features.output()).toMatch(/shutdown took longer than 4 s/);
+  }, 180_000);
+});
