@@ -2,7 +2,9 @@
 // processes on isolated topics, produces N labelled messages over ~10 s, kill -9s both processors
 // `--kills` times while messages flow (restarting them each time), and counts what reached
 // sms.features and sms.predictions more than once. SPAMSTREAM_DELIVERY picks the mode.
-//   node bench/kill9.ts [--messages 5000] [--kills 3] [--data ../shared/data/sms_labeled.csv]
+// `--rebalances N` instead starts a second instance of both processors mid-stream and stops it
+// (SIGTERM) a few seconds later, N times: partitions move back and forth under load.
+//   node bench/kill9.ts [--messages 5000] [--kills 3 | --rebalances 3] [--data ../shared/data/sms_labeled.csv]
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,7 +16,7 @@ import { applyTopology } from '../topology/apply.ts';
 import { isolatedEnv } from '../test/support/pipeline-fixture.ts';
 import { countRecords, sleep } from './support.ts';
 
-const { values: args } = parseArgs({ options: { messages: { type: 'string', default: '5000' }, kills: { type: 'string', default: '3' }, data: { type: 'string', default: join(import.meta.dirname, '..', '..', 'shared', 'data', 'sms_labeled.csv') } } });
+const { values: args } = parseArgs({ options: { messages: { type: 'string', default: '5000' }, kills: { type: 'string', default: '3' }, rebalances: { type: 'string', default: '0' }, data: { type: 'string', default: join(import.meta.dirname, '..', '..', 'shared', 'data', 'sms_labeled.csv') } } });
 const MESSAGES = Number(args.messages);
 const root = join(import.meta.dirname, '..');
 const run = `kill9${Date.now().toString(36)}`;
@@ -26,23 +28,40 @@ const messaging = connectMessaging(config);
 await applyTopology(applyPorts(config, messaging), config);
 
 const cli = (...cliArgs: string[]): ChildProcess => spawn(process.execPath, [join(root, 'bin', 'spamstream.js'), ...cliArgs], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
-const exited = (child: ChildProcess) => new Promise((resolve) => child.once('exit', resolve));
+// A child that exited already (the producer, long before the last kill) has no exit event to come.
+const exited = (child: ChildProcess) => (child.exitCode !== null || child.signalCode !== null
+  ? Promise.resolve()
+  : new Promise((resolve) => child.once('exit', resolve)));
 
 let features = cli('run', 'features');
 let scoring = cli('run', 'scoring');
 const producer = cli('produce', '--file', args.data, '--count', String(MESSAGES), '--rate', String(Math.max(200, MESSAGES / 10)));
 const started = Date.now();
 
-// Crash both processors while messages are still arriving, then start them again; repeat.
-for (let kill = 1; kill <= Number(args.kills); kill += 1) {
-  await sleep(2_500 + Math.random() * 1_000);
-  const before = await countRecords(messaging, config.topics.predictions);
-  features.kill('SIGKILL');
-  scoring.kill('SIGKILL');
-  await Promise.all([exited(features), exited(scoring)]);
-  console.log(`delivery ${config.pipeline.delivery}: kill -9 #${kill} of both processors after ${((Date.now() - started) / 1000).toFixed(1)} s, with ${before.total} of ${MESSAGES * models} predictions written`);
-  features = cli('run', 'features');
-  scoring = cli('run', 'scoring');
+const rebalances = Number(args.rebalances);
+if (rebalances > 0) {
+  // A second instance of each joins while messages flow, takes half the partitions, and leaves.
+  for (let round = 1; round <= rebalances; round += 1) {
+    await sleep(1_500 + Math.random() * 1_000);
+    const extra = [cli('run', 'features'), cli('run', 'scoring')];
+    await sleep(3_000 + Math.random() * 1_000);
+    const before = await countRecords(messaging, config.topics.predictions);
+    for (const child of extra) child.kill('SIGTERM');
+    await Promise.all(extra.map(exited));
+    console.log(`delivery ${config.pipeline.delivery}: rebalance #${round} (a second instance joined and left) after ${((Date.now() - started) / 1000).toFixed(1)} s, with ${before.total} of ${MESSAGES * models} predictions written`);
+  }
+} else {
+  // Crash both processors while messages are still arriving, then start them again; repeat.
+  for (let kill = 1; kill <= Number(args.kills); kill += 1) {
+    await sleep(2_500 + Math.random() * 1_000);
+    const before = await countRecords(messaging, config.topics.predictions);
+    features.kill('SIGKILL');
+    scoring.kill('SIGKILL');
+    await Promise.all([exited(features), exited(scoring)]);
+    console.log(`delivery ${config.pipeline.delivery}: kill -9 #${kill} of both processors after ${((Date.now() - started) / 1000).toFixed(1)} s, with ${before.total} of ${MESSAGES * models} predictions written`);
+    features = cli('run', 'features');
+    scoring = cli('run', 'scoring');
+  }
 }
 await exited(producer);
 
