@@ -6,6 +6,7 @@ import { featuresCommand } from './commands/features.ts';
 import { predictCommand } from './commands/predict.ts';
 import { consumeCommand } from './commands/consume.ts';
 import { produceCommand } from './commands/produce.ts';
+import { replayCommand } from './commands/replay.ts';
 import { runCommand } from './commands/run.ts';
 import { stackCommand } from './commands/stack.ts';
 import { startCommand } from './commands/start.ts';
@@ -26,6 +27,7 @@ program.addCommand(startCommand());
 program.addCommand(runCommand());
 program.addCommand(produceCommand());
 program.addCommand(consumeCommand());
+program.addCommand(replayCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -10,6 +10,7 @@ import type { SpamModel } from '../connectors/model-runtime.ts';
 import type { PredictionStore, StoredPrediction } from '../connectors/online-store.ts';
 import type { FeatureSet, FeatureView } from '../features/index.ts';
 import { type SmsFeatures, type SmsPrediction, loadSchema } from '../schemas/index.ts';
+import { REPLAY_HEADER } from './deliver.ts';
 import { type Flow, type RetryPolicy, decodeRecords, mapOk, mapOkAsync, mapOkBatched } from './flow.ts';
 
 /** What scoring needs of a model: which views (and versions) it eats, and batched inference. */
@@ -58,7 +59,12 @@ export function scoringProcessor(ports: ScoringPorts, settings: ScoringSettings)
   const now = settings.now ?? Date.now;
   return pipe(
     decodeRecords<SmsFeatures>(ports.codec, FEATURES_SCHEMA, settings.policy),
-    mapOk((features) => selectModels(features, ports.models, ports.views)),
+    mapOk((features, record) => {
+      const selected = selectModels(features, ports.models, ports.views);
+      // A replay backfilling a view no configured model reads is no bad input: nothing to score.
+      if (!selected.ok && selected.code === 'VIEW_MISSING' && record.headers[REPLAY_HEADER] !== undefined) return ok({ features, set: {}, models: [] });
+      return selected;
+    }),
     mapOkBatched((batch: readonly Selected[]) => scoreBatch(batch, ports, now), {
       size: settings.batchSize,
       waitMs: settings.batchWaitMs,
