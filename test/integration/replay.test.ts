@@ -1,5 +1,6 @@
 // Replay and backfill on the real stack, while the live pipeline runs: new model versions and
 // feature views for every earlier message, the online store rebuilt from Kafka, and `reset`.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { connectStores } from '../../runtime/connect.ts';
 import { type RunningPipeline, startParts } from '../../runtime/pipeline.ts';
 import { type ReplayRequest, type ReplaySummary, beginReplay, prepareReplay, runReplay } from '../../runtime/replay.ts';
 import type { DeadLetter, SmsPrediction, SmsRaw } from '../../schemas/index.ts';
-import { type PipelineFixture, labelledMessages, pipelineFixture, sleep } from '../support/pipeline-fixture.ts';
+import { type PipelineFixture, isolatedEnv, labelledMessages, pipelineFixture, sleep } from '../support/pipeline-fixture.ts';
 
 const MESSAGES = 300;
 const quiet = () => {};
@@ -107,6 +108,33 @@ describe('replay scoring beside the live pipeline', () => {
     // The same command again: already at its end, it reads nothing.
     const again = await replay(live, { kind: 'scoring', from: 'earliest', to: 'latest', models: ['v3'] });
     expect(again.summary).toMatchObject({ completed: true, messages: 0 });
+  }, 300_000);
+
+  it('reset refuses while the processor has a live member, and moves its offsets once it has none', async () => {
+    const root = join(import.meta.dirname, '..', '..');
+    const cli = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin', 'spamstream.js'), ...args], { cwd: root, env: isolatedEnv(live.fixture.run), encoding: 'utf8', timeout: 60_000 });
+    const { topics, pipeline } = live.fixture.config;
+    const group = `${pipeline.consumerGroupPrefix}.scoring`;
+
+    const refused = cli('reset', 'scoring', '--to', 'earliest');
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(new RegExp(`consumer group ${group.replaceAll('.', '\\.')} has 1 live member\\(s\\): spamstream`));
+
+    await live.pipeline.stop();
+    live = { ...live, pipeline: { ...live.pipeline, stop: async () => {} } };
+    const before = await live.fixture.messaging.committedOffsets(group, topics.features);
+    expect([...before.values()].some((offset) => offset > 0n)).toBe(true);
+
+    const dryRun = cli('reset', 'scoring', '--to', 'earliest', '--dry-run');
+    expect(dryRun.status, dryRun.stderr).toBe(0);
+    expect(dryRun.stdout).toMatch(/would reset \(dry run\)/);
+    expect(dryRun.stdout).toContain(`${topics.features}/0: ${before.get(0)} → 0`);
+    expect(await live.fixture.messaging.committedOffsets(group, topics.features)).toEqual(before);
+
+    const reset = cli('reset', 'scoring', '--to', 'earliest');
+    expect(reset.status, reset.stderr).toBe(0);
+    const after = await live.fixture.messaging.committedOffsets(group, topics.features);
+    expect([...after.values()]).toEqual([...before.keys()].map(() => 0n));
   }, 300_000);
 });
 
