@@ -3,7 +3,7 @@
 import { Argument, Command, Option } from 'commander';
 import { loadConfig } from '../../config/config.ts';
 import {
-  type ReplayKind, type ReplayProgress, type ReplayRequest, type ReplaySummary, REPLAY_KINDS, beginReplay, prepareReplay, runReplay,
+  type ReplayKind, type ReplayProgress, type RunningReplay, type ReplayRequest, type ReplaySummary, REPLAY_KINDS, beginReplay, prepareReplay, runReplay,
 } from '../../runtime/replay.ts';
 
 interface ReplayOptions {
@@ -38,6 +38,17 @@ export function replayCommand(): Command {
     .action(async (kind: ReplayKind, options: ReplayOptions) => {
       if (options.views && kind !== 'features') throw new Error('--views applies to replay features');
       if (options.models && kind !== 'scoring') throw new Error('--models applies to replay scoring');
+      // Ctrl-C: drain, commit and stop; the same command resumes. A second Ctrl-C exits at once.
+      let running: RunningReplay | undefined;
+      let interrupted = false;
+      const interrupt = () => {
+        process.once('SIGINT', () => process.exit(130));
+        console.error('\nstopping: finishing what is in flight…');
+        interrupted = true;
+        void running?.stop();
+      };
+      process.once('SIGINT', interrupt);
+      process.once('SIGTERM', interrupt);
       const config = loadConfig();
       const request: ReplayRequest = { kind, from: options.from, to: options.to, views: options.views, models: options.models };
       const prepared = await prepareReplay(config, request, { restart: options.restart });
@@ -48,22 +59,15 @@ export function replayCommand(): Command {
         console.log(`  ${end.topic}/${end.partition}: offsets ${start.offset} → ${end.offset} (${n(Number(BigInt(end.offset) - BigInt(start.offset)))})`);
       }
       console.log(`  ${n(prepared.total)} offsets to read (records, and transaction markers, which hold offsets too)`);
-      if (options.dryRun) return;
+      if (options.dryRun || interrupted) return;
       if (plan.completedAt) {
         console.log(`this replay completed at ${plan.completedAt}; --restart runs it again`);
         return;
       }
       await beginReplay(config, prepared);
       const report = progressReporter(kind, process.stderr.isTTY === true);
-      const running = await runReplay(config, plan, { rate: options.rate, onProgress: report.update });
-      // Ctrl-C: drain, commit and stop; the same command resumes. A second Ctrl-C exits at once.
-      const interrupt = () => {
-        process.once('SIGINT', () => process.exit(130));
-        console.error('\nstopping: finishing what is in flight…');
-        void running.stop();
-      };
-      process.once('SIGINT', interrupt);
-      process.once('SIGTERM', interrupt);
+      running = await runReplay(config, plan, { rate: options.rate, onProgress: report.update });
+      if (interrupted) void running.stop();
       const summary = await running.finished;
       process.removeListener('SIGINT', interrupt);
       process.removeListener('SIGTERM', interrupt);
@@ -71,9 +75,9 @@ export function replayCommand(): Command {
     });
 }
 
-/** A progress bar on a terminal, a line every 5 s otherwise; then the summary line. */
+/** A progress bar on a terminal, otherwise a line at once and then every 5 s; then the summary line. */
 function progressReporter(kind: ReplayKind, tty: boolean) {
-  let lastLine = 0;
+  let lastLine = Number.NEGATIVE_INFINITY;
   const describe = (p: ReplayProgress) => {
     const fraction = p.total > 0 ? Math.min(1, p.done / p.total) : 1;
     const eta = p.rate > 0 && p.done > 0 ? ((p.total - p.done) / p.done) * p.seconds : undefined;

@@ -1,7 +1,7 @@
 // Replay and backfill on the real stack, while the live pipeline runs: new model versions and
 // feature views for every earlier message, the online store rebuilt from Kafka, and `reset`.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,10 @@ import { type PipelineFixture, isolatedEnv, labelledMessages, pipelineFixture, s
 
 const MESSAGES = 300;
 const quiet = () => {};
+const root = join(import.meta.dirname, '..', '..');
+const bin = join(root, 'bin', 'spamstream.js');
+const cliEnv = (live: Live) => ({ ...isolatedEnv(live.fixture.run), SPAMSTREAM_STACK_DIR: live.fixture.config.stack.dataDir });
+const cli = (live: Live, ...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: root, env: cliEnv(live), encoding: 'utf8', timeout: 120_000 });
 
 interface Live {
   fixture: PipelineFixture;
@@ -111,12 +115,10 @@ describe('replay scoring beside the live pipeline', () => {
   }, 300_000);
 
   it('reset refuses while the processor has a live member, and moves its offsets once it has none', async () => {
-    const root = join(import.meta.dirname, '..', '..');
-    const cli = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin', 'spamstream.js'), ...args], { cwd: root, env: isolatedEnv(live.fixture.run), encoding: 'utf8', timeout: 60_000 });
     const { topics, pipeline } = live.fixture.config;
     const group = `${pipeline.consumerGroupPrefix}.scoring`;
 
-    const refused = cli('reset', 'scoring', '--to', 'earliest');
+    const refused = cli(live, 'reset', 'scoring', '--to', 'earliest');
     expect(refused.status).toBe(1);
     expect(refused.stderr).toMatch(new RegExp(`consumer group ${group.replaceAll('.', '\\.')} has 1 live member\\(s\\): spamstream`));
 
@@ -125,13 +127,13 @@ describe('replay scoring beside the live pipeline', () => {
     const before = await live.fixture.messaging.committedOffsets(group, topics.features);
     expect([...before.values()].some((offset) => offset > 0n)).toBe(true);
 
-    const dryRun = cli('reset', 'scoring', '--to', 'earliest', '--dry-run');
+    const dryRun = cli(live, 'reset', 'scoring', '--to', 'earliest', '--dry-run');
     expect(dryRun.status, dryRun.stderr).toBe(0);
     expect(dryRun.stdout).toMatch(/would reset \(dry run\)/);
     expect(dryRun.stdout).toContain(`${topics.features}/0: ${before.get(0)} → 0`);
     expect(await live.fixture.messaging.committedOffsets(group, topics.features)).toEqual(before);
 
-    const reset = cli('reset', 'scoring', '--to', 'earliest');
+    const reset = cli(live, 'reset', 'scoring', '--to', 'earliest');
     expect(reset.status, reset.stderr).toBe(0);
     const after = await live.fixture.messaging.committedOffsets(group, topics.features);
     expect([...after.values()]).toEqual([...before.keys()].map(() => 0n));
@@ -166,6 +168,46 @@ describe('replay features beside the live pipeline', () => {
     // a backfilled view no configured model reads is no bad input.
     const letters = await live.fixture.readTopic<DeadLetter>(live.fixture.config.topics.dlq);
     expect(letters.filter((l) => l.value.error_code === 'VIEW_MISSING')).toEqual([]);
+  }, 300_000);
+
+  it('as a command: --dry-run reads nothing; Ctrl-C stops cleanly and the same command resumes to the end; --rate holds', async () => {
+    const args = ['replay', 'scoring', '--models', 'v1', '--rate', '60'];
+    const records = (await live.fixture.readTopic(live.fixture.config.topics.features)).length;
+
+    const dryRun = cli(live, ...args, '--dry-run');
+    expect(dryRun.status, dryRun.stderr).toBe(0);
+    const group = new RegExp(`group (${live.fixture.run}\\.replay\\.scoring\\.[0-9a-f]{10})`).exec(dryRun.stdout)?.[1];
+    expect(group, dryRun.stdout).toBeDefined();
+    expect(dryRun.stdout).toContain(`${live.fixture.config.topics.features}/0: offsets 0 → `);
+    expect(existsSync(join(live.fixture.config.stack.dataDir, 'replays', `${group}.json`))).toBe(false);
+
+    // First run: interrupted after a few seconds.
+    const first = spawn(process.execPath, [bin, ...args], { cwd: root, env: cliEnv(live) });
+    let out = '';
+    first.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    first.stderr.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    const exited = new Promise<number | null>((resolve) => first.on('exit', resolve));
+    const deadline = Date.now() + 60_000;
+    while (!out.includes('offsets to read') && Date.now() < deadline) await sleep(100);
+    await sleep(9_000);
+    first.kill('SIGINT');
+    expect(await exited, out).toBe(0);
+    const stopped = /replay scoring stopped at [\d,]+\/[\d,]+ .*: ([\d,]+) messages read/.exec(out);
+    expect(stopped, out).not.toBeNull();
+    const firstCount = Number(stopped![1]!.replaceAll(',', ''));
+    expect(firstCount).toBeGreaterThan(0);
+
+    // The same command again resumes, and ends by itself.
+    const started = Date.now();
+    const second = cli(live, ...args);
+    expect(second.status, second.stderr).toBe(0);
+    expect(second.stdout).toMatch(/\(resuming: [\d,]+ of [\d,]+ done\)/);
+    expect(second.stdout).toMatch(/replay scoring: [\d,]+\/[\d,]+ \d+% \d+ messages\/s ETA/);
+    const done = /replay scoring done: ([\d,]+) messages read/.exec(second.stdout);
+    const secondCount = Number(done![1]!.replaceAll(',', ''));
+    expect(firstCount + secondCount).toBe(records);
+    // --rate 60: the rest took at least as long as 60 a second allows.
+    expect((Date.now() - started) / 1000).toBeGreaterThan(secondCount / 60);
   }, 300_000);
 });
 
