@@ -238,13 +238,18 @@ export async function runReplay(baseConfig: Config, plan: ReplayPlan, options: R
   };
   const node: RunningNode = kind === 'store' ? topology.startStoreLoader(startOptions) : topology.processor(kind).start(startOptions);
 
+  const labels = { run: plan.runId, kind };
   const progress = async (): Promise<ReplayProgress> => {
     const seconds = (performance.now() - started) / 1000;
     const offsets = await offsetProgress(kafka, plan).catch(() => ({ done: 0, total: 0 }));
-    return { ...offsets, ...counts, seconds, rate: counts.messages / Math.max(seconds, 1e-3) };
+    const current = { ...offsets, ...counts, seconds, rate: counts.messages / Math.max(seconds, 1e-3) };
+    options.metrics?.replayDone.set(labels, current.done);
+    options.metrics?.replayTotal.set(labels, current.total);
+    options.metrics?.replayRate.set(labels, current.rate);
+    return current;
   };
   const ticker = setInterval(() => {
-    if (options.onProgress) void progress().then(options.onProgress);
+    void progress().then(options.onProgress);
   }, options.progressEveryMs ?? 1_000);
 
   let stopping = false;

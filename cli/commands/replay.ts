@@ -1,7 +1,9 @@
 // `spamstream replay <features|scoring|store>`: recompute history into new feature views or model
 // versions, or rebuild the online store, while the live pipeline keeps running (runtime/replay.ts).
+import { createServer } from 'node:http';
 import { Argument, Command, Option } from 'commander';
 import { loadConfig } from '../../config/config.ts';
+import { type Metrics, createMetrics } from '../../core/metrics.ts';
 import {
   type ReplayKind, type ReplayProgress, type RunningReplay, type ReplayRequest, type ReplaySummary, REPLAY_KINDS, beginReplay, prepareReplay, runReplay,
 } from '../../runtime/replay.ts';
@@ -14,6 +16,7 @@ interface ReplayOptions {
   rate?: number;
   dryRun?: boolean;
   restart?: boolean;
+  metricsPort?: number;
 }
 
 const ids = (raw: string) => raw.split(',').map((s) => s.trim()).filter(Boolean);
@@ -35,6 +38,7 @@ export function replayCommand(): Command {
     .addOption(new Option('--rate <n>', 'at most n messages a second').argParser(positive))
     .option('--dry-run', 'print the partitions, offsets and message count it would read, and exit')
     .option('--restart', 'begin again instead of resuming where the same command stopped')
+    .addOption(new Option('--metrics-port <port>', 'serve this run\'s Prometheus metrics (progress, rate) on http://127.0.0.1:<port>/metrics').argParser(positive))
     .action(async (kind: ReplayKind, options: ReplayOptions) => {
       if (options.views && kind !== 'features') throw new Error('--views applies to replay features');
       if (options.models && kind !== 'scoring') throw new Error('--models applies to replay scoring');
@@ -66,13 +70,33 @@ export function replayCommand(): Command {
       }
       await beginReplay(config, prepared);
       const report = progressReporter(kind, process.stderr.isTTY === true);
-      running = await runReplay(config, plan, { rate: options.rate, onProgress: report.update });
+      const metrics = createMetrics();
+      const server = options.metricsPort === undefined ? undefined : await serveMetrics(metrics, options.metricsPort);
+      running = await runReplay(config, plan, { rate: options.rate, onProgress: report.update, metrics });
       if (interrupted) void running.stop();
       const summary = await running.finished;
       process.removeListener('SIGINT', interrupt);
       process.removeListener('SIGTERM', interrupt);
+      server?.close();
       report.done(summary);
     });
+}
+
+/**
+ * The replay runs in a process of its own, so it serves its own metrics — one more scrape target,
+ * as Prometheus expects of every process — rather than passing them through the edge.
+ */
+async function serveMetrics(metrics: Metrics, port: number) {
+  const server = createServer((request, response) => {
+    if (request.url !== '/metrics') {
+      response.writeHead(404).end();
+      return;
+    }
+    void metrics.registry.metrics().then((text) => response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text));
+  });
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
+  console.log(`  metrics on http://127.0.0.1:${port}/metrics`);
+  return server;
 }
 
 /** A progress bar on a terminal, otherwise a line at once and then every 5 s; then the summary line. */

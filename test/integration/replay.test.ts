@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CassandraStores } from '../../connectors/cassandra/store.ts';
 import { createCassandraClient } from '../../connectors/cassandra/store.ts';
+import { type Metrics, createMetrics } from '../../core/metrics.ts';
 import { REPLAY_HEADER } from '../../processors/deliver.ts';
 import { connectStores } from '../../runtime/connect.ts';
 import { type RunningPipeline, startParts } from '../../runtime/pipeline.ts';
@@ -63,10 +64,10 @@ function liveTraffic(live: Live) {
   };
 }
 
-async function replay(live: Live, request: ReplayRequest): Promise<{ summary: ReplaySummary; runId: string }> {
+async function replay(live: Live, request: ReplayRequest, metrics?: Metrics): Promise<{ summary: ReplaySummary; runId: string }> {
   const prepared = await prepareReplay(live.fixture.config, request);
   await beginReplay(live.fixture.config, prepared);
-  const running = await runReplay(live.fixture.config, prepared.plan);
+  const running = await runReplay(live.fixture.config, prepared.plan, { metrics });
   return { summary: await running.finished, runId: prepared.plan.runId };
 }
 
@@ -237,8 +238,14 @@ describe('replay store', () => {
     }
     expect(await live.stores.features.getFeatures(sample)).toEqual([]);
 
-    const { summary } = await replay(live, { kind: 'store', from: 'earliest', to: 'latest' });
+    const metrics = createMetrics({ defaultMetrics: false });
+    const { summary, runId } = await replay(live, { kind: 'store', from: 'earliest', to: 'latest' }, metrics);
     expect(summary).toMatchObject({ completed: true, written: 0, deadLetters: 0 });
+    const text = await metrics.registry.metrics();
+    const gauge = (name: string) => Number(new RegExp(`${name}\\{run="${runId}",kind="store"\\} ([\\d.]+)`).exec(text)?.[1]);
+    expect(gauge('spamstream_replay_offsets_total')).toBe(summary.total);
+    expect(gauge('spamstream_replay_offsets_done')).toBe(summary.total);
+    expect(gauge('spamstream_replay_messages_per_second')).toBeGreaterThan(0);
     expect(summary.messages).toBe(MESSAGES * 4); // one features record and three predictions each
     for (const message of live.messages) {
       const features = await live.stores.features.getFeatures(message.sms_id);
