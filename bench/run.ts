@@ -9,6 +9,7 @@ const benches = [
   ['offline batch scoring (100k rows)', 'predict.ts'],
   ['HTTP edge', 'edge.ts'],
   ['duplicates after kill -9', 'kill9.ts'],
+  ['replay beside the live pipeline', 'replay.ts'],
 ] as const;
 
 const passThrough = process.argv.slice(2);
