@@ -5,15 +5,10 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.ts';
-import { readSmsCsv } from '../features/sms-csv.ts';
-import { applyPorts, connectMessaging } from '../runtime/connect.ts';
-import { startParts } from '../runtime/pipeline.ts';
-import type { SmsPrediction, SmsRaw } from '../schemas/index.ts';
-import { applyTopology } from '../topology/apply.ts';
-import { valueSubject } from '../topology/topics.ts';
+import type { SmsPrediction } from '../schemas/index.ts';
 import { isolatedEnv } from '../test/support/pipeline-fixture.ts';
 import { readTopic } from '../test/support/read-topic.ts';
-import { sleep } from './support.ts';
+import { benchPipeline, sleep } from './support.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -25,25 +20,7 @@ const { values: args } = parseArgs({
 });
 const run = `bench${Date.now().toString(36)}`;
 const config = loadConfig(isolatedEnv(run));
-const texts: string[] = [];
-for await (const row of readSmsCsv(args.data, { requireLabel: false, maxTextBytes: config.pipeline.maxTextBytes, onProblem: () => {} })) texts.push(row.text);
-
-const messaging = connectMessaging(config);
-await applyTopology(applyPorts(config, messaging), config);
-const pipeline = await startParts(config, ['features', 'scoring'], () => {});
-const models = (await import('../connectors/model-runtime.ts')).availableModels(config.pipeline.modelsDir).length;
-const subject = valueSubject(config.topics.raw);
-
-let produced = 0;
-async function produce(count: number) {
-  for (let sent = 0; sent < count; sent += 1_000) {
-    const batch = await Promise.all(Array.from({ length: Math.min(1_000, count - sent) }, async () => {
-      const raw: SmsRaw = { sms_id: `${run}-${produced}`, sender: 's', recipient: 'r', text: texts[produced++ % texts.length]!, received_at: Date.now(), source: 'bench' };
-      return { topic: config.topics.raw, key: raw.sms_id, value: await messaging.codec.encode(subject, raw) };
-    }));
-    await messaging.writer.send(batch);
-  }
-}
+const { messaging, pipeline, models, produce, produced } = await benchPipeline(config, run, args.data);
 
 const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 const cpuBefore = process.cpuUsage();
@@ -62,13 +39,13 @@ console.log(`delivery ${config.pipeline.delivery}, backlog: ${backlog} messages 
 // Phase 2: a steady rate well below the ceiling, for latency.
 const rate = Number(args.rate);
 const duration = Number(args.seconds);
-const first = produced;
+const first = produced();
 for (let second = 0; second < duration; second += 1) {
   const tick = Date.now();
   await produce(rate);
   await sleep(1_000 - (Date.now() - tick));
 }
-const steadyCount = produced - first;
+const steadyCount = produced() - first;
 const steady = await readTopic<SmsPrediction>(messaging, config.topics.predictions, { until: (r) => r.length >= (backlog + steadyCount) * models, timeoutMs: 300_000 });
 const latencies = steady.filter((r) => Number(r.value.sms_id.slice(run.length + 1)) >= first).map((r) => r.value.scored_at - r.value.event_time).sort((a, b) => a - b);
 console.log(`steady ${rate} messages/s for ${duration} s: event → prediction latency p50 ${percentile(latencies, 0.5)} ms, p95 ${percentile(latencies, 0.95)} ms, p99 ${percentile(latencies, 0.99)} ms, max ${latencies.at(-1)} ms (${latencies.length} predictions)`);

@@ -10,6 +10,7 @@ const benches = [
   ['HTTP edge', 'edge.ts'],
   ['duplicates after kill -9', 'kill9.ts'],
   ['CDC: inbox table → predictions', 'cdc.ts'],
+  ['replay beside the live pipeline', 'replay.ts'],
 ] as const;
 
 const passThrough = process.argv.slice(2);

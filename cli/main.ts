@@ -7,6 +7,8 @@ import { predictCommand } from './commands/predict.ts';
 import { consumeCommand } from './commands/consume.ts';
 import { inboxCommand } from './commands/inbox.ts';
 import { produceCommand } from './commands/produce.ts';
+import { replayCommand } from './commands/replay.ts';
+import { resetCommand } from './commands/reset.ts';
 import { runCommand } from './commands/run.ts';
 import { stackCommand } from './commands/stack.ts';
 import { startCommand } from './commands/start.ts';
@@ -28,6 +30,8 @@ program.addCommand(runCommand());
 program.addCommand(produceCommand());
 program.addCommand(consumeCommand());
 program.addCommand(inboxCommand());
+program.addCommand(replayCommand());
+program.addCommand(resetCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -73,6 +73,8 @@ export interface TopicsConfig {
 export interface PipelineConfig {
   /** Model versions the scoring processor runs; empty means every model in models/. */
   readonly models: readonly string[];
+  /** Feature views the features processor computes; empty means all of them. */
+  readonly views: readonly string[];
   readonly modelsDir: string;
   /** Texts longer than this (UTF-8 bytes) go to the dead-letter topic. */
   readonly maxTextBytes: number;
@@ -230,6 +232,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     },
     pipeline: {
       models: get('pipeline.models'),
+      views: get('pipeline.views'),
       modelsDir: resolve(cwd, get('pipeline.modelsDir')),
       maxTextBytes: get('pipeline.maxTextBytes'),
       maxInFlight: get('pipeline.maxInFlight'),

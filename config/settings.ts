@@ -91,6 +91,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'topics.partitions', env: 'SPAMSTREAM_TOPIC_PARTITIONS', doc: 'partitions of each topic', parse: int(1, 1000), ...fixed(6) },
   { key: 'topics.replayRetentionMs', env: 'SPAMSTREAM_REPLAY_RETENTION_MS', doc: 'retention of sms.raw and sms.features (-1 keeps forever)', parse: int(-1, Number.MAX_SAFE_INTEGER), ...fixed(-1) },
   { key: 'pipeline.models', env: 'SPAMSTREAM_MODELS', doc: 'model versions to score with (comma-separated; empty = all)', parse: list, ...fixed([], '(all)') },
+  { key: 'pipeline.views', env: 'SPAMSTREAM_VIEWS', doc: 'feature views the features processor computes (comma-separated; empty = all), e.g. for a replay of one new view', parse: list, ...fixed([], '(all)') },
   { key: 'pipeline.modelsDir', env: 'SPAMSTREAM_MODELS_DIR', doc: 'folder of model versions', parse: str, ...fixed('models', 'models') },
   { key: 'pipeline.maxTextBytes', env: 'SPAMSTREAM_MAX_TEXT_BYTES', doc: 'longest accepted text in UTF-8 bytes', parse: int(1, 1_000_000), ...fixed(4096) },
   { key: 'pipeline.maxInFlight', env: 'SPAMSTREAM_MAX_IN_FLIGHT', doc: 'records in flight per processor', parse: int(1, 100_000), ...fixed(256) },

@@ -3,12 +3,12 @@
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import type { Envelope } from '../core/envelope.ts';
-import type { RecordSource, RecordWriter } from './kafka.ts';
+import type { CommitOffset, RecordSource, RecordWriter } from './kafka.ts';
 
 export interface KafkaFixture {
   createTopic(name: string, partitions: number): Promise<void>;
   readonly writer: RecordWriter;
-  source(options: { groupId: string; topics: readonly string[]; maxInFlight: number; closeTimeoutMs?: number }): RecordSource;
+  source(options: { groupId: string; topics: readonly string[]; maxInFlight: number; closeTimeoutMs?: number; endOffsets?: readonly CommitOffset[] }): RecordSource;
 }
 
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
@@ -72,6 +72,36 @@ export function describeKafkaContract(name: string, makeFixture: () => Promise<K
       await consume(kafka.source({ groupId, topics: [topic], maxInFlight: 5, closeTimeoutMs: 500 }), 5, (r) => text(r) !== 'm2');
       const again = await consume(kafka.source({ groupId, topics: [topic], maxInFlight: 10 }), 4);
       expect(again.map(text)).toEqual(['m2', 'm3', 'm4', 'm5']);
+    }, timeoutMs);
+
+    it('a bounded source emits the records below its end offsets, commits them and completes by itself', async () => {
+      const kafka = await makeFixture();
+      const topic = unique('contract');
+      const empty = unique('contract');
+      const groupId = unique('g');
+      await kafka.createTopic(topic, 1);
+      await kafka.createTopic(empty, 1);
+      await kafka.writer.send(Array.from({ length: 6 }, (_, i) => ({ topic, key: 'k', value: Buffer.from(`m${i}`) })));
+      const endOffsets = [{ topic, partition: 0, offset: '4' }, { topic: empty, partition: 0, offset: '0' }];
+      const readToEnd = async () => {
+        const source = kafka.source({ groupId, topics: [topic, empty], maxInFlight: 10, endOffsets });
+        const seen: Envelope<Buffer | null>[] = [];
+        await new Promise<void>((resolve, reject) => source.records.subscribe({
+          next: (record) => {
+            seen.push(record);
+            void source.acknowledge([record.origin]);
+          },
+          complete: resolve,
+          error: reject,
+        }));
+        return seen.map(text);
+      };
+      expect(await readToEnd()).toEqual(['m0', 'm1', 'm2', 'm3']);
+      // Run again, it is already at its end: it completes at once, reading nothing.
+      expect(await readToEnd()).toEqual([]);
+      // Its commits stand: the group goes on from the end offset.
+      const rest = await consume(kafka.source({ groupId, topics: [topic], maxInFlight: 10 }), 2);
+      expect(rest.map(text)).toEqual(['m4', 'm5']);
     }, timeoutMs);
   });
 }

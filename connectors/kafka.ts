@@ -88,6 +88,10 @@ export interface TransactionalWriter {
  * - `close` stops fetching, waits for emitted records to be acknowledged (bounded by a timeout),
  *   commits, leaves the group, and then completes the stream. The stream errors if the consumer
  *   fails in a way it does not recover from by itself.
+ * - A bounded source (opened with end offsets, for a replay) emits no record at or past its
+ *   partition's end offset, and once every listed partition is committed up to its end it closes
+ *   itself as `close` does, completing the stream. Offsets no consumer sees (transaction markers,
+ *   aborted records) count as read.
  */
 export interface RecordSource {
   readonly records: Observable<Envelope<Buffer | null>>;

@@ -29,6 +29,13 @@ export function unknownViews(ids: readonly string[]): string[] {
   return ids.filter((id) => !byId.has(id));
 }
 
+/** The views with these ids (all when none are given), in id order; a RangeError names an unknown id. */
+export function selectViews(ids: readonly string[]): readonly FeatureView[] {
+  const unknown = unknownViews(ids);
+  if (unknown.length > 0) throw new RangeError(`unknown feature view ${unknown.join(', ')} (known: ${viewIds.join(', ')})`);
+  return ids.length === 0 ? featureViews : featureViews.filter((view) => ids.includes(view.id));
+}
+
 /**
  * Computes the views `ids` (default: all) of one text. Throws a RangeError for an unknown id;
  * callers that take ids from users check them with unknownViews first.

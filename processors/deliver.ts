@@ -21,6 +21,8 @@ import { type Flow, type RetryPolicy, batchWhileBusy, withRetry } from './flow.t
 
 /** Header of every output record: `<topic>/<partition>@<offset>` of the input it was computed from. */
 export const ORIGIN_HEADER = 'spamstream-origin';
+/** Header of every record a replay wrote, and of everything computed from one: the replay's run id. */
+export const REPLAY_HEADER = 'spamstream-replay';
 
 export interface DeliverPorts {
   readonly writer: RecordWriter;
@@ -37,6 +39,8 @@ export interface DeliverSettings {
   readonly batchSize: number;
   readonly waitMs: number;
   readonly policy: RetryPolicy;
+  /** Headers of every record written (a replay marks its outputs). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 type Input = Flow<readonly OutgoingRecord[]>;
@@ -76,7 +80,15 @@ function deliverySteps(ports: DeliverPorts, settings: DeliverSettings) {
     throw new SpamstreamError(result.code, result.reason);
   };
 
-  const lineage = (flow: Input) => ({ [ORIGIN_HEADER]: `${flow.origin.topic}/${flow.origin.partition}@${flow.origin.offset}` });
+  const lineage = (flow: Input) => {
+    const replay = flow.headers[REPLAY_HEADER];
+    return {
+      [ORIGIN_HEADER]: `${flow.origin.topic}/${flow.origin.partition}@${flow.origin.offset}`,
+      // What is computed from a replayed record is part of that backfill too.
+      ...(replay === undefined ? {} : { [REPLAY_HEADER]: replay }),
+      ...settings.headers,
+    };
+  };
 
   const deadLetterOf = async (flow: Input, code: string, reason: string, retriable: boolean, keepValue = true): Promise<OutgoingRecord> => {
     const letter: DeadLetter = {

@@ -1,7 +1,7 @@
 // The operators every processor is built from. A record moves through a processor as a Flow:
 // its envelope, carrying the original bytes (for the dead-letter topic) and the result so far.
 // A failed record passes every later step untouched, so one bad record never errors the stream.
-import { Observable, type OperatorFunction, bufferTime, concatMap, filter, map, pipe } from 'rxjs';
+import { type MonoTypeOperatorFunction, Observable, type OperatorFunction, bufferTime, concatMap, filter, map, pipe } from 'rxjs';
 import { type Envelope, withValue } from '../core/envelope.ts';
 import { type Result, attempt, fail, ok } from '../core/result.ts';
 import type { RecordCodec } from '../connectors/codec.ts';
@@ -56,14 +56,38 @@ function backoff(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** Decodes the Avro bytes of each record into the reader schema; bad bytes become failures. */
-export function decodeRecords<T>(codec: RecordCodec, readerSchema: object, policy: RetryPolicy): OperatorFunction<Envelope<Buffer | null>, Flow<T>> {
+/**
+ * Decodes the Avro bytes of each record into the reader schema (or the one `readerSchema` picks
+ * for the record, for a processor reading several topics); bad bytes become failures.
+ */
+export function decodeRecords<T>(
+  codec: RecordCodec,
+  readerSchema: object | ((record: Envelope<Buffer | null>) => object),
+  policy: RetryPolicy,
+): OperatorFunction<Envelope<Buffer | null>, Flow<T>> {
   return concatMap(async (record) => {
     const input = record.value;
+    const schema = typeof readerSchema === 'function' ? readerSchema(record) : readerSchema;
     const result = input === null
       ? fail('DECODE_FAILED', 'the record has no value (tombstone)')
-      : await withRetry(() => codec.decode<T>(input, readerSchema), policy);
+      : await withRetry(() => codec.decode<T>(input, schema), policy);
     return withValue(record, { input, result });
+  });
+}
+
+/**
+ * At most `perSecond` records a second, evenly spaced (a replay's `--rate`). The rest wait
+ * upstream: the source's in-flight bound stops it fetching meanwhile.
+ */
+export function paced<T>(perSecond: number): MonoTypeOperatorFunction<T> {
+  const interval = 1000 / perSecond;
+  let next = 0;
+  return concatMap(async (value) => {
+    const now = performance.now();
+    const wait = next - now;
+    next = Math.max(now, next) + interval;
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    return value;
   });
 }
 

@@ -12,6 +12,7 @@ import {
   type ScoringModel, type Selected, scoreRows, selectModels, toPrediction, toStoredPrediction,
 } from '../models/scoring.ts';
 import { type SmsFeatures, type SmsPrediction, loadSchema } from '../schemas/index.ts';
+import { REPLAY_HEADER } from './deliver.ts';
 import { type Flow, type RetryPolicy, decodeRecords, mapOk, mapOkAsync, mapOkBatched } from './flow.ts';
 
 export interface ScoringPorts {
@@ -37,7 +38,12 @@ export function scoringProcessor(ports: ScoringPorts, settings: ScoringSettings)
   const now = settings.now ?? Date.now;
   return pipe(
     decodeRecords<SmsFeatures>(ports.codec, FEATURES_SCHEMA, settings.policy),
-    mapOk((features) => selectModels(features, ports.models, ports.views)),
+    mapOk((features, record) => {
+      const selected = selectModels(features, ports.models, ports.views);
+      // A replay backfilling a view no configured model reads is no bad input: nothing to score.
+      if (!selected.ok && selected.code === 'VIEW_MISSING' && record.headers[REPLAY_HEADER] !== undefined) return ok({ features, set: {}, models: [] });
+      return selected;
+    }),
     mapOkBatched((batch: readonly Selected[]) => scoreBatch(batch, ports, now), {
       size: settings.batchSize,
       waitMs: settings.batchWaitMs,

@@ -9,7 +9,7 @@ import type { CassandraStores } from '../connectors/cassandra/store.ts';
 import { createSmsIngest } from '../edge/ingest.ts';
 import { createPredictionFeed } from '../edge/prediction-feed.ts';
 import { type RunningEdge, startEdge } from '../edge/server.ts';
-import { featureViews } from '../features/index.ts';
+import { featureViews, selectViews } from '../features/index.ts';
 import { scoringModelOf } from '../models/scoring.ts';
 import { type RunningProcessor, buildTopology } from '../topology/build.ts';
 import type { ProcessorName } from '../topology/graph.ts';
@@ -50,7 +50,7 @@ export async function startParts(config: Config, parts: readonly PartName[], log
       codec: messaging.codec,
       featureStore: stores.features,
       predictionStore: stores.predictions,
-      views: featureViews,
+      views: selectViews(config.pipeline.views),
       models: models.map(scoringModelOf),
       metrics,
       log: processLog,

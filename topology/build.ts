@@ -1,17 +1,19 @@
 // buildTopology: the whole pipeline as a pure function of its ports and configuration. `main`,
 // `spamstream run` and the tests all call it; nothing connects until a processor is started.
-import type { Subscription } from 'rxjs';
+import type { OperatorFunction, Subscription } from 'rxjs';
 import type { Config } from '../config/config.ts';
 import { type Log, silentLog } from '../core/log.ts';
 import type { Metrics } from '../core/metrics.ts';
 import type { RecordCodec } from '../connectors/codec.ts';
-import type { RecordSource, RecordWriter, TransactionalWriter } from '../connectors/kafka.ts';
+import type { Envelope } from '../core/envelope.ts';
+import type { CommitOffset, OutgoingRecord, RecordSource, RecordWriter, TransactionalWriter } from '../connectors/kafka.ts';
 import type { FeatureStore, PredictionStore } from '../connectors/online-store.ts';
 import type { FeatureView } from '../features/index.ts';
-import { deliver } from '../processors/deliver.ts';
+import { type Delivered, deliver } from '../processors/deliver.ts';
 import { cdcProcessor } from '../processors/cdc.ts';
 import { featuresProcessor } from '../processors/features.ts';
-import type { RetryPolicy } from '../processors/flow.ts';
+import { type Flow, type RetryPolicy, paced } from '../processors/flow.ts';
+import { materializeProcessor } from '../processors/materialize.ts';
 import type { ScoringModel } from '../models/scoring.ts';
 import { scoringProcessor } from '../processors/scoring.ts';
 import { type ProcessorName, type ProcessorSpec, describeMermaid, describeText, processorSpecs } from './graph.ts';
@@ -25,6 +27,22 @@ export interface SourceOptions {
   readonly processor: string;
   /** Exactly-once: fences a partition's earlier writers before its first record is read (TransactionalWriter.claim). */
   readonly claim?: TransactionalWriter['claim'];
+  /** Bounded (a replay): the source completes once committed up to these offsets. */
+  readonly endOffsets?: readonly CommitOffset[];
+}
+
+/** How a run of a processor differs from the live one: a replay's. */
+export interface StartOptions {
+  /** A consumer group of its own: its own offsets and transactional ids; live groups never move. */
+  readonly groupId?: string;
+  /** Bounded: the run ends by itself once its input is committed up to these offsets. */
+  readonly endOffsets?: readonly CommitOffset[];
+  /** Headers of every record written (the replay's run id). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** At most this many input records a second. */
+  readonly maxRate?: number;
+  /** Told of each batch delivered (progress). */
+  readonly onDelivered?: (delivered: Delivered) => void;
 }
 
 export interface TopologyPorts {
@@ -51,14 +69,19 @@ export interface RunningProcessor {
 }
 
 export interface ProcessorNode extends ProcessorSpec {
-  start(): RunningProcessor;
+  start(options?: StartOptions): RunningProcessor;
 }
+
+/** A run of the store loader (`replay store`): not a live processor, so not in the graph. */
+export type RunningNode = Omit<RunningProcessor, 'name'>;
 
 export interface Topology {
   readonly processors: readonly ProcessorNode[];
   processor(name: ProcessorName): ProcessorNode;
   describe(): string;
   mermaid(): string;
+  /** Rewrites the online store from sms.features and sms.predictions, in a group of its own. */
+  startStoreLoader(options: StartOptions & { readonly groupId: string }): RunningNode;
 }
 
 export function buildTopology(ports: TopologyPorts, config: Pick<Config, 'topics' | 'pipeline' | 'cassandra' | 'cdc'>): Topology {
@@ -81,51 +104,58 @@ export function buildTopology(ports: TopologyPorts, config: Pick<Config, 'topics
     ),
   } as const;
 
+  type Operator = (policy: RetryPolicy) => OperatorFunction<Envelope<Buffer | null>, Flow<readonly OutgoingRecord[]>>;
+
+  /** Source ─► operator ─► deliver, in the processor's group or (a replay) a group of its own. */
+  const startNode = (name: string, inputs: readonly string[], operator: Operator, options: StartOptions & { groupId: string }): RunningNode => {
+    const { groupId } = options;
+    const transactional = pipeline.delivery === 'exactly-once' ? ports.openTransactionalWriter(groupId) : undefined;
+    const source = ports.openSource({
+      groupId,
+      topics: inputs,
+      fromBeginning: true,
+      maxInFlight: pipeline.maxInFlight,
+      partitionsConcurrently: pipeline.partitionsConcurrently,
+      processor: name,
+      claim: transactional ? (input) => transactional.claim(input) : undefined,
+      endOffsets: options.endOffsets,
+    });
+    // Stopping aborts the retries still waiting: their records stay uncommitted, read again later.
+    const stopping = new AbortController();
+    const policy: RetryPolicy = {
+      backoffMs: pipeline.retryBackoffMs,
+      maxBackoffMs: pipeline.retryBackoffMaxMs,
+      signal: stopping.signal,
+      onRetry: (reason, attempt) => log.debug(`${name}: retrying (attempt ${attempt + 1}) after: ${reason}`),
+    };
+    const records = options.maxRate === undefined ? source.records : source.records.pipe(paced(options.maxRate));
+    let subscription: Subscription | undefined;
+    const done = new Promise<void>((resolve, reject) => {
+      subscription = records
+        .pipe(
+          operator(policy),
+          deliver(
+            { writer: ports.writer, transactional, codec: ports.codec, source, metrics: ports.metrics },
+            { processor: name, dlqTopic: topics.dlq, batchSize: pipeline.deliverBatchSize, waitMs: pipeline.deliverWaitMs, policy, headers: options.headers },
+          ),
+        )
+        .subscribe({ next: options.onDelivered, error: reject, complete: resolve });
+    });
+    return {
+      done,
+      async stop() {
+        await source.close();
+        stopping.abort();
+        await done.catch(() => undefined);
+        subscription?.unsubscribe();
+        await transactional?.close();
+      },
+    };
+  };
+
   const node = (spec: ProcessorSpec): ProcessorNode => ({
     ...spec,
-    start() {
-      const transactional = pipeline.delivery === 'exactly-once' ? ports.openTransactionalWriter(spec.groupId) : undefined;
-      const source = ports.openSource({
-        groupId: spec.groupId,
-        topics: [spec.input],
-        fromBeginning: true,
-        maxInFlight: pipeline.maxInFlight,
-        partitionsConcurrently: pipeline.partitionsConcurrently,
-        processor: spec.name,
-        claim: transactional ? (input) => transactional.claim(input) : undefined,
-      });
-      // Stopping aborts the retries still waiting: their records stay uncommitted, read again later.
-      const stopping = new AbortController();
-      const policy: RetryPolicy = {
-        backoffMs: pipeline.retryBackoffMs,
-        maxBackoffMs: pipeline.retryBackoffMaxMs,
-        signal: stopping.signal,
-        onRetry: (reason, attempt) => log.debug(`${spec.name}: retrying (attempt ${attempt + 1}) after: ${reason}`),
-      };
-      let subscription: Subscription | undefined;
-      const done = new Promise<void>((resolve, reject) => {
-        subscription = source.records
-          .pipe(
-            operators[spec.name](policy),
-            deliver(
-              { writer: ports.writer, transactional, codec: ports.codec, source, metrics: ports.metrics },
-              { processor: spec.name, dlqTopic: topics.dlq, batchSize: pipeline.deliverBatchSize, waitMs: pipeline.deliverWaitMs, policy },
-            ),
-          )
-          .subscribe({ error: reject, complete: resolve });
-      });
-      return {
-        name: spec.name,
-        done,
-        async stop() {
-          await source.close();
-          stopping.abort();
-          await done.catch(() => undefined);
-          subscription?.unsubscribe();
-          await transactional?.close();
-        },
-      };
-    },
+    start: (options = {}) => ({ name: spec.name, ...startNode(spec.name, [spec.input], operators[spec.name], { ...options, groupId: options.groupId ?? spec.groupId }) }),
   });
 
   const processors = specs.map(node);
@@ -138,5 +168,9 @@ export function buildTopology(ports: TopologyPorts, config: Pick<Config, 'topics
     },
     describe: () => describeText(specs),
     mermaid: () => describeMermaid(specs),
+    startStoreLoader: (options) => startNode('store', [topics.features, topics.predictions], (policy) => materializeProcessor(
+      { codec: ports.codec, features: ports.featureStore, predictions: ports.predictionStore },
+      { featuresTopic: topics.features, predictionsTopic: topics.predictions, policy },
+    ), options),
   };
 }

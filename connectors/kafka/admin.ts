@@ -119,3 +119,44 @@ export async function deleteGroup(kafka: Kafka, groupId: string): Promise<void> 
     await admin.disconnect();
   }
 }
+
+/** Each partition's first (`low`) and next (`high`) offset. */
+export async function topicOffsets(kafka: Kafka, topic: string): Promise<{ partition: number; low: bigint; high: bigint }[]> {
+  return withAdmin(kafka, async (admin) => (await admin.fetchTopicOffsets(topic))
+    .map((o) => ({ partition: o.partition, low: BigInt(o.low), high: BigInt(o.high) }))
+    .sort((a, b) => a.partition - b.partition));
+}
+
+/** Per partition, the first offset whose record timestamp is at or after `timestamp` (the end if none). */
+export async function offsetsAtTime(kafka: Kafka, topic: string, timestamp: number): Promise<Map<number, bigint>> {
+  return withAdmin(kafka, async (admin) => new Map((await admin.fetchTopicOffsetsByTimestamp(topic, timestamp)).map((o) => [o.partition, BigInt(o.offset)])));
+}
+
+export interface GroupMember {
+  readonly memberId: string;
+  readonly clientId: string;
+  readonly clientHost: string;
+}
+
+/** The members of a consumer group now (none when it is empty or unknown). */
+export async function groupMembers(kafka: Kafka, groupId: string): Promise<GroupMember[]> {
+  return withAdmin(kafka, async (admin) => {
+    const { groups } = await admin.describeGroups([groupId]);
+    return (groups[0]?.members ?? []).map(({ memberId, clientId, clientHost }) => ({ memberId, clientId, clientHost }));
+  });
+}
+
+/** Moves a consumer group's committed offsets; Kafka refuses while the group has members. */
+export async function setGroupOffsets(kafka: Kafka, groupId: string, topic: string, offsets: ReadonlyMap<number, bigint>): Promise<void> {
+  await withAdmin(kafka, (admin) => admin.setOffsets({ groupId, topic, partitions: [...offsets].map(([partition, offset]) => ({ partition, offset: offset.toString() })) }));
+}
+
+async function withAdmin<T>(kafka: Kafka, work: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    return await work(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -176,6 +176,11 @@ export class InFlight {
     });
   }
 
+  /** The offset the broker last accepted as the partition's commit, as far as this source knows. */
+  committedOffset(tp: TopicPartition): bigint | undefined {
+    return this.#partitions.get(key(tp))?.committed;
+  }
+
   /** The lowest offset emitted and not yet committed, if any. */
   firstOpen(tp: TopicPartition): string | undefined {
     return this.#partitions.get(key(tp))?.open[0]?.toString();

@@ -10,7 +10,7 @@ import { Observable } from 'rxjs';
 import { type Envelope, type Origin, envelope } from '../../core/envelope.ts';
 import { SpamstreamError } from '../../core/errors.ts';
 import type { Metrics } from '../../core/metrics.ts';
-import type { RecordSource, TopicPartition } from '../kafka.ts';
+import type { CommitOffset, RecordSource, TopicPartition } from '../kafka.ts';
 import { InFlight } from './in-flight.ts';
 
 export interface KafkaSourceOptions {
@@ -41,6 +41,11 @@ export interface KafkaSourceOptions {
   readonly claim?: (input: TopicPartition) => Promise<string | undefined>;
   /** Lines for an operator's debug log (expected retries, rebalances). */
   readonly debug?: (line: string) => void;
+  /**
+   * A bounded source (a replay): per partition, the offset where reading stops. Records at or past
+   * it are not emitted, and the stream completes once every listed partition is committed up to it.
+   */
+  readonly endOffsets?: readonly CommitOffset[];
 }
 
 const DEFAULT_SESSION_TIMEOUT_MS = 30_000;
@@ -67,6 +72,10 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
   /** Partitions handed back after a failed transaction: claimed again, read again from their commit. */
   const reread = new Set<string>();
   const tpKey = (tp: TopicPartition) => `${tp.topic}:${tp.partition}`;
+  const ends = new Map((options.endOffsets ?? []).map((o) => [tpKey(o), { tp: { topic: o.topic, partition: o.partition }, end: BigInt(o.offset) }]));
+  /** Bounded: the group's commits when the run began (partitions this run never commits stay there). */
+  const startedAt = new Map<string, bigint>();
+  let finishing = false;
 
   consumer.on(consumer.events.GROUP_JOIN, () => {
     joins += 1;
@@ -135,6 +144,32 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
     });
   };
 
+  /** Bounded: once every partition is committed up to its end, the source closes and completes. */
+  const checkEnd = () => {
+    if (!options.endOffsets || finishing || closing) return;
+    for (const [k, { tp, end }] of ends) {
+      const position = inFlight.committedOffset(tp) ?? startedAt.get(k);
+      if (end > 0n && (position === undefined || position < end)) return;
+    }
+    finishing = true;
+    void stop().then(() => complete?.(), () => complete?.());
+  };
+
+  /**
+   * A fetch holding only transaction markers or aborted records never reaches eachBatch, so
+   * nothing would commit past them: a bounded source whose end lies behind such offsets would
+   * never finish. With nothing open on the partition, the commit moves past them here.
+   */
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    const bound = ends.get(tpKey(payload));
+    if (!bound || payload.batchSize !== 0 || closing) return;
+    const tp = bound.tp;
+    const last = BigInt(payload.lastOffset);
+    if (last < 0n || inFlight.firstOpen(tp) !== undefined) return;
+    inFlight.fetched(tp, String(last < bound.end ? last : bound.end - 1n));
+    commit(tp).then(checkEnd, (error: unknown) => debug(`${options.groupId}: commit of ${tpKey(tp)} failed: ${(error as Error).message}`));
+  });
+
   const records = new Observable<Envelope<Buffer | null>>((subscriber) => {
     complete = () => subscriber.complete();
     // A crash kafkajs restarts (a broker gone for a while) is chatter; one it does not is the end.
@@ -150,8 +185,13 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
       origin,
     }));
     const run = async () => {
+      if (options.endOffsets) {
+        for (const [tp, offset] of await groupOffsets(kafka, options.groupId, options.topics)) startedAt.set(tp, offset);
+      }
       await consumer.connect();
       for (const topic of options.topics) await consumer.subscribe({ topic, fromBeginning: options.fromBeginning });
+      checkEnd();
+      if (finishing) return;
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
@@ -175,8 +215,16 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
             }
           }
           const generation = inFlight.generation(tp);
+          const end = ends.get(tpKey(tp))?.end;
+          let lastRead = BigInt(batch.lastOffset());
           for (const message of batch.messages) {
             if (!live()) break;
+            if (end !== undefined && BigInt(message.offset) >= end) {
+              // Bounded and at the end: everything below it was fetched; read no further here.
+              lastRead = end - 1n;
+              payload.pause();
+              break;
+            }
             if (skipBelow !== undefined && BigInt(message.offset) < skipBelow) {
               payload.resolveOffset(message.offset);
               continue;
@@ -197,9 +245,11 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
             emit(message, origin);
           }
           // Only when every message was emitted does the batch's end (markers included) count as read.
-          if (live() && inFlight.generation(tp) === generation) inFlight.fetched(tp, batch.lastOffset());
+          if (end !== undefined && lastRead >= end) lastRead = end - 1n;
+          if (live() && inFlight.generation(tp) === generation && lastRead >= 0n) inFlight.fetched(tp, lastRead.toString());
           await drainAndCommit(payload, tp, rebalance);
           if (rebalance.error) throw rebalance.error;
+          checkEnd();
         },
       });
     };
@@ -239,6 +289,7 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
       }
       try {
         await inFlight.finishInTransaction(origins, commitWith);
+        checkEnd();
       } catch (error) {
         if (error instanceof SpamstreamError && error.code === 'REVOKED') handBack(origins);
         throw error;
@@ -249,6 +300,19 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
       complete?.();
     },
   };
+}
+
+/** A consumer group's committed offsets (`topic:partition` → offset); partitions without one are left out. */
+async function groupOffsets(kafka: Kafka, groupId: string, topics: readonly string[]): Promise<Map<string, bigint>> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const found = await admin.fetchOffsets({ groupId, topics: [...topics] });
+    return new Map(found.flatMap(({ topic, partitions }) =>
+      partitions.filter((p) => Number(p.offset) >= 0).map((p) => [`${topic}:${p.partition}`, BigInt(p.offset)] as const)));
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 function stringHeaders(headers: IHeaders | undefined): Record<string, string> {

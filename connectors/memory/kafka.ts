@@ -3,7 +3,7 @@
 // group: there are no rebalances in memory).
 import { Observable } from 'rxjs';
 import { type Envelope, envelope } from '../../core/envelope.ts';
-import type { OutgoingRecord, RecordSource, RecordWriter, TransactionalWriter } from '../kafka.ts';
+import type { CommitOffset, OutgoingRecord, RecordSource, RecordWriter, TransactionalWriter } from '../kafka.ts';
 import { InFlight } from '../kafka/in-flight.ts';
 
 export interface StoredRecord {
@@ -21,6 +21,8 @@ export interface MemorySourceOptions {
   readonly maxInFlight: number;
   /** How long `close` waits for emitted records to be acknowledged. */
   readonly closeTimeoutMs?: number;
+  /** Bounded: records at or past these offsets are not emitted; the stream completes once all are committed. */
+  readonly endOffsets?: readonly CommitOffset[];
 }
 
 export interface MemoryKafka {
@@ -91,6 +93,15 @@ export function createMemoryKafka(): MemoryKafka {
       };
       let closing = false;
       let finish: (() => void) | undefined;
+      const end = (topic: string, partition: number) => options.endOffsets?.find((o) => o.topic === topic && o.partition === partition)?.offset;
+      /** Bounded: completes once every listed partition is committed up to its end. */
+      const checkEnd = () => {
+        if (!options.endOffsets || closing) return;
+        const reached = options.endOffsets.every((o) => Number(o.offset) === 0 || (commits.get(commitKey(o.topic, o.partition)) ?? -1) >= Number(o.offset));
+        if (!reached) return;
+        closing = true;
+        finish?.();
+      };
       const records = new Observable<Envelope<Buffer | null>>((subscriber) => {
         finish = () => subscriber.complete();
         const positions = new Map<string, number>();
@@ -101,7 +112,8 @@ export function createMemoryKafka(): MemoryKafka {
               for (const [partition, entries] of log(topic).entries()) {
                 const at = positions.get(commitKey(topic, partition)) ?? commits.get(commitKey(topic, partition)) ?? 0;
                 const entry = entries[at];
-                if (!entry || closing) continue;
+                const stop = end(topic, partition);
+                if (!entry || closing || (stop !== undefined && at >= Number(stop))) continue;
                 await inFlight.reserve();
                 const origin = inFlight.emitted({ topic, partition, offset: String(at) });
                 positions.set(commitKey(topic, partition), at + 1);
@@ -117,14 +129,18 @@ export function createMemoryKafka(): MemoryKafka {
           }
         };
         pump().catch((error: unknown) => subscriber.error(error));
+        checkEnd();
       });
       return {
         records,
         groupId: options.groupId,
         async acknowledge(origins, commitWith) {
-          if (commitWith) return inFlight.finishInTransaction(origins, commitWith);
-          inFlight.done(origins);
-          commit();
+          if (commitWith) await inFlight.finishInTransaction(origins, commitWith);
+          else {
+            inFlight.done(origins);
+            commit();
+          }
+          checkEnd();
         },
         async close() {
           closing = true;

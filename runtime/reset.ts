@@ -1,0 +1,41 @@
+// `spamstream reset`: moves a live processor's consumer-group offsets (like Kafka Streams'
+// application reset tool). Kafka only accepts new offsets for a group without members, so it
+// refuses while any instance of the processor runs, and names them.
+import type { Config } from '../config/config.ts';
+import { committedOffsets, groupMembers, setGroupOffsets } from '../connectors/kafka/admin.ts';
+import { createKafkaClient } from '../connectors/kafka/client.ts';
+import { processorSpecs } from '../topology/graph.ts';
+import { parseOffsetSpec, resolveOffsets } from './offsets.ts';
+
+export interface OffsetMove {
+  readonly partition: number;
+  /** The committed offset before, if any. */
+  readonly from?: bigint;
+  readonly to: bigint;
+}
+
+export interface ResetOutcome {
+  readonly groupId: string;
+  readonly topic: string;
+  readonly moves: readonly OffsetMove[];
+  readonly applied: boolean;
+}
+
+/** The processors `reset` knows: those of the topology. */
+export const resettable = (config: Config): string[] => processorSpecs(config).map((spec) => spec.name);
+
+export async function resetProcessor(config: Config, processor: string, to: string, options: { dryRun?: boolean } = {}): Promise<ResetOutcome> {
+  const spec = processorSpecs(config).find((s) => s.name === processor);
+  if (!spec) throw new Error(`no processor ${processor} in the topology (there are ${resettable(config).join(', ')})`);
+  const target = parseOffsetSpec(to, false);
+  const kafka = createKafkaClient(config.kafka, '-reset');
+  const members = await groupMembers(kafka, spec.groupId);
+  if (members.length > 0) {
+    const who = members.map((m) => `${m.clientId} on ${m.clientHost} (${m.memberId})`).join('; ');
+    throw new Error(`consumer group ${spec.groupId} has ${members.length} live member(s): ${who}. Stop every ${processor} instance first.`);
+  }
+  const [targets, committed] = await Promise.all([resolveOffsets(kafka, spec.input, target), committedOffsets(kafka, spec.groupId, spec.input)]);
+  const moves = [...targets].map(([partition, offset]) => ({ partition, from: committed.get(partition), to: offset }));
+  if (!options.dryRun) await setGroupOffsets(kafka, spec.groupId, spec.input, targets);
+  return { groupId: spec.groupId, topic: spec.input, moves, applied: !options.dryRun };
+}
