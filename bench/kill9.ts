@@ -53,7 +53,7 @@ if (rebalances > 0) {
 } else {
   // Crash both processors while messages are still arriving, then start them again; repeat.
   for (let kill = 1; kill <= Number(args.kills); kill += 1) {
-    await sleep(2_500 + Math.random() * 1_000);
+    await sleep(4_500 + Math.random() * 2_000); // long enough for a restarted processor to commit some work
     const before = await countRecords(messaging, config.topics.predictions);
     features.kill('SIGKILL');
     scoring.kill('SIGKILL');
