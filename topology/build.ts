@@ -126,7 +126,8 @@ export function buildTopology(ports: TopologyPorts, config: Pick<Config, 'topics
       backoffMs: pipeline.retryBackoffMs,
       maxBackoffMs: pipeline.retryBackoffMaxMs,
       signal: stopping.signal,
-      onRetry: (reason, attempt) => log.debug(`${name}: retrying (attempt ${attempt + 1}) after: ${reason}`),
+      // A short outage is expected chatter; one that lasts (about 30 s at the defaults) is news.
+      onRetry: (reason, attempt) => (attempt % 30 === 8 ? log.warn : log.debug)(`${name}: still retrying (attempt ${attempt + 1}; its records wait, none is dead-lettered) after: ${reason}`),
     };
     const records = options.maxRate === undefined ? source.records : source.records.pipe(paced(options.maxRate));
     let subscription: Subscription | undefined;
