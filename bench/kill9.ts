@@ -20,7 +20,9 @@ const { values: args } = parseArgs({ options: { messages: { type: 'string', defa
 const MESSAGES = Number(args.messages);
 const root = join(import.meta.dirname, '..');
 const run = `kill9${Date.now().toString(36)}`;
-const env = isolatedEnv(run);
+// A process killed with -9 holds its partitions until its session expires: short sessions, so the
+// restarted processors get back to work between kills (override them from the environment).
+const env = { SPAMSTREAM_SESSION_TIMEOUT_MS: '6000', SPAMSTREAM_DRAIN_TIMEOUT_MS: '3000', ...isolatedEnv(run) };
 const config = loadConfig(env);
 const models = availableModels(config.pipeline.modelsDir).length;
 
@@ -53,7 +55,7 @@ if (rebalances > 0) {
 } else {
   // Crash both processors while messages are still arriving, then start them again; repeat.
   for (let kill = 1; kill <= Number(args.kills); kill += 1) {
-    await sleep(4_500 + Math.random() * 2_000); // long enough for a restarted processor to commit some work
+    await sleep(7_000 + Math.random() * 2_000); // past the 6 s session: the restarted processors get some work done
     const before = await countRecords(messaging, config.topics.predictions);
     features.kill('SIGKILL');
     scoring.kill('SIGKILL');
