@@ -1,6 +1,7 @@
 // `topology apply`: topics, value schemas (TopicNameStrategy, BACKWARD) and the online-store
 // tables. Every step is idempotent, so it runs at every start.
 import type { Config } from '../config/config.ts';
+import { TABLES } from '../connectors/cassandra/tables.ts';
 import { loadSchema } from '../schemas/index.ts';
 import { type TopicSpec, topicSpecs, valueSubject } from './topics.ts';
 
@@ -32,6 +33,6 @@ export function formatApplyReport(report: ApplyReport): string {
   return [
     ...report.topics.map((t) => `topic   ${t.name.padEnd(18)} ${t.state} (${t.partitions} partitions)`),
     ...report.subjects.map((s) => `schema  ${s.subject.padEnd(24)} id ${s.id} (BACKWARD)`),
-    `store   keyspace ${report.keyspace}: features_by_sms, predictions_by_sms, idempotency_keys`,
+    `store   keyspace ${report.keyspace}: ${Object.values(TABLES).join(', ')}`,
   ].join('\n');
 }
