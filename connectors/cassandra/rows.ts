@@ -83,7 +83,13 @@ class Reader {
   i32(): number { return this.buffer.readInt32BE(this.#take(4)); }
   time(): number { return Number(this.buffer.readBigInt64BE(this.#take(8))); }
   f64(): number { return this.buffer.readDoubleBE(this.#take(8)); }
-  f64s(): number[] { return Array.from({ length: this.u32() }, () => this.f64()); }
+  f64s(): number[] {
+    const count = this.u32();
+    const at = this.#take(count * 8);
+    const out = new Array<number>(count);
+    for (let i = 0; i < count; i++) out[i] = this.buffer.readDoubleBE(at + i * 8);
+    return out;
+  }
   str(): string { const bytes = this.u32(); const at = this.#take(bytes); return this.buffer.toString('utf8', at, at + bytes); }
   strs(): string[] { return Array.from({ length: this.u32() }, () => this.str()); }
   end(): void {

@@ -11,6 +11,7 @@ import { toStoreError } from './errors.ts';
 import { featureUpserts, featuresFromRow, predictionUpserts, predictionsFromRow, upsertCql } from './rows.ts';
 import { TABLES } from './schema.ts';
 import { checkTtl } from './ttl.ts';
+import { coalesced } from './coalesced.ts';
 
 export interface CassandraStores {
   readonly features: FeatureStore;
@@ -80,12 +81,12 @@ function featureStore(client: Client, keyspace: string, run: Run): FeatureStore 
   return {
     putFeatures: (rows: readonly StoredFeatures[]) =>
       run('write features', () => writeAll(client, upsert, featureUpserts(rows))),
-    getFeatures: (smsId: string, views?: readonly string[]) =>
+    getFeatures: coalesced((smsId: string, views?: readonly string[]) =>
       run('read features', async () => {
         if (views !== undefined && views.length === 0) return [];
         const row = (await client.execute(select, [smsId])).first();
         return row ? featuresFromRow(smsId, row, views) : [];
-      }),
+      })),
   };
 }
 
@@ -96,11 +97,11 @@ function predictionStore(client: Client, keyspace: string, run: Run): Prediction
   return {
     putPredictions: (rows: readonly StoredPrediction[]) =>
       run('write predictions', () => writeAll(client, upsert, predictionUpserts(rows))),
-    getPredictions: (smsId: string) =>
+    getPredictions: coalesced((smsId: string) =>
       run('read predictions', async () => {
         const row = (await client.execute(select, [smsId])).first();
         return row ? predictionsFromRow(smsId, row) : [];
-      }),
+      })),
   };
 }
 
