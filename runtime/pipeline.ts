@@ -5,9 +5,7 @@ import type { Config } from '../config/config.ts';
 import { createMetrics } from '../core/metrics.ts';
 import type { SpamModel } from '../connectors/model-runtime.ts';
 import type { CassandraStores } from '../connectors/cassandra/store.ts';
-import { createSmsIngest } from '../edge/ingest.ts';
-import { createPredictionFeed } from '../edge/prediction-feed.ts';
-import { type RunningEdge, startEdge } from '../edge/server.ts';
+import type { RunningEdge } from '../edge/server.ts';
 import { featureViews } from '../features/index.ts';
 import { scoringModelOf } from '../processors/scoring.ts';
 import { type RunningProcessor, buildTopology } from '../topology/build.ts';
@@ -58,6 +56,10 @@ export async function startParts(config: Config, parts: readonly PartName[], log
 
     let edge: RunningEdge | undefined;
     if (parts.includes('edge')) {
+      // Imported here, not at the top: a processor run alone never loads Fastify and its plugins.
+      const [{ createSmsIngest }, { createPredictionFeed }, { startEdge }] = await Promise.all([
+        import('../edge/ingest.ts'), import('../edge/prediction-feed.ts'), import('../edge/server.ts'),
+      ]);
       // Every edge instance watches the whole prediction stream from now on: its own group.
       const feed = createPredictionFeed(
         messaging.openSource({ groupId: `${config.pipeline.consumerGroupPrefix}.live.${randomUUID()}`, topics: [config.topics.predictions], fromBeginning: false, maxInFlight: 1_000, partitionsConcurrently: config.topics.partitions, processor: 'live' }),
