@@ -19,7 +19,9 @@ export interface EdgeFigures {
 }
 
 /** Writes every feature view of `count` messages, as the features processor stores them; returns their ids. */
-export async function storeFeatureRows(config: ReturnType<typeof loadConfig>, texts: readonly string[], count: number): Promise<string[]> {
+type Config = ReturnType<typeof loadConfig>;
+
+export async function storeFeatureRows(config: Config, texts: readonly string[], count: number): Promise<string[]> {
   const schemaClient = createCassandraClient(config.cassandra);
   await applyOnlineStoreSchema(schemaClient, config.cassandra).finally(() => schemaClient.shutdown());
   const run = `edge${Date.now().toString(36)}`;
@@ -27,14 +29,17 @@ export async function storeFeatureRows(config: ReturnType<typeof loadConfig>, te
   const stores = await createCassandraStores(config.cassandra);
   const now = Date.now();
   await stores.features.putFeatures(ids.flatMap((smsId, i) => featureViews.map((view) => ({
-    smsId, view: view.id, viewVersion: view.version, values: view.compute(texts[i % texts.length]!), eventTime: now, computedAt: now,
+    smsId, view: view.id, viewVersion: view.version, values: view.compute(texts[i % texts.length]!),
+    eventTime: now, computedAt: now,
   }))));
   await stores.close();
   return ids;
 }
 
 /** Point reads of the features of `ids` through cassandra-driver alone: the edge's ceiling. */
-export async function rawReads(config: ReturnType<typeof loadConfig>, ids: readonly string[], options: { concurrency: number; seconds: number }): Promise<LoadResult> {
+export async function rawReads(
+  config: Config, ids: readonly string[], options: { concurrency: number; seconds: number },
+): Promise<LoadResult> {
   const stores = await createCassandraStores(config.cassandra);
   try {
     await stores.features.getFeatures(ids[0]!); // prepares the statement before the clock starts
@@ -44,9 +49,14 @@ export async function rawReads(config: ReturnType<typeof loadConfig>, ids: reado
   }
 }
 
-export async function edgeBench(texts: readonly string[], options: { concurrency: number; seconds: number; rate: number; rateSeconds: number }): Promise<EdgeFigures> {
+export async function edgeBench(
+  texts: readonly string[], options: { concurrency: number; seconds: number; rate: number; rateSeconds: number },
+): Promise<EdgeFigures> {
   const port = await freePort();
-  const env = { ...process.env, SPAMSTREAM_EDGE_PORT: String(port), SPAMSTREAM_RATE_LIMIT: '10000000', SPAMSTREAM_EDGE_LOG_LEVEL: 'warn' };
+  const env = {
+    ...process.env, SPAMSTREAM_EDGE_PORT: String(port), SPAMSTREAM_RATE_LIMIT: '10000000',
+    SPAMSTREAM_EDGE_LOG_LEVEL: 'warn',
+  };
   const config = loadConfig(env);
   const ids = await storeFeatureRows(config, texts, 1_000);
   const edge = startCli(['run', 'edge'], env);
@@ -56,12 +66,16 @@ export async function edgeBench(texts: readonly string[], options: { concurrency
     await edge.waitFor(/edge listening on/);
     const ok = (status: number) => status === 200;
     // Warm-up: JIT, prepared statements, keep-alive sockets.
-    await closedLoop({ concurrency: options.concurrency, seconds: 1 }, async (i) => ok(await http.get(`/features/${ids[i % ids.length]}`)));
-    const edgeResult = await closedLoop(options, async (i) => ok(await http.get(`/features/${ids[i % ids.length]}`)));
-    const query = await closedLoop(options, async (i) => ok(await http.post('/features/query', { smsIds: ids.slice(i % 990, (i % 990) + 10) })));
-    const edgeAtRate = await openLoop({ rate: options.rate, seconds: options.rateSeconds }, async (i) => ok(await http.get(`/features/${ids[i % ids.length]}`)));
+    const getOne = async (i: number) => ok(await http.get(`/features/${ids[i % ids.length]}`));
+    await closedLoop({ concurrency: options.concurrency, seconds: 1 }, getOne);
+    const edgeResult = await closedLoop(options, getOne);
+    const query = await closedLoop(options, async (i) =>
+      ok(await http.post('/features/query', { smsIds: ids.slice(i % 990, (i % 990) + 10) })));
+    const edgeAtRate = await openLoop({ rate: options.rate, seconds: options.rateSeconds }, getOne);
     const raw = await rawReads(config, ids, options);
-    return { concurrency: options.concurrency, edge: edgeResult, rawReads: raw, query, fixedRate: options.rate, edgeAtRate, rssMb: rss.peaks()[0]! };
+    const rssMb = rss.peaks()[0]!;
+    const { concurrency, rate: fixedRate } = options;
+    return { concurrency, edge: edgeResult, rawReads: raw, query, fixedRate, edgeAtRate, rssMb };
   } finally {
     rss.stop();
     http.close();

@@ -7,7 +7,9 @@ import { loadModels } from '../connectors/model-runtime.ts';
 
 export type OnnxFigures = Record<string, { batch1: number; batch64: number }>;
 
-export async function onnxBench(config: Config, texts: readonly string[], options: { seconds: number }): Promise<OnnxFigures> {
+export async function onnxBench(
+  config: Config, texts: readonly string[], options: { seconds: number },
+): Promise<OnnxFigures> {
   const sets = texts.slice(0, 2_000).map((text) => computeViews(text));
   const models = await loadModels(config.pipeline.modelsDir, config.pipeline.models);
   const out: OnnxFigures = {};

@@ -15,7 +15,8 @@ async function createTopics(kafka: Kafka, topics: readonly string[], partitions:
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: partitions })), waitForLeaders: true });
+    const specs = topics.map((topic) => ({ topic, numPartitions: partitions }));
+    await admin.createTopics({ topics: specs, waitForLeaders: true });
     // KRaft metadata may lag createTopics: wait until every partition has a leader.
     for (let tries = 0; tries < 50; tries += 1) {
       const { topics: meta } = await admin.fetchTopicMetadata({ topics: [...topics] });
@@ -27,7 +28,9 @@ async function createTopics(kafka: Kafka, topics: readonly string[], partitions:
   }
 }
 
-async function pass(kafka: Kafka, input: string, output: string, messages: number, transactional: boolean, timeoutMs: number): Promise<number> {
+async function pass(
+  kafka: Kafka, input: string, output: string, messages: number, transactional: boolean, timeoutMs: number,
+): Promise<number> {
   const groupId = `passthrough.${randomUUID()}`;
   const producer: Producer = transactional
     ? kafka.producer({ transactionalId: groupId, idempotent: true, maxInFlightRequests: 1 })
@@ -50,7 +53,11 @@ async function pass(kafka: Kafka, input: string, output: string, messages: numbe
       if (transactional) {
         const tx = await producer.transaction();
         await tx.send({ topic: output, messages: records });
-        await tx.sendOffsets({ consumerGroupId: groupId, topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(last) + 1n).toString() }] }] });
+        const offset = (BigInt(last) + 1n).toString();
+        await tx.sendOffsets({
+          consumerGroupId: groupId,
+          topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }],
+        });
         await tx.commit();
       } else {
         await producer.send({ topic: output, acks: -1, messages: records });
@@ -71,8 +78,11 @@ async function pass(kafka: Kafka, input: string, output: string, messages: numbe
 }
 
 /** `sample` is one record value (the pipeline's Avro bytes, say); N copies are produced first. */
-export async function passThrough(config: Config, sample: Buffer, options: { messages: number; timeoutMs?: number }): Promise<PassThrough> {
-  const kafka = new KafkaClient({ clientId: 'spamstream-bench', brokers: [...config.kafka.brokers], logLevel: logLevel.NOTHING });
+export async function passThrough(
+  config: Config, sample: Buffer, options: { messages: number; timeoutMs?: number },
+): Promise<PassThrough> {
+  const brokers = [...config.kafka.brokers];
+  const kafka = new KafkaClient({ clientId: 'spamstream-bench', brokers, logLevel: logLevel.NOTHING });
   const run = `pass${Date.now().toString(36)}`;
   const [input, plainOut, txOut] = [`${run}.in`, `${run}.out`, `${run}.txout`];
   await createTopics(kafka, [input, plainOut, txOut], 6);
@@ -80,7 +90,8 @@ export async function passThrough(config: Config, sample: Buffer, options: { mes
   await producer.connect();
   for (let sent = 0; sent < options.messages; sent += 5_000) {
     const count = Math.min(5_000, options.messages - sent);
-    await producer.send({ topic: input, acks: -1, messages: Array.from({ length: count }, (_, i) => ({ key: `m${sent + i}`, value: sample })) });
+    const records = Array.from({ length: count }, (_, i) => ({ key: `m${sent + i}`, value: sample }));
+    await producer.send({ topic: input, acks: -1, messages: records });
   }
   await producer.disconnect();
   const timeout = options.timeoutMs ?? 120_000;

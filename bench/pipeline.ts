@@ -3,16 +3,14 @@
 // Backlog: N messages are produced first, then the processors start; throughput is N over the time
 // from the first feature computed to the last prediction scored. Steady: messages at a fixed rate,
 // latency = scored_at − received_at of every prediction.
-import type { Config } from '../config/config.ts';
 import { loadConfig } from '../config/config.ts';
 import { availableModels } from '../connectors/model-runtime.ts';
-import { applyPorts, connectMessaging, type Messaging } from '../runtime/connect.ts';
-import type { SmsFeatures, SmsPrediction, SmsRaw } from '../schemas/index.ts';
+import { applyPorts, connectMessaging } from '../runtime/connect.ts';
+import type { SmsFeatures, SmsPrediction } from '../schemas/index.ts';
 import { applyTopology } from '../topology/apply.ts';
-import { valueSubject } from '../topology/topics.ts';
 import { isolatedEnv } from '../test/support/pipeline-fixture.ts';
 import { readTopic } from '../test/support/read-topic.ts';
-import { percentile, sampleRss, sleep, startCli } from './support.ts';
+import { percentile, rawProducer, sampleRss, sleep, startCli } from './support.ts';
 
 export interface PipelineFigures {
   readonly delivery: string;
@@ -25,31 +23,17 @@ export interface PipelineFigures {
   readonly rssMb: { readonly features: number; readonly scoring: number };
 }
 
-function producer(messaging: Messaging, config: Config, run: string, texts: readonly string[]) {
-  const subject = valueSubject(config.topics.raw);
-  let produced = 0;
-  return {
-    get produced() { return produced; },
-    async send(count: number) {
-      for (let sent = 0; sent < count; sent += 1_000) {
-        const batch = await Promise.all(Array.from({ length: Math.min(1_000, count - sent) }, async () => {
-          const raw: SmsRaw = { sms_id: `${run}-${produced}`, sender: 's', recipient: 'r', text: texts[produced++ % texts.length]!, received_at: Date.now(), source: 'bench' };
-          return { topic: config.topics.raw, key: raw.sms_id, value: await messaging.codec.encode(subject, raw) };
-        }));
-        await messaging.writer.send(batch);
-      }
-    },
-  };
-}
-
-export async function pipelineBench(texts: readonly string[], options: { messages: number; rate: number; seconds: number; env?: Record<string, string> }): Promise<PipelineFigures> {
+export async function pipelineBench(
+  texts: readonly string[], options: { messages: number; rate: number; seconds: number; env?: Record<string, string> },
+): Promise<PipelineFigures> {
   const run = `bench${Date.now().toString(36)}`;
   const env = { ...isolatedEnv(run), ...options.env };
   const config = loadConfig(env);
   const messaging = connectMessaging(config);
   await applyTopology(applyPorts(config, messaging), config);
-  const models = (config.pipeline.models.length > 0 ? config.pipeline.models : availableModels(config.pipeline.modelsDir)).length;
-  const source = producer(messaging, config, run, texts);
+  const configured = config.pipeline.models;
+  const models = (configured.length > 0 ? configured : availableModels(config.pipeline.modelsDir)).length;
+  const source = rawProducer(messaging, config, run, texts);
   await source.send(options.messages);
 
   const features = startCli(['run', 'features'], env);
@@ -58,7 +42,9 @@ export async function pipelineBench(texts: readonly string[], options: { message
   try {
     await Promise.all([features.waitFor(/processor features running/), scoring.waitFor(/processor scoring running/)]);
     const timeoutMs = Math.max(120_000, options.messages * 10);
-    const predicted = await readTopic<SmsPrediction>(messaging, config.topics.predictions, { until: (r) => r.length >= options.messages * models, timeoutMs });
+    const predicted = await readTopic<SmsPrediction>(messaging, config.topics.predictions, {
+      until: (r) => r.length >= options.messages * models, timeoutMs,
+    });
     const computed = await readTopic<SmsFeatures>(messaging, config.topics.features, { timeoutMs });
     const first = Math.min(...computed.map((r) => r.value.computed_at));
     const last = Math.max(...predicted.map((r) => r.value.scored_at));
@@ -72,7 +58,9 @@ export async function pipelineBench(texts: readonly string[], options: { message
       await sleep(1_000 - (Date.now() - tick));
     }
     const total = source.produced * models;
-    const all = await readTopic<SmsPrediction>(messaging, config.topics.predictions, { until: (r) => r.length >= total, timeoutMs: 120_000 });
+    const all = await readTopic<SmsPrediction>(messaging, config.topics.predictions, {
+      until: (r) => r.length >= total, timeoutMs: 120_000,
+    });
     const latencies = all.filter((r) => Number(r.value.sms_id.slice(run.length + 1)) >= firstSteady)
       .map((r) => r.value.scored_at - r.value.event_time).sort((a, b) => a - b);
     const [featuresRss, scoringRss] = rss.peaks();

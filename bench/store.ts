@@ -14,7 +14,9 @@ export interface StoreCeiling {
   readonly rowsPerMessage: number;
 }
 
-export async function storeCeiling(config: Config, texts: readonly string[], options: { messages: number; inFlight?: number; models?: number }): Promise<StoreCeiling> {
+export async function storeCeiling(
+  config: Config, texts: readonly string[], options: { messages: number; inFlight?: number; models?: number },
+): Promise<StoreCeiling> {
   const schemaClient = createCassandraClient(config.cassandra);
   await applyOnlineStoreSchema(schemaClient, config.cassandra).finally(() => schemaClient.shutdown());
   const stores = await createCassandraStores(config.cassandra);
@@ -25,7 +27,9 @@ export async function storeCeiling(config: Config, texts: readonly string[], opt
     const eventTime = Date.now();
     const text = texts[i % texts.length]!;
     return [
-      featureViews.map((view) => ({ smsId, view: view.id, viewVersion: view.version, values: view.compute(text), eventTime, computedAt: eventTime })),
+      featureViews.map((view) => ({
+        smsId, view: view.id, viewVersion: view.version, values: view.compute(text), eventTime, computedAt: eventTime,
+      })),
       models.map((version) => ({
         smsId, model: `spam-${version}`, modelVersion: version, featureView: 'v1', label: 'ham', spamProbability: 0.1,
         labels: ['ham', 'spam'], scores: [0.9, 0.1], threshold: 0.5, eventTime, scoredAt: eventTime,
@@ -47,5 +51,6 @@ export async function storeCeiling(config: Config, texts: readonly string[], opt
     await stores.close();
   }
   const seconds = (performance.now() - started) / 1000;
-  return { messages: rows.length, msgsPerSecond: Math.round(rows.length / seconds), rowsPerMessage: featureViews.length + models.length };
+  const rowsPerMessage = featureViews.length + models.length;
+  return { messages: rows.length, msgsPerSecond: Math.round(rows.length / seconds), rowsPerMessage };
 }

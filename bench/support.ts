@@ -6,7 +6,10 @@ import { Agent, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { readSmsCsv } from '../features/sms-csv.ts';
+import type { Config } from '../config/config.ts';
 import type { Messaging } from '../runtime/connect.ts';
+import type { SmsRaw } from '../schemas/index.ts';
+import { valueSubject } from '../topology/topics.ts';
 import { readTopic } from '../test/support/read-topic.ts';
 
 export const ROOT = join(import.meta.dirname, '..');
@@ -15,9 +18,31 @@ export const DEFAULT_DATA = join(ROOT, '..', 'shared', 'data', 'sms_labeled.csv'
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 /** Records of a whole topic, and distinct keys among them as `keyOf` gives them. */
-export async function countRecords<T>(messaging: Messaging, topic: string, keyOf?: (value: T) => string): Promise<{ total: number; distinct: number }> {
+export async function countRecords<T>(
+  messaging: Messaging, topic: string, keyOf?: (value: T) => string,
+): Promise<{ total: number; distinct: number }> {
   const records = await readTopic<T>(messaging, topic);
   return { total: records.length, distinct: keyOf ? new Set(records.map((r) => keyOf(r.value))).size : records.length };
+}
+
+/** Produces SmsRaw messages `<run>-<n>` cycling through `texts`, received now, in sends of up to 1,000. */
+export function rawProducer(messaging: Messaging, config: Config, run: string, texts: readonly string[]) {
+  const subject = valueSubject(config.topics.raw);
+  let produced = 0;
+  const encode = async () => {
+    const text = texts[produced % texts.length]!;
+    const smsId = `${run}-${produced++}`;
+    const raw: SmsRaw = { sms_id: smsId, sender: 's', recipient: 'r', text, received_at: Date.now(), source: 'bench' };
+    return { topic: config.topics.raw, key: raw.sms_id, value: await messaging.codec.encode(subject, raw) };
+  };
+  return {
+    get produced() { return produced; },
+    async send(count: number) {
+      for (let sent = 0; sent < count; sent += 1_000) {
+        await messaging.writer.send(await Promise.all(Array.from({ length: Math.min(1_000, count - sent) }, encode)));
+      }
+    },
+  };
 }
 
 export const percentile = (sorted: readonly number[], p: number): number =>
@@ -41,7 +66,9 @@ function summarize(latencies: number[], seconds: number, errors: number): LoadRe
 }
 
 /** `call` resolves true on success. Closed loop: `concurrency` callers, each starts its next call when one ends. */
-export async function closedLoop(options: { concurrency: number; seconds: number; maxCalls?: number }, call: (i: number) => Promise<boolean>): Promise<LoadResult> {
+export async function closedLoop(
+  options: { concurrency: number; seconds: number; maxCalls?: number }, call: (i: number) => Promise<boolean>,
+): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
   let n = 0;
@@ -64,7 +91,9 @@ export async function closedLoop(options: { concurrency: number; seconds: number
  * counts from when it was due (so a stall delays every call behind it: no coordinated omission).
  * At most `maxInFlight` calls wait at once; a call that would exceed it counts as an error.
  */
-export async function openLoop(options: { rate: number; seconds: number; maxInFlight?: number }, call: (i: number) => Promise<boolean>): Promise<LoadResult> {
+export async function openLoop(
+  options: { rate: number; seconds: number; maxInFlight?: number }, call: (i: number) => Promise<boolean>,
+): Promise<LoadResult> {
   const latencies: number[] = [];
   const total = Math.round(options.rate * options.seconds);
   const maxInFlight = options.maxInFlight ?? 2_000;
@@ -93,11 +122,12 @@ export async function openLoop(options: { rate: number; seconds: number; maxInFl
   return summarize(latencies, options.seconds, errors);
 }
 
-/** A keep-alive HTTP client for 127.0.0.1 with less overhead than fetch: resolves with the status once the body is read. */
+/** A keep-alive HTTP client for 127.0.0.1, lighter than fetch: resolves with the status once the body is read. */
 export function httpClient(port: number, sockets: number) {
   const agent = new Agent({ keepAlive: true, maxSockets: sockets });
   const send = (method: string, path: string, body?: string) => new Promise<number>((resolve, reject) => {
-    const headers = body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+    const headers = body === undefined ? {}
+      : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
     const req = httpRequest({ host: '127.0.0.1', port, method, path, agent, headers }, (res) => {
       res.on('data', () => {});
       res.on('end', () => resolve(res.statusCode ?? 0));
@@ -116,20 +146,25 @@ export function httpClient(port: number, sockets: number) {
 /** Texts of the labelled data set, in file order. */
 export async function readTexts(path: string): Promise<string[]> {
   const texts: string[] = [];
-  for await (const row of readSmsCsv(path, { requireLabel: false, maxTextBytes: 4096, onProblem: () => {} })) texts.push(row.text);
+  const rows = readSmsCsv(path, { requireLabel: false, maxTextBytes: 4096, onProblem: () => {} });
+  for await (const row of rows) texts.push(row.text);
   return texts;
 }
 
 export interface Child {
   readonly process: ChildProcess;
-  /** Resolves with the first stdout line matching `pattern` (rejects if the process exits first or after `timeoutMs`). */
+  /** The first stdout line matching `pattern`; rejects if the process exits first or after `timeoutMs`. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
   stop(): Promise<void>;
 }
 
 /** Starts a program, keeping its stdout lines for waitFor and passing its stderr through. */
-export function startChild(command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Child {
-  const child = spawn(command, args, { cwd: options.cwd ?? ROOT, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startChild(
+  command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Child {
+  const env = options.env ?? process.env;
+  const child = spawn(command, args, { cwd: options.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const name = `${command} ${args.join(' ')}`;
   const lines: string[] = [];
   const waiters = new Set<() => void>();
   createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -147,8 +182,9 @@ export function startChild(command: string, args: readonly string[], options: { 
         if (line !== undefined) finish(() => resolve(line));
       };
       const finish = (settle: () => void) => { waiters.delete(check); clearTimeout(timer); settle(); };
-      const timer = setTimeout(() => finish(() => reject(new Error(`${command} ${args.join(' ')}: no line ${pattern} in ${timeoutMs} ms; stderr: ${stderr}`))), timeoutMs);
-      void exited.then(() => finish(() => reject(new Error(`${command} ${args.join(' ')} exited (${child.exitCode}); stderr: ${stderr}`))));
+      const fail = (why: string) => finish(() => reject(new Error(`${name} ${why}; stderr: ${stderr}`)));
+      const timer = setTimeout(() => fail(`printed no line ${pattern} in ${timeoutMs} ms`), timeoutMs);
+      void exited.then(() => fail(`exited (${child.exitCode})`));
       waiters.add(check);
       check();
     }),

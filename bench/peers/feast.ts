@@ -40,26 +40,29 @@ async function prepare(config: Config, bin: string, ids: readonly string[], text
   mkdirSync(data, { recursive: true });
   const client = createCassandraClient(config.cassandra);
   try {
-    await client.execute(`CREATE KEYSPACE IF NOT EXISTS ${KEYSPACE} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`);
+    await client.execute(`CREATE KEYSPACE IF NOT EXISTS ${KEYSPACE} WITH replication = `
+      + `{'class': 'SimpleStrategy', 'replication_factor': 1}`);
   } finally {
     await client.shutdown();
   }
   const eventTime = Date.now() - 60_000;
   const lines = ids.map((smsId, i) => {
     const text = texts[i % texts.length]!;
-    return JSON.stringify({ sms_id: smsId, event_time: eventTime, ...Object.fromEntries(featureViews.map((view) => [view.id, view.compute(text)])) });
+    const views = Object.fromEntries(featureViews.map((view) => [view.id, view.compute(text)]));
+    return JSON.stringify({ sms_id: smsId, event_time: eventTime, ...views });
   });
   writeFileSync(join(data, 'rows.jsonl'), `${lines.join('\n')}\n`);
   const env = { ...process.env, FEAST_BENCH_DATA: data, FEAST_USAGE: 'False' };
   const run = (args: string[], cwd: string) => {
     const result = spawnSync(args[0]!, args.slice(1), { cwd, env, encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`${args.join(' ')} exited with ${result.status}: ${result.stderr.slice(-2000)}`);
+    if (result.status !== 0) throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr.slice(-2000)}`);
   };
   run([join(bin, 'python'), join(PEERS_DIR, 'feast_data.py'), join(data, 'rows.jsonl'), data], dir);
   copyFileSync(join(PEERS_DIR, 'feast_definitions.py'), join(repo, 'definitions.py'));
   writeFileSync(join(repo, 'feature_store.yaml'), featureStoreYaml(config));
   run([join(bin, 'feast'), 'apply'], repo);
-  run([join(bin, 'feast'), 'materialize', new Date(eventTime - 3_600_000).toISOString(), new Date().toISOString()], repo);
+  const from = new Date(eventTime - 3_600_000).toISOString();
+  run([join(bin, 'feast'), 'materialize', from, new Date().toISOString()], repo);
   return repo;
 }
 
@@ -69,13 +72,15 @@ export interface FeastFigures {
   readonly sameValues: boolean;
 }
 
-export async function feastBench(config: Config, ids: readonly string[], texts: readonly string[], options: { concurrency: number; seconds: number }): Promise<FeastFigures> {
+export async function feastBench(
+  config: Config, ids: readonly string[], texts: readonly string[], options: { concurrency: number; seconds: number },
+): Promise<FeastFigures> {
   const bin = peersVenv();
   const repo = await prepare(config, bin, ids, texts);
   const port = await freePort();
-  const server = startChild(join(bin, 'feast'), ['serve', '-h', '127.0.0.1', '-p', String(port), '--max-requests', '0', '--no-access-log'], {
-    cwd: repo, env: { ...process.env, FEAST_USAGE: 'False' },
-  });
+  // One worker, never recycled, no access log (see docs: peers.md).
+  const serve = ['serve', '-h', '127.0.0.1', '-p', String(port), '--max-requests', '0', '--no-access-log'];
+  const server = startChild(join(bin, 'feast'), serve, { cwd: repo, env: { ...process.env, FEAST_USAGE: 'False' } });
   const http = httpClient(port, options.concurrency);
   try {
     for (let waited = 0; (await http.get('/health').catch(() => 0)) !== 200; waited += 250) {
@@ -83,13 +88,15 @@ export async function feastBench(config: Config, ids: readonly string[], texts: 
       await sleep(250);
     }
     const body = (id: string) => ({ features: feastFeatures, entities: { sms_id: [id] } });
-    const answer = await (await fetch(`http://127.0.0.1:${port}/get-online-features`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body(ids[0]!)) })).json() as {
-      metadata: { feature_names: string[] }; results: { values: unknown[] }[];
-    };
+    const response = await fetch(`http://127.0.0.1:${port}/get-online-features`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body(ids[0]!)),
+    });
+    const answer = await response.json() as { metadata: { feature_names: string[] }; results: { values: unknown[] }[] };
     const f0 = answer.results[answer.metadata.feature_names.indexOf('f0')]?.values[0];
     const sameValues = Math.abs(Number(f0) - featureViews[0]!.compute(texts[0]!)[0]!) < 1e-4;
-    await closedLoop({ concurrency: options.concurrency, seconds: 1 }, async (i) => (await http.post('/get-online-features', body(ids[i % ids.length]!))) === 200);
-    const result = await closedLoop(options, async (i) => (await http.post('/get-online-features', body(ids[i % ids.length]!))) === 200);
+    const getOne = async (i: number) => (await http.post('/get-online-features', body(ids[i % ids.length]!))) === 200;
+    await closedLoop({ concurrency: options.concurrency, seconds: 1 }, getOne);
+    const result = await closedLoop(options, getOne);
     return { result, sameValues };
   } finally {
     http.close();

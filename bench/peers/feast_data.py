@@ -11,7 +11,8 @@ rows = [json.loads(line) for line in Path(sys.argv[1]).read_text().splitlines() 
 out = Path(sys.argv[2])
 out.mkdir(parents=True, exist_ok=True)
 for view, prefix, cast in (("v1", "f", "float32"), ("v2", "t", "int64")):
-    frame = pd.DataFrame([r[view] for r in rows], columns=[f"{prefix}{i}" for i in range(len(rows[0][view]))]).astype(cast)
+    columns = [f"{prefix}{i}" for i in range(len(rows[0][view]))]
+    frame = pd.DataFrame([r[view] for r in rows], columns=columns).astype(cast)
     frame.insert(0, "sms_id", [r["sms_id"] for r in rows])
     frame.insert(1, "event_timestamp", pd.to_datetime([r["event_time"] for r in rows], unit="ms", utc=True))
     frame.to_parquet(out / f"{view}.parquet", index=False)

@@ -10,38 +10,35 @@ import { applyPorts, connectMessaging } from '../../runtime/connect.ts';
 import type { SmsRaw } from '../../schemas/index.ts';
 import { isolatedEnv } from '../../test/support/pipeline-fixture.ts';
 import { applyTopology } from '../../topology/apply.ts';
-import { valueSubject } from '../../topology/topics.ts';
-import { ROOT, freePort, httpClient, sleep, startChild } from '../support.ts';
+import { ROOT, freePort, httpClient, rawProducer, sleep, startChild } from '../support.ts';
 import { PEERS_DIR, peersVenv } from './python.ts';
 
 export interface HttpModelFigures {
   readonly messages: number;
   readonly msgsPerSecond: number;
-  readonly serverRequests: number;
 }
 
-export async function perMessageHttpBench(texts: readonly string[], options: { messages: number; timeoutMs?: number }): Promise<HttpModelFigures> {
+export async function perMessageHttpBench(
+  texts: readonly string[], options: { messages: number; timeoutMs?: number },
+): Promise<HttpModelFigures> {
   const bin = peersVenv();
   const port = await freePort();
-  const server = startChild(join(bin, 'uvicorn'), ['--app-dir', PEERS_DIR, 'model_server:app', '--host', '127.0.0.1', '--port', String(port), '--no-access-log', '--log-level', 'warning'], {
-    env: { ...process.env, MODELS_DIR: join(ROOT, 'models') },
-  });
+  const uvicorn = [
+    '--app-dir', PEERS_DIR, 'model_server:app', '--host', '127.0.0.1', '--port', String(port),
+    '--no-access-log', '--log-level', 'warning',
+  ];
+  const env = { ...process.env, MODELS_DIR: join(ROOT, 'models') };
+  const server = startChild(join(bin, 'uvicorn'), uvicorn, { env });
   const run = `seeds${Date.now().toString(36)}`;
   const config = loadConfig(isolatedEnv(run));
   const messaging = connectMessaging(config);
-  const kafka = new Kafka({ clientId: 'spamstream-bench-seeds', brokers: [...config.kafka.brokers], logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ clientId: 'bench-seeds', brokers: [...config.kafka.brokers], logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: `${run}.consumer` });
   const producer = kafka.producer({ idempotent: true });
   const http = httpClient(port, 16);
   try {
     await applyTopology(applyPorts(config, messaging), config);
-    const subject = valueSubject(config.topics.raw);
-    for (let sent = 0; sent < options.messages; sent += 1_000) {
-      await messaging.writer.send(await Promise.all(Array.from({ length: Math.min(1_000, options.messages - sent) }, async (_, i) => {
-        const raw: SmsRaw = { sms_id: `${run}-${sent + i}`, sender: 's', recipient: 'r', text: texts[(sent + i) % texts.length]!, received_at: Date.now(), source: 'bench' };
-        return { topic: config.topics.raw, key: raw.sms_id, value: await messaging.codec.encode(subject, raw) };
-      })));
-    }
+    await rawProducer(messaging, config, run, texts).send(options.messages);
     for (let waited = 0; (await http.get('/health').catch(() => 0)) !== 200; waited += 250) {
       if (waited > 60_000) throw new Error('the model server did not answer /health within 60 s');
       await sleep(250);
@@ -57,10 +54,13 @@ export async function perMessageHttpBench(texts: readonly string[], options: { m
         if (first === 0) first = performance.now();
         const raw = await messaging.codec.decode<SmsRaw>(message.value!);
         const body = JSON.stringify({ views: computeViews(raw.text) });
-        const answer = await fetch(`http://127.0.0.1:${port}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        const answer = await fetch(`http://127.0.0.1:${port}/predict`, {
+          method: 'POST', headers: { 'content-type': 'application/json' }, body,
+        });
         if (!answer.ok) throw new Error(`model server answered ${answer.status}`);
         const scores = await answer.text();
-        await producer.send({ topic: config.topics.predictions, acks: -1, messages: [{ key: raw.sms_id, value: scores }] });
+        const answerRecord = { key: raw.sms_id, value: scores };
+        await producer.send({ topic: config.topics.predictions, acks: -1, messages: [answerRecord] });
         done += 1;
         last = performance.now();
       },
@@ -68,7 +68,7 @@ export async function perMessageHttpBench(texts: readonly string[], options: { m
     const deadline = Date.now() + (options.timeoutMs ?? 300_000);
     while (done < options.messages && Date.now() < deadline) await sleep(100);
     const msgsPerSecond = done >= options.messages ? Math.round(done / ((last - first) / 1000)) : Number.NaN;
-    return { messages: done, msgsPerSecond, serverRequests: done };
+    return { messages: done, msgsPerSecond };
   } finally {
     http.close();
     await consumer.disconnect().catch(() => undefined);
