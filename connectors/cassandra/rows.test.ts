@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredFeatures, StoredPrediction } from '../online-store.ts';
 import {
-  decodeFeatures, encodeFeatures, encodePrediction, featureUpserts, featuresFromRow, predictionUpserts, predictionsFromRow,
-  upsertCql, writeTimestampMicros,
+  decodeFeatures, encodeFeatures, encodePrediction, featureUpserts, featuresFromRow, predictionUpserts,
+  predictionsFromRow, upsertCql, writeTimestampMicros,
 } from './rows.ts';
 
 const features: StoredFeatures = {
@@ -15,7 +15,8 @@ const prediction: StoredPrediction = {
 };
 
 /** What the driver hands back for the row the upserts of one message built: the map as an object of Buffers. */
-const asDriverRow = (statements: unknown[][]) => ({ encoded: Object.assign({}, ...statements.map((s) => s[1])) as Record<string, Buffer> });
+const asDriverRow = (statements: unknown[][]) =>
+  ({ encoded: Object.assign({}, ...statements.map((s) => s[1])) as Record<string, Buffer> });
 
 describe('writeTimestampMicros', () => {
   it('turns epoch milliseconds into microseconds', () => {
@@ -40,7 +41,8 @@ describe('entries', () => {
   it('round-trip every field, doubles exact (-0, extremes, empty lists included)', () => {
     const odd = { ...features, values: [-0, 1e-300, Number.MAX_VALUE, -2.5], viewVersion: -1 };
     expect(decodeFeatures('sms-1', 'text_stats', encodeFeatures(odd))).toEqual(odd);
-    expect(decodeFeatures('sms-1', 'text_stats', encodeFeatures({ ...features, values: [] }))).toEqual({ ...features, values: [] });
+    const empty = { ...features, values: [] };
+    expect(decodeFeatures('sms-1', 'text_stats', encodeFeatures(empty))).toEqual(empty);
   });
 
   it('order equal event times by computed_at first, whatever the other fields', () => {
@@ -55,14 +57,16 @@ describe('entries', () => {
     const bytes = encodeFeatures(features);
     expect(() => decodeFeatures('s', 'v', bytes.subarray(0, bytes.length - 3))).toThrow(/truncated/);
     expect(() => decodeFeatures('s', 'v', Buffer.concat([bytes, Buffer.from([0])]))).toThrow(/trailing/);
-    expect(() => decodeFeatures('s', 'v', Buffer.from([2, ...bytes.subarray(1)]))).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
+    const otherFormat = Buffer.from([2, ...bytes.subarray(1)]);
+    expect(() => decodeFeatures('s', 'v', otherFormat)).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
     expect(() => decodeFeatures('s', 'v', 'text')).toThrow(/not a blob/);
   });
 });
 
 describe('feature upserts', () => {
   it('bind the event time in microseconds, the entries keyed by view, then the message id', () => {
-    expect(featureUpserts([features])).toEqual([[features.eventTime * 1000, { text_stats: encodeFeatures(features) }, 'sms-1']]);
+    const entries = { text_stats: encodeFeatures(features) };
+    expect(featureUpserts([features])).toEqual([[features.eventTime * 1000, entries, 'sms-1']]);
   });
 
   it('put every view of a message and event time in one statement, other messages and times in their own', () => {
@@ -82,11 +86,14 @@ describe('feature upserts', () => {
   });
 
   it('reject a bad event time anywhere in the call before building anything', () => {
-    expect(() => featureUpserts([features, { ...features, eventTime: 0.5 }])).toThrow(expect.objectContaining({ code: 'INVALID_FIELD' }));
+    const call = () => featureUpserts([features, { ...features, eventTime: 0.5 }]);
+    expect(call).toThrow(expect.objectContaining({ code: 'INVALID_FIELD' }));
   });
 
   it('map a driver row back, views in UTF-8 byte order, filtered when asked', () => {
-    const rows = [{ ...features, view: 'é' }, { ...features, view: 'b' }, features, { ...features, view: '1', values: [] }];
+    const rows = [
+      { ...features, view: 'é' }, { ...features, view: 'b' }, features, { ...features, view: '1', values: [] },
+    ];
     const row = asDriverRow(featureUpserts(rows));
     expect(featuresFromRow('sms-1', row)).toEqual([rows[3], rows[1], features, rows[0]]);
     expect(featuresFromRow('sms-1', row, ['b', 'missing'])).toEqual([rows[1]]);

@@ -30,7 +30,7 @@ export function writeTimestampMicros(eventTime: number): number {
   return eventTime * 1000;
 }
 
-/** `UPDATE … USING TIMESTAMP ? SET encoded = encoded + ? WHERE sms_id = ?`: the bind values are [timestamp, entries, smsId]. */
+/** `UPDATE … USING TIMESTAMP ? SET encoded = encoded + ? WHERE sms_id = ?`: binds [timestamp, entries, smsId]. */
 export const upsertCql = (table: string): string =>
   `UPDATE ${table} USING TIMESTAMP ? SET encoded = encoded + ? WHERE sms_id = ?`;
 
@@ -73,7 +73,7 @@ class Reader {
     this.what = what;
   }
   #take(bytes: number): number {
-    if (this.#at + bytes > this.buffer.length) throw new SpamstreamError('INTERNAL', `online store entry ${this.what} is truncated`);
+    if (this.#at + bytes > this.buffer.length) this.#fail('is truncated');
     const at = this.#at;
     this.#at += bytes;
     return at;
@@ -90,10 +90,17 @@ class Reader {
     for (let i = 0; i < count; i++) out[i] = this.buffer.readDoubleBE(at + i * 8);
     return out;
   }
-  str(): string { const bytes = this.u32(); const at = this.#take(bytes); return this.buffer.toString('utf8', at, at + bytes); }
+  str(): string {
+    const bytes = this.u32();
+    const at = this.#take(bytes);
+    return this.buffer.toString('utf8', at, at + bytes);
+  }
   strs(): string[] { return Array.from({ length: this.u32() }, () => this.str()); }
   end(): void {
-    if (this.#at !== this.buffer.length) throw new SpamstreamError('INTERNAL', `online store entry ${this.what} has trailing bytes`);
+    if (this.#at !== this.buffer.length) this.#fail('has trailing bytes');
+  }
+  #fail(why: string): never {
+    throw new SpamstreamError('INTERNAL', `online store entry ${this.what} ${why}`);
   }
 }
 
@@ -108,7 +115,9 @@ function reader(bytes: unknown, what: string): Reader {
   if (!Buffer.isBuffer(bytes)) throw new SpamstreamError('INTERNAL', `online store entry ${what} is not a blob`);
   const read = new Reader(bytes, what);
   const format = read.u8();
-  if (format !== FORMAT) throw new SpamstreamError('INTERNAL', `online store entry ${what} has format ${format}, not ${FORMAT}`);
+  if (format !== FORMAT) {
+    throw new SpamstreamError('INTERNAL', `online store entry ${what} has format ${format}, not ${FORMAT}`);
+  }
   return read;
 }
 
@@ -141,7 +150,9 @@ export function decodePrediction(smsId: string, modelVersion: string, bytes: unk
  * A key twice in one call with one event time goes to a second statement: Cassandra, not this
  * function, decides between them (the tie rule above).
  */
-function upserts<T extends { readonly smsId: string; readonly eventTime: number }>(rows: readonly T[], keyOf: (row: T) => string, encode: (row: T) => Buffer): unknown[][] {
+function upserts<T extends { readonly smsId: string; readonly eventTime: number }>(
+  rows: readonly T[], keyOf: (row: T) => string, encode: (row: T) => Buffer,
+): unknown[][] {
   const stamps = rows.map((row) => writeTimestampMicros(row.eventTime));
   const statements: { smsId: string; stamp: number; entries: Record<string, Buffer> }[] = [];
   const open = new Map<string, (typeof statements)[number]>();
@@ -159,11 +170,12 @@ function upserts<T extends { readonly smsId: string; readonly eventTime: number 
   return statements.map((s) => [s.stamp, s.entries, s.smsId]);
 }
 
-export const featureUpserts = (rows: readonly StoredFeatures[]): unknown[][] => upserts(rows, (r) => r.view, encodeFeatures);
+export const featureUpserts = (rows: readonly StoredFeatures[]): unknown[][] =>
+  upserts(rows, (r) => r.view, encodeFeatures);
 export const predictionUpserts = (rows: readonly StoredPrediction[]): unknown[][] =>
   upserts(rows, (r) => r.modelVersion, encodePrediction);
 
-/** The keys of a message's entries in UTF-8 byte order (Cassandra's order of text map keys), `only` those when given. */
+/** The keys of a message's entries in UTF-8 byte order (as Cassandra orders text map keys); `only` those if given. */
 function keysOf(entries: unknown, only?: readonly string[]): string[] {
   if (entries === null || entries === undefined) return [];
   if (typeof entries !== 'object') throw new SpamstreamError('INTERNAL', 'online store column encoded is not a map');

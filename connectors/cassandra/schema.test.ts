@@ -18,7 +18,8 @@ describe('onlineStoreSchemaCql', () => {
 
   it('keeps features and predictions in one row per message: a map of serialized entries', () => {
     for (const table of ['features_by_message', 'predictions_by_message']) {
-      expect(statements).toContain(`CREATE TABLE IF NOT EXISTS spamstream_test.${table} ( sms_id text PRIMARY KEY, encoded map<text, blob>)`);
+      const cql = `CREATE TABLE IF NOT EXISTS spamstream_test.${table} ( sms_id text PRIMARY KEY, encoded map<text, blob>)`;
+      expect(statements).toContain(cql);
     }
   });
 
