@@ -12,6 +12,7 @@ export interface EdgeFigures {
   readonly concurrency: number;
   readonly edge: LoadResult;
   readonly rawReads: LoadResult;
+  readonly rawReadsAtRate: LoadResult;
   readonly query: LoadResult;
   readonly fixedRate: number;
   readonly edgeAtRate: LoadResult;
@@ -20,6 +21,7 @@ export interface EdgeFigures {
 
 /** Writes every feature view of `count` messages, as the features processor stores them; returns their ids. */
 type Config = ReturnType<typeof loadConfig>;
+interface LoadOptions { concurrency: number; seconds: number; rate: number; rateSeconds: number }
 
 export async function storeFeatureRows(config: Config, texts: readonly string[], count: number): Promise<string[]> {
   const schemaClient = createCassandraClient(config.cassandra);
@@ -36,21 +38,27 @@ export async function storeFeatureRows(config: Config, texts: readonly string[],
   return ids;
 }
 
-/** Point reads of the features of `ids` through cassandra-driver alone: the edge's ceiling. */
+/**
+ * Point reads of the features of `ids` through the store connector alone (cassandra-driver, no
+ * HTTP): the edge's ceiling, in a closed loop at the same concurrency and an open loop at the same rate.
+ */
 export async function rawReads(
-  config: Config, ids: readonly string[], options: { concurrency: number; seconds: number },
-): Promise<LoadResult> {
+  config: Config, ids: readonly string[], options: LoadOptions,
+): Promise<{ closed: LoadResult; atRate: LoadResult }> {
   const stores = await createCassandraStores(config.cassandra);
   try {
-    await stores.features.getFeatures(ids[0]!); // prepares the statement before the clock starts
-    return await closedLoop(options, async (i) => (await stores.features.getFeatures(ids[i % ids.length]!)).length > 0);
+    const readOne = async (i: number) => (await stores.features.getFeatures(ids[i % ids.length]!)).length > 0;
+    await readOne(0); // prepares the statement before the clock starts
+    const closed = await closedLoop(options, readOne);
+    const atRate = await openLoop({ rate: options.rate, seconds: options.rateSeconds }, readOne);
+    return { closed, atRate };
   } finally {
     await stores.close();
   }
 }
 
 export async function edgeBench(
-  texts: readonly string[], options: { concurrency: number; seconds: number; rate: number; rateSeconds: number },
+  texts: readonly string[], options: LoadOptions,
 ): Promise<EdgeFigures> {
   const port = await freePort();
   const env = {
@@ -75,7 +83,8 @@ export async function edgeBench(
     const raw = await rawReads(config, ids, options);
     const rssMb = rss.peaks()[0]!;
     const { concurrency, rate: fixedRate } = options;
-    return { concurrency, edge: edgeResult, rawReads: raw, query, fixedRate, edgeAtRate, rssMb };
+    const rawReadsAtRate = raw.atRate;
+    return { concurrency, edge: edgeResult, rawReads: raw.closed, rawReadsAtRate, query, fixedRate, edgeAtRate, rssMb };
   } finally {
     rss.stop();
     http.close();
