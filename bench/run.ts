@@ -1,26 +1,164 @@
-// `npm run bench`: every benchmark, one after another, each in its own process so their memory
-// figures do not mix. Needs the stack (`npx spamstream stack up`) and the data set; pass
-// `--data <csv>` when it is not at ../shared/data/sms_labeled.csv.
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+// `npm run bench [-- --quick] [-- --json <file>] [-- --only a,b] [-- --data <csv>]`: every scenario
+// against the local stack in one invocation, each figure beside its ceiling (same machine, same
+// client, no work) and its peers, then one table. Needs the stack up and the data set. The peers
+// need Python 3.10+: their venv is created under .cache/bench-peers on first use.
+// Offline batch scoring (bench/predict.ts) and duplicates after kill -9 (bench/kill9.ts) run alone.
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/config.ts';
+import { edgeBench, type EdgeFigures, storeFeatureRows } from './edge.ts';
+import { onnxBench, type OnnxFigures } from './onnx.ts';
+import { passThrough, type PassThrough } from './passthrough.ts';
+import { pipelineBench, type PipelineFigures } from './pipeline.ts';
+import { feastBench, type FeastFigures } from './peers/feast.ts';
+import { perMessageHttpBench, type HttpModelFigures } from './peers/http-model.ts';
+import { storeCeiling, type StoreCeiling } from './store.ts';
+import { DEFAULT_DATA, readTexts } from './support.ts';
+import avro from 'avsc';
+import { loadSchema } from '../schemas/index.ts';
 
-const benches = [
-  ['pipeline throughput and latency', 'pipeline.ts'],
-  ['offline batch scoring (100k rows)', 'predict.ts'],
-  ['HTTP edge', 'edge.ts'],
-  ['duplicates after kill -9', 'kill9.ts'],
-  ['CDC: inbox table → predictions', 'cdc.ts'],
-  ['replay beside the live pipeline', 'replay.ts'],
-] as const;
+const SCENARIOS = ['store', 'passthrough', 'pipeline', 'small-heap', 'edge', 'feast', 'http-model', 'onnx'] as const;
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    json: { type: 'string' },
+    only: { type: 'string', default: SCENARIOS.join(',') },
+    data: { type: 'string', default: DEFAULT_DATA },
+  },
+});
+const quick = args.quick;
+const only = new Set(args.only.split(','));
+const size = <T>(quickValue: T, fullValue: T): T => (quick ? quickValue : fullValue);
 
-const passThrough = process.argv.slice(2);
-let failed = 0;
-for (const [title, file] of benches) {
-  console.log(`\n## ${title} (bench/${file})`);
-  const result = spawnSync(process.execPath, [join(import.meta.dirname, file), ...passThrough], { stdio: 'inherit' });
-  if (result.status !== 0) {
-    failed += 1;
-    console.log(`bench/${file} exited with ${result.status}`);
+const config = loadConfig({ ...process.env });
+const texts = await readTexts(args.data);
+const started = Date.now();
+const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+
+async function scenario<T>(name: (typeof SCENARIOS)[number], work: () => Promise<T>): Promise<T | undefined> {
+  if (!only.has(name)) return undefined;
+  log(`${name}…`);
+  try {
+    const result = await work();
+    log(`${name}: ${JSON.stringify(result)}`);
+    return result;
+  } catch (error) {
+    log(`${name} FAILED: ${error instanceof Error ? error.stack : String(error)}`);
+    process.exitCode = 1;
+    return undefined;
   }
 }
-process.exit(failed > 0 ? 1 : 0);
+
+// The bytes of one typical message as the pipeline carries it (Confluent framing: magic byte,
+// schema id, Avro body): what the pass-through moves. Nothing decodes them, so the id is nominal.
+function sampleRecord(): Buffer {
+  const type = avro.Type.forSchema(loadSchema('sms-raw') as avro.Schema);
+  const now = Date.now();
+  const raw = { sms_id: 'sms-000001', sender: 's', recipient: 'r', text: texts[0]!, received_at: now, source: 'bench' };
+  const body = type.toBuffer(raw);
+  return Buffer.concat([Buffer.from([0, 0, 0, 0, 1]), body]);
+}
+
+const backlog = size(5_000, 20_000);
+const store = await scenario<StoreCeiling>('store', () => storeCeiling(config, texts, { messages: backlog }));
+const pass = await scenario<PassThrough>('passthrough', async () =>
+  passThrough(config, sampleRecord(), { messages: size(30_000, 100_000) }));
+const pipeline = await scenario<PipelineFigures>('pipeline', () =>
+  pipelineBench(texts, { messages: backlog, rate: 200, seconds: size(10, 30) }));
+// The same, with V8's young generation capped: Node 24 lets it grow to 128 MiB here, most of a
+// processor's RSS under load, and reads the cap only at start-up (so only NODE_OPTIONS can set it).
+const smallHeapOptions = `${process.env['NODE_OPTIONS'] ?? ''} --max-semi-space-size=8`.trim();
+const smallHeap = await scenario<PipelineFigures>('small-heap', () =>
+  pipelineBench(texts, { messages: backlog, rate: 200, seconds: size(5, 15), env: { NODE_OPTIONS: smallHeapOptions } }),
+);
+const load = { concurrency: 32, seconds: size(5, 15) };
+const edge = await scenario<EdgeFigures>('edge', () =>
+  edgeBench(texts, { ...load, rate: 500, rateSeconds: size(10, 30) }));
+const feast = await scenario<FeastFigures>('feast', async () =>
+  feastBench(config, await storeFeatureRows(config, texts, 1_000), texts, load));
+const httpModel = await scenario<HttpModelFigures>('http-model', () =>
+  perMessageHttpBench(texts, { messages: size(2_000, 10_000) }));
+const onnx = await scenario<OnnxFigures>('onnx', () => onnxBench(config, texts, { seconds: size(1, 3) }));
+
+const figures = {
+  machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, `
+    + `Node ${process.version}`,
+  quick,
+  pipeline_msgs_per_s: pipeline?.msgsPerSecond ?? null,
+  store_ceiling_msgs_per_s: store?.msgsPerSecond ?? null,
+  passthrough_msgs_per_s: pass?.plainMsgsPerSecond ?? null,
+  passthrough_transactional_msgs_per_s: pass?.transactionalMsgsPerSecond ?? null,
+  e2e_rate_msgs_per_s: pipeline?.steadyRate ?? null,
+  e2e_p50_ms: pipeline?.e2eP50 ?? null,
+  e2e_p99_ms: pipeline?.e2eP99 ?? null,
+  edge_rps: edge?.edge.perSecond ?? null,
+  edge_p99_ms: edge?.edge.p99 ?? null,
+  edge_errors: edge?.edge.errors ?? null,
+  raw_read_rps: edge?.rawReads.perSecond ?? null,
+  raw_read_p99_ms: edge?.rawReads.p99 ?? null,
+  edge_p50_ms_at_500rps: edge?.edgeAtRate.p50 ?? null,
+  edge_p99_ms_at_500rps: edge?.edgeAtRate.p99 ?? null,
+  raw_read_p50_ms_at_500rps: edge?.rawReadsAtRate.p50 ?? null,
+  raw_read_p99_ms_at_500rps: edge?.rawReadsAtRate.p99 ?? null,
+  edge_query_10_ids_rps: edge?.query.perSecond ?? null,
+  edge_query_10_ids_p99_ms: edge?.query.p99 ?? null,
+  feast_rps: feast?.result.perSecond ?? null,
+  feast_p99_ms: feast?.result.p99 ?? null,
+  feast_same_values: feast?.sameValues ?? null,
+  per_message_http_msgs_per_s: httpModel?.msgsPerSecond ?? null,
+  onnx_inferences_per_s: onnx ?? null,
+  // Slot for `spamstream replay` (being built elsewhere): null until that command exists.
+  replay_msgs_per_s: null,
+  rss_mb: {
+    features: pipeline?.rssMb.features ?? null, scoring: pipeline?.rssMb.scoring ?? null, edge: edge?.rssMb ?? null,
+  },
+  max_rss_mb: pipeline ? Math.max(pipeline.rssMb.features, pipeline.rssMb.scoring) : null,
+  small_heap_node_options: smallHeap ? smallHeapOptions : null,
+  small_heap_pipeline_msgs_per_s: smallHeap?.msgsPerSecond ?? null,
+  small_heap_max_rss_mb: smallHeap ? Math.max(smallHeap.rssMb.features, smallHeap.rssMb.scoring) : null,
+  small_heap_rss_mb: smallHeap?.rssMb ?? null,
+  seconds: Math.round((Date.now() - started) / 1000),
+};
+
+type Figure = number | null | undefined;
+const fmt = (n: Figure) => (n === null || n === undefined || Number.isNaN(n) ? '—' : n.toLocaleString('en'));
+const ratio = (a: Figure, b: Figure) => (a && b ? `${(a / b).toFixed(2)}×` : '—');
+const f = figures;
+const both = (a: Figure, b: Figure) => `${fmt(a)} / ${fmt(b)}`;
+const rows: string[][] = [
+  ['pipeline backlog, exactly-once (msg/s)', fmt(f.pipeline_msgs_per_s),
+    `store rows alone ${fmt(f.store_ceiling_msgs_per_s)}`, ratio(f.pipeline_msgs_per_s, f.store_ceiling_msgs_per_s),
+    `per-message HTTP model server ${fmt(f.per_message_http_msgs_per_s)}`,
+    ratio(f.pipeline_msgs_per_s, f.per_message_http_msgs_per_s)],
+  ['  … beside Kafka alone (msg/s)', '',
+    `kafkajs pass-through ${fmt(f.passthrough_msgs_per_s)}, 1 tx/batch ${fmt(f.passthrough_transactional_msgs_per_s)}`,
+    ratio(f.pipeline_msgs_per_s, f.passthrough_transactional_msgs_per_s), '', ''],
+  [`event → prediction at ${f.e2e_rate_msgs_per_s ?? '—'} msg/s (p50 / p99 ms)`, both(f.e2e_p50_ms, f.e2e_p99_ms),
+    '', '', '', ''],
+  ['GET /features/:id, 32 clients (req/s)', fmt(f.edge_rps), `driver point reads ${fmt(f.raw_read_rps)}`,
+    ratio(f.edge_rps, f.raw_read_rps), `Feast feature server ${fmt(f.feast_rps)}`, ratio(f.edge_rps, f.feast_rps)],
+  ['  p99 (ms)', fmt(f.edge_p99_ms), fmt(f.raw_read_p99_ms), ratio(f.edge_p99_ms, f.raw_read_p99_ms),
+    fmt(f.feast_p99_ms), ratio(f.edge_p99_ms, f.feast_p99_ms)],
+  ['GET /features/:id, open loop 500 req/s (p50 / p99 ms)', both(f.edge_p50_ms_at_500rps, f.edge_p99_ms_at_500rps),
+    `driver reads ${both(f.raw_read_p50_ms_at_500rps, f.raw_read_p99_ms_at_500rps)}`,
+    ratio(f.edge_p99_ms_at_500rps, f.raw_read_p99_ms_at_500rps), '', ''],
+  ['POST /features/query, 10 ids, 32 clients (req/s, p99 ms)',
+    both(f.edge_query_10_ids_rps, f.edge_query_10_ids_p99_ms),
+    '', '', '', ''],
+  ...Object.entries(onnx ?? {}).map(([model, r]) =>
+    [`ONNX ${model} alone (rows/s, batch 1 / 64)`, both(r.batch1, r.batch64), '', '', '', '']),
+  ['peak RSS under load (MiB): features / scoring / edge',
+    `${both(pipeline?.rssMb.features, pipeline?.rssMb.scoring)} / ${fmt(edge?.rssMb)}`, '', '', '', ''],
+  ['  with --max-semi-space-size=8: features / scoring (MiB); msg/s',
+    `${both(smallHeap?.rssMb.features, smallHeap?.rssMb.scoring)}; ${fmt(f.small_heap_pipeline_msgs_per_s)}`,
+    '', '', '', ''],
+  ['replay (msg/s)', 'not measured: `spamstream replay` does not exist yet', '', '', '', ''],
+];
+console.log(`\n${figures.machine}; ${quick ? 'quick' : 'full'} run, ${figures.seconds} s\n`);
+console.log('| figure | measured | ceiling | ratio | peer | ratio to peer |\n| --- | --- | --- | --- | --- | --- |');
+for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+if (args.json) {
+  writeFileSync(args.json, `${JSON.stringify(figures, null, 2)}\n`);
+  console.log(`\nfigures written to ${args.json}`);
+}

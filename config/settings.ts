@@ -123,7 +123,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'edge.rateLimitPerMinute', env: 'SPAMSTREAM_RATE_LIMIT', doc: 'requests per minute per client', parse: int(1, 10_000_000), ...fixed(6000) },
   { key: 'edge.bodyLimitBytes', env: 'SPAMSTREAM_BODY_LIMIT_BYTES', doc: 'largest accepted request body', parse: int(1024, 100_000_000), ...fixed(65_536) },
   { key: 'edge.maxQueryIds', env: 'SPAMSTREAM_EDGE_MAX_QUERY_IDS', doc: 'message ids per `POST /features/query`', parse: int(1, 10_000), ...fixed(100) },
-  { key: 'edge.readConcurrency', env: 'SPAMSTREAM_EDGE_READ_CONCURRENCY', doc: 'online-store reads in flight per batch request', parse: int(1, 1024), ...fixed(16) },
+  { key: 'edge.readConcurrency', env: 'SPAMSTREAM_EDGE_READ_CONCURRENCY', doc: 'online-store reads in flight per batch request (default: a request of ≤ 100 ids in one round)', parse: int(1, 10_000), ...fixed(100) },
   { key: 'edge.idempotencyTtlSeconds', env: 'SPAMSTREAM_IDEMPOTENCY_TTL_S', doc: 'how long an `Idempotency-Key` of `POST /sms` is remembered', parse: int(60, 30 * 86_400), ...fixed(86_400) },
   { key: 'edge.readyTimeoutMs', env: 'SPAMSTREAM_EDGE_READY_TIMEOUT_MS', doc: 'time each dependency check of `GET /ready` gets', parse: int(100, 60_000), ...fixed(2000) },
   { key: 'edge.logLevel', env: 'SPAMSTREAM_EDGE_LOG_LEVEL', doc: 'level of the HTTP request log (one line per request at info, server errors at error)', parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), ...fixed('warn', 'warn') },

@@ -77,6 +77,16 @@ export function describeOnlineStoreContract(name: string, makeStores: () => Prom
         expect(await stores.features.getFeatures(smsId)).toEqual([newer]);
       });
 
+      it('keeps views written at different times apart, each with its own newest event', async () => {
+        const smsId = unique('f-apart');
+        const a = featureRow(smsId, { view: 'a_view', values: [1], eventTime: T0 + 10 });
+        const b = featureRow(smsId, { view: 'b_view', values: [2], eventTime: T0 });
+        await stores.features.putFeatures([a]);
+        await stores.features.putFeatures([b]);
+        await stores.features.putFeatures([featureRow(smsId, { view: 'a_view', values: [3], eventTime: T0 + 5 })]);
+        expect(await stores.features.getFeatures(smsId)).toEqual([a, b]);
+      });
+
       it('treats writing the same row twice as a no-op', async () => {
         const smsId = unique('f-twice');
         const row = featureRow(smsId, { values: [0.25, 0.5] });
@@ -85,18 +95,17 @@ export function describeOnlineStoreContract(name: string, makeStores: () => Prom
         expect(await stores.features.getFeatures(smsId)).toEqual([row]);
       });
 
-      it('resolves equal event times column by column, the same in either order', async () => {
+      it('resolves equal event times by keeping the later computation whole, the same in either order', async () => {
         const first = { viewVersion: 1, values: [0.5], computedAt: T0 + 200 };
-        const second = { viewVersion: 2, values: [0.25], computedAt: T0 + 100 };
+        const second = { viewVersion: 2, values: [0.25, 0.75], computedAt: T0 + 100 };
         const [ab, ba] = [unique('f-tie-ab'), unique('f-tie-ba')];
         await stores.features.putFeatures([featureRow(ab, first)]);
         await stores.features.putFeatures([featureRow(ab, second)]);
         await stores.features.putFeatures([featureRow(ba, second)]);
         await stores.features.putFeatures([featureRow(ba, first)]);
-        // Each column keeps its greater value: the documented tie rule, not a whole row.
-        const expected = { viewVersion: 2, values: [0.5], computedAt: T0 + 200 };
-        expect(await stores.features.getFeatures(ab)).toEqual([featureRow(ab, expected)]);
-        expect(await stores.features.getFeatures(ba)).toEqual([featureRow(ba, expected)]);
+        // The row computed last wins whole, although `second` has the greater version and the longer list.
+        expect(await stores.features.getFeatures(ab)).toEqual([featureRow(ab, first)]);
+        expect(await stores.features.getFeatures(ba)).toEqual([featureRow(ba, first)]);
       });
 
       it('writes many rows of many messages in one call', async () => {

@@ -31,9 +31,10 @@ export interface StoredPrediction {
  * - `put*` is an idempotent upsert per key — (smsId, view) for features, (smsId, modelVersion) for
  *   predictions. For one key the row with the newest `eventTime` wins whatever the order of writes:
  *   an older event replayed later never overwrites newer values. Writing the same row twice is a no-op.
- *   Equal event times with different contents are resolved column by column, each keeping its
- *   greater serialized value (Cassandra's rule), independent of write order — so a replay that
- *   differs only in computedAt/scoredAt keeps the latest of those.
+ *   Equal event times with different contents keep one row whole, independent of write order: the
+ *   one with the later computedAt/scoredAt (so a replay keeps the latest computation), and when
+ *   those are equal too, the greater serialized row (connectors/cassandra/rows.ts). Rows are never
+ *   mixed field by field.
  * - `eventTime` is a whole, non-negative number of epoch ms; otherwise `put*` rejects with
  *   SpamstreamError('INVALID_FIELD') before writing any row of the call.
  * - `put*` resolves once the rows are durable; it rejects with SpamstreamError('STORE_UNAVAILABLE')

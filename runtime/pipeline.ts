@@ -6,9 +6,7 @@ import { createLog } from '../core/log.ts';
 import { createMetrics } from '../core/metrics.ts';
 import type { SpamModel } from '../connectors/model-runtime.ts';
 import type { CassandraStores } from '../connectors/cassandra/store.ts';
-import { createSmsIngest } from '../edge/ingest.ts';
-import { createPredictionFeed } from '../edge/prediction-feed.ts';
-import { type RunningEdge, startEdge } from '../edge/server.ts';
+import type { RunningEdge } from '../edge/server.ts';
 import { featureViews, selectViews } from '../features/index.ts';
 import { scoringModelOf } from '../models/scoring.ts';
 import { type RunningProcessor, buildTopology } from '../topology/build.ts';
@@ -62,6 +60,10 @@ export async function startParts(config: Config, parts: readonly PartName[], log
 
     let edge: RunningEdge | undefined;
     if (parts.includes('edge')) {
+      // Imported here, not at the top: a processor run alone never loads Fastify and its plugins.
+      const [{ createSmsIngest }, { createPredictionFeed }, { startEdge }] = await Promise.all([
+        import('../edge/ingest.ts'), import('../edge/prediction-feed.ts'), import('../edge/server.ts'),
+      ]);
       // Every edge instance watches the whole prediction stream from now on: its own group, deleted on close.
       // It reads sms.raw too, for the texts the live page shows beside the predictions (edge/prediction-feed.ts).
       const liveGroup = `${config.pipeline.consumerGroupPrefix}.live.${randomUUID()}`;

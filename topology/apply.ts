@@ -2,6 +2,7 @@
 // tables; with CDC on, also the inbox table in PostgreSQL and the Debezium connector (after its
 // topic, since the broker does not auto-create topics). Every step is idempotent, so it runs at every start.
 import type { Config } from '../config/config.ts';
+import { TABLES } from '../connectors/cassandra/tables.ts';
 import { loadSchema } from '../schemas/index.ts';
 import { type TopicSpec, cdcTopicSpec, topicSpecs, valueSubject } from './topics.ts';
 
@@ -46,7 +47,7 @@ export function formatApplyReport(report: ApplyReport): string {
   return [
     ...report.topics.map((t) => `topic   ${t.name.padEnd(18)} ${t.state} (${t.partitions} partitions)`),
     ...report.subjects.map((s) => `schema  ${s.subject.padEnd(24)} id ${s.id} (BACKWARD)`),
-    `store   keyspace ${report.keyspace}: features_by_sms, predictions_by_sms, idempotency_keys`,
+    `store   keyspace ${report.keyspace}: ${Object.values(TABLES).join(', ')}`,
     ...(report.cdc ? [`inbox   table ${report.cdc.table} (REPLICA IDENTITY FULL)`, `cdc     connector ${report.cdc.connector} ${report.cdc.state}`] : []),
   ].join('\n');
 }

@@ -1,5 +1,6 @@
 // The processor graph as data: what `buildTopology` wires and what `topology describe` prints.
 import type { Config } from '../config/config.ts';
+import { TABLES } from '../connectors/cassandra/tables.ts';
 
 export type ProcessorName = 'features' | 'scoring' | 'cdc';
 
@@ -36,7 +37,7 @@ export function processorSpecs(config: Pick<Config, 'topics' | 'pipeline' | 'cas
       input: topics.raw,
       outputs: [topics.features],
       deadLetters: topics.dlq,
-      stores: [`${cassandra.keyspace}.features_by_sms`],
+      stores: [`${cassandra.keyspace}.${TABLES.features}`],
       steps: ['decode SmsRaw', 'check id and text', 'compute feature views', 'upsert online store (newest event time wins)', 'encode SmsFeatures'],
     },
     {
@@ -45,7 +46,7 @@ export function processorSpecs(config: Pick<Config, 'topics' | 'pipeline' | 'cas
       input: topics.features,
       outputs: [topics.predictions],
       deadLetters: topics.dlq,
-      stores: [`${cassandra.keyspace}.predictions_by_sms`],
+      stores: [`${cassandra.keyspace}.${TABLES.predictions}`],
       steps: ['decode SmsFeatures', `select models (${models})`, `micro-batched ONNX inference (≤${pipeline.inferenceBatchSize} records or ${pipeline.inferenceBatchWaitMs} ms)`, 'upsert latest prediction per model version', 'encode SmsPrediction'],
     },
   ];

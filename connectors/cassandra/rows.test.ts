@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredFeatures, StoredPrediction } from '../online-store.ts';
 import {
-  FEATURE_COLUMNS, PREDICTION_COLUMNS, featureParams, featuresFromRow, predictionFromRow, predictionParams, writeTimestampMicros,
+  decodeFeatures, encodeFeatures, encodePrediction, featureUpserts, featuresFromRow, predictionUpserts,
+  predictionsFromRow, upsertCql, writeTimestampMicros,
 } from './rows.ts';
 
 const features: StoredFeatures = {
@@ -13,9 +14,9 @@ const prediction: StoredPrediction = {
   labels: ['ham', 'spam'], scores: [0.25, 0.75], threshold: 0.5, eventTime: 1_750_000_000_123, scoredAt: 1_750_000_000_789,
 };
 
-/** What the driver hands back for a row: timestamps as Date, lists as arrays (or null when empty). */
-const asDriverRow = (columns: readonly string[], params: unknown[], dates: readonly string[]) =>
-  Object.fromEntries(columns.map((name, i) => [name, dates.includes(name) ? new Date(params[i] as number) : params[i]]));
+/** What the driver hands back for the row the upserts of one message built: the map as an object of Buffers. */
+const asDriverRow = (statements: unknown[][]) =>
+  ({ encoded: Object.assign({}, ...statements.map((s) => s[1])) as Record<string, Buffer> });
 
 describe('writeTimestampMicros', () => {
   it('turns epoch milliseconds into microseconds', () => {
@@ -30,45 +31,81 @@ describe('writeTimestampMicros', () => {
   });
 });
 
-describe('feature rows', () => {
-  it('binds the columns in order, then the event time in microseconds as write timestamp', () => {
-    expect(featureParams(features)).toEqual(['sms-1', 'text_stats', 2, [0.1, 1 / 3], features.eventTime, features.computedAt, features.eventTime * 1000]);
-  });
-
-  it('maps a driver row back to the same value', () => {
-    const row = asDriverRow(FEATURE_COLUMNS, featureParams(features), ['event_time', 'computed_at']);
-    expect(featuresFromRow(row)).toEqual(features);
-  });
-
-  it('reads a null list as empty', () => {
-    const row = { ...asDriverRow(FEATURE_COLUMNS, featureParams(features), ['event_time', 'computed_at']), values: null };
-    expect(featuresFromRow(row).values).toEqual([]);
-  });
-
-  it('fails loudly on a column of the wrong shape', () => {
-    const row = { ...asDriverRow(FEATURE_COLUMNS, featureParams(features), ['event_time', 'computed_at']), event_time: 12 };
-    expect(() => featuresFromRow(row)).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
-    const missing = { ...asDriverRow(FEATURE_COLUMNS, featureParams(features), ['event_time', 'computed_at']), view_version: undefined };
-    expect(() => featuresFromRow(missing)).toThrow(/view_version/);
+describe('upsertCql', () => {
+  it('adds to the map under the write timestamp, without tombstones', () => {
+    expect(upsertCql('ks.t')).toBe('UPDATE ks.t USING TIMESTAMP ? SET encoded = encoded + ? WHERE sms_id = ?');
   });
 });
 
-describe('prediction rows', () => {
-  it('binds the columns in order, then the write timestamp', () => {
-    const params = predictionParams(prediction);
-    expect(params).toHaveLength(PREDICTION_COLUMNS.length + 1);
-    expect(params.at(-1)).toBe(prediction.eventTime * 1000);
-    expect(params[PREDICTION_COLUMNS.indexOf('model_version')]).toBe('logreg-v1');
-    expect(params[PREDICTION_COLUMNS.indexOf('scores')]).toEqual([0.25, 0.75]);
+describe('entries', () => {
+  it('round-trip every field, doubles exact (-0, extremes, empty lists included)', () => {
+    const odd = { ...features, values: [-0, 1e-300, Number.MAX_VALUE, -2.5], viewVersion: -1 };
+    expect(decodeFeatures('sms-1', 'text_stats', encodeFeatures(odd))).toEqual(odd);
+    const empty = { ...features, values: [] };
+    expect(decodeFeatures('sms-1', 'text_stats', encodeFeatures(empty))).toEqual(empty);
   });
 
-  it('maps a driver row back to the same value', () => {
-    const row = asDriverRow(PREDICTION_COLUMNS, predictionParams(prediction), ['event_time', 'scored_at']);
-    expect(predictionFromRow(row)).toEqual(prediction);
+  it('order equal event times by computed_at first, whatever the other fields', () => {
+    const later = encodeFeatures({ ...features, computedAt: features.computedAt + 1, viewVersion: 1, values: [] });
+    const earlier = encodeFeatures({ ...features, viewVersion: 99, values: [9, 9, 9] });
+    expect(Buffer.compare(later, earlier)).toBe(1);
+    const scoredLater = encodePrediction({ ...prediction, scoredAt: prediction.scoredAt + 1, spamProbability: 0 });
+    expect(Buffer.compare(scoredLater, encodePrediction(prediction))).toBe(1);
   });
 
-  it('refuses a list holding the wrong item type', () => {
-    const row = { ...asDriverRow(PREDICTION_COLUMNS, predictionParams(prediction), ['event_time', 'scored_at']), labels: [1, 2] };
-    expect(() => predictionFromRow(row)).toThrow(/labels/);
+  it('fail loudly on bytes that are not an entry of this format', () => {
+    const bytes = encodeFeatures(features);
+    expect(() => decodeFeatures('s', 'v', bytes.subarray(0, bytes.length - 3))).toThrow(/truncated/);
+    expect(() => decodeFeatures('s', 'v', Buffer.concat([bytes, Buffer.from([0])]))).toThrow(/trailing/);
+    const otherFormat = Buffer.from([2, ...bytes.subarray(1)]);
+    expect(() => decodeFeatures('s', 'v', otherFormat)).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
+    expect(() => decodeFeatures('s', 'v', 'text')).toThrow(/not a blob/);
+  });
+});
+
+describe('feature upserts', () => {
+  it('bind the event time in microseconds, the entries keyed by view, then the message id', () => {
+    const entries = { text_stats: encodeFeatures(features) };
+    expect(featureUpserts([features])).toEqual([[features.eventTime * 1000, entries, 'sms-1']]);
+  });
+
+  it('put every view of a message and event time in one statement, other messages and times in their own', () => {
+    const v2 = { ...features, view: 'v2', values: [3] };
+    const later = { ...features, view: 'v3', eventTime: features.eventTime + 1 };
+    const other = { ...features, smsId: 'sms-2' };
+    const statements = featureUpserts([features, v2, later, other]);
+    expect(statements.map((s) => [s[0], Object.keys(s[1] as object), s[2]])).toEqual([
+      [features.eventTime * 1000, ['text_stats', 'v2'], 'sms-1'],
+      [(features.eventTime + 1) * 1000, ['v3'], 'sms-1'],
+      [features.eventTime * 1000, ['text_stats'], 'sms-2'],
+    ]);
+  });
+
+  it('leave a view written twice with one event time to Cassandra: a second statement', () => {
+    expect(featureUpserts([features, { ...features, viewVersion: 3 }])).toHaveLength(2);
+  });
+
+  it('reject a bad event time anywhere in the call before building anything', () => {
+    const call = () => featureUpserts([features, { ...features, eventTime: 0.5 }]);
+    expect(call).toThrow(expect.objectContaining({ code: 'INVALID_FIELD' }));
+  });
+
+  it('map a driver row back, views in UTF-8 byte order, filtered when asked', () => {
+    const rows = [
+      { ...features, view: 'é' }, { ...features, view: 'b' }, features, { ...features, view: '1', values: [] },
+    ];
+    const row = asDriverRow(featureUpserts(rows));
+    expect(featuresFromRow('sms-1', row)).toEqual([rows[3], rows[1], features, rows[0]]);
+    expect(featuresFromRow('sms-1', row, ['b', 'missing'])).toEqual([rows[1]]);
+    expect(featuresFromRow('sms-1', { encoded: null })).toEqual([]);
+  });
+});
+
+describe('prediction upserts', () => {
+  it('map a driver row back, one entry per model version in order', () => {
+    const v2 = { ...prediction, modelVersion: 'logreg-v2', label: 'ham', labels: [], scores: [], model: 'naïve' };
+    const statements = predictionUpserts([v2, prediction]);
+    expect(statements).toHaveLength(1);
+    expect(predictionsFromRow('sms-1', asDriverRow(statements))).toEqual([prediction, v2]);
   });
 });

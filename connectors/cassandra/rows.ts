@@ -1,14 +1,21 @@
 // Rows of the online store tables <-> the interface types. Pure functions, so they are unit-tested
-// without a server; store.ts only moves these arrays to and from the driver.
+// without a server; store.ts only moves these values to and from the driver.
 //
-// Newest event wins without reading first: every row is written `USING TIMESTAMP` = its event time
-// in microseconds, and Cassandra keeps, per cell, the value with the highest write timestamp. So
-// an older event arriving later loses, and replaying an event rewrites identical cells.
-// Tie rule: when two writes of one key carry the same event time, Cassandra compares each cell on
-// its own and keeps the greater serialized value, compared as unsigned bytes (timestamps and
-// positive numbers: the larger; a negative number beats any positive one; text: UTF-8 byte order;
-// a frozen list: the one with more elements, then element by element). A replay that differs only in computed_at / scored_at therefore keeps the
-// latest of those; two different results for one event may end up mixed column by column.
+// Layout: one row per message per table, `sms_id` → `map<text, blob>` keyed by view id (model
+// version); each entry is one serialized StoredFeatures (StoredPrediction) — see encode* below.
+// A message is one UPDATE adding its entries to the map: one mutation of one partition with one
+// cell per view, where one row per view cost a batch of rows of five cells each (store ceiling,
+// `npm run bench -- --only store`: see the README's benchmarks). Map additions (`m = m + ?`) write
+// no tombstone, so views written at different times coexist.
+//
+// Newest event wins without reading first: every entry is written `USING TIMESTAMP` = its event
+// time in microseconds, and Cassandra keeps, per map entry, the value with the highest write
+// timestamp — so the guard holds per view and per model version. An older event arriving later
+// loses, and replaying an event rewrites an identical entry.
+// Tie rule: when two writes of one key carry the same event time, Cassandra keeps the greater
+// serialized value, compared as unsigned bytes. Every entry starts with its event time, then its
+// computed_at / scored_at (big-endian, non-negative), so of two results for one event the one
+// computed last wins whole; only when that is equal too do the remaining bytes decide.
 import type { StoredFeatures, StoredPrediction } from '../online-store.ts';
 import { SpamstreamError } from '../../core/errors.ts';
 
@@ -23,80 +30,167 @@ export function writeTimestampMicros(eventTime: number): number {
   return eventTime * 1000;
 }
 
-/** A column name as CQL text: quoted, because some of ours (`view`, `values`) are keywords. */
-export const cqlColumn = (name: string): string => `"${name}"`;
+/** `UPDATE … USING TIMESTAMP ? SET encoded = encoded + ? WHERE sms_id = ?`: binds [timestamp, entries, smsId]. */
+export const upsertCql = (table: string): string =>
+  `UPDATE ${table} USING TIMESTAMP ? SET encoded = encoded + ? WHERE sms_id = ?`;
 
-export const FEATURE_COLUMNS = ['sms_id', 'view', 'view_version', 'values', 'event_time', 'computed_at'] as const;
+/** Format of an entry; a reader meeting another one fails loudly instead of misreading it. */
+const FORMAT = 1;
 
-export const PREDICTION_COLUMNS = [
-  'sms_id', 'model_version', 'model', 'feature_view', 'label', 'spam_probability',
-  'labels', 'scores', 'threshold', 'event_time', 'scored_at',
-] as const;
-
-/** Bind values of the feature INSERT: the columns in FEATURE_COLUMNS order, then the write timestamp. */
-export function featureParams(row: StoredFeatures): unknown[] {
-  return [
-    row.smsId, row.view, row.viewVersion, [...row.values], row.eventTime, row.computedAt,
-    writeTimestampMicros(row.eventTime),
-  ];
-}
-
-/** Bind values of the prediction INSERT: the columns in PREDICTION_COLUMNS order, then the write timestamp. */
-export function predictionParams(row: StoredPrediction): unknown[] {
-  return [
-    row.smsId, row.modelVersion, row.model, row.featureView, row.label, row.spamProbability,
-    [...row.labels], [...row.scores], row.threshold, row.eventTime, row.scoredAt,
-    writeTimestampMicros(row.eventTime),
-  ];
-}
-
-export function featuresFromRow(row: CqlRow): StoredFeatures {
-  return {
-    smsId: text(row, 'sms_id'),
-    view: text(row, 'view'),
-    viewVersion: number(row, 'view_version'),
-    values: list(row, 'values', 'number') as number[],
-    eventTime: epochMs(row, 'event_time'),
-    computedAt: epochMs(row, 'computed_at'),
-  };
-}
-
-export function predictionFromRow(row: CqlRow): StoredPrediction {
-  return {
-    smsId: text(row, 'sms_id'),
-    modelVersion: text(row, 'model_version'),
-    model: text(row, 'model'),
-    featureView: text(row, 'feature_view'),
-    label: text(row, 'label'),
-    spamProbability: number(row, 'spam_probability'),
-    labels: list(row, 'labels', 'string') as string[],
-    scores: list(row, 'scores', 'number') as number[],
-    threshold: number(row, 'threshold'),
-    eventTime: epochMs(row, 'event_time'),
-    scoredAt: epochMs(row, 'scored_at'),
-  };
-}
-
-// The readers fail loudly on a column of an unexpected shape (a schema changed under us) instead
-// of handing `undefined` to the edge.
-function column(row: CqlRow, name: string, expected: string, ok: (value: unknown) => boolean): unknown {
-  const value = row[name];
-  if (!ok(value)) {
-    throw new SpamstreamError('INTERNAL', `online store column ${name} is not ${expected}: ${String(value)}`);
+/** A small big-endian writer: numbers as Cassandra would order them, strings and lists length-prefixed. */
+class Writer {
+  #buffer = Buffer.allocUnsafe(512);
+  #at = 0;
+  #room(bytes: number): void {
+    if (this.#at + bytes <= this.#buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.#buffer.length * 2, this.#at + bytes));
+    this.#buffer.copy(grown, 0, 0, this.#at);
+    this.#buffer = grown;
   }
-  return value;
+  u8(value: number): this { this.#room(1); this.#at = this.#buffer.writeUInt8(value, this.#at); return this; }
+  u32(value: number): this { this.#room(4); this.#at = this.#buffer.writeUInt32BE(value, this.#at); return this; }
+  i32(value: number): this { this.#room(4); this.#at = this.#buffer.writeInt32BE(value, this.#at); return this; }
+  time(ms: number): this { this.#room(8); this.#at = this.#buffer.writeBigInt64BE(BigInt(ms), this.#at); return this; }
+  f64(value: number): this { this.#room(8); this.#at = this.#buffer.writeDoubleBE(value, this.#at); return this; }
+  f64s(values: readonly number[]): this { this.u32(values.length); for (const v of values) this.f64(v); return this; }
+  str(value: string): this {
+    const bytes = Buffer.byteLength(value, 'utf8');
+    this.u32(bytes);
+    this.#room(bytes);
+    this.#at += this.#buffer.write(value, this.#at, 'utf8');
+    return this;
+  }
+  strs(values: readonly string[]): this { this.u32(values.length); for (const v of values) this.str(v); return this; }
+  done(): Buffer { return Buffer.from(this.#buffer.subarray(0, this.#at)); }
 }
 
-const text = (row: CqlRow, name: string): string =>
-  column(row, name, 'text', (v) => typeof v === 'string') as string;
+class Reader {
+  #at = 0;
+  readonly buffer: Buffer;
+  readonly what: string;
+  constructor(buffer: Buffer, what: string) {
+    this.buffer = buffer;
+    this.what = what;
+  }
+  #take(bytes: number): number {
+    if (this.#at + bytes > this.buffer.length) this.#fail('is truncated');
+    const at = this.#at;
+    this.#at += bytes;
+    return at;
+  }
+  u8(): number { return this.buffer.readUInt8(this.#take(1)); }
+  u32(): number { return this.buffer.readUInt32BE(this.#take(4)); }
+  i32(): number { return this.buffer.readInt32BE(this.#take(4)); }
+  time(): number { return Number(this.buffer.readBigInt64BE(this.#take(8))); }
+  f64(): number { return this.buffer.readDoubleBE(this.#take(8)); }
+  f64s(): number[] {
+    const count = this.u32();
+    const at = this.#take(count * 8);
+    const out = new Array<number>(count);
+    for (let i = 0; i < count; i++) out[i] = this.buffer.readDoubleBE(at + i * 8);
+    return out;
+  }
+  str(): string {
+    const bytes = this.u32();
+    const at = this.#take(bytes);
+    return this.buffer.toString('utf8', at, at + bytes);
+  }
+  strs(): string[] { return Array.from({ length: this.u32() }, () => this.str()); }
+  end(): void {
+    if (this.#at !== this.buffer.length) this.#fail('has trailing bytes');
+  }
+  #fail(why: string): never {
+    throw new SpamstreamError('INTERNAL', `online store entry ${this.what} ${why}`);
+  }
+}
 
-const number = (row: CqlRow, name: string): number =>
-  column(row, name, 'a number', (v) => typeof v === 'number') as number;
+export const encodeFeatures = (r: StoredFeatures): Buffer =>
+  new Writer().u8(FORMAT).time(r.eventTime).time(r.computedAt).i32(r.viewVersion).f64s(r.values).done();
 
-const epochMs = (row: CqlRow, name: string): number =>
-  (column(row, name, 'a timestamp', (v) => v instanceof Date && !Number.isNaN(v.getTime())) as Date).getTime();
+export const encodePrediction = (r: StoredPrediction): Buffer =>
+  new Writer().u8(FORMAT).time(r.eventTime).time(r.scoredAt).f64(r.spamProbability).f64(r.threshold)
+    .str(r.model).str(r.featureView).str(r.label).strs(r.labels).f64s(r.scores).done();
 
-// Cassandra may return an empty collection as null.
-const list = (row: CqlRow, name: string, item: 'number' | 'string'): unknown[] =>
-  (column(row, name, `a list of ${item}s`, (v) => v === null || (Array.isArray(v) && v.every((x) => typeof x === item))) as
-    unknown[] | null) ?? [];
+function reader(bytes: unknown, what: string): Reader {
+  if (!Buffer.isBuffer(bytes)) throw new SpamstreamError('INTERNAL', `online store entry ${what} is not a blob`);
+  const read = new Reader(bytes, what);
+  const format = read.u8();
+  if (format !== FORMAT) {
+    throw new SpamstreamError('INTERNAL', `online store entry ${what} has format ${format}, not ${FORMAT}`);
+  }
+  return read;
+}
+
+export function decodeFeatures(smsId: string, view: string, bytes: unknown): StoredFeatures {
+  const read = reader(bytes, `${smsId}/${view}`);
+  const eventTime = read.time();
+  const computedAt = read.time();
+  const row = { smsId, view, viewVersion: read.i32(), values: read.f64s(), eventTime, computedAt };
+  read.end();
+  return row;
+}
+
+export function decodePrediction(smsId: string, modelVersion: string, bytes: unknown): StoredPrediction {
+  const read = reader(bytes, `${smsId}/${modelVersion}`);
+  const eventTime = read.time();
+  const scoredAt = read.time();
+  const spamProbability = read.f64();
+  const threshold = read.f64();
+  const row = {
+    smsId, modelVersion, model: read.str(), featureView: read.str(), label: read.str(), spamProbability,
+    labels: read.strs(), scores: read.f64s(), threshold, eventTime, scoredAt,
+  };
+  read.end();
+  return row;
+}
+
+/**
+ * Bind values of the upserts of `rows`: one statement per message and event time, holding every
+ * entry of it. Validates every event time first, so a bad one rejects the call before any write.
+ * A key twice in one call with one event time goes to a second statement: Cassandra, not this
+ * function, decides between them (the tie rule above).
+ */
+function upserts<T extends { readonly smsId: string; readonly eventTime: number }>(
+  rows: readonly T[], keyOf: (row: T) => string, encode: (row: T) => Buffer,
+): unknown[][] {
+  const stamps = rows.map((row) => writeTimestampMicros(row.eventTime));
+  const statements: { smsId: string; stamp: number; entries: Record<string, Buffer> }[] = [];
+  const open = new Map<string, (typeof statements)[number]>();
+  rows.forEach((row, i) => {
+    const group = `${row.eventTime}|${row.smsId}`;
+    const key = keyOf(row);
+    let statement = open.get(group);
+    if (!statement || key in statement.entries) {
+      statement = { smsId: row.smsId, stamp: stamps[i]!, entries: {} };
+      statements.push(statement);
+      open.set(group, statement);
+    }
+    statement.entries[key] = encode(row);
+  });
+  return statements.map((s) => [s.stamp, s.entries, s.smsId]);
+}
+
+export const featureUpserts = (rows: readonly StoredFeatures[]): unknown[][] =>
+  upserts(rows, (r) => r.view, encodeFeatures);
+export const predictionUpserts = (rows: readonly StoredPrediction[]): unknown[][] =>
+  upserts(rows, (r) => r.modelVersion, encodePrediction);
+
+/** The keys of a message's entries in UTF-8 byte order (as Cassandra orders text map keys); `only` those if given. */
+function keysOf(entries: unknown, only?: readonly string[]): string[] {
+  if (entries === null || entries === undefined) return [];
+  if (typeof entries !== 'object') throw new SpamstreamError('INTERNAL', 'online store column encoded is not a map');
+  const keys = Object.keys(entries).filter((key) => !only || only.includes(key));
+  return keys.sort((a, b) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
+}
+
+const entriesOf = (row: CqlRow) => row['encoded'] as Record<string, unknown> | null | undefined;
+
+export function featuresFromRow(smsId: string, row: CqlRow, views?: readonly string[]): StoredFeatures[] {
+  const entries = entriesOf(row);
+  return keysOf(entries, views).map((view) => decodeFeatures(smsId, view, entries![view]));
+}
+
+export function predictionsFromRow(smsId: string, row: CqlRow): StoredPrediction[] {
+  const entries = entriesOf(row);
+  return keysOf(entries).map((modelVersion) => decodePrediction(smsId, modelVersion, entries![modelVersion]));
+}

@@ -4,12 +4,9 @@ import type { Client } from 'cassandra-driver';
 import type { CassandraConfig } from '../../config/config.ts';
 import { SpamstreamError } from '../../core/errors.ts';
 import { toStoreError } from './errors.ts';
+import { TABLES } from './tables.ts';
 
-export const TABLES = {
-  features: 'features_by_sms',
-  predictions: 'predictions_by_sms',
-  idempotency: 'idempotency_keys',
-} as const;
+export { TABLES } from './tables.ts';
 
 type SchemaConfig = Pick<CassandraConfig, 'keyspace' | 'replicationFactor'>;
 
@@ -28,11 +25,8 @@ function checked(config: SchemaConfig): SchemaConfig {
 /**
  * The CQL statements of the online store, in the order they must run.
  *
- * The lists are `frozen`: a frozen list is one cell, so a row written twice with the same
- * write timestamp stays identical. A non-frozen list stores one cell per element, keyed by a
- * server-generated time UUID, and a second write at the same timestamp would append its
- * elements to the first write's instead of replacing them.
- * `view` and `values` are CQL keywords, so those two columns are always written quoted.
+ * Features and predictions: one row per message, a map from view id (model version) to that
+ * view's serialized values (rows.ts), so every entry carries its own write timestamp (= event time).
  */
 export function onlineStoreSchemaCql(config: SchemaConfig): string[] {
   const { keyspace, replicationFactor } = checked(config);
@@ -40,26 +34,11 @@ export function onlineStoreSchemaCql(config: SchemaConfig): string[] {
     `CREATE KEYSPACE IF NOT EXISTS ${keyspace} WITH replication = ` +
       `{'class': 'SimpleStrategy', 'replication_factor': ${replicationFactor}}`,
     `CREATE TABLE IF NOT EXISTS ${keyspace}.${TABLES.features} (
-      sms_id text,
-      "view" text,
-      view_version int,
-      "values" frozen<list<double>>,
-      event_time timestamp,
-      computed_at timestamp,
-      PRIMARY KEY ((sms_id), "view"))`,
+      sms_id text PRIMARY KEY,
+      encoded map<text, blob>)`,
     `CREATE TABLE IF NOT EXISTS ${keyspace}.${TABLES.predictions} (
-      sms_id text,
-      model_version text,
-      model text,
-      feature_view text,
-      label text,
-      spam_probability double,
-      labels frozen<list<text>>,
-      scores frozen<list<double>>,
-      threshold double,
-      event_time timestamp,
-      scored_at timestamp,
-      PRIMARY KEY ((sms_id), model_version))`,
+      sms_id text PRIMARY KEY,
+      encoded map<text, blob>)`,
     `CREATE TABLE IF NOT EXISTS ${keyspace}.${TABLES.idempotency} (
       key text PRIMARY KEY,
       sms_id text,

@@ -1,6 +1,6 @@
 // The online store on Cassandra: features, predictions and idempotency keys over one shared Client.
-// Every statement is prepared; the rows of one message are one single-partition batch (never a
-// multi-partition batch), at LOCAL_QUORUM (LOCAL_SERIAL for the lightweight transactions).
+// Every statement is prepared; the rows of one message are one UPDATE of its one row (rows.ts), at
+// LOCAL_QUORUM (LOCAL_SERIAL for the lightweight transactions).
 import { Client, types } from 'cassandra-driver';
 import type { CassandraConfig } from '../../config/config.ts';
 import type {
@@ -8,11 +8,10 @@ import type {
 } from '../online-store.ts';
 import { SpamstreamError } from '../../core/errors.ts';
 import { toStoreError } from './errors.ts';
-import {
-  FEATURE_COLUMNS, PREDICTION_COLUMNS, cqlColumn, featureParams, featuresFromRow, predictionFromRow, predictionParams,
-} from './rows.ts';
+import { featureUpserts, featuresFromRow, predictionUpserts, predictionsFromRow, upsertCql } from './rows.ts';
 import { TABLES } from './schema.ts';
 import { checkTtl } from './ttl.ts';
+import { coalesced } from './coalesced.ts';
 
 export interface CassandraStores {
   readonly features: FeatureStore;
@@ -23,7 +22,7 @@ export interface CassandraStores {
   close(): Promise<void>;
 }
 
-/** Inserts in flight per `put*` call: enough to hide latency, few enough not to flood one node. */
+/** Upserts in flight per `put*` call: enough to hide latency, few enough not to flood one node. */
 const WRITE_CONCURRENCY = 32;
 
 export function createCassandraClient(config: CassandraConfig): Client {
@@ -66,57 +65,43 @@ export async function createCassandraStores(config: CassandraConfig): Promise<Ca
 
 type Run = <T>(action: string, work: () => Promise<T>) => Promise<T>;
 
-const insertCql = (table: string, columns: readonly string[]): string =>
-  `INSERT INTO ${table} (${columns.map(cqlColumn).join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) USING TIMESTAMP ?`;
-
-/**
- * Writes rows grouped by partition (the first parameter is always sms_id): the rows of one message
- * go as one unlogged single-partition batch, which Cassandra applies as a single mutation —
- * atomic within the partition and several times cheaper than one insert per row. Partitions are
- * written concurrently, at most WRITE_CONCURRENCY at once.
- */
+/** Runs the upserts concurrently, at most WRITE_CONCURRENCY at once. */
 async function writeAll(client: Client, cql: string, params: unknown[][]): Promise<void> {
-  const partitions = new Map<unknown, unknown[][]>();
-  for (const row of params) {
-    const rows = partitions.get(row[0]);
-    if (rows) rows.push(row);
-    else partitions.set(row[0], [row]);
+  for (let i = 0; i < params.length; i += WRITE_CONCURRENCY) {
+    await Promise.all(params.slice(i, i + WRITE_CONCURRENCY).map((row) => client.execute(cql, row)));
   }
-  const writes = [...partitions.values()].map((rows) => () =>
-    rows.length === 1
-      ? client.execute(cql, rows[0])
-      : client.batch(rows.map((row) => ({ query: cql, params: row })), { logged: false }));
-  for (let i = 0; i < writes.length; i += WRITE_CONCURRENCY) await Promise.all(writes.slice(i, i + WRITE_CONCURRENCY).map((write) => write()));
 }
+
+const selectCql = (table: string): string => `SELECT encoded FROM ${table} WHERE sms_id = ?`;
 
 function featureStore(client: Client, keyspace: string, run: Run): FeatureStore {
   const table = `${keyspace}.${TABLES.features}`;
-  const insert = insertCql(table, FEATURE_COLUMNS);
-  const selectAll = `SELECT ${FEATURE_COLUMNS.map(cqlColumn).join(', ')} FROM ${table} WHERE sms_id = ?`;
-  const selectViews = `${selectAll} AND "view" IN ?`;
+  const upsert = upsertCql(table);
+  const select = selectCql(table);
   return {
     putFeatures: (rows: readonly StoredFeatures[]) =>
-      run('write features', () => writeAll(client, insert, rows.map(featureParams))),
-    getFeatures: (smsId: string, views?: readonly string[]) =>
+      run('write features', () => writeAll(client, upsert, featureUpserts(rows))),
+    getFeatures: coalesced((smsId: string, views?: readonly string[]) =>
       run('read features', async () => {
         if (views !== undefined && views.length === 0) return [];
-        const result = views === undefined
-          ? await client.execute(selectAll, [smsId])
-          : await client.execute(selectViews, [smsId, [...views]]);
-        return result.rows.map(featuresFromRow);
-      }),
+        const row = (await client.execute(select, [smsId])).first();
+        return row ? featuresFromRow(smsId, row, views) : [];
+      })),
   };
 }
 
 function predictionStore(client: Client, keyspace: string, run: Run): PredictionStore {
   const table = `${keyspace}.${TABLES.predictions}`;
-  const insert = insertCql(table, PREDICTION_COLUMNS);
-  const select = `SELECT ${PREDICTION_COLUMNS.map(cqlColumn).join(', ')} FROM ${table} WHERE sms_id = ?`;
+  const upsert = upsertCql(table);
+  const select = selectCql(table);
   return {
     putPredictions: (rows: readonly StoredPrediction[]) =>
-      run('write predictions', () => writeAll(client, insert, rows.map(predictionParams))),
-    getPredictions: (smsId: string) =>
-      run('read predictions', async () => (await client.execute(select, [smsId])).rows.map(predictionFromRow)),
+      run('write predictions', () => writeAll(client, upsert, predictionUpserts(rows))),
+    getPredictions: coalesced((smsId: string) =>
+      run('read predictions', async () => {
+        const row = (await client.execute(select, [smsId])).first();
+        return row ? predictionsFromRow(smsId, row) : [];
+      })),
   };
 }
 

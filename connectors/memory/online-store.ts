@@ -1,15 +1,15 @@
 // The online store in memory, for unit tests. It follows the Cassandra store rule for rule, so
 // tests written against it hold in production:
 // - newest event time wins per key, whatever the order of writes;
-// - equal event times are resolved as Cassandra resolves equal write timestamps: each column on
-//   its own, keeping the greater serialized value (see connectors/cassandra/rows.ts);
+// - equal event times are resolved as Cassandra resolves equal write timestamps: the greater
+//   serialized row wins whole (rows serialized as connectors/cassandra/rows.ts stores them);
 // - rows come back ordered by view / model version in UTF-8 byte order (Cassandra's clustering order);
 // - idempotency keys expire `ttlSeconds` after the claim or markWritten that last wrote them,
 //   by the injected clock (Cassandra counts whole seconds; this fake counts milliseconds).
 import type {
   FeatureStore, IdempotencyClaim, IdempotencyStore, PredictionStore, StoredFeatures, StoredPrediction,
 } from '../online-store.ts';
-import { writeTimestampMicros } from '../cassandra/rows.ts';
+import { encodeFeatures, encodePrediction, writeTimestampMicros } from '../cassandra/rows.ts';
 import { checkTtl } from '../cassandra/ttl.ts';
 
 export interface MemoryStores {
@@ -26,8 +26,8 @@ export interface MemoryStoresOptions {
 
 export function createMemoryStores(options: MemoryStoresOptions = {}): MemoryStores {
   const now = options.now ?? Date.now;
-  const features = new Table<StoredFeatures>((row) => row.view, FEATURE_CELLS);
-  const predictions = new Table<StoredPrediction>((row) => row.modelVersion, PREDICTION_CELLS);
+  const features = new Table<StoredFeatures>((row) => row.view, encodeFeatures);
+  const predictions = new Table<StoredPrediction>((row) => row.modelVersion, encodePrediction);
   const keys = new Map<string, { smsId: string; written: boolean; expiresAt: number }>();
   const liveKey = (key: string) => {
     const entry = keys.get(key);
@@ -64,17 +64,14 @@ export function createMemoryStores(options: MemoryStoresOptions = {}): MemorySto
 
 interface Row { readonly smsId: string; readonly eventTime: number }
 
-/** How each non-key column is serialized by Cassandra, for the equal-timestamp comparison. */
-type Cells<T> = { readonly [K in keyof T]?: (value: T[K]) => Buffer };
-
 class Table<T extends Row> {
   readonly #rows = new Map<string, Map<string, T>>();
   readonly #clusteringKey: (row: T) => string;
-  readonly #cells: Cells<T>;
+  readonly #serialize: (row: T) => Buffer;
 
-  constructor(clusteringKey: (row: T) => string, cells: Cells<T>) {
+  constructor(clusteringKey: (row: T) => string, serialize: (row: T) => Buffer) {
     this.#clusteringKey = clusteringKey;
-    this.#cells = cells;
+    this.#serialize = serialize;
   }
 
   put(rows: readonly T[]): void {
@@ -98,32 +95,11 @@ class Table<T extends Row> {
   #reconcile(current: T | undefined, incoming: T): T {
     if (!current || incoming.eventTime > current.eventTime) return incoming;
     if (incoming.eventTime < current.eventTime) return current;
-    const merged: Partial<T> = { ...current };
-    for (const column of Object.keys(this.#cells) as (keyof T)[]) {
-      const serialize = this.#cells[column] as (value: T[keyof T]) => Buffer;
-      if (Buffer.compare(serialize(incoming[column]), serialize(current[column])) > 0) merged[column] = incoming[column];
-    }
-    return merged as T;
+    return Buffer.compare(this.#serialize(incoming), this.#serialize(current)) > 0 ? incoming : current;
   }
 }
 
 // Arrays are copied in and out, so callers cannot change stored rows behind the store's back.
 const copy = <T extends object>(row: T): T =>
   Object.freeze(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Array.isArray(v) ? Object.freeze([...v]) : v]))) as T;
-
-const int32 = (value: number): Buffer => { const b = Buffer.alloc(4); b.writeInt32BE(value); return b; };
-const float64 = (value: number): Buffer => { const b = Buffer.alloc(8); b.writeDoubleBE(value); return b; };
-const timestamp = (ms: number): Buffer => { const b = Buffer.alloc(8); b.writeBigInt64BE(BigInt(ms)); return b; };
 const utf8 = (value: string): Buffer => Buffer.from(value, 'utf8');
-// A frozen list: element count, then each element as length + bytes.
-const list = <I>(item: (value: I) => Buffer) => (values: readonly I[]): Buffer =>
-  Buffer.concat([int32(values.length), ...values.flatMap((v) => { const b = item(v); return [int32(b.length), b]; })]);
-
-const FEATURE_CELLS: Cells<StoredFeatures> = {
-  viewVersion: int32, values: list(float64), eventTime: timestamp, computedAt: timestamp,
-};
-
-const PREDICTION_CELLS: Cells<StoredPrediction> = {
-  model: utf8, featureView: utf8, label: utf8, spamProbability: float64, labels: list(utf8),
-  scores: list(float64), threshold: float64, eventTime: timestamp, scoredAt: timestamp,
-};

@@ -118,6 +118,8 @@ export const featureRoutes: FastifyPluginAsync<{ deps: EdgeDeps }> = async (app,
   }, async (request) => {
     const views = chooseViews(request.body.views);
     const ids = [...new Set(request.body.smsIds)];
+    // One round: every id's read starts at once (up to readConcurrency, by default the whole
+    // request), and the store sends reads started together in one socket write.
     const reads = await mapBounded(ids, config.readConcurrency, (smsId) => read(smsId, views));
     const byId = new Map(ids.map((id, i) => [id, reads[i]!]));
     return {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from 'cassandra-driver';
 import { loadConfig } from '../../config/config.ts';
 import { SpamstreamError } from '../../core/errors.ts';
-import { applyOnlineStoreSchema } from '../../connectors/cassandra/schema.ts';
+import { TABLES, applyOnlineStoreSchema } from '../../connectors/cassandra/schema.ts';
 import { createCassandraClient, createCassandraStores } from '../../connectors/cassandra/store.ts';
 import { describeOnlineStoreContract } from '../../connectors/online-store.contract.ts';
 
@@ -34,7 +34,7 @@ describe('online store schema', () => {
       expect(await stores.features.getFeatures(row.smsId)).toEqual([row]);
       const tables = await admin.execute('SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?', [config.keyspace]);
       expect(tables.rows.map((r) => r['table_name']).sort()).toEqual(
-        expect.arrayContaining(['features_by_sms', 'idempotency_keys', 'predictions_by_sms']));
+        expect.arrayContaining(Object.values(TABLES)));
     } finally {
       await stores.close();
     }

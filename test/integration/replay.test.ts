@@ -1,5 +1,6 @@
 // Replay and backfill on the real stack, while the live pipeline runs: new model versions and
 // feature views for every earlier message, the online store rebuilt from Kafka, and `reset`.
+import { TABLES } from '../../connectors/cassandra/tables.ts';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -231,8 +232,8 @@ describe('replay store', () => {
     expect((await live.stores.predictions.getPredictions(sample)).length).toBe(3);
     const client = createCassandraClient(live.fixture.config.cassandra);
     try {
-      await client.execute(`TRUNCATE ${keyspace}.features_by_sms`);
-      await client.execute(`TRUNCATE ${keyspace}.predictions_by_sms`);
+      await client.execute(`TRUNCATE ${keyspace}.${TABLES.features}`);
+      await client.execute(`TRUNCATE ${keyspace}.${TABLES.predictions}`);
     } finally {
       await client.shutdown();
     }
