@@ -37,7 +37,9 @@ const exited = (child: ChildProcess) => (child.exitCode !== null || child.signal
 
 let features = cli('run', 'features');
 let scoring = cli('run', 'scoring');
-const producer = cli('produce', '--file', args.data, '--count', String(MESSAGES), '--rate', String(Math.max(200, MESSAGES / 10)));
+// Messages keep arriving for the whole run: every kill or rebalance lands while they flow.
+const rounds = Math.max(Number(args.kills), Number(args.rebalances) > 0 ? Number(args.rebalances) : 0, 1);
+const producer = cli('produce', '--file', args.data, '--count', String(MESSAGES), '--rate', String(Math.max(20, Math.round(MESSAGES / (rounds * 8)))));
 const started = Date.now();
 
 const rebalances = Number(args.rebalances);
