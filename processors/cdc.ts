@@ -4,15 +4,14 @@
 // (scored again, at the time of the edit); other updates and deletes are skipped and counted.
 // Debezium is at-least-once: what it re-sends after a restart is recognised and skipped (dedupe).
 import { createHash } from 'node:crypto';
-import { type OperatorFunction, concatMap, pipe } from 'rxjs';
+import { type OperatorFunction, concatMap } from 'rxjs';
 import { type Envelope, withValue } from '../core/envelope.ts';
 import type { Metrics } from '../core/metrics.ts';
 import { type Result, fail, ok } from '../core/result.ts';
 import type { RecordCodec } from '../connectors/codec.ts';
-import type { OutgoingRecord } from '../connectors/kafka.ts';
 import type { SmsRaw } from '../schemas/index.ts';
 import { checkMessage } from './features.ts';
-import { type Flow, type RetryPolicy, mapOk, mapOkAsync } from './flow.ts';
+import { type Flow, type RecordProcessor, type RetryPolicy, mapOk, mapOkAsync, namedPipe, step } from './flow.ts';
 
 /** Header ExtractChangedRecordState sets on updates: the columns whose value changed. */
 export const CHANGED_HEADER = 'spamstream-changed';
@@ -46,14 +45,15 @@ export interface CdcSettings {
   readonly dedupeCapacity?: number;
 }
 
-export function cdcProcessor(ports: CdcPorts, settings: CdcSettings): OperatorFunction<Envelope<Buffer | null>, Flow<readonly OutgoingRecord[]>> {
+export function cdcProcessor(ports: CdcPorts, settings: CdcSettings): RecordProcessor {
   const skipped = (reason: SkipReason) => ports.metrics?.cdcSkipped.inc({ reason });
-  return pipe(
-    parseChangeEvents(),
-    mapOk(classify),
-    mapOk((change: Change): Result<Change> => (change.kind === 'message' ? checkChange(change, settings.maxTextBytes) : ok(change))),
-    dropRedeliveries(settings.dedupeCapacity ?? 100_000),
-    mapOkAsync(async (change, record) => {
+  return namedPipe(
+    step('parse Debezium change event (JSON)', parseChangeEvents()),
+    step('classify: insert, read, text update → message; else skipped', mapOk(classify)),
+    step('check id and text', mapOk((change: Change): Result<Change> => (
+      change.kind === 'message' ? checkChange(change, settings.maxTextBytes) : ok(change)))),
+    step('skip re-deliveries (LSN not newer than the last seen)', dropRedeliveries(settings.dedupeCapacity ?? 100_000)),
+    step('encode SmsRaw (source cdc)', mapOkAsync(async (change, record) => {
       if (change.kind === 'skip') {
         skipped(change.reason);
         return [];
@@ -67,7 +67,7 @@ export function cdcProcessor(ports: CdcPorts, settings: CdcSettings): OperatorFu
         timestamp: record.timestamp,
       }];
     // mapOkAsync keeps arrival order: the changes of one message reach sms.raw in the order they happened.
-    }, settings.policy),
+    }, settings.policy), { topic: settings.rawTopic }),
   );
 }
 

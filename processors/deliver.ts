@@ -1,13 +1,5 @@
-// The sink end of every processor, as a story:
-//   1. each input becomes its output records, or its dead letter (code, reason, original bytes);
-//   2. the batch is split by input partition;
-//   3. each partition's run is written and its inputs acknowledged — with a transactional writer,
-//      its records and the partition's next offset commit in one transaction (exactly-once);
-//   4. if the broker refuses a record, the run is written again input by input, and what the
-//      broker refuses becomes a dead letter;
-//   5. a partition reassigned meanwhile is dropped: its records are read again, by this
-//      instance or the partition's new owner;
-//   6. the outcome is counted.
+// The sink end of every processor, as a story: its steps are `sinkSteps` below, which
+// `topology describe` prints after each processor's own.
 // Retriable failures (Kafka or the registry not answering) are retried until they answer again;
 // nothing is acknowledged before it is written.
 import type { Observable, OperatorFunction } from 'rxjs';
@@ -17,7 +9,7 @@ import { SpamstreamError } from '../core/errors.ts';
 import type { DeadLetter } from '../schemas/index.ts';
 import type { RecordCodec } from '../connectors/codec.ts';
 import type { OutgoingRecord, RecordSource, RecordWriter, TransactionalWriter } from '../connectors/kafka.ts';
-import { type Flow, type RetryPolicy, batchWhileBusy, withRetry } from './flow.ts';
+import { type Flow, type RetryPolicy, type StepInfo, batchWhileBusy, withRetry } from './flow.ts';
 
 /** Header of every output record: `<topic>/<partition>@<offset>` of the input it was computed from. */
 export const ORIGIN_HEADER = 'spamstream-origin';
@@ -68,6 +60,22 @@ interface Item {
 export function deliver(ports: DeliverPorts, settings: DeliverSettings): OperatorFunction<Input, Delivered> {
   const steps = deliverySteps(ports, settings);
   return (flows: Observable<Input>) => flows.pipe(batchWhileBusy(steps.deliverBatch, { maxSize: settings.batchSize, lingerMs: settings.waitMs }));
+}
+
+/** The sink's steps, numbered as in the code below; with a transactional writer, or without. */
+export function sinkSteps(transactional: boolean): readonly StepInfo[] {
+  const steps = [
+    'each input becomes its output records, or its dead letter (code, reason, original bytes)',
+    'the batch is split by input partition',
+    transactional
+      ? 'each partition\'s run is written with its next offset in one Kafka transaction (exactly-once)'
+      : 'the batch is written, then its inputs acknowledged (the source commits them in order)',
+    'if the broker refuses a record, the run is written again input by input; what it refuses becomes a dead letter',
+    'a partition reassigned meanwhile is dropped: its records are read again by its owner',
+    'the outcome is counted',
+  ];
+  // Without transactions the batch is written whole: there is no step 2.
+  return (transactional ? steps : steps.filter((_, i) => i !== 1)).map((name) => ({ name }));
 }
 
 function deliverySteps(ports: DeliverPorts, settings: DeliverSettings) {

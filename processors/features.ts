@@ -1,15 +1,12 @@
 // The features processor:
 //   sms.raw ─► decode ─► check ─► compute views v1, v2 ─► upsert online store ─► encode ─► sms.features
-import { type OperatorFunction, pipe } from 'rxjs';
-import type { Envelope } from '../core/envelope.ts';
 import { checkSmsId, checkText } from '../core/message-rules.ts';
 import { type Result, ok } from '../core/result.ts';
 import type { RecordCodec } from '../connectors/codec.ts';
-import type { OutgoingRecord } from '../connectors/kafka.ts';
 import type { FeatureStore, StoredFeatures } from '../connectors/online-store.ts';
 import type { FeatureView } from '../features/index.ts';
 import { type SmsFeatures, type SmsRaw, loadSchema } from '../schemas/index.ts';
-import { type Flow, type RetryPolicy, decodeRecords, mapOk, mapOkAsync } from './flow.ts';
+import { type RecordProcessor, type RetryPolicy, decodeRecords, mapOk, mapOkAsync, namedPipe, step } from './flow.ts';
 
 export interface FeaturesPorts {
   readonly codec: RecordCodec;
@@ -26,24 +23,24 @@ export interface FeaturesSettings {
 
 const RAW_SCHEMA = loadSchema('sms-raw');
 
-export function featuresProcessor(ports: FeaturesPorts, settings: FeaturesSettings): OperatorFunction<Envelope<Buffer | null>, Flow<readonly OutgoingRecord[]>> {
+export function featuresProcessor(ports: FeaturesPorts, settings: FeaturesSettings): RecordProcessor {
   const now = settings.now ?? Date.now;
-  return pipe(
-    decodeRecords<SmsRaw>(ports.codec, RAW_SCHEMA, settings.policy),
-    mapOk((raw) => checkMessage(raw, settings.maxTextBytes)),
-    mapOk((raw) => ok(computeFeatures(raw, ports.views, now()))),
-    mapOkAsync(async (features) => {
+  return namedPipe(
+    step('decode SmsRaw', decodeRecords<SmsRaw>(ports.codec, RAW_SCHEMA, settings.policy)),
+    step('check id and text', mapOk((raw) => checkMessage(raw, settings.maxTextBytes))),
+    step('compute feature views', mapOk((raw) => ok(computeFeatures(raw, ports.views, now())))),
+    step('upsert online store (newest event time wins)', mapOkAsync(async (features) => {
       await ports.store.putFeatures(toStoredFeatures(features));
       return features;
-    }, settings.policy),
+    }, settings.policy), { stores: ['features'] }),
     // Outputs keep the input's record timestamp, which the broker already accepted: the event
     // time lives in the payload, where a bogus value cannot make Kafka refuse the record.
-    mapOkAsync(async (features, record) => [{
+    step('encode SmsFeatures', mapOkAsync(async (features, record) => [{
       topic: settings.featuresTopic,
       key: features.sms_id,
       value: await ports.codec.encode(`${settings.featuresTopic}-value`, features),
       timestamp: record.timestamp,
-    }], settings.policy),
+    }], settings.policy), { topic: settings.featuresTopic }),
   );
 }
 

@@ -5,6 +5,7 @@ import { type MonoTypeOperatorFunction, Observable, type OperatorFunction, buffe
 import { type Envelope, withValue } from '../core/envelope.ts';
 import { type Result, attempt, fail, ok } from '../core/result.ts';
 import type { RecordCodec } from '../connectors/codec.ts';
+import type { OutgoingRecord } from '../connectors/kafka.ts';
 
 export interface Step<T> {
   /** The bytes the record arrived with; kept untouched for the dead-letter topic. */
@@ -28,6 +29,60 @@ export interface RetryPolicy {
   readonly signal?: AbortSignal;
   /** Told of each retriable failure before its back-off (a debug log). */
   readonly onRetry?: (reason: string, attempt: number) => void;
+}
+
+/**
+ * A step of a processor's pipe, by name, and what it writes besides its record: `topology describe`
+ * and the README's graph are generated from these, so they cannot drift from the pipe.
+ */
+export interface StepInfo {
+  readonly name: string;
+  /** The topic of the records it produces (written by the sink). */
+  readonly topic?: string;
+  /** The online-store tables it upserts (keys of the store's tables). */
+  readonly stores?: readonly ('features' | 'predictions')[];
+}
+
+/** An operator that knows its step's name. */
+export interface NamedOperator<A, B> extends OperatorFunction<A, B> {
+  readonly step: StepInfo;
+}
+
+/** A processor: the pipe of its named steps, which it lists. */
+export interface Processor<A, B> extends OperatorFunction<A, B> {
+  readonly steps: readonly StepInfo[];
+}
+
+/** What each processor is: input records (their bytes) to the output records of each, for the sink. */
+export type RecordProcessor = Processor<Envelope<Buffer | null>, Flow<readonly OutgoingRecord[]>>;
+
+type Writes = Omit<StepInfo, 'name'>;
+
+export function step<A, B>(name: string, operator: OperatorFunction<A, B>, writes: Writes = {}): NamedOperator<A, B> {
+  return Object.assign((source: Observable<A>) => operator(source), { step: { name, ...writes } });
+}
+
+/** rxjs `pipe` of named steps only, so no step of a processor goes undescribed. */
+export function namedPipe<A, B>(s1: NamedOperator<A, B>): Processor<A, B>;
+export function namedPipe<A, B, C>(s1: NamedOperator<A, B>, s2: NamedOperator<B, C>): Processor<A, C>;
+export function namedPipe<A, B, C, D>(
+  s1: NamedOperator<A, B>, s2: NamedOperator<B, C>, s3: NamedOperator<C, D>,
+): Processor<A, D>;
+export function namedPipe<A, B, C, D, E>(
+  s1: NamedOperator<A, B>, s2: NamedOperator<B, C>, s3: NamedOperator<C, D>, s4: NamedOperator<D, E>,
+): Processor<A, E>;
+export function namedPipe<A, B, C, D, E, F>(
+  s1: NamedOperator<A, B>, s2: NamedOperator<B, C>, s3: NamedOperator<C, D>, s4: NamedOperator<D, E>,
+  s5: NamedOperator<E, F>,
+): Processor<A, F>;
+export function namedPipe<A, B, C, D, E, F, G>(
+  s1: NamedOperator<A, B>, s2: NamedOperator<B, C>, s3: NamedOperator<C, D>, s4: NamedOperator<D, E>,
+  s5: NamedOperator<E, F>, s6: NamedOperator<F, G>,
+): Processor<A, G>;
+export function namedPipe(...steps: NamedOperator<unknown, unknown>[]): Processor<unknown, unknown> {
+  // What rxjs `pipe` does: each step's operator applied to the previous one's output, in order.
+  const piped = (source: Observable<unknown>) => steps.reduce((stream, s) => s(stream), source);
+  return Object.assign(piped, { steps: steps.map((s) => s.step) });
 }
 
 const settle = <A, B>(flow: Flow<A>, result: Result<B>): Flow<B> => withValue(flow, { input: flow.value.input, result });

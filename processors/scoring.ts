@@ -1,11 +1,8 @@
 // The scoring processor:
 //   sms.features ─► decode ─► select models ─► micro-batched inference ─► upsert latest ─► encode ─► sms.predictions
-import { type OperatorFunction, pipe } from 'rxjs';
-import type { Envelope } from '../core/envelope.ts';
 import type { Metrics } from '../core/metrics.ts';
 import { type Failure, type Result, ok } from '../core/result.ts';
 import type { RecordCodec } from '../connectors/codec.ts';
-import type { OutgoingRecord } from '../connectors/kafka.ts';
 import type { PredictionStore } from '../connectors/online-store.ts';
 import type { FeatureView } from '../features/index.ts';
 import {
@@ -13,7 +10,9 @@ import {
 } from '../models/scoring.ts';
 import { type SmsFeatures, type SmsPrediction, loadSchema } from '../schemas/index.ts';
 import { REPLAY_HEADER } from './deliver.ts';
-import { type Flow, type RetryPolicy, decodeRecords, mapOk, mapOkAsync, mapOkBatched } from './flow.ts';
+import {
+  type RecordProcessor, type RetryPolicy, decodeRecords, mapOk, mapOkAsync, mapOkBatched, namedPipe, step,
+} from './flow.ts';
 
 export interface ScoringPorts {
   readonly codec: RecordCodec;
@@ -34,31 +33,31 @@ export interface ScoringSettings {
 
 const FEATURES_SCHEMA = loadSchema('sms-features');
 
-export function scoringProcessor(ports: ScoringPorts, settings: ScoringSettings): OperatorFunction<Envelope<Buffer | null>, Flow<readonly OutgoingRecord[]>> {
+export function scoringProcessor(ports: ScoringPorts, settings: ScoringSettings): RecordProcessor {
   const now = settings.now ?? Date.now;
-  return pipe(
-    decodeRecords<SmsFeatures>(ports.codec, FEATURES_SCHEMA, settings.policy),
-    mapOk((features, record) => {
+  return namedPipe(
+    step('decode SmsFeatures', decodeRecords<SmsFeatures>(ports.codec, FEATURES_SCHEMA, settings.policy)),
+    step('select the models whose views are present', mapOk((features, record) => {
       const selected = selectModels(features, ports.models, ports.views);
       // A replay backfilling a view no configured model reads is no bad input: nothing to score.
       if (!selected.ok && selected.code === 'VIEW_MISSING' && record.headers[REPLAY_HEADER] !== undefined) return ok({ features, set: {}, models: [] });
       return selected;
-    }),
-    mapOkBatched((batch: readonly Selected[]) => scoreBatch(batch, ports, now), {
+    })),
+    step('micro-batched ONNX inference', mapOkBatched((batch: readonly Selected[]) => scoreBatch(batch, ports, now), {
       size: settings.batchSize,
       waitMs: settings.batchWaitMs,
       policy: settings.policy,
-    }),
-    mapOkAsync(async (predictions) => {
+    })),
+    step('upsert latest prediction per model version', mapOkAsync(async (predictions) => {
       await ports.store.putPredictions(predictions.map(toStoredPrediction));
       return predictions;
-    }, settings.policy),
-    mapOkAsync((predictions, record) => Promise.all(predictions.map(async (prediction) => ({
+    }, settings.policy), { stores: ['predictions'] }),
+    step('encode SmsPrediction', mapOkAsync((predictions, record) => Promise.all(predictions.map(async (p) => ({
       topic: settings.predictionsTopic,
-      key: prediction.sms_id,
-      value: await ports.codec.encode(`${settings.predictionsTopic}-value`, prediction),
+      key: p.sms_id,
+      value: await ports.codec.encode(`${settings.predictionsTopic}-value`, p),
       timestamp: record.timestamp,
-    }))), settings.policy),
+    }))), settings.policy), { topic: settings.predictionsTopic }),
   );
 }
 

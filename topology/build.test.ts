@@ -20,7 +20,7 @@ describe('buildTopology', () => {
     const topology = buildTopology(memoryPorts(memoryPipeline(), []), config);
     expect(topology.describe()).toContain('processor features (consumer group spamstream.features)');
     expect(topology.describe()).toMatch(/source: sms\.features[\s\S]*sinks: sms\.predictions; dead letters: sms\.dlq/);
-    expect(topology.mermaid()).toMatch(/^flowchart LR/);
+    expect(topology.mermaid()).toMatch(/^flowchart TB/);
     expect(topology.mermaid()).toContain('sms_raw --> features');
   });
 

@@ -1,22 +1,23 @@
 // buildTopology: the whole pipeline as a pure function of its ports and configuration. `main`,
 // `spamstream run` and the tests all call it; nothing connects until a processor is started.
-import type { OperatorFunction, Subscription } from 'rxjs';
+import type { Subscription } from 'rxjs';
 import type { Config } from '../config/config.ts';
 import { type Log, silentLog } from '../core/log.ts';
 import type { Metrics } from '../core/metrics.ts';
 import type { RecordCodec } from '../connectors/codec.ts';
-import type { Envelope } from '../core/envelope.ts';
-import type { CommitOffset, OutgoingRecord, RecordSource, RecordWriter, TransactionalWriter } from '../connectors/kafka.ts';
+import type { CommitOffset, RecordSource, RecordWriter, TransactionalWriter } from '../connectors/kafka.ts';
 import type { FeatureStore, PredictionStore } from '../connectors/online-store.ts';
 import type { FeatureView } from '../features/index.ts';
-import { type Delivered, deliver } from '../processors/deliver.ts';
+import { type Delivered, deliver, sinkSteps } from '../processors/deliver.ts';
 import { cdcProcessor } from '../processors/cdc.ts';
 import { featuresProcessor } from '../processors/features.ts';
-import { type Flow, type RetryPolicy, paced } from '../processors/flow.ts';
+import { type RecordProcessor, type RetryPolicy, paced } from '../processors/flow.ts';
 import { materializeProcessor } from '../processors/materialize.ts';
 import type { ScoringModel } from '../models/scoring.ts';
 import { scoringProcessor } from '../processors/scoring.ts';
-import { type ProcessorName, type ProcessorSpec, describeMermaid, describeText, processorSpecs } from './graph.ts';
+import {
+  type GraphDescription, type ProcessorName, type ProcessorSpec, describeMermaid, describeText, processorSpecs,
+} from './graph.ts';
 
 export interface SourceOptions {
   readonly groupId: string;
@@ -104,7 +105,7 @@ export function buildTopology(ports: TopologyPorts, config: Pick<Config, 'topics
     ),
   } as const;
 
-  type Operator = (policy: RetryPolicy) => OperatorFunction<Envelope<Buffer | null>, Flow<readonly OutgoingRecord[]>>;
+  type Operator = (policy: RetryPolicy) => RecordProcessor;
 
   /** Source ─► operator ─► deliver, in the processor's group or (a replay) a group of its own. */
   const startNode = (name: string, inputs: readonly string[], operator: Operator, options: StartOptions & { groupId: string }): RunningNode => {
@@ -160,6 +161,16 @@ export function buildTopology(ports: TopologyPorts, config: Pick<Config, 'topics
   });
 
   const processors = specs.map(node);
+  // Each processor's steps as its pipe names them; building a pipe connects nothing.
+  const graph: GraphDescription = {
+    processors: specs.map((spec) => ({
+      ...spec,
+      steps: operators[spec.name]({ backoffMs: 0 }).steps,
+      sink: sinkSteps(pipeline.delivery === 'exactly-once'),
+    })),
+    keyspace: config.cassandra.keyspace,
+    delivery: pipeline.delivery,
+  };
   return {
     processors,
     processor(name) {
@@ -167,8 +178,8 @@ export function buildTopology(ports: TopologyPorts, config: Pick<Config, 'topics
       if (!found) throw new Error(`no processor named ${name}`);
       return found;
     },
-    describe: () => describeText(specs),
-    mermaid: () => describeMermaid(specs),
+    describe: () => describeText(graph),
+    mermaid: () => describeMermaid(graph),
     startStoreLoader: (options) => startNode('store', [topics.features, topics.predictions], (policy) => materializeProcessor(
       { codec: ports.codec, features: ports.featureStore, predictions: ports.predictionStore },
       { featuresTopic: topics.features, predictionsTopic: topics.predictions, policy },

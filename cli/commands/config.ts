@@ -1,16 +1,15 @@
 // `spamstream config`: the effective configuration, or the table of every setting.
 import { Command } from 'commander';
 import { loadConfig } from '../../config/config.ts';
-import { SETTINGS } from '../../config/settings.ts';
+import { settingsMarkdown } from '../../config/settings-table.ts';
 
 export function configCommand(): Command {
   return new Command('config')
     .description('print the effective configuration (validated), or every setting with --settings')
-    .option('--settings', 'list every environment variable with its default, as a Markdown table')
+    .option('--settings', 'list every environment variable with its default, as Markdown tables (the README\'s)')
     .action((options: { settings?: boolean }) => {
       if (options.settings) {
-        console.log('| variable | default | meaning |\n| --- | --- | --- |');
-        for (const s of SETTINGS) console.log(`| \`${s.env}\` | \`${s.defaultText}\` | ${s.doc} |`);
+        console.log(settingsMarkdown());
         return;
       }
       console.log(JSON.stringify(loadConfig(), null, 2));

@@ -1,7 +1,7 @@
 // `spamstream topology apply | describe`.
 import { Command } from 'commander';
 import { loadConfig } from '../../config/config.ts';
-import { describeMermaid, describeText, processorSpecs } from '../../topology/graph.ts';
+import { describeTopology } from '../../topology/describe.ts';
 import { applyTopology, formatApplyReport } from '../../topology/apply.ts';
 import { topicSpecs } from '../../topology/topics.ts';
 import { applyPorts, connectMessaging } from '../../runtime/connect.ts';
@@ -26,12 +26,12 @@ export function topologyCommand(): Command {
     .option('--mermaid', 'print a Mermaid flowchart instead (for the README)')
     .action((options: { mermaid?: boolean }) => {
       const config = loadConfig();
-      const specs = processorSpecs(config);
+      const topology = describeTopology(config);
       if (options.mermaid) {
-        console.log(describeMermaid(specs));
+        console.log(topology.mermaid());
         return;
       }
-      console.log(describeText(specs));
+      console.log(topology.describe());
       console.log('\ntopics:');
       for (const topic of topicSpecs(config.topics)) console.log(`  ${topic.name.padEnd(16)} ${topic.partitions} partitions, schema ${topic.schema ?? 'none (JSON)'}: ${topic.purpose}`);
     });
