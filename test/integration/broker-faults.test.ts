@@ -20,7 +20,7 @@ async function patiently<T>(read: () => Promise<T>): Promise<T> {
     try {
       return await read();
     } catch (error) {
-      if (attempt >= 5) throw error;
+      if (attempt >= 15) throw error; // a broker just back from a freeze can take a while to serve metadata again
       await sleep(2_000);
     }
   }
