@@ -8,7 +8,10 @@ import { type Flow, batchWhileBusy, mapOkAsync, withRetry } from './flow.ts';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('batchWhileBusy', () => {
+  afterEach(() => vi.useRealTimers());
+
   it('batches what arrives while the previous write runs, one write at a time', async () => {
+    vi.useFakeTimers();
     const values = new Subject<number>();
     const batches: number[][] = [];
     let writing = 0;
@@ -21,11 +24,12 @@ describe('batchWhileBusy', () => {
       writing -= 1;
     }, { maxSize: 100, lingerMs: 1 }), toArray()));
     values.next(1);
-    await sleep(10); // the first write is running
+    await vi.advanceTimersByTimeAsync(10); // the first write is running
     for (let i = 2; i <= 6; i += 1) values.next(i);
-    await sleep(60);
+    await vi.advanceTimersByTimeAsync(60);
     values.next(7);
     values.complete();
+    await vi.advanceTimersByTimeAsync(100);
     await done;
     expect(batches).toEqual([[1], [2, 3, 4, 5, 6], [7]]);
     expect(overlapped).toBe(false);
