@@ -21,7 +21,10 @@ import type { Inbox } from '../connectors/inbox.ts';
 import { createPostgresInbox } from '../connectors/postgres/inbox.ts';
 import { applyInboxSchema } from '../connectors/postgres/schema.ts';
 import pg from 'pg';
-import type { SourceOptions } from '../topology/build.ts';
+import type { SourceOptions, TopologyPorts } from '../topology/build.ts';
+import type { FeatureStore, PredictionStore } from '../connectors/online-store.ts';
+import { selectViews } from '../features/index.ts';
+import { scoringModelOf } from '../models/scoring.ts';
 
 export interface Messaging {
   readonly writer: RecordWriter;
@@ -76,6 +79,28 @@ export function connectMessaging(config: Pick<Config, 'kafka' | 'registry' | 'pi
   };
 }
 
+
+/** The topology's ports over real connections: what `start`, `run`, `replay` and the tests wire. */
+export function topologyPorts(
+  config: Pick<Config, 'pipeline'>,
+  messaging: Messaging,
+  stores: { readonly features: FeatureStore; readonly predictions: PredictionStore },
+  models: readonly SpamModel[],
+  extra: { readonly metrics?: Metrics; readonly log?: Log } = {},
+): TopologyPorts {
+  return {
+    openSource: (options) => messaging.openSource(options),
+    openTransactionalWriter: (groupId) => messaging.openTransactionalWriter(groupId),
+    writer: messaging.writer,
+    codec: messaging.codec,
+    featureStore: stores.features,
+    predictionStore: stores.predictions,
+    views: selectViews(config.pipeline.views),
+    models: models.map(scoringModelOf),
+    metrics: extra.metrics,
+    log: extra.log,
+  };
+}
 
 export function connectStores(config: Pick<Config, 'cassandra'>): Promise<CassandraStores> {
   return createCassandraStores(config.cassandra);

@@ -7,12 +7,11 @@ import { createMetrics } from '../core/metrics.ts';
 import type { SpamModel } from '../connectors/model-runtime.ts';
 import type { CassandraStores } from '../connectors/cassandra/store.ts';
 import type { RunningEdge } from '../edge/server.ts';
-import { featureViews, selectViews } from '../features/index.ts';
-import { scoringModelOf } from '../models/scoring.ts';
+import { featureViews } from '../features/index.ts';
 import { type RunningProcessor, buildTopology } from '../topology/build.ts';
 import type { ProcessorName } from '../topology/graph.ts';
 import { checkConnectorRunning } from '../connectors/cdc/connect.ts';
-import { connectInbox, connectMessaging, connectModels, connectStores } from './connect.ts';
+import { connectInbox, connectMessaging, connectModels, connectStores, topologyPorts } from './connect.ts';
 
 export type PartName = ProcessorName | 'edge';
 
@@ -41,18 +40,7 @@ export async function startParts(config: Config, parts: readonly PartName[], log
     closers.push(() => Promise.all(models.map((model) => model.close())));
     if (needsModels) log(`models: ${models.map((m) => `${m.card.version} (${m.card.views.map((v) => v.id).join('+')})`).join(', ')}`);
 
-    const topology = buildTopology({
-      openSource: (options) => messaging.openSource(options),
-      openTransactionalWriter: (groupId) => messaging.openTransactionalWriter(groupId),
-      writer: messaging.writer,
-      codec: messaging.codec,
-      featureStore: stores.features,
-      predictionStore: stores.predictions,
-      views: selectViews(config.pipeline.views),
-      models: models.map(scoringModelOf),
-      metrics,
-      log: processLog,
-    }, config);
+    const topology = buildTopology(topologyPorts(config, messaging, stores, models, { metrics, log: processLog }), config);
 
     const processors = parts.filter((part): part is ProcessorName => part !== 'edge').map((name) => topology.processor(name).start());
     const failed = Promise.race(processors.map((p) => p.done.then(() => new Promise<never>(() => {}), (error: unknown) => error as Error)));

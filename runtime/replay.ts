@@ -14,12 +14,10 @@ import type { Metrics } from '../core/metrics.ts';
 import type { CommitOffset } from '../connectors/kafka.ts';
 import { committedOffsets, groupMembers, setGroupOffsets } from '../connectors/kafka/admin.ts';
 import { createKafkaClient } from '../connectors/kafka/client.ts';
-import { selectViews } from '../features/index.ts';
 import { REPLAY_HEADER } from '../processors/deliver.ts';
-import { scoringModelOf } from '../models/scoring.ts';
 import { type RunningNode, type StartOptions, buildTopology } from '../topology/build.ts';
 import { processorSpecs } from '../topology/graph.ts';
-import { connectMessaging, connectModels, connectStores } from './connect.ts';
+import { connectMessaging, connectModels, connectStores, topologyPorts } from './connect.ts';
 import { parseOffsetSpec, resolveOffsets } from './offsets.ts';
 
 export const REPLAY_KINDS = ['features', 'scoring', 'store'] as const;
@@ -210,18 +208,7 @@ export async function runReplay(baseConfig: Config, plan: ReplayPlan, options: R
     throw error;
   }) : [];
   const kafka = createKafkaClient(config.kafka, '-replay');
-  const topology = buildTopology({
-    openSource: (source) => messaging.openSource(source),
-    openTransactionalWriter: (groupId) => messaging.openTransactionalWriter(groupId),
-    writer: messaging.writer,
-    codec: messaging.codec,
-    featureStore: stores.features,
-    predictionStore: stores.predictions,
-    views: selectViews(config.pipeline.views),
-    models: models.map(scoringModelOf),
-    metrics: options.metrics,
-    log,
-  }, config);
+  const topology = buildTopology(topologyPorts(config, messaging, stores, models, { metrics: options.metrics, log }), config);
 
   const started = performance.now();
   const counts = { messages: 0, written: 0, deadLetters: 0 };

@@ -5,13 +5,9 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SpamstreamError } from '../../core/errors.ts';
-import type { FeatureStore } from '../../connectors/online-store.ts';
-import { featureViews } from '../../features/index.ts';
-import { connectStores } from '../../runtime/connect.ts';
 import { startParts } from '../../runtime/pipeline.ts';
 import type { DeadLetter, SmsFeatures, SmsRaw } from '../../schemas/index.ts';
-import { buildTopology } from '../../topology/build.ts';
-import { type PipelineFixture, pipelineFixture, sleep } from '../support/pipeline-fixture.ts';
+import { type PipelineFixture, featuresInstance, pipelineFixture, sleep } from '../support/pipeline-fixture.ts';
 
 const message = (run: string, n: number | string, text = `hello number ${n}, see you at six`): SmsRaw => ({
   sms_id: `${run}-${n}`, sender: '+447700900000', recipient: '+447700900001', text, received_at: 1_700_000_000_000, source: 'test',
@@ -38,28 +34,6 @@ async function visibleNow(config: PipelineFixture['config'], topic: string, forM
   return seen;
 }
 
-/** The topology's features processor over the real connectors, with the feature store wrapped. */
-async function featuresWith(fixture: PipelineFixture, wrap: (store: FeatureStore) => FeatureStore) {
-  const stores = await connectStores(fixture.config);
-  const topology = buildTopology({
-    openSource: (options) => fixture.messaging.openSource(options),
-    openTransactionalWriter: (groupId) => fixture.messaging.openTransactionalWriter(groupId),
-    writer: fixture.messaging.writer,
-    codec: fixture.messaging.codec,
-    featureStore: wrap(stores.features),
-    predictionStore: stores.predictions,
-    views: featureViews,
-    models: [],
-  }, fixture.config);
-  const running = topology.processor('features').start();
-  return {
-    running,
-    async stop() {
-      await running.stop();
-      await stores.close();
-    },
-  };
-}
 
 describe('delivery correctness on the real broker', () => {
   const cleanup: (() => Promise<unknown>)[] = [];
@@ -117,7 +91,7 @@ describe('delivery correctness on the real broker', () => {
     const slowId = `${fixture.run}-slow`;
     let release: () => void = () => {};
     const released = new Promise<void>((resolve) => (release = resolve));
-    const processor = await featuresWith(fixture, (store) => ({
+    const processor = await featuresInstance(fixture, (store) => ({
       ...store,
       putFeatures: async (rows) => {
         if (rows[0]?.smsId === slowId) await released;
@@ -145,7 +119,7 @@ describe('delivery correctness on the real broker', () => {
     const fixture = await pipelineFixture({ SPAMSTREAM_RETRY_BACKOFF_MS: '10', SPAMSTREAM_RETRY_BACKOFF_MAX_MS: '200' });
     cleanup.push(() => fixture.close());
     const outageEnds = Date.now() + 6_000;
-    const processor = await featuresWith(fixture, (store) => ({
+    const processor = await featuresInstance(fixture, (store) => ({
       ...store,
       putFeatures: async (rows) => {
         if (Date.now() < outageEnds) throw new SpamstreamError('STORE_UNAVAILABLE', 'Cassandra did not answer (test outage)');

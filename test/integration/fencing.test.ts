@@ -6,12 +6,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/config.ts';
 import { SpamstreamError } from '../../core/errors.ts';
-import type { FeatureStore } from '../../connectors/online-store.ts';
-import { featureViews } from '../../features/index.ts';
-import { connectStores } from '../../runtime/connect.ts';
 import type { SmsFeatures, SmsRaw } from '../../schemas/index.ts';
-import { buildTopology } from '../../topology/build.ts';
-import { type PipelineFixture, isolatedEnv, pipelineFixture, sleep } from '../support/pipeline-fixture.ts';
+import { featuresInstance, isolatedEnv, pipelineFixture, sleep } from '../support/pipeline-fixture.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const message = (run: string, n: number | string): SmsRaw => ({
@@ -24,21 +20,6 @@ function countIds(records: readonly { value: SmsFeatures }[]) {
   return { distinct: counts.size, duplicates: records.length - counts.size };
 }
 
-/** One instance of the topology's features processor, its store wrapped by `wrap`. */
-async function featuresInstance(fixture: PipelineFixture, wrap: (store: FeatureStore) => FeatureStore = (s) => s) {
-  const stores = await connectStores(fixture.config);
-  const running = buildTopology({
-    openSource: (options) => fixture.messaging.openSource(options),
-    openTransactionalWriter: (groupId) => fixture.messaging.openTransactionalWriter(groupId),
-    writer: fixture.messaging.writer,
-    codec: fixture.messaging.codec,
-    featureStore: wrap(stores.features),
-    predictionStore: stores.predictions,
-    views: featureViews,
-    models: [],
-  }, fixture.config).processor('features').start();
-  return { running, stop: async () => { await running.stop(); await stores.close(); } };
-}
 
 describe('partitions changing hands under exactly-once', () => {
   const cleanup: (() => Promise<unknown>)[] = [];

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { type Config, loadConfig } from '../../config/config.ts';
 import type { OutgoingRecord } from '../../connectors/kafka.ts';
 import { readSmsCsv } from '../../features/sms-csv.ts';
-import { type Messaging, applyPorts, connectMessaging } from '../../runtime/connect.ts';
+import type { FeatureStore } from '../../connectors/online-store.ts';
+import { type Messaging, applyPorts, connectMessaging, connectStores, topologyPorts } from '../../runtime/connect.ts';
+import { buildTopology } from '../../topology/build.ts';
 import type { SmsRaw } from '../../schemas/index.ts';
 import { applyTopology } from '../../topology/apply.ts';
 import { valueSubject } from '../../topology/topics.ts';
@@ -87,3 +89,21 @@ export async function labelledMessages(run: string, count: number): Promise<(Sms
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One instance of the topology's features processor over the fixture's real connections, the
+ * production wiring (runtime/connect.ts), with its feature store wrapped where a test needs a slow
+ * or failing write.
+ */
+export async function featuresInstance(fixture: PipelineFixture, wrap: (store: FeatureStore) => FeatureStore = (store) => store) {
+  const stores = await connectStores(fixture.config);
+  const ports = topologyPorts(fixture.config, fixture.messaging, { features: wrap(stores.features), predictions: stores.predictions }, []);
+  const running = buildTopology(ports, fixture.config).processor('features').start();
+  return {
+    running,
+    async stop() {
+      await running.stop();
+      await stores.close();
+    },
+  };
+}
