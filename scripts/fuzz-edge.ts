@@ -15,7 +15,7 @@ import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { loadConfig } from '../config/config.ts';
+import { loadConfig, postgresConnectionUrl } from '../config/config.ts';
 import { checkConnectorRunning } from '../connectors/cdc/connect.ts';
 import { applyInboxSchema } from '../connectors/postgres/schema.ts';
 import { pythonVenv } from './python-env.ts';
@@ -89,7 +89,7 @@ async function prepare(env: NodeJS.ProcessEnv): Promise<NodeJS.ProcessEnv> {
     console.log(`[fuzz:edge] inbox routes left out (CDC off): ${(error as Error).message}`);
     return { ...env, SPAMSTREAM_CDC: 'off' };
   }
-  const client = new pg.Client({ connectionString: config.cdc.postgresUrl, connectionTimeoutMillis: 5000 });
+  const client = new pg.Client({ connectionString: postgresConnectionUrl(config.cdc), connectionTimeoutMillis: 5000 });
   await client.connect();
   try {
     await applyInboxSchema(client, config.cdc.schema);

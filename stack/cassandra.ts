@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import cassandra from 'cassandra-driver';
+import { cassandraSecurity } from '../connectors/cassandra/store.ts';
 import { mavenLibs } from './fetch.ts';
 import { ownerMarker } from './process.ts';
 import { type Server, type StackSettings, serverDir, withTimeout } from './server.ts';
@@ -120,6 +121,7 @@ export async function probeCassandra(settings: Pick<StackSettings, 'cassandra'>)
   const client = new cassandra.Client({
     contactPoints: [...settings.cassandra.contactPoints],
     localDataCenter: settings.cassandra.localDataCenter,
+    ...cassandraSecurity(settings.cassandra),
     socketOptions: { connectTimeout: 2000, readTimeout: 4000 },
   });
   try {

@@ -6,6 +6,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import type { KafkaConfig } from '../config/config.ts';
+import { kafkaSecurity } from '../connectors/kafka/client.ts';
 import { mavenLibs } from './fetch.ts';
 import { ownerMarker, runToLog } from './process.ts';
 import { type Server, type StackSettings, serverDir, withTimeout } from './server.ts';
@@ -102,14 +104,19 @@ export function kafkaServer(settings: StackSettings, java: () => Promise<string>
       }
       return { command: await java(), args: [...jvm, 'kafka.Kafka', join(dir, 'server.properties')], cwd: dir };
     },
-    probe: () => probeKafka(settings.kafka.brokers),
+    probe: () => probeKafka(settings.kafka),
   };
 }
 
-/** Asks the cluster to describe itself, which needs a broker that has joined and can answer. */
-export async function probeKafka(brokers: readonly string[]): Promise<void> {
+/**
+ * Asks the cluster to describe itself, which needs a broker that has joined and can answer; with
+ * the configured TLS and SASL when given the Kafka settings (an external cluster may require them).
+ */
+export async function probeKafka(kafka: readonly string[] | KafkaConfig): Promise<void> {
+  const brokers = 'brokers' in kafka ? kafka.brokers : kafka;
   const admin = new Kafka({
     clientId: 'spamstream-stack-probe', brokers: [...brokers], logLevel: logLevel.NOTHING,
+    ...('brokers' in kafka ? kafkaSecurity(kafka) : {}),
     connectionTimeout: 1500, requestTimeout: 3000, retry: { retries: 0 },
   }).admin();
   try {

@@ -1,6 +1,6 @@
 // `spamstream config`: the effective configuration, or the table of every setting.
 import { Command } from 'commander';
-import { loadConfig } from '../../config/config.ts';
+import { loadConfig, maskSecrets } from '../../config/config.ts';
 import { SETTINGS } from '../../config/settings.ts';
 
 export function configCommand(): Command {
@@ -13,6 +13,7 @@ export function configCommand(): Command {
         for (const s of SETTINGS) console.log(`| \`${s.env}\` | \`${s.defaultText}\` | ${s.doc} |`);
         return;
       }
-      console.log(JSON.stringify(loadConfig(), null, 2));
+      // Secrets (passwords, a password inside a URL) are masked: this output ends up in tickets and logs.
+      console.log(JSON.stringify(maskSecrets(loadConfig()), null, 2));
     });
 }
