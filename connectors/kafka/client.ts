@@ -33,8 +33,38 @@ function toDebugLog(log: Log) {
   };
 }
 
-export function createKafkaClient(config: KafkaConfig, clientIdSuffix = '', log: Log = silentLog, requestTimeoutMs = 30_000): Kafka {
-  return new Kafka({
+/**
+ * kafkajs reports refused credentials as "SASL SCRAM SHA256 authentication failed: …" without the
+ * broker or the settings involved; this says both (never the password). Other errors pass through.
+ */
+export function explainSaslFailure(error: unknown, config: KafkaConfig): unknown {
+  if (!(error instanceof Error) || error.name !== 'KafkaJSSASLAuthenticationError') return error;
+  const who = `user ${JSON.stringify(config.saslUsername)} (${config.saslMechanism})`;
+  const hint = 'check SPAMSTREAM_KAFKA_SASL_USERNAME and SPAMSTREAM_KAFKA_SASL_PASSWORD';
+  const message = `Kafka ${config.brokers.join(',')} refused the SASL credentials of ${who}: ${error.message}; ${hint}`;
+  return new Error(message, { cause: error });
+}
+
+/** Every admin, producer and consumer of the client explains a refused login on connect. */
+function explainingLogins(kafka: Kafka, config: KafkaConfig): Kafka {
+  const explain = <T extends { connect(): Promise<void> }>(client: T): T => {
+    const connect = client.connect.bind(client);
+    client.connect = () => connect().catch((error: unknown) => {
+      throw explainSaslFailure(error, config);
+    });
+    return client;
+  };
+  const { admin, producer, consumer } = kafka;
+  kafka.admin = (options) => explain(admin.call(kafka, options));
+  kafka.producer = (options) => explain(producer.call(kafka, options));
+  kafka.consumer = (options) => explain(consumer.call(kafka, options));
+  return kafka;
+}
+
+export function createKafkaClient(
+  config: KafkaConfig, clientIdSuffix = '', log: Log = silentLog, requestTimeoutMs = 30_000,
+): Kafka {
+  const kafka = new Kafka({
     clientId: `${config.clientId}${clientIdSuffix}`,
     brokers: [...config.brokers],
     ...kafkaSecurity(config),
@@ -44,4 +74,5 @@ export function createKafkaClient(config: KafkaConfig, clientIdSuffix = '', log:
     connectionTimeout: 3_000,
     requestTimeout: requestTimeoutMs,
   });
+  return config.saslMechanism === 'none' ? kafka : explainingLogins(kafka, config);
 }
