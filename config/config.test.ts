@@ -1,7 +1,8 @@
-import { homedir } from 'node:os';
-import { resolve } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type Config, ConfigError, loadConfig } from './config.ts';
+import { type Config, ConfigError, loadConfig, maskSecrets, postgresConnectionUrl } from './config.ts';
 import { SETTINGS, type SettingSpec } from './settings.ts';
 
 const CWD = '/repo';
@@ -23,6 +24,7 @@ const PATHS = new Set(['stack.cacheDir', 'stack.dataDir', 'pipeline.modelsDir'])
  */
 const ENUM_SAMPLES: Record<string, string> = {
   'stack.mode': 'external', 'pipeline.delivery': 'at-least-once', 'edge.logLevel': 'debug', 'pipeline.logLevel': 'debug',
+  'kafka.saslMechanism': 'scram-sha-512',
 };
 function samples(spec: SettingSpec, fallback: unknown): [raw: string, expected: unknown][] {
   const enumSample = ENUM_SAMPLES[spec.key];
@@ -110,5 +112,60 @@ describe('loadConfig', () => {
     expect(() => {
       (config.edge as { port: number }).port = 1;
     }).toThrow(TypeError);
+  });
+});
+
+describe('secrets', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'spamstream-secret-'));
+  const file = join(dir, 'password');
+  writeFileSync(file, 's3cr3t-from-file\n');
+
+  it('reads a password from its variable or from the file its _FILE variable names (without the final newline)', () => {
+    expect(loadConfig({ SPAMSTREAM_KAFKA_SASL_PASSWORD: 'direct' }).kafka.saslPassword).toBe('direct');
+    expect(loadConfig({ SPAMSTREAM_KAFKA_SASL_PASSWORD_FILE: file }).kafka.saslPassword).toBe('s3cr3t-from-file');
+    expect(loadConfig({ SPAMSTREAM_CASSANDRA_PASSWORD_FILE: file }).cassandra.password).toBe('s3cr3t-from-file');
+    expect(loadConfig({ SPAMSTREAM_SCHEMA_REGISTRY_PASSWORD_FILE: file }).registry.password).toBe('s3cr3t-from-file');
+    expect(loadConfig({ SPAMSTREAM_POSTGRES_PASSWORD_FILE: file }).cdc.postgresPassword).toBe('s3cr3t-from-file');
+  });
+
+  it('refuses both at once, or a file it cannot read, naming the variable and never the secret', () => {
+    let error: unknown;
+    try {
+      loadConfig({ SPAMSTREAM_KAFKA_SASL_PASSWORD: 'hunter2', SPAMSTREAM_KAFKA_SASL_PASSWORD_FILE: file,
+        SPAMSTREAM_CASSANDRA_PASSWORD_FILE: join(dir, 'missing') });
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as ConfigError).problems).toEqual([
+      'SPAMSTREAM_KAFKA_SASL_PASSWORD and SPAMSTREAM_KAFKA_SASL_PASSWORD_FILE are both set: set one',
+      `SPAMSTREAM_CASSANDRA_PASSWORD_FILE=${JSON.stringify(join(dir, 'missing'))}: cannot read it (ENOENT)`,
+    ]);
+    expect((error as ConfigError).message).not.toContain('hunter2');
+    expect((error as ConfigError).message).not.toContain('s3cr3t');
+  });
+
+  it('masks every secret and a password inside a URL, and leaves the rest as loaded', () => {
+    const config = loadConfig({
+      SPAMSTREAM_KAFKA_SASL_PASSWORD: 'k-pass', SPAMSTREAM_KAFKA_SASL_USERNAME: 'alice',
+      SPAMSTREAM_CASSANDRA_PASSWORD_FILE: file,
+      SPAMSTREAM_SCHEMA_REGISTRY_PASSWORD: 'r-pass', SPAMSTREAM_POSTGRES_URL: 'postgres://app:pg-pass@db:5432/inbox',
+    });
+    const shown = JSON.stringify(maskSecrets(config));
+    for (const secret of ['k-pass', 's3cr3t', 'r-pass', 'pg-pass']) expect(shown).not.toContain(secret);
+    const masked = maskSecrets(config);
+    expect(masked.kafka).toMatchObject({ saslUsername: 'alice', saslPassword: '********' });
+    expect(masked.cdc.postgresUrl).toBe('postgres://app:********@db:5432/inbox');
+    expect(masked.cdc.postgresPassword).toBe('');
+    expect(config.kafka.saslPassword).toBe('k-pass');
+  });
+
+  it('puts SPAMSTREAM_POSTGRES_PASSWORD into the connection URL, encoded', () => {
+    const config = loadConfig({
+      SPAMSTREAM_POSTGRES_URL: 'postgres://app@db:5432/inbox', SPAMSTREAM_POSTGRES_PASSWORD: 'p@ss/w:rd',
+    });
+    const url = new URL(postgresConnectionUrl(config.cdc));
+    expect(decodeURIComponent(url.password)).toBe('p@ss/w:rd');
+    expect(url.username).toBe('app');
+    expect(postgresConnectionUrl(loadConfig({}).cdc)).toBe(loadConfig({}).cdc.postgresUrl);
   });
 });

@@ -1,6 +1,7 @@
 // One typed configuration object, read once at start from the environment.
 // Every setting has a written-down default and an environment variable; all problems are
 // reported together; the result is deeply frozen. Each part of the program receives only its slice.
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { SETTINGS, type SettingSpec } from './settings.ts';
@@ -45,10 +46,23 @@ export interface StackConfig {
 export interface KafkaConfig {
   readonly brokers: readonly string[];
   readonly clientId: string;
+  readonly ssl: boolean;
+  /** PEM files; empty means none (the system's CAs, no client certificate). */
+  readonly sslCaFile: string;
+  readonly sslCertFile: string;
+  readonly sslKeyFile: string;
+  readonly saslMechanism: 'none' | 'plain' | 'scram-sha-256' | 'scram-sha-512';
+  readonly saslUsername: string;
+  /** A secret (SECRET_SETTINGS): masked by `spamstream config`, never logged. */
+  readonly saslPassword: string;
 }
 
 export interface RegistryConfig {
   readonly url: string;
+  /** Basic auth when username is set. */
+  readonly username: string;
+  readonly password: string;
+  readonly caFile: string;
 }
 
 export interface CassandraConfig {
@@ -56,6 +70,11 @@ export interface CassandraConfig {
   readonly localDataCenter: string;
   readonly keyspace: string;
   readonly replicationFactor: number;
+  /** PasswordAuthenticator credentials when username is set. */
+  readonly username: string;
+  readonly password: string;
+  readonly ssl: boolean;
+  readonly sslCaFile: string;
 }
 
 export interface TopicsConfig {
@@ -124,6 +143,8 @@ export interface EdgeConfig {
 export interface CdcConfig {
   readonly enabled: boolean;
   readonly postgresUrl: string;
+  /** When set, the password for PostgreSQL and Debezium instead of the URL's. */
+  readonly postgresPassword: string;
   readonly connectUrl: string;
   /** PostgreSQL's host as Connect sees it, when that differs from the URL's (containers); '' = the URL's. */
   readonly databaseHost: string;
@@ -162,16 +183,76 @@ export type SettingKey = { [S in keyof Config]: `${S}.${keyof Config[S] & string
 type ValueOf<K extends SettingKey> = K extends 'stack.mode' ? 'auto' | 'local' | 'external'
   : K extends `${infer S extends keyof Config}.${infer F}` ? (F extends keyof Config[S] ? Config[S][F] : never) : never;
 
+/**
+ * Settings that hold secrets: given in the variable itself or, for mounted secrets, in a file
+ * named by the variable plus `_FILE`; masked by `spamstream config` and in configuration errors.
+ */
+export const SECRET_SETTINGS: ReadonlySet<SettingKey> = new Set<SettingKey>([
+  'kafka.saslPassword', 'registry.password', 'cassandra.password', 'cdc.postgresPassword',
+]);
+const MASK = '********';
+
+/** NAME, or the content of the file NAME_FILE (without its final newline). */
+function readSecret(name: string, env: Env, problems: string[]): string | undefined {
+  const file = env[`${name}_FILE`];
+  if (file === undefined || file === '') return env[name];
+  if (env[name]) {
+    problems.push(`${name} and ${name}_FILE are both set: set one`);
+    return env[name];
+  }
+  try {
+    return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    problems.push(`${name}_FILE=${JSON.stringify(file)}: cannot read it (${reason})`);
+    return undefined;
+  }
+}
+
+/** A URL with its password replaced by the mask (postgres://app:********@db/inbox). */
+export function maskUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (!parsed.password) return url;
+    parsed.password = MASK;
+    return parsed.toString().replace(/\/$/, url.endsWith('/') ? '/' : '');
+  } catch {
+    return url;
+  }
+}
+
+/** The PostgreSQL URL to connect with: SPAMSTREAM_POSTGRES_PASSWORD, when set, in place of the URL's own. */
+export function postgresConnectionUrl(cdc: Pick<CdcConfig, 'postgresUrl' | 'postgresPassword'>): string {
+  if (!cdc.postgresPassword) return cdc.postgresUrl;
+  const url = new URL(cdc.postgresUrl);
+  url.password = encodeURIComponent(cdc.postgresPassword);
+  return url.toString();
+}
+
+/** The configuration as it may be shown: every secret, and any password inside a URL, masked. */
+export function maskSecrets(config: Config): Config {
+  const copy = JSON.parse(JSON.stringify(config)) as Record<string, Record<string, unknown>>;
+  for (const key of SECRET_SETTINGS) {
+    const [section, field] = key.split('.') as [string, string];
+    if (copy[section]?.[field]) copy[section][field] = MASK;
+  }
+  copy.registry!.url = maskUrl(config.registry.url);
+  copy.cdc!.postgresUrl = maskUrl(config.cdc.postgresUrl);
+  copy.cdc!.connectUrl = maskUrl(config.cdc.connectUrl);
+  return copy as unknown as Config;
+}
+
 /** Reads, validates and freezes the configuration. Throws one ConfigError listing every problem. */
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
   const problems: string[] = [];
   const values = new Map<string, unknown>();
   const read = (spec: SettingSpec): unknown => {
-    const raw = env[spec.env];
+    const secret = SECRET_SETTINGS.has(spec.key);
+    const raw = secret ? readSecret(spec.env, env, problems) : env[spec.env];
     if (raw === undefined || raw === '') return spec.default(values, { cwd, home: homedir() });
     const parsed = spec.parse(raw);
     if (parsed instanceof Error) {
-      problems.push(`${spec.env}=${JSON.stringify(raw)}: ${parsed.message}`);
+      problems.push(`${spec.env}=${secret ? MASK : JSON.stringify(raw)}: ${parsed.message}`);
       return spec.default(values, { cwd, home: homedir() });
     }
     return parsed;
@@ -213,13 +294,32 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       connectHeapMb: get('stack.connectHeapMb'),
       debeziumVersion: get('stack.debeziumVersion'),
     },
-    kafka: { brokers: get('kafka.brokers'), clientId: get('kafka.clientId') },
-    registry: { url: get('registry.url') },
+    kafka: {
+      brokers: get('kafka.brokers'),
+      clientId: get('kafka.clientId'),
+      ssl: get('kafka.ssl'),
+      sslCaFile: get('kafka.sslCaFile'),
+      sslCertFile: get('kafka.sslCertFile'),
+      sslKeyFile: get('kafka.sslKeyFile'),
+      saslMechanism: get('kafka.saslMechanism'),
+      saslUsername: get('kafka.saslUsername'),
+      saslPassword: get('kafka.saslPassword'),
+    },
+    registry: {
+      url: get('registry.url'),
+      username: get('registry.username'),
+      password: get('registry.password'),
+      caFile: get('registry.caFile'),
+    },
     cassandra: {
       contactPoints: get('cassandra.contactPoints'),
       localDataCenter: get('cassandra.localDataCenter'),
       keyspace: get('cassandra.keyspace'),
       replicationFactor: get('cassandra.replicationFactor'),
+      username: get('cassandra.username'),
+      password: get('cassandra.password'),
+      ssl: get('cassandra.ssl'),
+      sslCaFile: get('cassandra.sslCaFile'),
     },
     topics: {
       raw: get('topics.raw'),
@@ -268,6 +368,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     cdc: {
       enabled: get('cdc.enabled'),
       postgresUrl: get('cdc.postgresUrl'),
+      postgresPassword: get('cdc.postgresPassword'),
       connectUrl: get('cdc.connectUrl'),
       databaseHost: get('cdc.databaseHost'),
       schema: get('cdc.schema'),

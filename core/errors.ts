@@ -21,6 +21,7 @@ export const ERRORS = {
   // Requests refused by the HTTP edge: `retriable` tells the client whether the same request may succeed later.
   INVALID_REQUEST: { retriable: false, summary: 'the request does not match its schema: bad JSON, a wrong type, a missing or unknown field' },
   NOT_FOUND: { retriable: false, summary: 'nothing is stored under the id, or there is no such route' },
+  METHOD_NOT_ALLOWED: { retriable: false, summary: 'the path exists, but not with this method (see Allow)' },
   UNKNOWN_MODEL: { retriable: false, summary: 'no loaded model has the requested version' },
   PAYLOAD_TOO_LARGE: { retriable: false, summary: 'the request body exceeds the configured limit' },
   UNSUPPORTED_MEDIA_TYPE: { retriable: false, summary: 'the request body is not JSON' },

@@ -7,6 +7,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, LogController } from 'fastify';
 import { SpamstreamError } from '../core/errors.ts';
+import { refuseUnroutedMethods } from './allowed-methods.ts';
 import type { EdgeDeps } from './deps.ts';
 import { type HttpFailure, httpFailure } from './http-errors.ts';
 import { observeHttpDurations } from './http-metrics.ts';
@@ -61,6 +62,7 @@ export function buildApp(deps: EdgeDeps): FastifyInstance {
   app.setNotFoundHandler((request) => {
     throw new SpamstreamError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`);
   });
+  refuseUnroutedMethods(app);
 
   observeHttpDurations(app, deps.metrics.registry);
   logRequests(app);

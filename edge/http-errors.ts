@@ -3,6 +3,7 @@
 // client errors (bad JSON, body too large, schema violations) are translated here too.
 import type { FastifyError } from 'fastify';
 import { type ErrorCode, SpamstreamError } from '../core/errors.ts';
+import { NON_BLANK_PATTERN } from './schemas.ts';
 
 export interface ErrorBody {
   readonly error: ErrorCode;
@@ -26,6 +27,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
   UNKNOWN_MODEL: 404,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
@@ -54,9 +56,7 @@ export function httpFailure(error: unknown): HttpFailure {
     return status === undefined ? INTERNAL_FAILURE : { status, body: { error: error.code, message: error.message }, unexpected: false };
   }
   const fastifyError = error as Partial<FastifyError> | null;
-  if (fastifyError?.validation) {
-    return { status: 400, body: { error: 'INVALID_REQUEST', message: fastifyError.message ?? 'invalid request' }, unexpected: false };
-  }
+  if (fastifyError?.validation) return validationFailure(fastifyError as FastifyError);
   const status = fastifyError?.statusCode;
   // Fastify marks the errors caused by the request with a 4xx status; their messages describe the
   // request (e.g. "Body is not valid JSON but content-type is set to 'application/json'").
@@ -65,4 +65,23 @@ export function httpFailure(error: unknown): HttpFailure {
     return { status, body: { error: code, message: fastifyError?.message || 'invalid request' }, unexpected: false };
   }
   return INTERNAL_FAILURE;
+}
+
+/**
+ * A request its route's schema refused. Two keywords get a message of their own: a blank text
+ * (the non-blank pattern) keeps the pipeline's EMPTY_TEXT, and an enum lists what it allows
+ * rather than Ajv's "must be equal to one of the allowed values".
+ */
+function validationFailure(error: FastifyError): HttpFailure {
+  const invalid = (code: ErrorCode, message: string): HttpFailure =>
+    ({ status: 400, body: { error: code, message }, unexpected: false });
+  const first = error.validation?.[0];
+  if (first?.keyword === 'pattern' && first.params.pattern === NON_BLANK_PATTERN) {
+    return invalid('EMPTY_TEXT', 'the text is empty or only white space');
+  }
+  if (first?.keyword === 'enum' && Array.isArray(first.params.allowedValues)) {
+    const where = `${error.validationContext ?? 'request'}${first.instancePath}`;
+    return invalid('INVALID_REQUEST', `${where} must be one of ${first.params.allowedValues.join(', ')}`);
+  }
+  return invalid('INVALID_REQUEST', error.message || 'invalid request');
 }

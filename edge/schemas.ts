@@ -31,8 +31,27 @@ export const smsIdParams = {
   properties: { smsId: smsIdSchema },
 } as const;
 
-/** A feature view id as the registry names them (v1, v2…); unknown ones are refused by the route. */
-export const viewIdSchema = { type: 'string', pattern: '^[A-Za-z0-9_]{1,32}$' } as const;
+/** The ids of the feature views the registry has (v1, v2…), each once. */
+export const viewIds = (views: readonly { id: string }[]): string[] => [...new Set(views.map((view) => view.id))];
+
+/** A feature view id: exactly the registry's, so the document promises no view the route refuses. */
+export const viewIdSchema = (ids: readonly string[]) => ({ type: 'string', enum: [...ids] }) as const;
+
+export const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** `?views=`: up to 16 of the registry's view ids, comma-separated. */
+export function viewListPattern(ids: readonly string[]): string {
+  const one = `(${ids.map(escapeRegExp).join('|')})`;
+  return `^${one}(,${one}){0,15}$`;
+}
+
+/**
+ * A character that is not white space as String.prototype.trim sees it (the pipeline's blank
+ * test, core/message-rules.ts), listed exactly: `\S` differs between JavaScript and the Python
+ * regular expressions fuzzers generate from (U+001C–U+001F, U+FEFF).
+ */
+export const NON_BLANK_PATTERN =
+  '[^\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]';
 
 export const featureVectorSchema = {
   type: 'object',
@@ -64,6 +83,13 @@ export const predictionSchema = {
   },
 } as const;
 
+/** A message text: not blank; its byte limit is checked by the route (JSON Schema counts characters). */
+export const textSchema = (maxTextBytes: number) => ({
+  type: 'string',
+  pattern: NON_BLANK_PATTERN,
+  description: `the message text: at least one character that is not white space, at most ${maxTextBytes} UTF-8 bytes`,
+}) as const;
+
 /** `{text}` of the synchronous model endpoints, limited like the pipeline limits it. */
 export function textBodySchema(config: Pick<EdgeConfig, 'maxTextBytes'>) {
   return {
@@ -71,7 +97,7 @@ export function textBodySchema(config: Pick<EdgeConfig, 'maxTextBytes'>) {
     required: ['text'],
     additionalProperties: false,
     properties: {
-      text: { type: 'string', minLength: 1, description: `the message text, at most ${config.maxTextBytes} UTF-8 bytes` },
+      text: textSchema(config.maxTextBytes),
     },
   } as const;
 }

@@ -1,6 +1,6 @@
 // Wires the real connectors from the configuration. Each command connects only what it uses:
 // `produce` needs Kafka and the registry, `run scoring` adds Cassandra and the models.
-import type { Config } from '../config/config.ts';
+import { type Config, postgresConnectionUrl } from '../config/config.ts';
 import { type Log, silentLog } from '../core/log.ts';
 import type { Metrics } from '../core/metrics.ts';
 import type { RecordCodec } from '../connectors/codec.ts';
@@ -133,7 +133,8 @@ export function applyPorts(config: Pick<Config, 'kafka' | 'cassandra' | 'cdc' | 
 function cdcApplyPorts(config: Pick<Config, 'cdc' | 'topics'>): NonNullable<ApplyPorts['cdc']> {
   return {
     async applyInbox() {
-      const client = new pg.Client({ connectionString: config.cdc.postgresUrl, connectionTimeoutMillis: 5000 });
+      const connectionString = postgresConnectionUrl(config.cdc);
+      const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5000 });
       await client.connect();
       try {
         await applyInboxSchema(client, config.cdc.schema);
@@ -146,5 +147,5 @@ function cdcApplyPorts(config: Pick<Config, 'cdc' | 'topics'>): NonNullable<Appl
 }
 
 export function connectInbox(config: Pick<Config, 'cdc'>): Inbox {
-  return createPostgresInbox({ url: config.cdc.postgresUrl, schema: config.cdc.schema });
+  return createPostgresInbox({ url: postgresConnectionUrl(config.cdc), schema: config.cdc.schema });
 }

@@ -2,10 +2,9 @@
 // Python training tests (pytest, in training/.venv, created here from training/requirements.txt).
 // Ends with one line `N passed, N failed, N skipped` summed from both runners' own counts.
 // Arguments are passed to vitest (e.g. `npm test -- --project unit`); they also skip pytest.
-import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pythonVenv, run } from './python-env.ts';
 
 interface Counts { passed: number; failed: number; skipped: number }
 
@@ -14,16 +13,11 @@ const resultsDir = join(root, '.test-results');
 mkdirSync(resultsDir, { recursive: true });
 const args = process.argv.slice(2);
 
-function run(command: string, commandArgs: string[]): number {
-  const result = spawnSync(command, commandArgs, { cwd: root, stdio: 'inherit' });
-  if (result.error) console.error(`could not run ${command}: ${result.error.message}`);
-  return result.status ?? 1;
-}
-
 function vitest(): Counts {
   const out = join(resultsDir, 'vitest.json');
   const vitestBin = join(root, 'node_modules', 'vitest', 'vitest.mjs');
-  const status = run(process.execPath, [vitestBin, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...args]);
+  const vitestArgs = [vitestBin, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...args];
+  const status = run(process.execPath, vitestArgs, root);
   if (!existsSync(out)) return { passed: 0, failed: 1, skipped: 0 };
   const report = JSON.parse(readFileSync(out, 'utf8')) as Record<string, number>;
   const counts = {
@@ -40,16 +34,7 @@ function vitest(): Counts {
 function pythonEnv(): string | undefined {
   const requirements = join(root, 'training', 'requirements.txt');
   if (!existsSync(requirements)) return undefined;
-  const venv = join(root, 'training', '.venv');
-  const python = join(venv, 'bin', 'python');
-  const stamp = join(venv, '.requirements.sha256');
-  const digest = createHash('sha256').update(readFileSync(requirements)).digest('hex');
-  if (existsSync(python) && existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) return python;
-  console.log('[test] preparing training/.venv from training/requirements.txt');
-  if (!existsSync(python) && run(process.env.PYTHON ?? 'python3', ['-m', 'venv', venv]) !== 0) return undefined;
-  if (run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '-r', requirements]) !== 0) return undefined;
-  writeFileSync(stamp, digest);
-  return python;
+  return pythonVenv(join(root, 'training', '.venv'), requirements, (line) => console.log(`[test] ${line}`));
 }
 
 function pytest(): Counts {
@@ -57,7 +42,7 @@ function pytest(): Counts {
   const python = pythonEnv();
   if (!python) return { passed: 0, failed: 1, skipped: 0 };
   const xml = join(resultsDir, 'pytest.xml');
-  const status = run(python, ['-m', 'pytest', '-q', 'training/tests', `--junitxml=${xml}`]);
+  const status = run(python, ['-m', 'pytest', '-q', 'training/tests', `--junitxml=${xml}`], root);
   if (!existsSync(xml)) return { passed: 0, failed: 1, skipped: 0 };
   const suite = readFileSync(xml, 'utf8').match(/<testsuite\b[^>]*>/)?.[0] ?? '';
   const attr = (name: string) => Number(suite.match(new RegExp(`\\b${name}="(\\d+)"`))?.[1] ?? 0);

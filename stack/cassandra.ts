@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import cassandra from 'cassandra-driver';
+import { cassandraSecurity } from '../connectors/cassandra/store.ts';
 import { mavenLibs } from './fetch.ts';
 import { ownerMarker } from './process.ts';
 import { type Server, type StackSettings, serverDir, withTimeout } from './server.ts';
@@ -99,7 +100,17 @@ export function cassandraJvmArgs(settings: StackSettings, libs: string, dir: str
   ];
 }
 
-export function cassandraServer(settings: StackSettings, java: () => Promise<string>): Server {
+/** What a caller (a test's private node) may add; the stack itself uses none of it. */
+export interface CassandraServerOptions {
+  /** cassandra.yaml lines appended to the stack's, e.g. `authenticator: PasswordAuthenticator`. */
+  readonly yaml?: string;
+  /** JVM system properties placed before the main class, e.g. `-Dcassandra.superuser_setup_delay_ms=0`. */
+  readonly jvmArgs?: readonly string[];
+}
+
+export function cassandraServer(
+  settings: StackSettings, java: () => Promise<string>, options: CassandraServerOptions = {},
+): Server {
   const dir = serverDir(settings, 'cassandra');
   return {
     name: 'cassandra',
@@ -107,9 +118,12 @@ export function cassandraServer(settings: StackSettings, java: () => Promise<str
     async prepare(log) {
       const libs = await mavenLibs(settings.stack.cacheDir, `cassandra-${settings.stack.cassandraVersion}`, cassandraCoordinates(settings.stack.cassandraVersion), log);
       await mkdir(join(dir, 'data'), { recursive: true });
-      await writeFile(join(dir, 'cassandra.yaml'), cassandraYaml(settings, join(dir, 'data')));
+      await writeFile(join(dir, 'cassandra.yaml'), cassandraYaml(settings, join(dir, 'data')) + (options.yaml ?? ''));
       await writeFile(join(dir, 'logback.xml'), LOGBACK_XML);
-      return { command: await java(), args: cassandraJvmArgs(settings, libs, dir, jammJar(libs)), cwd: dir };
+      const args = cassandraJvmArgs(settings, libs, dir, jammJar(libs));
+      // The main class comes last: system properties go before it.
+      args.splice(args.length - 1, 0, ...(options.jvmArgs ?? []));
+      return { command: await java(), args, cwd: dir };
     },
     probe: () => probeCassandra(settings),
   };
@@ -120,6 +134,7 @@ export async function probeCassandra(settings: Pick<StackSettings, 'cassandra'>)
   const client = new cassandra.Client({
     contactPoints: [...settings.cassandra.contactPoints],
     localDataCenter: settings.cassandra.localDataCenter,
+    ...cassandraSecurity(settings.cassandra),
     socketOptions: { connectTimeout: 2000, readTimeout: 4000 },
   });
   try {

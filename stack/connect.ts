@@ -71,7 +71,7 @@ async function waitForKafka(settings: StackSettings): Promise<void> {
   const deadline = Date.now() + settings.stack.startTimeoutMs;
   for (;;) {
     try {
-      return await probeKafka(settings.kafka.brokers);
+      return await probeKafka(settings.kafka);
     } catch (error) {
       if (Date.now() > deadline) throw new Error(`connect: Kafka never answered: ${(error as Error).message}`);
       await sleep(500);

@@ -22,6 +22,17 @@ describe('serverProperties', () => {
     expect(p.get('group.initial.rebalance.delay.ms')).toBe('0');
     expect(p.get('auto.create.topics.enable')).toBe('false');
   });
+
+  it('takes overrides for a private broker: a key replaces its line in place, new keys follow', () => {
+    const plain = serverProperties(testSettings(), '/d');
+    const overrides = { listeners: 'SASL_PLAINTEXT://127.0.0.1:1', 'sasl.enabled.mechanisms': 'SCRAM-SHA-256' };
+    const lines = serverProperties(testSettings(), '/d', overrides).trim().split('\n');
+    const at = (all: string[]) => all.findIndex((line) => line.startsWith('listeners='));
+    expect(lines.filter((line) => line.startsWith('listeners='))).toEqual(['listeners=SASL_PLAINTEXT://127.0.0.1:1']);
+    expect(at(lines)).toBe(at(plain.trim().split('\n')));
+    expect(lines.at(-1)).toBe('sasl.enabled.mechanisms=SCRAM-SHA-256');
+    expect(serverProperties(testSettings(), '/d', {})).toBe(plain);
+  });
 });
 
 describe('newClusterId', () => {

@@ -6,6 +6,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import type { KafkaConfig } from '../config/config.ts';
+import { kafkaSecurity } from '../connectors/kafka/client.ts';
 import { mavenLibs } from './fetch.ts';
 import { ownerMarker, runToLog } from './process.ts';
 import { type Server, type StackSettings, serverDir, withTimeout } from './server.ts';
@@ -26,9 +28,11 @@ export function kafkaCoordinates(version: string): string[] {
  * Single-node settings. Internal topics get replication factor 1 (the defaults of 3 cannot be met);
  * topics are not auto-created, so a misspelt topic fails loudly instead of appearing with one partition.
  */
-export function serverProperties(settings: StackSettings, logDir: string): string {
+export function serverProperties(
+  settings: StackSettings, logDir: string, overrides: Readonly<Record<string, string>> = {},
+): string {
   const { kafkaPort, kafkaControllerPort } = settings.stack;
-  return [
+  const lines = [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${kafkaControllerPort}`,
@@ -47,8 +51,22 @@ export function serverProperties(settings: StackSettings, logDir: string): strin
     'share.coordinator.state.topic.min.isr=1',
     // Consumers in tests join at once instead of waiting 3 s for more members.
     'group.initial.rebalance.delay.ms=0',
-    '',
-  ].join('\n');
+  ];
+  // An override replaces the line of its key in place; new keys follow.
+  const replaced = lines.map((line) => {
+    const key = line.slice(0, line.indexOf('='));
+    return key in overrides ? `${key}=${overrides[key]}` : line;
+  });
+  const added = Object.entries(overrides).filter(([key]) => !lines.some((line) => line.startsWith(`${key}=`)));
+  return [...replaced, ...added.map(([key, value]) => `${key}=${value}`), ''].join('\n');
+}
+
+/** What a caller (a test's private broker) may change; the stack itself uses none of it. */
+export interface KafkaServerOptions {
+  /** server.properties lines to replace or add, e.g. SASL listeners. */
+  readonly properties?: Readonly<Record<string, string>>;
+  /** Extra arguments of the one-time storage format, e.g. `--add-scram` for SCRAM users. */
+  readonly formatArgs?: readonly string[];
 }
 
 /** INFO to the console (the launcher sends it to the log file); the config dumps are left out. */
@@ -80,7 +98,9 @@ export function kafkaJvmArgs(settings: StackSettings, libs: string, configDir: s
   ];
 }
 
-export function kafkaServer(settings: StackSettings, java: () => Promise<string>): Server {
+export function kafkaServer(
+  settings: StackSettings, java: () => Promise<string>, options: KafkaServerOptions = {},
+): Server {
   const dir = serverDir(settings, 'kafka');
   const logDir = join(dir, 'data');
   return {
@@ -89,7 +109,7 @@ export function kafkaServer(settings: StackSettings, java: () => Promise<string>
     async prepare(log) {
       const libs = await mavenLibs(settings.stack.cacheDir, `kafka-${settings.stack.kafkaVersion}`, kafkaCoordinates(settings.stack.kafkaVersion), log);
       await mkdir(logDir, { recursive: true });
-      await writeFile(join(dir, 'server.properties'), serverProperties(settings, logDir));
+      await writeFile(join(dir, 'server.properties'), serverProperties(settings, logDir, options.properties));
       await writeFile(join(dir, 'log4j2.properties'), LOG4J2_PROPERTIES);
       const jvm = kafkaJvmArgs(settings, libs, dir);
       // The storage is formatted once; its cluster id is kept beside it for anyone who needs it.
@@ -97,19 +117,26 @@ export function kafkaServer(settings: StackSettings, java: () => Promise<string>
         const idFile = join(dir, 'cluster-id');
         const clusterId = existsSync(idFile) ? (await readFile(idFile, 'utf8')).trim() : newClusterId();
         await writeFile(idFile, `${clusterId}\n`);
-        await runToLog(await java(), [...jvm, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', join(dir, 'server.properties'), '--ignore-formatted'],
-          { cwd: dir, logFile: join(dir, 'format.log') });
+        const properties = join(dir, 'server.properties');
+        const format = ['kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties, '--ignore-formatted'];
+        const logFile = join(dir, 'format.log');
+        await runToLog(await java(), [...jvm, ...format, ...(options.formatArgs ?? [])], { cwd: dir, logFile });
       }
       return { command: await java(), args: [...jvm, 'kafka.Kafka', join(dir, 'server.properties')], cwd: dir };
     },
-    probe: () => probeKafka(settings.kafka.brokers),
+    probe: () => probeKafka(settings.kafka),
   };
 }
 
-/** Asks the cluster to describe itself, which needs a broker that has joined and can answer. */
-export async function probeKafka(brokers: readonly string[]): Promise<void> {
+/**
+ * Asks the cluster to describe itself, which needs a broker that has joined and can answer; with
+ * the configured TLS and SASL when given the Kafka settings (an external cluster may require them).
+ */
+export async function probeKafka(kafka: readonly string[] | KafkaConfig): Promise<void> {
+  const brokers = 'brokers' in kafka ? kafka.brokers : kafka;
   const admin = new Kafka({
     clientId: 'spamstream-stack-probe', brokers: [...brokers], logLevel: logLevel.NOTHING,
+    ...('brokers' in kafka ? kafkaSecurity(kafka) : {}),
     connectionTimeout: 1500, requestTimeout: 3000, retry: { retries: 0 },
   }).admin();
   try {

@@ -9,6 +9,7 @@ import { chmod, chown, mkdir, readdir, rename, rm, stat } from 'node:fs/promises
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { maskUrl, postgresConnectionUrl } from '../config/config.ts';
 import { type Log, mavenArchive } from './fetch.ts';
 import { runToLog } from './process.ts';
 import { type Server, type StackSettings, ensurePortFree, serverDir, withTimeout } from './server.ts';
@@ -110,7 +111,7 @@ export function postgresServer(settings: StackSettings): Server {
   const install = join(dir, 'install');
   return {
     name: 'postgres',
-    endpoint: settings.cdc.postgresUrl,
+    endpoint: maskUrl(settings.cdc.postgresUrl),
     async prepare(log) {
       await ensurePortFree('postgres', settings.stack.postgresPort, 'SPAMSTREAM_POSTGRES_PORT');
       const version = settings.stack.postgresVersion;
@@ -138,7 +139,7 @@ export function postgresServer(settings: StackSettings): Server {
       const postgres = bin('postgres');
       return { command: postgres[0]!, args: [...postgres.slice(1), ...postgresArgs(settings, dataDir, socketDir)], cwd: dir };
     },
-    probe: () => probePostgres(settings.cdc.postgresUrl),
+    probe: () => probePostgres(postgresConnectionUrl(settings.cdc)),
   };
 }
 

@@ -6,6 +6,8 @@ import { mkdir } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { mavenArchive } from './fetch.ts';
 import { ownerMarker } from './process.ts';
+import { maskUrl } from '../config/config.ts';
+import { type RegistryAccess, createSchemaRegistryClient } from '../connectors/registry/schema-registry.ts';
 import { type Server, type StackSettings, serverDir, withTimeout } from './server.ts';
 
 export const apicurioArtifact = (version: string): string => `io.apicurio:apicurio-registry-app:${version}:tar.gz:all`;
@@ -48,24 +50,27 @@ export function registryServer(settings: StackSettings, java: () => Promise<stri
   const dir = serverDir(settings, 'registry');
   return {
     name: 'registry',
-    endpoint: settings.registry.url,
+    endpoint: maskUrl(settings.registry.url),
     async prepare(log) {
       const version = settings.stack.apicurioVersion;
       const dist = await mavenArchive(settings.stack.cacheDir, `apicurio-${version}`, apicurioArtifact(version), log);
       await mkdir(join(dir, DATABASE_FOLDER), { recursive: true });
       return { command: await java(), args: registryJvmArgs(settings, dist, dir), cwd: dir };
     },
-    probe: () => probeRegistry(settings.registry.url),
+    probe: () => probeRegistry(settings.registry),
   };
 }
 
-/** Lists the subjects: the registry is up once its Confluent-compatible API answers with a JSON array. */
-export async function probeRegistry(url: string): Promise<void> {
-  const response = await withTimeout(5000, fetch(`${url}/subjects`, { signal: AbortSignal.timeout(5000) })).catch((error: Error) => {
-    // fetch says only "fetch failed"; the reason (refused, reset…) is in its cause.
-    throw new Error(`registry: GET ${url}/subjects: ${error.cause instanceof Error ? error.cause.message : error.message}`);
-  });
-  if (!response.ok) throw new Error(`registry: GET ${url}/subjects answered ${response.status}`);
-  const body: unknown = await response.json();
-  if (!Array.isArray(body)) throw new Error(`registry: GET ${url}/subjects did not answer a list`);
+/**
+ * Lists the subjects: the registry is up once its Confluent-compatible API answers, with the
+ * configured credentials and CA (an external registry may require them).
+ */
+export async function probeRegistry(registry: string | RegistryAccess): Promise<void> {
+  const access = typeof registry === 'string' ? { url: registry } : registry;
+  try {
+    await withTimeout(6000, createSchemaRegistryClient(access).ping());
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`registry: GET ${maskUrl(access.url)}/subjects: ${reason.replace(/^subjects: /, '')}`);
+  }
 }

@@ -1,6 +1,6 @@
 // `spamstream config`: the effective configuration, or the table of every setting.
 import { Command } from 'commander';
-import { loadConfig } from '../../config/config.ts';
+import { loadConfig, maskSecrets } from '../../config/config.ts';
 import { settingsMarkdown } from '../../config/settings-table.ts';
 
 export function configCommand(): Command {
@@ -12,6 +12,7 @@ export function configCommand(): Command {
         console.log(settingsMarkdown());
         return;
       }
-      console.log(JSON.stringify(loadConfig(), null, 2));
+      // Secrets (passwords, a password inside a URL) are masked: this output ends up in tickets and logs.
+      console.log(JSON.stringify(maskSecrets(loadConfig()), null, 2));
     });
 }

@@ -28,9 +28,23 @@ export function isUnavailable(error: unknown): boolean {
   return typeof code === 'string' && SOCKET_ERROR_CODES.has(code);
 }
 
+/** The hosts that refused the credentials, with the server's reason, from a failed connect. */
+export function authenticationFailures(error: unknown): string[] {
+  const inner = error instanceof errors.NoHostAvailableError ? error.innerErrors as Record<string, unknown> : {};
+  return Object.entries(inner)
+    .filter(([, cause]) => cause instanceof errors.AuthenticationError)
+    .map(([host, cause]) => `${host}: ${(cause as Error).message}`);
+}
+
 /** Wraps a driver failure of `action` (e.g. "write features") in a SpamstreamError. */
 export function toStoreError(error: unknown, action: string): SpamstreamError {
   if (error instanceof SpamstreamError) return error;
+  const refused = authenticationFailures(error);
+  if (refused.length > 0) {
+    const hint = 'check SPAMSTREAM_CASSANDRA_USERNAME and SPAMSTREAM_CASSANDRA_PASSWORD';
+    const message = `Cassandra refused the credentials to ${action} (${refused.join('; ')}): ${hint}`;
+    return new SpamstreamError('STORE_UNAVAILABLE', message, { cause: error });
+  }
   const reason = error instanceof Error ? error.message : String(error);
   return isUnavailable(error)
     ? new SpamstreamError('STORE_UNAVAILABLE', `Cassandra did not answer to ${action}: ${reason}`, { cause: error })

@@ -1,12 +1,13 @@
 // The online store on Cassandra: features, predictions and idempotency keys over one shared Client.
 // Every statement is prepared; the rows of one message are one UPDATE of its one row (rows.ts), at
 // LOCAL_QUORUM (LOCAL_SERIAL for the lightweight transactions).
-import { Client, types } from 'cassandra-driver';
+import { Client, type ClientOptions, types } from 'cassandra-driver';
 import type { CassandraConfig } from '../../config/config.ts';
 import type {
   FeatureStore, IdempotencyClaim, IdempotencyStore, PredictionStore, StoredFeatures, StoredPrediction,
 } from '../online-store.ts';
 import { SpamstreamError } from '../../core/errors.ts';
+import { tlsOptions } from '../tls.ts';
 import { toStoreError } from './errors.ts';
 import { featureUpserts, featuresFromRow, predictionUpserts, predictionsFromRow, upsertCql } from './rows.ts';
 import { TABLES } from './schema.ts';
@@ -25,10 +26,21 @@ export interface CassandraStores {
 /** Upserts in flight per `put*` call: enough to hide latency, few enough not to flood one node. */
 const WRITE_CONCURRENCY = 32;
 
+/** The driver's `credentials` (PasswordAuthenticator) and `sslOptions`, when the settings ask for them. */
+type CassandraSecurity = Partial<Pick<CassandraConfig, 'username' | 'password' | 'ssl' | 'sslCaFile'>>;
+
+export function cassandraSecurity(config: CassandraSecurity): Pick<ClientOptions, 'credentials' | 'sslOptions'> {
+  return {
+    ...(config.username ? { credentials: { username: config.username, password: config.password ?? '' } } : {}),
+    ...(config.ssl ? { sslOptions: tlsOptions({ ca: config.sslCaFile }, 'SPAMSTREAM_CASSANDRA_SSL') } : {}),
+  };
+}
+
 export function createCassandraClient(config: CassandraConfig): Client {
   return new Client({
     contactPoints: [...config.contactPoints],
     localDataCenter: config.localDataCenter,
+    ...cassandraSecurity(config),
     queryOptions: {
       prepare: true,
       consistency: types.consistencies.localQuorum,

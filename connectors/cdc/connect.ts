@@ -3,14 +3,14 @@
 // filled from the settings: per-run names (connector, slot, schema, topic) keep tests apart.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CdcConfig, TopicsConfig } from '../../config/config.ts';
+import { type CdcConfig, type TopicsConfig, postgresConnectionUrl } from '../../config/config.ts';
 import { SpamstreamError } from '../../core/errors.ts';
 
 export const CONNECTOR_FILE = join(import.meta.dirname, 'debezium-postgres.json');
 
 /** The connector's configuration: the file with every `${name}` replaced; an unknown name throws. */
 export function connectorConfig(cdc: CdcConfig, topics: Pick<TopicsConfig, 'cdc'>, template = readFileSync(CONNECTOR_FILE, 'utf8')): Record<string, string> {
-  const url = new URL(cdc.postgresUrl);
+  const url = new URL(postgresConnectionUrl(cdc));
   const values: Record<string, string> = {
     host: cdc.databaseHost || url.hostname,
     port: url.port || '5432',

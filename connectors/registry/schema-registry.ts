@@ -1,9 +1,12 @@
 // The Confluent-compatible schema registry (Apicurio's /apis/ccompat/v7 locally), through
 // @kafkajs/confluent-schema-registry: the SchemaLookup for the codec, registration under
 // BACKWARD compatibility for topology apply, and a readiness ping.
+import { request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import type { RegistryConfig } from '../../config/config.ts';
 import { SpamstreamError } from '../../core/errors.ts';
+import { tlsOptions } from '../tls.ts';
 import type { SchemaLookup } from './avro-codec.ts';
 
 export interface SchemaRegistryClient {
@@ -17,8 +20,29 @@ export interface SchemaRegistryClient {
   ping(): Promise<void>;
 }
 
-export function createSchemaRegistryClient(config: RegistryConfig): SchemaRegistryClient {
-  const registry = new SchemaRegistry({ host: config.url, retry: { retries: 2 } });
+/** Where the registry is and how to reach it; only the URL is needed for an open one. */
+export type RegistryAccess = Pick<RegistryConfig, 'url'> & Partial<RegistryConfig>;
+
+interface Access {
+  /** Basic auth (a user name is required, the password may be empty). */
+  readonly auth?: { username: string; password: string };
+  /** For https with a CA of its own: every request, the client library's and ours, uses it. */
+  readonly agent?: HttpsAgent;
+}
+
+function accessOf(config: RegistryAccess): Access {
+  const https = config.url.startsWith('https:');
+  const tls = https && config.caFile ? tlsOptions({ ca: config.caFile }, 'SPAMSTREAM_SCHEMA_REGISTRY') : undefined;
+  return {
+    ...(config.username ? { auth: { username: config.username, password: config.password ?? '' } } : {}),
+    ...(tls ? { agent: new HttpsAgent({ keepAlive: true, ...tls }) } : {}),
+  };
+}
+
+export function createSchemaRegistryClient(config: RegistryAccess): SchemaRegistryClient {
+  const access = accessOf(config);
+  const registry = new SchemaRegistry({ host: config.url, retry: { retries: 2 }, ...access });
+  const json = (method: 'GET' | 'PUT', url: string, body?: unknown) => requestJson(method, url, access, body);
 
   const call = async <T>(what: string, request: () => Promise<T>): Promise<T> => {
     try {
@@ -40,26 +64,52 @@ export function createSchemaRegistryClient(config: RegistryConfig): SchemaRegist
     async register(subject, schema) {
       // Setting the subject's own rule first keeps the client's compatibility check meaningful:
       // a registry that reports no rule (Apicurio answers NONE) would otherwise refuse re-registration.
-      await call(`compatibility of ${subject}`, () => putJson(`${config.url}/config/${encodeURIComponent(subject)}`, { compatibility: 'BACKWARD' }));
+      const rule = `${config.url}/config/${encodeURIComponent(subject)}`;
+      await call(`compatibility of ${subject}`, () => json('PUT', rule, { compatibility: 'BACKWARD' }));
       const { id } = await call(`registration of ${subject}`, () =>
         registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(schema) }, { subject, compatibility: COMPATIBILITY.BACKWARD }),
       );
       return id;
     },
-    ping: () => call('subjects', async () => void (await getJson(`${config.url}/subjects`))),
+    ping: () => call('subjects', async () => void (await json('GET', `${config.url}/subjects`))),
   };
 }
 
-async function putJson(url: string, body: unknown): Promise<unknown> {
-  const response = await fetch(url, { method: 'PUT', headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(5_000) });
-  if (!response.ok) throw Object.assign(new Error(`${response.status} ${await response.text()}`), { status: response.status });
-  return response.json();
-}
-
-async function getJson(url: string): Promise<unknown> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
-  if (!response.ok) throw Object.assign(new Error(`${response.status} ${await response.text()}`), { status: response.status });
-  return response.json();
+/**
+ * One JSON request with the registry's credentials and TLS agent, 5 s at most. Node's fetch takes
+ * neither an https.Agent nor a CA, hence node:http(s). A non-2xx answer rejects with its status.
+ */
+function requestJson(method: 'GET' | 'PUT', url: string, access: Access, body?: unknown): Promise<unknown> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const headers: Record<string, string> = { accept: 'application/vnd.schemaregistry.v1+json, application/json' };
+  if (payload !== undefined) headers['content-type'] = 'application/vnd.schemaregistry.v1+json';
+  if (access.auth) {
+    const { username, password } = access.auth;
+    headers.authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+  }
+  const send = url.startsWith('https:') ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const options = { method, headers, timeout: 5_000, ...(access.agent ? { agent: access.agent } : {}) };
+    const request = send(url, options, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => {
+        const status = response.statusCode ?? 0;
+        if (status < 200 || status >= 300) {
+          return reject(Object.assign(new Error(`${status} ${text.slice(0, 500)}`), { status }));
+        }
+        try {
+          resolve(text === '' ? undefined : JSON.parse(text));
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+    request.on('timeout', () => request.destroy(new Error('no answer within 5000 ms')));
+    request.on('error', reject);
+    request.end(payload);
+  });
 }
 
 /** Maps the client's errors onto the catalogue: 404 → UNKNOWN_SCHEMA, 409/422 → INVALID_FIELD, else unavailable. */
@@ -67,6 +117,11 @@ function registryError(what: string, error: unknown): SpamstreamError {
   if (error instanceof SpamstreamError) return error;
   const status = (error as { status?: number }).status;
   const message = error instanceof Error ? error.message : String(error);
+  if (status === 401 || status === 403) {
+    const hint = 'check SPAMSTREAM_SCHEMA_REGISTRY_USERNAME and SPAMSTREAM_SCHEMA_REGISTRY_PASSWORD';
+    const message = `${what}: the schema registry refused the credentials (${status}): ${hint}`;
+    return new SpamstreamError('REGISTRY_UNAVAILABLE', message, { cause: error });
+  }
   if (status === 404) return new SpamstreamError('UNKNOWN_SCHEMA', `${what}: not found in the registry`, { cause: error });
   if (status === 409 || status === 422) return new SpamstreamError('INVALID_FIELD', `${what}: rejected by the registry: ${message}`, { cause: error });
   if (error instanceof Error && error.name.startsWith('ConfluentSchemaRegistry')) return new SpamstreamError('INVALID_FIELD', `${what}: ${message}`, { cause: error });

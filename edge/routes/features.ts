@@ -5,7 +5,9 @@ import type { StoredFeatures } from '../../connectors/online-store.ts';
 import { SpamstreamError } from '../../core/errors.ts';
 import { mapBounded } from '../bounded.ts';
 import type { EdgeDeps } from '../deps.ts';
-import { errorResponses, featureVectorSchema, smsIdParams, smsIdSchema, viewIdSchema } from '../schemas.ts';
+import {
+  errorResponses, featureVectorSchema, smsIdParams, smsIdSchema, viewIdSchema, viewIds, viewListPattern,
+} from '../schemas.ts';
 
 interface FeatureVectorJson {
   view: string;
@@ -27,7 +29,7 @@ const byView = (a: StoredFeatures, b: StoredFeatures) => a.view.localeCompare(b.
 
 export const featureRoutes: FastifyPluginAsync<{ deps: EdgeDeps }> = async (app, { deps }) => {
   const { config } = deps;
-  const known = deps.views.map((view) => view.id);
+  const known = viewIds(deps.views);
 
   /** The requested views, all when none are named; a 400 for names the registry does not know. */
   const chooseViews = (requested: readonly string[] | undefined): readonly string[] => {
@@ -54,7 +56,11 @@ export const featureRoutes: FastifyPluginAsync<{ deps: EdgeDeps }> = async (app,
         type: 'object',
         additionalProperties: false,
         properties: {
-          views: { type: 'string', pattern: '^[A-Za-z0-9_]{1,32}(,[A-Za-z0-9_]{1,32}){0,15}$', description: 'comma-separated view ids, e.g. v1,v2 (default: all)' },
+          views: {
+            type: 'string',
+            pattern: viewListPattern(known),
+            description: `comma-separated view ids of ${known.join(', ')} (default: all)`,
+          },
         },
       },
       response: {
@@ -88,7 +94,7 @@ export const featureRoutes: FastifyPluginAsync<{ deps: EdgeDeps }> = async (app,
         additionalProperties: false,
         properties: {
           smsIds: { type: 'array', minItems: 1, maxItems: config.maxQueryIds, items: smsIdSchema },
-          views: { type: 'array', maxItems: 16, items: viewIdSchema, description: 'view ids (default: all)' },
+          views: { type: 'array', maxItems: 16, items: viewIdSchema(known), description: 'view ids (default: all)' },
         },
       },
       response: {

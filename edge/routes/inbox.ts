@@ -1,14 +1,21 @@
 // A user's messages from the operational inbox (PostgreSQL), each with the latest prediction per
 // model version from the online store — none yet while the pipeline is still on its way.
 import type { FastifyPluginAsync } from 'fastify';
-import type { InboxRow } from '../../connectors/inbox.ts';
+import { CURSOR_PATTERN, type InboxRow } from '../../connectors/inbox.ts';
 import { SpamstreamError } from '../../core/errors.ts';
 import { mapBounded } from '../bounded.ts';
 import type { EdgeDeps } from '../deps.ts';
 import { errorResponses, predictionSchema, smsIdSchema } from '../schemas.ts';
 import { predictionJson } from './predictions.ts';
 
-const userIdSchema = { type: 'string', minLength: 1, maxLength: 128, description: 'the recipient, as the inbox table stores it' } as const;
+// PostgreSQL text cannot hold NUL: such an id could only fail, so the document excludes it.
+const userIdSchema = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 128,
+  pattern: '^[^\\u0000]*$',
+  description: 'the recipient, as the inbox table stores it',
+} as const;
 
 const messageSchema = {
   type: 'object',
@@ -44,7 +51,7 @@ export const inboxRoutes: FastifyPluginAsync<{ deps: EdgeDeps }> = async (app, {
         properties: {
           // A string, as query values are: the edge never coerces types (edge/app.ts).
           limit: { type: 'string', pattern: '^(100|[1-9][0-9]?)$', description: 'messages per page, 1 to 100 (default 20)' },
-          cursor: { type: 'string', minLength: 1, maxLength: 512, description: 'the `next` of the previous page' },
+          cursor: { type: 'string', pattern: CURSOR_PATTERN, description: 'the `next` of the previous page' },
         },
       },
       response: {

@@ -36,7 +36,26 @@ export const liveRoutes: FastifyPluginAsync<{ deps: EdgeDeps }> = async (app, { 
     schema: {
       tags: ['live'],
       summary: 'Server-sent events: `snapshot` on connect, then one `prediction` per scored message',
-      response: errorResponses(429, 503),
+      response: {
+        200: {
+          description: 'An endless text/event-stream: `retry`, then `event: snapshot` and `event: prediction` frames, '
+            + 'each with one JSON `data` line, and a comment line every 15 s',
+          content: {
+            'text/event-stream': {
+              // One event of the stream (schemathesis checks each against it).
+              schema: {
+                type: 'object',
+                required: ['event', 'data'],
+                properties: {
+                  event: { type: 'string', enum: ['snapshot', 'prediction'] },
+                  data: { type: 'string', description: 'one line of JSON: the board, or a prediction and its tally' },
+                },
+              },
+            },
+          },
+        },
+        ...errorResponses(429, 503),
+      },
     },
   }, async (_request, reply) => {
     if (streams.size >= MAX_STREAMS) throw new SpamstreamError('NOT_READY', `too many live pages open (${MAX_STREAMS}); retry later`);

@@ -91,7 +91,7 @@ describe('bad input to the model endpoints', () => {
     ['a malformed version', '/models/v%201/predict', { text: 'hi' }, 400, 'INVALID_REQUEST'],
     ['a missing text', '/models/v1/predict', {}, 400, 'INVALID_REQUEST'],
     ['a number for text', '/models/v1/predict', { text: 7 }, 400, 'INVALID_REQUEST'],
-    ['an empty text', '/models/v1/features', { text: '' }, 400, 'INVALID_REQUEST'],
+    ['an empty text', '/models/v1/features', { text: '' }, 400, 'EMPTY_TEXT'],
     ['a blank text', '/models/v1/predict', { text: '   ' }, 400, 'EMPTY_TEXT'],
     ['a text over the byte limit', '/models/v2/predict', { text: 'é'.repeat(101) }, 400, 'TEXT_TOO_LONG'],
     ['an unknown field', '/models/v1/predict', { text: 'hi', explain: true }, 400, 'INVALID_REQUEST'],

@@ -95,7 +95,7 @@ describe('POST /sms', () => {
 
   it.each([
     ['a missing text', { senderId: sms.senderId, recipientId: sms.recipientId }, 'INVALID_REQUEST'],
-    ['an empty text', { ...sms, text: '' }, 'INVALID_REQUEST'],
+    ['an empty text', { ...sms, text: '' }, 'EMPTY_TEXT'],
     ['a blank text', { ...sms, text: ' \n\t ' }, 'EMPTY_TEXT'],
     ['a text over the byte limit', { ...sms, text: '€'.repeat(1366) }, 'TEXT_TOO_LONG'],
     ['a lone surrogate', { ...sms, text: 'bad \ud800 half' }, 'INVALID_UTF8'],

@@ -6,7 +6,7 @@ import { SpamstreamError } from '../../core/errors.ts';
 import type { SmsRaw } from '../../schemas/index.ts';
 import { requireApiKey } from '../api-key.ts';
 import type { EdgeDeps } from '../deps.ts';
-import { errorResponses } from '../schemas.ts';
+import { errorResponses, textSchema } from '../schemas.ts';
 import { checkText } from '../text.ts';
 
 interface SmsBody {
@@ -52,7 +52,7 @@ export const smsRoutes: FastifyPluginAsync<{ deps: EdgeDeps }> = async (app, { d
         properties: {
           senderId: { type: 'string', pattern: SENDER_PATTERN, description: 'phone number or alphanumeric sender id', examples: ['+447700900123'] },
           recipientId: { type: 'string', pattern: RECIPIENT_PATTERN, description: 'phone number', examples: ['+447700900456'] },
-          text: { type: 'string', minLength: 1, description: `at most ${config.maxTextBytes} UTF-8 bytes` },
+          text: textSchema(config.maxTextBytes),
         },
       },
       response: {

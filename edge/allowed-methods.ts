@@ -1,0 +1,73 @@
+// A request whose method its path does not have gets 405 with an `Allow` header (RFC 9110
+// §15.5.6), not a 404 claiming the resource does not exist. Paths are matched as OpenAPI matches
+// them: a concrete path before a templated one, so `GET /features/query` is a 405 (the document
+// has only `POST /features/query`) although the router would hand it to `/features/:smsId`.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { SpamstreamError } from '../core/errors.ts';
+import { escapeRegExp } from './schemas.ts';
+
+interface RoutePattern {
+  readonly url: string;
+  readonly matches: RegExp;
+  /** Per segment: 2 static, 1 parameter, 0 wildcard; the larger list is the more specific path. */
+  readonly rank: readonly number[];
+  readonly methods: Set<string>;
+}
+
+/** A find-my-way path (`/features/:smsId`, `/docs/*`) as an anchored regular expression and its rank. */
+export function pathPattern(url: string): { matches: RegExp; rank: number[] } {
+  const segments = url.split('/');
+  const parts = segments.map((segment) => {
+    if (segment === '*') return '.*';
+    if (segment.startsWith(':')) return '[^/]+';
+    return escapeRegExp(segment);
+  });
+  const rank = segments.map((segment) => (segment === '*' ? 0 : segment.startsWith(':') ? 1 : 2));
+  return { matches: new RegExp(`^${parts.join('/')}$`), rank };
+}
+
+function compareRanks(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const difference = (a[i] ?? -1) - (b[i] ?? -1);
+    if (difference !== 0) return difference;
+  }
+  return 0;
+}
+
+/**
+ * Records every route registered from now on and refuses, before the body is read, a request whose
+ * method the most specific path matching it lacks. Call it before the route plugins are registered.
+ */
+export function refuseUnroutedMethods(app: FastifyInstance): void {
+  const routes = new Map<string, RoutePattern>();
+  const add = (url: string, methods: string | string[]) => {
+    const known = routes.get(url) ?? { url, ...pathPattern(url), methods: new Set<string>() };
+    for (const method of [methods].flat()) known.methods.add(method.toUpperCase());
+    routes.set(url, known);
+  };
+  app.addHook('onRoute', (route) => {
+    add(route.url, route.method);
+    // A plugin's root route (`/docs`) is routed with and without its slash, but reported once.
+    if (route.prefix && route.url === route.prefix) add(`${route.url}/`, route.method);
+  });
+
+  const mostSpecific = (path: string): RoutePattern | undefined => {
+    let best: RoutePattern | undefined;
+    for (const route of routes.values()) {
+      if (route.matches.test(path) && (!best || compareRanks(route.rank, best.rank) > 0)) best = route;
+    }
+    return best;
+  };
+
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const owner = mostSpecific(path);
+    if (!owner || owner.methods.has(request.method)) return;
+    // Unmatched (404) or routed to a less specific path than the one that owns this URL.
+    const routed = request.is404 ? undefined : request.routeOptions.url;
+    if (routed === owner.url) return;
+    const allow = [...owner.methods].sort().join(', ');
+    void reply.header('allow', allow);
+    throw new SpamstreamError('METHOD_NOT_ALLOWED', `${path} does not accept ${request.method}; it accepts ${allow}`);
+  });
+}
