@@ -27,18 +27,30 @@ const { values: args } = parseArgs({
 const fixture = await cdcFixture();
 const { config, run } = fixture;
 const texts: string[] = [];
-for await (const row of readSmsCsv(args.data, { requireLabel: false, maxTextBytes: config.pipeline.maxTextBytes, onProblem: () => {} })) texts.push(row.text);
+for await (const row of readSmsCsv(args.data, {
+  requireLabel: false,
+  maxTextBytes: config.pipeline.maxTextBytes,
+  onProblem: () => {},
+}))
+  texts.push(row.text);
 const inbox = createPostgresInbox({ url: config.cdc.postgresUrl, schema: config.cdc.schema });
 await fixture.waitForConnector();
 const pipeline = await startParts(config, ['cdc', 'features', 'scoring'], () => {});
 const models = availableModels(config.pipeline.modelsDir).length;
 
 let made = 0;
-const rows = (count: number): NewInboxRow[] => Array.from({ length: count }, () => {
-  const i = made++;
-  return { userId: `user-${i % 100}`, smsId: `${run}-${i}`, senderId: '+447700900000', text: texts[i % texts.length]! };
-});
-const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+const rows = (count: number): NewInboxRow[] =>
+  Array.from({ length: count }, () => {
+    const i = made++;
+    return {
+      userId: `user-${i % 100}`,
+      smsId: `${run}-${i}`,
+      senderId: '+447700900000',
+      text: texts[i % texts.length]!,
+    };
+  });
+const percentile = (sorted: readonly number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 
 try {
   // Phase 1: a backlog committed at once.
@@ -46,9 +58,14 @@ try {
   const started = Date.now();
   await inbox.insert(rows(backlog));
   const committedIn = (Date.now() - started) / 1000;
-  const burst = await fixture.readTopic<SmsPrediction>(config.topics.predictions, { until: (r) => r.length >= backlog * models, timeoutMs: 900_000 });
+  const burst = await fixture.readTopic<SmsPrediction>(config.topics.predictions, {
+    until: (r) => r.length >= backlog * models,
+    timeoutMs: 900_000,
+  });
   const seconds = (Math.max(...burst.map((r) => r.value.scored_at)) - started) / 1000;
-  console.log(`backlog: ${backlog} rows in one transaction (committed in ${committedIn.toFixed(1)} s) × ${models} models scored ${seconds.toFixed(1)} s after the INSERT began → ${Math.round(backlog / seconds)} rows/s, ${Math.round((backlog * models) / seconds)} predictions/s`);
+  console.log(
+    `backlog: ${backlog} rows in one transaction (committed in ${committedIn.toFixed(1)} s) × ${models} models scored ${seconds.toFixed(1)} s after the INSERT began → ${Math.round(backlog / seconds)} rows/s, ${Math.round((backlog * models) / seconds)} predictions/s`,
+  );
 
   // Phase 2: a steady rate, for latency.
   const rate = Number(args.rate);
@@ -60,10 +77,17 @@ try {
     await sleep(100 - (Date.now() - at));
   }
   const steadyCount = made - first;
-  const steady = await fixture.readTopic<SmsPrediction>(config.topics.predictions, { until: (r) => r.length >= (backlog + steadyCount) * models, timeoutMs: 300_000 });
-  const latencies = steady.filter((r) => Number(r.value.sms_id.slice(run.length + 1)) >= first)
-    .map((r) => r.value.scored_at - r.value.event_time).sort((a, b) => a - b);
-  console.log(`steady ${rate} rows/s for ${duration} s: insert → prediction latency p50 ${percentile(latencies, 0.5)} ms, p95 ${percentile(latencies, 0.95)} ms, p99 ${percentile(latencies, 0.99)} ms, max ${latencies.at(-1)} ms (${latencies.length} predictions)`);
+  const steady = await fixture.readTopic<SmsPrediction>(config.topics.predictions, {
+    until: (r) => r.length >= (backlog + steadyCount) * models,
+    timeoutMs: 300_000,
+  });
+  const latencies = steady
+    .filter((r) => Number(r.value.sms_id.slice(run.length + 1)) >= first)
+    .map((r) => r.value.scored_at - r.value.event_time)
+    .sort((a, b) => a - b);
+  console.log(
+    `steady ${rate} rows/s for ${duration} s: insert → prediction latency p50 ${percentile(latencies, 0.5)} ms, p95 ${percentile(latencies, 0.95)} ms, p99 ${percentile(latencies, 0.99)} ms, max ${latencies.at(-1)} ms (${latencies.length} predictions)`,
+  );
 } finally {
   await pipeline.stop();
   await inbox.close();

@@ -21,7 +21,12 @@ export interface EdgeFigures {
 
 /** Writes every feature view of `count` messages, as the features processor stores them; returns their ids. */
 type Config = ReturnType<typeof loadConfig>;
-interface LoadOptions { concurrency: number; seconds: number; rate: number; rateSeconds: number }
+interface LoadOptions {
+  concurrency: number;
+  seconds: number;
+  rate: number;
+  rateSeconds: number;
+}
 
 export async function storeFeatureRows(config: Config, texts: readonly string[], count: number): Promise<string[]> {
   const schemaClient = createCassandraClient(config.cassandra);
@@ -30,10 +35,18 @@ export async function storeFeatureRows(config: Config, texts: readonly string[],
   const ids = Array.from({ length: count }, (_, i) => `${run}-${i}`);
   const stores = await createCassandraStores(config.cassandra);
   const now = Date.now();
-  await stores.features.putFeatures(ids.flatMap((smsId, i) => featureViews.map((view) => ({
-    smsId, view: view.id, viewVersion: view.version, values: view.compute(texts[i % texts.length]!),
-    eventTime: now, computedAt: now,
-  }))));
+  await stores.features.putFeatures(
+    ids.flatMap((smsId, i) =>
+      featureViews.map((view) => ({
+        smsId,
+        view: view.id,
+        viewVersion: view.version,
+        values: view.compute(texts[i % texts.length]!),
+        eventTime: now,
+        computedAt: now,
+      })),
+    ),
+  );
   await stores.close();
   return ids;
 }
@@ -43,7 +56,9 @@ export async function storeFeatureRows(config: Config, texts: readonly string[],
  * HTTP): the edge's ceiling, in a closed loop at the same concurrency and an open loop at the same rate.
  */
 export async function rawReads(
-  config: Config, ids: readonly string[], options: LoadOptions,
+  config: Config,
+  ids: readonly string[],
+  options: LoadOptions,
 ): Promise<{ closed: LoadResult; atRate: LoadResult }> {
   const stores = await createCassandraStores(config.cassandra);
   try {
@@ -57,12 +72,12 @@ export async function rawReads(
   }
 }
 
-export async function edgeBench(
-  texts: readonly string[], options: LoadOptions,
-): Promise<EdgeFigures> {
+export async function edgeBench(texts: readonly string[], options: LoadOptions): Promise<EdgeFigures> {
   const port = await freePort();
   const env = {
-    ...process.env, SPAMSTREAM_EDGE_PORT: String(port), SPAMSTREAM_RATE_LIMIT: '10000000',
+    ...process.env,
+    SPAMSTREAM_EDGE_PORT: String(port),
+    SPAMSTREAM_RATE_LIMIT: '10000000',
     SPAMSTREAM_EDGE_LOG_LEVEL: 'warn',
   };
   const config = loadConfig(env);
@@ -78,7 +93,8 @@ export async function edgeBench(
     await closedLoop({ concurrency: options.concurrency, seconds: 1 }, getOne);
     const edgeResult = await closedLoop(options, getOne);
     const query = await closedLoop(options, async (i) =>
-      ok(await http.post('/features/query', { smsIds: ids.slice(i % 990, (i % 990) + 10) })));
+      ok(await http.post('/features/query', { smsIds: ids.slice(i % 990, (i % 990) + 10) })),
+    );
     const edgeAtRate = await openLoop({ rate: options.rate, seconds: options.rateSeconds }, getOne);
     const raw = await rawReads(config, ids, options);
     const rssMb = rss.peaks()[0]!;

@@ -16,7 +16,14 @@ import { applyTopology } from '../topology/apply.ts';
 import { isolatedEnv } from '../test/support/pipeline-fixture.ts';
 import { countRecords, sleep } from './support.ts';
 
-const { values: args } = parseArgs({ options: { messages: { type: 'string', default: '5000' }, kills: { type: 'string', default: '3' }, rebalances: { type: 'string', default: '0' }, data: { type: 'string', default: join(import.meta.dirname, '..', '..', 'shared', 'data', 'sms_labeled.csv') } } });
+const { values: args } = parseArgs({
+  options: {
+    messages: { type: 'string', default: '5000' },
+    kills: { type: 'string', default: '3' },
+    rebalances: { type: 'string', default: '0' },
+    data: { type: 'string', default: join(import.meta.dirname, '..', '..', 'shared', 'data', 'sms_labeled.csv') },
+  },
+});
 const MESSAGES = Number(args.messages);
 const root = join(import.meta.dirname, '..');
 const run = `kill9${Date.now().toString(36)}`;
@@ -29,17 +36,31 @@ const models = availableModels(config.pipeline.modelsDir).length;
 const messaging = connectMessaging(config);
 await applyTopology(applyPorts(config, messaging), config);
 
-const cli = (...cliArgs: string[]): ChildProcess => spawn(process.execPath, [join(root, 'bin', 'spamstream.js'), ...cliArgs], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+const cli = (...cliArgs: string[]): ChildProcess =>
+  spawn(process.execPath, [join(root, 'bin', 'spamstream.js'), ...cliArgs], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 // A child that exited already (the producer, long before the last kill) has no exit event to come.
-const exited = (child: ChildProcess) => (child.exitCode !== null || child.signalCode !== null
-  ? Promise.resolve()
-  : new Promise((resolve) => child.once('exit', resolve)));
+const exited = (child: ChildProcess) =>
+  child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once('exit', resolve));
 
 let features = cli('run', 'features');
 let scoring = cli('run', 'scoring');
 // Messages keep arriving for the whole run: every kill or rebalance lands while they flow.
-const rounds = Math.max(Number(args.kills), Number(args.rebalances) > 0 ? Number(args.rebalances) : 0, 1);
-const producer = cli('produce', '--file', args.data, '--count', String(MESSAGES), '--rate', String(Math.max(20, Math.round(MESSAGES / (rounds * 8)))));
+const rounds = Math.max(Number(args.kills), Number(args.rebalances), 1);
+const producer = cli(
+  'produce',
+  '--file',
+  args.data,
+  '--count',
+  String(MESSAGES),
+  '--rate',
+  String(Math.max(20, Math.round(MESSAGES / (rounds * 8)))),
+);
 const started = Date.now();
 
 const rebalances = Number(args.rebalances);
@@ -52,7 +73,9 @@ if (rebalances > 0) {
     const before = await countRecords(messaging, config.topics.predictions);
     for (const child of extra) child.kill('SIGTERM');
     await Promise.all(extra.map(exited));
-    console.log(`delivery ${config.pipeline.delivery}: rebalance #${round} (a second instance joined and left) after ${((Date.now() - started) / 1000).toFixed(1)} s, with ${before.total} of ${MESSAGES * models} predictions written`);
+    console.log(
+      `delivery ${config.pipeline.delivery}: rebalance #${round} (a second instance joined and left) after ${((Date.now() - started) / 1000).toFixed(1)} s, with ${before.total} of ${MESSAGES * models} predictions written`,
+    );
   }
 } else {
   // Crash both processors while messages are still arriving, then start them again; repeat.
@@ -62,7 +85,9 @@ if (rebalances > 0) {
     features.kill('SIGKILL');
     scoring.kill('SIGKILL');
     await Promise.all([exited(features), exited(scoring)]);
-    console.log(`delivery ${config.pipeline.delivery}: kill -9 #${kill} of both processors after ${((Date.now() - started) / 1000).toFixed(1)} s, with ${before.total} of ${MESSAGES * models} predictions written`);
+    console.log(
+      `delivery ${config.pipeline.delivery}: kill -9 #${kill} of both processors after ${((Date.now() - started) / 1000).toFixed(1)} s, with ${before.total} of ${MESSAGES * models} predictions written`,
+    );
     features = cli('run', 'features');
     scoring = cli('run', 'scoring');
   }
@@ -70,9 +95,18 @@ if (rebalances > 0) {
 await exited(producer);
 
 const expected = MESSAGES * models;
-for (let waited = 0; (await countRecords(messaging, config.topics.predictions)).total < expected && waited < 180; waited += 2) await sleep(2_000);
+for (
+  let waited = 0;
+  (await countRecords(messaging, config.topics.predictions)).total < expected && waited < 180;
+  waited += 2
+)
+  await sleep(2_000);
 await sleep(3_000);
-const predictions = await countRecords<SmsPrediction>(messaging, config.topics.predictions, (p) => `${p.sms_id}|${p.model_version}`);
+const predictions = await countRecords<SmsPrediction>(
+  messaging,
+  config.topics.predictions,
+  (p) => `${p.sms_id}|${p.model_version}`,
+);
 const featureRecords = await countRecords<SmsFeatures>(messaging, config.topics.features, (f) => f.sms_id);
 for (const child of [features, scoring]) child.kill('SIGTERM');
 await Promise.all([exited(features), exited(scoring)]);

@@ -8,7 +8,9 @@ import { loadModels } from '../connectors/onnx/load.ts';
 export type OnnxFigures = Record<string, { batch1: number; batch64: number }>;
 
 export async function onnxBench(
-  config: Config, texts: readonly string[], options: { seconds: number },
+  config: Config,
+  texts: readonly string[],
+  options: { seconds: number },
 ): Promise<OnnxFigures> {
   const sets = texts.slice(0, 2_000).map((text) => computeViews(text));
   const models = await loadModels(config.pipeline.modelsDir, config.pipeline.models);

@@ -29,7 +29,12 @@ async function createTopics(kafka: Kafka, topics: readonly string[], partitions:
 }
 
 async function pass(
-  kafka: Kafka, input: string, output: string, messages: number, transactional: boolean, timeoutMs: number,
+  kafka: Kafka,
+  input: string,
+  output: string,
+  messages: number,
+  transactional: boolean,
+  timeoutMs: number,
 ): Promise<number> {
   const groupId = `passthrough.${randomUUID()}`;
   const producer: Producer = transactional
@@ -41,7 +46,9 @@ async function pass(
   let moved = 0;
   let first = 0;
   let done: () => void;
-  const finished = new Promise<void>((resolve) => { done = resolve; });
+  const finished = new Promise<void>((resolve) => {
+    done = resolve;
+  });
   await consumer.run({
     autoCommit: !transactional,
     // One transaction at a time per transactional producer.
@@ -79,7 +86,9 @@ async function pass(
 
 /** `sample` is one record value (the pipeline's Avro bytes, say); N copies are produced first. */
 export async function passThrough(
-  config: Config, sample: Buffer, options: { messages: number; timeoutMs?: number },
+  config: Config,
+  sample: Buffer,
+  options: { messages: number; timeoutMs?: number },
 ): Promise<PassThrough> {
   const brokers = [...config.kafka.brokers];
   const kafka = new KafkaClient({ clientId: 'spamstream-bench', brokers, logLevel: logLevel.NOTHING });

@@ -24,7 +24,8 @@ export interface PipelineFigures {
 }
 
 export async function pipelineBench(
-  texts: readonly string[], options: { messages: number; rate: number; seconds: number; env?: Record<string, string> },
+  texts: readonly string[],
+  options: { messages: number; rate: number; seconds: number; env?: Record<string, string> },
 ): Promise<PipelineFigures> {
   const run = `bench${Date.now().toString(36)}`;
   const env = { ...isolatedEnv(run), ...options.env };
@@ -43,7 +44,8 @@ export async function pipelineBench(
     await Promise.all([features.waitFor(/processor features running/), scoring.waitFor(/processor scoring running/)]);
     const timeoutMs = Math.max(120_000, options.messages * 10);
     const predicted = await readTopic<SmsPrediction>(messaging, config.topics.predictions, {
-      until: (r) => r.length >= options.messages * models, timeoutMs,
+      until: (r) => r.length >= options.messages * models,
+      timeoutMs,
     });
     const computed = await readTopic<SmsFeatures>(messaging, config.topics.features, { timeoutMs });
     const first = Math.min(...computed.map((r) => r.value.computed_at));
@@ -59,14 +61,22 @@ export async function pipelineBench(
     }
     const total = source.produced * models;
     const all = await readTopic<SmsPrediction>(messaging, config.topics.predictions, {
-      until: (r) => r.length >= total, timeoutMs: 120_000,
+      until: (r) => r.length >= total,
+      timeoutMs: 120_000,
     });
-    const latencies = all.filter((r) => Number(r.value.sms_id.slice(run.length + 1)) >= firstSteady)
-      .map((r) => r.value.scored_at - r.value.event_time).sort((a, b) => a - b);
+    const latencies = all
+      .filter((r) => Number(r.value.sms_id.slice(run.length + 1)) >= firstSteady)
+      .map((r) => r.value.scored_at - r.value.event_time)
+      .sort((a, b) => a - b);
     const [featuresRss, scoringRss] = rss.peaks();
     return {
-      delivery: config.pipeline.delivery, backlog: options.messages, msgsPerSecond, steadyRate: options.rate,
-      e2eP50: percentile(latencies, 0.5), e2eP99: percentile(latencies, 0.99), predictions: latencies.length,
+      delivery: config.pipeline.delivery,
+      backlog: options.messages,
+      msgsPerSecond,
+      steadyRate: options.rate,
+      e2eP50: percentile(latencies, 0.5),
+      e2eP99: percentile(latencies, 0.99),
+      predictions: latencies.length,
       rssMb: { features: featuresRss!, scoring: scoringRss! },
     };
   } finally {

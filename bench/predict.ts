@@ -37,7 +37,12 @@ function random(seed: number): () => number {
 
 async function buildCsv(path: string, rows: number): Promise<void> {
   const texts: string[] = [];
-  for await (const row of readSmsCsv(resolve(values.data), { requireLabel: false, maxTextBytes: 4096, onProblem: () => {} })) texts.push(row.text);
+  for await (const row of readSmsCsv(resolve(values.data), {
+    requireLabel: false,
+    maxTextBytes: 4096,
+    onProblem: () => {},
+  }))
+    texts.push(row.text);
   const next = random(Number(values.seed));
   const out = createWriteStream(path);
   out.write('sms_id,text\n');
@@ -54,16 +59,34 @@ try {
   const rows = Number(values.rows);
   const csv = join(dir, 'messages.csv');
   await buildCsv(csv, rows);
-  console.log(`input: ${rows.toLocaleString('en')} rows resampled from ${values.data} (${(statSync(csv).size / 2 ** 20).toFixed(1)} MiB), batch ${values['batch-size']}, ${values.threads} thread(s)`);
+  console.log(
+    `input: ${rows.toLocaleString('en')} rows resampled from ${values.data} (${(statSync(csv).size / 2 ** 20).toFixed(1)} MiB), batch ${values['batch-size']}, ${values.threads} thread(s)`,
+  );
   console.log('| model | rows | skipped | seconds | rows/s | peak RSS (MiB) |\n| --- | --- | --- | --- | --- | --- |');
   for (const model of values.models.split(',')) {
     const started = performance.now();
-    const result = spawnSync(process.execPath, [
-      join(root, 'bin', 'spamstream.js'), 'predict', '--model', model, '--input', csv, '--out', join(dir, `${model}.jsonl`),
-      '--batch-size', values['batch-size'], '--threads', values.threads,
-    ], { encoding: 'utf8' });
+    const result = spawnSync(
+      process.execPath,
+      [
+        join(root, 'bin', 'spamstream.js'),
+        'predict',
+        '--model',
+        model,
+        '--input',
+        csv,
+        '--out',
+        join(dir, `${model}.jsonl`),
+        '--batch-size',
+        values['batch-size'],
+        '--threads',
+        values.threads,
+      ],
+      { encoding: 'utf8' },
+    );
     const wall = (performance.now() - started) / 1000;
-    const summary = result.stderr.match(/scored (\d+) rows with model \S+, skipped (\d+), in ([\d.]+) s: (\d+) rows\/s, peak RSS (\d+) MiB/u);
+    const summary = result.stderr.match(
+      /scored (\d+) rows with model \S+, skipped (\d+), in ([\d.]+) s: (\d+) rows\/s, peak RSS (\d+) MiB/u,
+    );
     if (result.status !== 0 || !summary) {
       console.log(`| ${model} | failed (exit ${result.status}) | | | | |\n${result.stderr.slice(-2000)}`);
       process.exitCode = 1;

@@ -29,9 +29,14 @@ const { messaging, pipeline, models, produce } = await benchPipeline(config, run
 const backlog = Number(args.messages);
 const started = Date.now();
 await produce(backlog);
-const burst = await readTopic<SmsPrediction>(messaging, config.topics.predictions, { until: (r) => r.length >= backlog * models, timeoutMs: 900_000 });
+const burst = await readTopic<SmsPrediction>(messaging, config.topics.predictions, {
+  until: (r) => r.length >= backlog * models,
+  timeoutMs: 900_000,
+});
 const liveRate = backlog / ((Math.max(...burst.map((r) => r.value.scored_at)) - started) / 1000);
-console.log(`live pipeline (features + scoring, ${models} models, ${config.pipeline.delivery}): ${backlog} messages at ${Math.round(liveRate)} messages/s`);
+console.log(
+  `live pipeline (features + scoring, ${models} models, ${config.pipeline.delivery}): ${backlog} messages at ${Math.round(liveRate)} messages/s`,
+);
 
 // Live traffic goes on while the replays run.
 let live = true;
@@ -47,7 +52,9 @@ async function replay(request: ReplayRequest, what: string) {
   const prepared = await prepareReplay(config, request);
   await beginReplay(config, prepared);
   const summary = await (await runReplay(config, prepared.plan)).finished;
-  console.log(`replay ${what}: ${summary.messages} messages in ${summary.seconds.toFixed(1)} s at ${Math.round(summary.rate)} messages/s = ${(summary.rate / liveRate).toFixed(2)} × the live pipeline's rate (live traffic ${args['live-rate']} messages/s meanwhile)`);
+  console.log(
+    `replay ${what}: ${summary.messages} messages in ${summary.seconds.toFixed(1)} s at ${Math.round(summary.rate)} messages/s = ${(summary.rate / liveRate).toFixed(2)} × the live pipeline's rate (live traffic ${args['live-rate']} messages/s meanwhile)`,
+  );
 }
 await replay({ kind: 'scoring', from: 'earliest', to: 'latest', models: ['v3'] }, 'scoring --models v3');
 await replay({ kind: 'store', from: 'earliest', to: 'latest' }, 'store (sms.features + sms.predictions)');

@@ -63,27 +63,33 @@ function sampleRecord(): Buffer {
 const backlog = size(5_000, 20_000);
 const store = await scenario<StoreCeiling>('store', () => storeCeiling(config, texts, { messages: backlog }));
 const pass = await scenario<PassThrough>('passthrough', async () =>
-  passThrough(config, sampleRecord(), { messages: size(30_000, 100_000) }));
+  passThrough(config, sampleRecord(), { messages: size(30_000, 100_000) }),
+);
 const pipeline = await scenario<PipelineFigures>('pipeline', () =>
-  pipelineBench(texts, { messages: backlog, rate: 200, seconds: size(10, 30) }));
+  pipelineBench(texts, { messages: backlog, rate: 200, seconds: size(10, 30) }),
+);
 // The same, with V8's young generation capped: Node 24 lets it grow to 128 MiB here, most of a
 // processor's RSS under load, and reads the cap only at start-up (so only NODE_OPTIONS can set it).
-const smallHeapOptions = `${process.env['NODE_OPTIONS'] ?? ''} --max-semi-space-size=8`.trim();
+const smallHeapOptions = `${process.env.NODE_OPTIONS ?? ''} --max-semi-space-size=8`.trim();
 const smallHeap = await scenario<PipelineFigures>('small-heap', () =>
   pipelineBench(texts, { messages: backlog, rate: 200, seconds: size(5, 15), env: { NODE_OPTIONS: smallHeapOptions } }),
 );
 const load = { concurrency: 32, seconds: size(5, 15) };
 const edge = await scenario<EdgeFigures>('edge', () =>
-  edgeBench(texts, { ...load, rate: 500, rateSeconds: size(10, 30) }));
+  edgeBench(texts, { ...load, rate: 500, rateSeconds: size(10, 30) }),
+);
 const feast = await scenario<FeastFigures>('feast', async () =>
-  feastBench(config, await storeFeatureRows(config, texts, 1_000), texts, load));
+  feastBench(config, await storeFeatureRows(config, texts, 1_000), texts, load),
+);
 const httpModel = await scenario<HttpModelFigures>('http-model', () =>
-  perMessageHttpBench(texts, { messages: size(2_000, 10_000) }));
+  perMessageHttpBench(texts, { messages: size(2_000, 10_000) }),
+);
 const onnx = await scenario<OnnxFigures>('onnx', () => onnxBench(config, texts, { seconds: size(1, 3) }));
 
 const figures = {
-  machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, `
-    + `Node ${process.version}`,
+  machine:
+    `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, ` +
+    `Node ${process.version}`,
   quick,
   pipeline_msgs_per_s: pipeline?.msgsPerSecond ?? null,
   store_ceiling_msgs_per_s: store?.msgsPerSecond ?? null,
@@ -111,7 +117,9 @@ const figures = {
   // Slot for `spamstream replay` (being built elsewhere): null until that command exists.
   replay_msgs_per_s: null,
   rss_mb: {
-    features: pipeline?.rssMb.features ?? null, scoring: pipeline?.rssMb.scoring ?? null, edge: edge?.rssMb ?? null,
+    features: pipeline?.rssMb.features ?? null,
+    scoring: pipeline?.rssMb.scoring ?? null,
+    edge: edge?.rssMb ?? null,
   },
   max_rss_mb: pipeline ? Math.max(pipeline.rssMb.features, pipeline.rssMb.scoring) : null,
   small_heap_node_options: smallHeap ? smallHeapOptions : null,
@@ -127,32 +135,86 @@ const ratio = (a: Figure, b: Figure) => (a && b ? `${(a / b).toFixed(2)}×` : '�
 const f = figures;
 const both = (a: Figure, b: Figure) => `${fmt(a)} / ${fmt(b)}`;
 const rows: string[][] = [
-  ['pipeline backlog, exactly-once (msg/s)', fmt(f.pipeline_msgs_per_s),
-    `store rows alone ${fmt(f.store_ceiling_msgs_per_s)}`, ratio(f.pipeline_msgs_per_s, f.store_ceiling_msgs_per_s),
+  [
+    'pipeline backlog, exactly-once (msg/s)',
+    fmt(f.pipeline_msgs_per_s),
+    `store rows alone ${fmt(f.store_ceiling_msgs_per_s)}`,
+    ratio(f.pipeline_msgs_per_s, f.store_ceiling_msgs_per_s),
     `per-message HTTP model server ${fmt(f.per_message_http_msgs_per_s)}`,
-    ratio(f.pipeline_msgs_per_s, f.per_message_http_msgs_per_s)],
-  ['  … beside Kafka alone (msg/s)', '',
+    ratio(f.pipeline_msgs_per_s, f.per_message_http_msgs_per_s),
+  ],
+  [
+    '  … beside Kafka alone (msg/s)',
+    '',
     `kafkajs pass-through ${fmt(f.passthrough_msgs_per_s)}, 1 tx/batch ${fmt(f.passthrough_transactional_msgs_per_s)}`,
-    ratio(f.pipeline_msgs_per_s, f.passthrough_transactional_msgs_per_s), '', ''],
-  [`event → prediction at ${f.e2e_rate_msgs_per_s ?? '—'} msg/s (p50 / p99 ms)`, both(f.e2e_p50_ms, f.e2e_p99_ms),
-    '', '', '', ''],
-  ['GET /features/:id, 32 clients (req/s)', fmt(f.edge_rps), `driver point reads ${fmt(f.raw_read_rps)}`,
-    ratio(f.edge_rps, f.raw_read_rps), `Feast feature server ${fmt(f.feast_rps)}`, ratio(f.edge_rps, f.feast_rps)],
-  ['  p99 (ms)', fmt(f.edge_p99_ms), fmt(f.raw_read_p99_ms), ratio(f.edge_p99_ms, f.raw_read_p99_ms),
-    fmt(f.feast_p99_ms), ratio(f.edge_p99_ms, f.feast_p99_ms)],
-  ['GET /features/:id, open loop 500 req/s (p50 / p99 ms)', both(f.edge_p50_ms_at_500rps, f.edge_p99_ms_at_500rps),
+    ratio(f.pipeline_msgs_per_s, f.passthrough_transactional_msgs_per_s),
+    '',
+    '',
+  ],
+  [
+    `event → prediction at ${f.e2e_rate_msgs_per_s ?? '—'} msg/s (p50 / p99 ms)`,
+    both(f.e2e_p50_ms, f.e2e_p99_ms),
+    '',
+    '',
+    '',
+    '',
+  ],
+  [
+    'GET /features/:id, 32 clients (req/s)',
+    fmt(f.edge_rps),
+    `driver point reads ${fmt(f.raw_read_rps)}`,
+    ratio(f.edge_rps, f.raw_read_rps),
+    `Feast feature server ${fmt(f.feast_rps)}`,
+    ratio(f.edge_rps, f.feast_rps),
+  ],
+  [
+    '  p99 (ms)',
+    fmt(f.edge_p99_ms),
+    fmt(f.raw_read_p99_ms),
+    ratio(f.edge_p99_ms, f.raw_read_p99_ms),
+    fmt(f.feast_p99_ms),
+    ratio(f.edge_p99_ms, f.feast_p99_ms),
+  ],
+  [
+    'GET /features/:id, open loop 500 req/s (p50 / p99 ms)',
+    both(f.edge_p50_ms_at_500rps, f.edge_p99_ms_at_500rps),
     `driver reads ${both(f.raw_read_p50_ms_at_500rps, f.raw_read_p99_ms_at_500rps)}`,
-    ratio(f.edge_p99_ms_at_500rps, f.raw_read_p99_ms_at_500rps), '', ''],
-  ['POST /features/query, 10 ids, 32 clients (req/s, p99 ms)',
+    ratio(f.edge_p99_ms_at_500rps, f.raw_read_p99_ms_at_500rps),
+    '',
+    '',
+  ],
+  [
+    'POST /features/query, 10 ids, 32 clients (req/s, p99 ms)',
     both(f.edge_query_10_ids_rps, f.edge_query_10_ids_p99_ms),
-    '', '', '', ''],
-  ...Object.entries(onnx ?? {}).map(([model, r]) =>
-    [`ONNX ${model} alone (rows/s, batch 1 / 64)`, both(r.batch1, r.batch64), '', '', '', '']),
-  ['peak RSS under load (MiB): features / scoring / edge',
-    `${both(pipeline?.rssMb.features, pipeline?.rssMb.scoring)} / ${fmt(edge?.rssMb)}`, '', '', '', ''],
-  ['  with --max-semi-space-size=8: features / scoring (MiB); msg/s',
+    '',
+    '',
+    '',
+    '',
+  ],
+  ...Object.entries(onnx ?? {}).map(([model, r]) => [
+    `ONNX ${model} alone (rows/s, batch 1 / 64)`,
+    both(r.batch1, r.batch64),
+    '',
+    '',
+    '',
+    '',
+  ]),
+  [
+    'peak RSS under load (MiB): features / scoring / edge',
+    `${both(pipeline?.rssMb.features, pipeline?.rssMb.scoring)} / ${fmt(edge?.rssMb)}`,
+    '',
+    '',
+    '',
+    '',
+  ],
+  [
+    '  with --max-semi-space-size=8: features / scoring (MiB); msg/s',
     `${both(smallHeap?.rssMb.features, smallHeap?.rssMb.scoring)}; ${fmt(f.small_heap_pipeline_msgs_per_s)}`,
-    '', '', '', ''],
+    '',
+    '',
+    '',
+    '',
+  ],
   ['replay (msg/s)', 'not measured: `spamstream replay` does not exist yet', '', '', '', ''],
 ];
 console.log(`\n${figures.machine}; ${quick ? 'quick' : 'full'} run, ${figures.seconds} s\n`);

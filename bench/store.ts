@@ -15,7 +15,9 @@ export interface StoreCeiling {
 }
 
 export async function storeCeiling(
-  config: Config, texts: readonly string[], options: { messages: number; inFlight?: number; models?: number },
+  config: Config,
+  texts: readonly string[],
+  options: { messages: number; inFlight?: number; models?: number },
 ): Promise<StoreCeiling> {
   const schemaClient = createCassandraClient(config.cassandra);
   await applyOnlineStoreSchema(schemaClient, config.cassandra).finally(() => schemaClient.shutdown());
@@ -28,11 +30,25 @@ export async function storeCeiling(
     const text = texts[i % texts.length]!;
     return [
       featureViews.map((view) => ({
-        smsId, view: view.id, viewVersion: view.version, values: view.compute(text), eventTime, computedAt: eventTime,
+        smsId,
+        view: view.id,
+        viewVersion: view.version,
+        values: view.compute(text),
+        eventTime,
+        computedAt: eventTime,
       })),
       models.map((version) => ({
-        smsId, model: `spam-${version}`, modelVersion: version, featureView: 'v1', label: 'ham', spamProbability: 0.1,
-        labels: ['ham', 'spam'], scores: [0.9, 0.1], threshold: 0.5, eventTime, scoredAt: eventTime,
+        smsId,
+        model: `spam-${version}`,
+        modelVersion: version,
+        featureView: 'v1',
+        label: 'ham',
+        spamProbability: 0.1,
+        labels: ['ham', 'spam'],
+        scores: [0.9, 0.1],
+        threshold: 0.5,
+        eventTime,
+        scoredAt: eventTime,
       })),
     ];
   };
@@ -41,12 +57,14 @@ export async function storeCeiling(
   let next = 0;
   const started = performance.now();
   try {
-    await Promise.all(Array.from({ length: options.inFlight ?? 128 }, async () => {
-      while (next < rows.length) {
-        const [features, predictions] = rows[next++]!;
-        await Promise.all([stores.features.putFeatures(features), stores.predictions.putPredictions(predictions)]);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: options.inFlight ?? 128 }, async () => {
+        while (next < rows.length) {
+          const [features, predictions] = rows[next++]!;
+          await Promise.all([stores.features.putFeatures(features), stores.predictions.putPredictions(predictions)]);
+        }
+      }),
+    );
   } finally {
     await stores.close();
   }

@@ -22,7 +22,9 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 
 /** Records of a whole topic, and distinct keys among them as `keyOf` gives them. */
 export async function countRecords<T>(
-  messaging: Messaging, topic: string, keyOf?: (value: T) => string,
+  messaging: Messaging,
+  topic: string,
+  keyOf?: (value: T) => string,
 ): Promise<{ total: number; distinct: number }> {
   const records = await readTopic<T>(messaging, topic);
   return { total: records.length, distinct: keyOf ? new Set(records.map((r) => keyOf(r.value))).size : records.length };
@@ -39,7 +41,9 @@ export function rawProducer(messaging: Messaging, config: Config, run: string, t
     return { topic: config.topics.raw, key: raw.sms_id, value: await messaging.codec.encode(subject, raw) };
   };
   return {
-    get produced() { return produced; },
+    get produced() {
+      return produced;
+    },
     async send(count: number) {
       for (let sent = 0; sent < count; sent += 1_000) {
         await messaging.writer.send(await Promise.all(Array.from({ length: Math.min(1_000, count - sent) }, encode)));
@@ -63,14 +67,18 @@ function summarize(latencies: number[], seconds: number, errors: number): LoadRe
   latencies.sort((a, b) => a - b);
   const round = (ms: number) => Math.round(ms * 100) / 100;
   return {
-    count: latencies.length, perSecond: Math.round(latencies.length / seconds),
-    p50: round(percentile(latencies, 0.5)), p99: round(percentile(latencies, 0.99)), errors,
+    count: latencies.length,
+    perSecond: Math.round(latencies.length / seconds),
+    p50: round(percentile(latencies, 0.5)),
+    p99: round(percentile(latencies, 0.99)),
+    errors,
   };
 }
 
 /** `call` resolves true on success. Closed loop: `concurrency` callers, each starts its next call when one ends. */
 export async function closedLoop(
-  options: { concurrency: number; seconds: number; maxCalls?: number }, call: (i: number) => Promise<boolean>,
+  options: { concurrency: number; seconds: number; maxCalls?: number },
+  call: (i: number) => Promise<boolean>,
 ): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
@@ -78,14 +86,16 @@ export async function closedLoop(
   const max = options.maxCalls ?? 10_000_000;
   const started = performance.now();
   const deadline = started + options.seconds * 1000;
-  await Promise.all(Array.from({ length: options.concurrency }, async () => {
-    while (performance.now() < deadline && n < max) {
-      const t = performance.now();
-      const ok = await call(n++).catch(() => false);
-      latencies.push(performance.now() - t);
-      if (!ok) errors += 1;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: options.concurrency }, async () => {
+      while (performance.now() < deadline && n < max) {
+        const t = performance.now();
+        const ok = await call(n++).catch(() => false);
+        latencies.push(performance.now() - t);
+        if (!ok) errors += 1;
+      }
+    }),
+  );
   return summarize(latencies, (performance.now() - started) / 1000, errors);
 }
 
@@ -95,7 +105,8 @@ export async function closedLoop(
  * At most `maxInFlight` calls wait at once; a call that would exceed it counts as an error.
  */
 export async function openLoop(
-  options: { rate: number; seconds: number; maxInFlight?: number }, call: (i: number) => Promise<boolean>,
+  options: { rate: number; seconds: number; maxInFlight?: number },
+  call: (i: number) => Promise<boolean>,
 ): Promise<LoadResult> {
   const latencies: number[] = [];
   const total = Math.round(options.rate * options.seconds);
@@ -104,7 +115,7 @@ export async function openLoop(
   let inFlight = 0;
   const pending: Promise<void>[] = [];
   const started = performance.now();
-  for (let i = 0; i < total;) {
+  for (let i = 0; i < total; ) {
     const now = performance.now();
     for (; i < total && started + (i * 1000) / options.rate <= now; i += 1) {
       const due = started + (i * 1000) / options.rate;
@@ -113,11 +124,15 @@ export async function openLoop(
         continue;
       }
       inFlight += 1;
-      pending.push(call(i).catch(() => false).then((ok) => {
-        inFlight -= 1;
-        latencies.push(performance.now() - due);
-        if (!ok) errors += 1;
-      }));
+      pending.push(
+        call(i)
+          .catch(() => false)
+          .then((ok) => {
+            inFlight -= 1;
+            latencies.push(performance.now() - due);
+            if (!ok) errors += 1;
+          }),
+      );
     }
     await sleep(1);
   }
@@ -128,17 +143,18 @@ export async function openLoop(
 /** A keep-alive HTTP client for 127.0.0.1, lighter than fetch: resolves with the status once the body is read. */
 export function httpClient(port: number, sockets: number) {
   const agent = new Agent({ keepAlive: true, maxSockets: sockets });
-  const send = (method: string, path: string, body?: string) => new Promise<number>((resolve, reject) => {
-    const headers = body === undefined ? {}
-      : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
-    const req = httpRequest({ host: '127.0.0.1', port, method, path, agent, headers }, (res) => {
-      res.on('data', () => {});
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('error', reject);
+  const send = (method: string, path: string, body?: string) =>
+    new Promise<number>((resolve, reject) => {
+      const headers =
+        body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+      const req = httpRequest({ host: '127.0.0.1', port, method, path, agent, headers }, (res) => {
+        res.on('data', () => {});
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
     });
-    req.on('error', reject);
-    req.end(body);
-  });
   return {
     get: (path: string) => send('GET', path),
     post: (path: string, body: unknown) => send('POST', path, JSON.stringify(body)),
@@ -163,7 +179,9 @@ export interface Child {
 
 /** Starts a program, keeping its stdout lines for waitFor and passing its stderr through. */
 export function startChild(
-  command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+  command: string,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
 ): Child {
   const env = options.env ?? process.env;
   const child = spawn(command, args, { cwd: options.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -175,22 +193,29 @@ export function startChild(
     for (const wake of waiters) wake();
   });
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000); });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     process: child,
-    waitFor: (pattern, timeoutMs = 60_000) => new Promise((resolve, reject) => {
-      const check = () => {
-        const line = lines.find((l) => pattern.test(l));
-        if (line !== undefined) finish(() => resolve(line));
-      };
-      const finish = (settle: () => void) => { waiters.delete(check); clearTimeout(timer); settle(); };
-      const fail = (why: string) => finish(() => reject(new Error(`${name} ${why}; stderr: ${stderr}`)));
-      const timer = setTimeout(() => fail(`printed no line ${pattern} in ${timeoutMs} ms`), timeoutMs);
-      void exited.then(() => fail(`exited (${child.exitCode})`));
-      waiters.add(check);
-      check();
-    }),
+    waitFor: (pattern, timeoutMs = 60_000) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const line = lines.find((l) => pattern.test(l));
+          if (line !== undefined) finish(() => resolve(line));
+        };
+        const finish = (settle: () => void) => {
+          waiters.delete(check);
+          clearTimeout(timer);
+          settle();
+        };
+        const fail = (why: string) => finish(() => reject(new Error(`${name} ${why}; stderr: ${stderr}`)));
+        const timer = setTimeout(() => fail(`printed no line ${pattern} in ${timeoutMs} ms`), timeoutMs);
+        void exited.then(() => fail(`exited (${child.exitCode})`));
+        waiters.add(check);
+        check();
+      }),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
@@ -220,7 +245,13 @@ export function sampleRss(pids: readonly number[], everyMs = 200) {
   };
   read();
   const timer = setInterval(read, everyMs);
-  return { peaks: () => (read(), pids.map((pid) => peak.get(pid)!)), stop: () => clearInterval(timer) };
+  return {
+    peaks: () => {
+      read();
+      return pids.map((pid) => peak.get(pid)!);
+    },
+    stop: () => clearInterval(timer),
+  };
 }
 
 /** A free TCP port on 127.0.0.1. */

@@ -4,7 +4,9 @@
 // provides Node 24 even on machines whose own Node is older.
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 18)) {
-  console.error(`spamstream needs Node >= 22.18 (this is ${process.version}). Run it through npm (npm start, npx spamstream), which uses the Node 24 from devDependencies.`);
+  console.error(
+    `spamstream needs Node >= 22.18 (this is ${process.version}). Run it through npm (npm start, npx spamstream), which uses the Node 24 from devDependencies.`,
+  );
   process.exit(1);
 }
 // Drops kafkajs's harmless negative-timer warning, and only that one (runtime/warnings.ts).

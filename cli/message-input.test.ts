@@ -12,7 +12,8 @@ async function read(texts: string[], content?: { name: string; body: string }) {
   }
   const messages: InputMessage[] = [];
   const problems: string[] = [];
-  for await (const message of readMessages(texts, file, (line, reason) => problems.push(`${line}: ${reason}`))) messages.push(message);
+  for await (const message of readMessages(texts, file, (line, reason) => problems.push(`${line}: ${reason}`)))
+    messages.push(message);
   return { messages, problems };
 }
 
@@ -38,7 +39,10 @@ describe('readMessages', () => {
       name: 'in.jsonl',
       body: '{"text":"a","sender":"+1"}\nnot json\n\n[1]\n{"sms_id":"x","text":"b"}\n',
     });
-    expect(messages.map((m) => [m.smsId, m.text, m.sender])).toEqual([[undefined, 'a', '+1'], ['x', 'b', undefined]]);
+    expect(messages.map((m) => [m.smsId, m.text, m.sender])).toEqual([
+      [undefined, 'a', '+1'],
+      ['x', 'b', undefined],
+    ]);
     expect(problems.map((p) => p.split(':')[0])).toEqual(['2', '4']);
   });
 });

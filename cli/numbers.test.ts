@@ -22,8 +22,11 @@ describe('numeric options', () => {
 
   it('turns a bad value into a commander usage error, not a stack trace', () => {
     const errors: string[] = [];
-    const command = new Command('x').exitOverride().configureOutput({ writeErr: (text) => errors.push(text) })
-      .option('--count <n>', 'n', positiveInt).action(() => {});
+    const command = new Command('x')
+      .exitOverride()
+      .configureOutput({ writeErr: (text) => errors.push(text) })
+      .option('--count <n>', 'n', positiveInt)
+      .action(() => {});
     expect(() => command.parse(['--count', 'ten'], { from: 'user' })).toThrow();
     expect(errors.join('')).toMatch(/option '--count <n>' argument 'ten' is invalid\. expected a positive integer/);
   });

@@ -8,9 +8,10 @@ export type NumberKind = 'positive integer' | 'positive number' | 'non-negative 
 export function numberOption(kind: NumberKind): (raw: string) => number {
   return (raw) => {
     const n = raw.trim() === '' ? Number.NaN : Number(raw);
-    const fits = kind === 'positive number'
-      ? Number.isFinite(n) && n > 0
-      : Number.isSafeInteger(n) && (kind === 'non-negative integer' ? n >= 0 : n >= 1);
+    const fits =
+      kind === 'positive number'
+        ? Number.isFinite(n) && n > 0
+        : Number.isSafeInteger(n) && (kind === 'non-negative integer' ? n >= 0 : n >= 1);
     if (!fits) throw new InvalidArgumentError(`expected a ${kind}, got ${JSON.stringify(raw)}.`);
     return n;
   };

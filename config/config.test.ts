@@ -23,18 +23,31 @@ const PATHS = new Set(['stack.cacheDir', 'stack.dataDir', 'pipeline.modelsDir'])
  * per kind of default, and for the few settings whose accepted values are a closed set.
  */
 const ENUM_SAMPLES: Record<string, string> = {
-  'stack.mode': 'external', 'pipeline.delivery': 'at-least-once', 'edge.logLevel': 'debug', 'pipeline.logLevel': 'debug',
+  'stack.mode': 'external',
+  'pipeline.delivery': 'at-least-once',
+  'edge.logLevel': 'debug',
+  'pipeline.logLevel': 'debug',
   'kafka.saslMechanism': 'scram-sha-512',
 };
 function samples(spec: SettingSpec, fallback: unknown): [raw: string, expected: unknown][] {
   const enumSample = ENUM_SAMPLES[spec.key];
   if (enumSample) return [[enumSample, enumSample]];
-  if (typeof fallback === 'number') return [[String(fallback + 1), fallback + 1], [String(fallback - 1), fallback - 1]];
+  if (typeof fallback === 'number')
+    return [
+      [String(fallback + 1), fallback + 1],
+      [String(fallback - 1), fallback - 1],
+    ];
   if (typeof fallback === 'boolean') return [[fallback ? 'false' : 'yes', !fallback]];
-  if (Array.isArray(fallback)) return [['host-a:1, host-b:2', ['host-a:1', 'host-b:2']], ['v7,v8', ['v7', 'v8']]];
+  if (Array.isArray(fallback))
+    return [
+      ['host-a:1, host-b:2', ['host-a:1', 'host-b:2']],
+      ['v7,v8', ['v7', 'v8']],
+    ];
   if (PATHS.has(spec.key)) return [['/elsewhere/dir', '/elsewhere/dir']];
-  if (typeof fallback === 'string' && fallback.startsWith('postgres://')) return [['postgres://app@db.example:6432/inbox', 'postgres://app@db.example:6432/inbox']];
-  if (typeof fallback === 'string' && fallback.startsWith('http')) return [['http://registry.example:18081/api', 'http://registry.example:18081/api']];
+  if (typeof fallback === 'string' && fallback.startsWith('postgres://'))
+    return [['postgres://app@db.example:6432/inbox', 'postgres://app@db.example:6432/inbox']];
+  if (typeof fallback === 'string' && fallback.startsWith('http'))
+    return [['http://registry.example:18081/api', 'http://registry.example:18081/api']];
   return [['othervalue', 'othervalue']];
 }
 
@@ -54,22 +67,26 @@ describe('loadConfig', () => {
     for (const spec of SETTINGS) expect(spec.env).toMatch(/^SPAMSTREAM_[A-Z0-9_]+$/);
   });
 
-  it.each(SETTINGS.map((spec) => [spec.env, spec] as const))('%s: its documented default is the loaded default', (_env, spec) => {
-    const config = loadConfig({}, CWD);
-    const loaded = valueAt(config, spec.key);
-    // The documentation writes a default as text; render the loaded value the same way.
-    let documented = spec.defaultText.replace(/\$(SPAMSTREAM_[A-Z_]+)/g, (_m, name: string) => {
-      const other = SETTINGS.find((candidate) => candidate.env === name)!;
-      return String(valueAt(config, other.key));
-    });
-    if (documented.startsWith('~/')) documented = `${homedir()}${documented.slice(1)}`;
-    const rendered = typeof loaded === 'string' ? loaded : JSON.stringify(loaded);
-    const expected: Record<string, string> = { '(all)': '[]', '(none)': '', '(auto)': '' };
-    if (spec.key === 'stack.mode') expect(loaded).toBe('local'); // auto, resolved: no endpoint is set
-    else if (Array.isArray(loaded)) expect(loaded.join(',')).toBe(expected[documented] === '[]' ? '' : documented);
-    else if (PATHS.has(spec.key)) expect(loaded).toBe(resolve(CWD, documented));
-    else expect(rendered).toBe(expected[documented] ?? documented);
-  });
+  it.each(SETTINGS.map((spec) => [spec.env, spec] as const))(
+    '%s: its documented default is the loaded default',
+    (_env, spec) => {
+      const config = loadConfig({}, CWD);
+      const loaded = valueAt(config, spec.key);
+      // The documentation writes a default as text; render the loaded value the same way.
+      let documented = spec.defaultText.replace(/\$(SPAMSTREAM_[A-Z_]+)/g, (_m, name: string) => {
+        const other = SETTINGS.find((candidate) => candidate.env === name)!;
+        return String(valueAt(config, other.key));
+      });
+      if (documented.startsWith('~/')) documented = `${homedir()}${documented.slice(1)}`;
+      const rendered = typeof loaded === 'string' ? loaded : JSON.stringify(loaded);
+      const expected: Record<string, string> = { '(all)': '[]', '(none)': '', '(auto)': '' };
+      if (spec.key === 'stack.mode')
+        expect(loaded).toBe('local'); // auto, resolved: no endpoint is set
+      else if (Array.isArray(loaded)) expect(loaded.join(',')).toBe(expected[documented] === '[]' ? '' : documented);
+      else if (PATHS.has(spec.key)) expect(loaded).toBe(resolve(CWD, documented));
+      else expect(rendered).toBe(expected[documented] ?? documented);
+    },
+  );
 
   it.each(SETTINGS.map((spec) => [spec.env, spec] as const))('%s: sets the value its key names', (env, spec) => {
     const fallback = valueAt(loadConfig({}, CWD), spec.key);
@@ -82,7 +99,12 @@ describe('loadConfig', () => {
   });
 
   it('reads settings from their environment variables', () => {
-    const config = loadConfig({ SPAMSTREAM_KAFKA_PORT: '19092', SPAMSTREAM_MODELS: 'v1, v3', SPAMSTREAM_EDGE: 'false', SPAMSTREAM_DELIVERY: 'at-least-once' });
+    const config = loadConfig({
+      SPAMSTREAM_KAFKA_PORT: '19092',
+      SPAMSTREAM_MODELS: 'v1, v3',
+      SPAMSTREAM_EDGE: 'false',
+      SPAMSTREAM_DELIVERY: 'at-least-once',
+    });
     expect(config.kafka.brokers).toEqual(['127.0.0.1:19092']); // the default follows the local port
     expect(config.pipeline.models).toEqual(['v1', 'v3']);
     expect(config.edge.enabled).toBe(false);
@@ -97,7 +119,12 @@ describe('loadConfig', () => {
   it('lists every problem at once', () => {
     let error: unknown;
     try {
-      loadConfig({ SPAMSTREAM_KAFKA_BROKERS: 'no-port', SPAMSTREAM_EDGE_PORT: '99999', SPAMSTREAM_DELIVERY: 'sometimes', SPAMSTREAM_SCHEMA_REGISTRY_URL: 'ftp://x' });
+      loadConfig({
+        SPAMSTREAM_KAFKA_BROKERS: 'no-port',
+        SPAMSTREAM_EDGE_PORT: '99999',
+        SPAMSTREAM_DELIVERY: 'sometimes',
+        SPAMSTREAM_SCHEMA_REGISTRY_URL: 'ftp://x',
+      });
     } catch (caught) {
       error = caught;
     }
@@ -131,8 +158,11 @@ describe('secrets', () => {
   it('refuses both at once, or a file it cannot read, naming the variable and never the secret', () => {
     let error: unknown;
     try {
-      loadConfig({ SPAMSTREAM_KAFKA_SASL_PASSWORD: 'hunter2', SPAMSTREAM_KAFKA_SASL_PASSWORD_FILE: file,
-        SPAMSTREAM_CASSANDRA_PASSWORD_FILE: join(dir, 'missing') });
+      loadConfig({
+        SPAMSTREAM_KAFKA_SASL_PASSWORD: 'hunter2',
+        SPAMSTREAM_KAFKA_SASL_PASSWORD_FILE: file,
+        SPAMSTREAM_CASSANDRA_PASSWORD_FILE: join(dir, 'missing'),
+      });
     } catch (caught) {
       error = caught;
     }
@@ -146,9 +176,11 @@ describe('secrets', () => {
 
   it('masks every secret and a password inside a URL, and leaves the rest as loaded', () => {
     const config = loadConfig({
-      SPAMSTREAM_KAFKA_SASL_PASSWORD: 'k-pass', SPAMSTREAM_KAFKA_SASL_USERNAME: 'alice',
+      SPAMSTREAM_KAFKA_SASL_PASSWORD: 'k-pass',
+      SPAMSTREAM_KAFKA_SASL_USERNAME: 'alice',
       SPAMSTREAM_CASSANDRA_PASSWORD_FILE: file,
-      SPAMSTREAM_SCHEMA_REGISTRY_PASSWORD: 'r-pass', SPAMSTREAM_POSTGRES_URL: 'postgres://app:pg-pass@db:5432/inbox',
+      SPAMSTREAM_SCHEMA_REGISTRY_PASSWORD: 'r-pass',
+      SPAMSTREAM_POSTGRES_URL: 'postgres://app:pg-pass@db:5432/inbox',
     });
     const shown = JSON.stringify(maskSecrets(config));
     for (const secret of ['k-pass', 's3cr3t', 'r-pass', 'pg-pass']) expect(shown).not.toContain(secret);
@@ -161,7 +193,8 @@ describe('secrets', () => {
 
   it('puts SPAMSTREAM_POSTGRES_PASSWORD into the connection URL, encoded', () => {
     const config = loadConfig({
-      SPAMSTREAM_POSTGRES_URL: 'postgres://app@db:5432/inbox', SPAMSTREAM_POSTGRES_PASSWORD: 'p@ss/w:rd',
+      SPAMSTREAM_POSTGRES_URL: 'postgres://app@db:5432/inbox',
+      SPAMSTREAM_POSTGRES_PASSWORD: 'p@ss/w:rd',
     });
     const url = new URL(postgresConnectionUrl(config.cdc));
     expect(decodeURIComponent(url.password)).toBe('p@ss/w:rd');

@@ -180,15 +180,23 @@ type Env = Readonly<Record<string, string | undefined>>;
 /** `section.field` of every configuration value: the keys of the settings table (config/settings.ts). */
 export type SettingKey = { [S in keyof Config]: `${S}.${keyof Config[S] & string}` }[keyof Config];
 /** The type a setting's key names; stack.mode is read as 'auto' | 'local' | 'external' and then resolved. */
-type ValueOf<K extends SettingKey> = K extends 'stack.mode' ? 'auto' | 'local' | 'external'
-  : K extends `${infer S extends keyof Config}.${infer F}` ? (F extends keyof Config[S] ? Config[S][F] : never) : never;
+type ValueOf<K extends SettingKey> = K extends 'stack.mode'
+  ? 'auto' | 'local' | 'external'
+  : K extends `${infer S extends keyof Config}.${infer F}`
+    ? F extends keyof Config[S]
+      ? Config[S][F]
+      : never
+    : never;
 
 /**
  * Settings that hold secrets: given in the variable itself or, for mounted secrets, in a file
  * named by the variable plus `_FILE`; masked by `spamstream config` and in configuration errors.
  */
 export const SECRET_SETTINGS: ReadonlySet<SettingKey> = new Set<SettingKey>([
-  'kafka.saslPassword', 'registry.password', 'cassandra.password', 'cdc.postgresPassword',
+  'kafka.saslPassword',
+  'registry.password',
+  'cassandra.password',
+  'cdc.postgresPassword',
 ]);
 const MASK = '********';
 
@@ -260,9 +268,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   for (const spec of SETTINGS) values.set(spec.key, read(spec));
 
   const get = <K extends SettingKey>(key: K): ValueOf<K> => values.get(key) as ValueOf<K>;
-  const endpointsOverridden = ['SPAMSTREAM_KAFKA_BROKERS', 'SPAMSTREAM_SCHEMA_REGISTRY_URL', 'SPAMSTREAM_CASSANDRA_CONTACT_POINTS',
-    'SPAMSTREAM_POSTGRES_URL', 'SPAMSTREAM_CONNECT_URL']
-    .some((name) => env[name] !== undefined && env[name] !== '');
+  const endpointsOverridden = [
+    'SPAMSTREAM_KAFKA_BROKERS',
+    'SPAMSTREAM_SCHEMA_REGISTRY_URL',
+    'SPAMSTREAM_CASSANDRA_CONTACT_POINTS',
+    'SPAMSTREAM_POSTGRES_URL',
+    'SPAMSTREAM_CONNECT_URL',
+  ].some((name) => env[name] !== undefined && env[name] !== '');
   const requestedMode = get('stack.mode');
   const mode = requestedMode === 'auto' ? (endpointsOverridden ? 'external' : 'local') : requestedMode;
 

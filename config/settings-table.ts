@@ -29,13 +29,15 @@ export function settingsMarkdown(settings: readonly SettingSpec[] = SETTINGS): s
     sections.set(section, [...(sections.get(section) ?? []), setting]);
   }
   return [...sections]
-    .map(([section, rows]) => [
-      `**${section}**${SECTIONS[section] ? ` — ${SECTIONS[section]}` : ''}`,
-      '',
-      '| variable | default | meaning |',
-      '| --- | --- | --- |',
-      ...rows.map((s) => `| \`${s.env}\` | ${defaultCell(s.defaultText)} | ${cell(s.doc)} |`),
-    ].join('\n'))
+    .map(([section, rows]) =>
+      [
+        `**${section}**${SECTIONS[section] ? ` — ${SECTIONS[section]}` : ''}`,
+        '',
+        '| variable | default | meaning |',
+        '| --- | --- | --- |',
+        ...rows.map((s) => `| \`${s.env}\` | ${defaultCell(s.defaultText)} | ${cell(s.doc)} |`),
+      ].join('\n'),
+    )
     .join('\n\n');
 }
 

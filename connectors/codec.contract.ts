@@ -89,10 +89,20 @@ export function describeCodecContract(name: string, makeFixture: () => Promise<C
       const schema = person(suffix);
       const id = await register(subject, schema);
       // Avro strings and bytes share their encoding: write invalid UTF-8 through a bytes twin.
-      const twin = avro.Type.forSchema({ ...schema, fields: [{ name: 'name', type: 'bytes' }, { name: 'age', type: 'int' }, { name: 'nick', type: ['null', 'string'], default: null }] } as avro.Schema);
+      const twin = avro.Type.forSchema({
+        ...schema,
+        fields: [
+          { name: 'name', type: 'bytes' },
+          { name: 'age', type: 'int' },
+          { name: 'nick', type: ['null', 'string'], default: null },
+        ],
+      } as avro.Schema);
       const header = Buffer.from([0, 0, 0, 0, 0]);
       header.writeInt32BE(id, 1);
-      const bytes = Buffer.concat([header, twin.toBuffer({ name: Buffer.from([0x61, 0xff, 0xfe]), age: 1, nick: null })]);
+      const bytes = Buffer.concat([
+        header,
+        twin.toBuffer({ name: Buffer.from([0x61, 0xff, 0xfe]), age: 1, nick: null }),
+      ]);
       expect(await code(codec.decode(bytes))).toBe('INVALID_UTF8');
       expect(await code(codec.decode(bytes, schema))).toBe('INVALID_UTF8');
     });
@@ -101,15 +111,30 @@ export function describeCodecContract(name: string, makeFixture: () => Promise<C
       const { codec, register } = await makeFixture();
       const suffix = unique();
       const subject = `test-${suffix}-value`;
-      await register(subject, { type: 'record', name: `Person${suffix}`, namespace: 'io.spamstream.test', fields: [{ name: 'name', type: 'string' }] });
+      await register(subject, {
+        type: 'record',
+        name: `Person${suffix}`,
+        namespace: 'io.spamstream.test',
+        fields: [{ name: 'name', type: 'string' }],
+      });
       const bytes = await codec.encode(subject, { name: 'a' });
-      await expect(codec.decode(bytes, person(suffix))).rejects.toMatchObject({ code: 'MISSING_FIELD', message: expect.stringContaining('age') });
+      await expect(codec.decode(bytes, person(suffix))).rejects.toMatchObject({
+        code: 'MISSING_FIELD',
+        message: expect.stringContaining('age'),
+      });
     });
 
     it('rejects a writer schema that cannot be read as the reader schema with DECODE_FAILED', async () => {
       const { codec, register } = await makeFixture();
       const subject = `test-${unique()}-value`;
-      await register(subject, { type: 'record', name: 'Other', fields: [{ name: 'name', type: 'long' }, { name: 'age', type: 'int' }] });
+      await register(subject, {
+        type: 'record',
+        name: 'Other',
+        fields: [
+          { name: 'name', type: 'long' },
+          { name: 'age', type: 'int' },
+        ],
+      });
       const bytes = await codec.encode(subject, { name: 1, age: 2 });
       expect(await code(codec.decode(bytes, person(unique())))).toBe('DECODE_FAILED');
     });

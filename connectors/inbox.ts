@@ -66,6 +66,8 @@ export function decodeCursor(text: string): InboxCursor | undefined {
   if (!CURSOR.test(text)) return undefined;
   const dot = text.indexOf('.');
   // Ids never hold NUL (PostgreSQL text cannot): a client-made cursor's id stops before one.
-  const smsId = Buffer.from(text.slice(dot + 1), 'base64url').toString('utf8').split('\0')[0]!;
+  const smsId = Buffer.from(text.slice(dot + 1), 'base64url')
+    .toString('utf8')
+    .split('\0')[0]!;
   return { receivedAtUs: BigInt(text.slice(0, dot)), smsId };
 }

@@ -37,7 +37,9 @@ export interface SpamModel {
 export function availableModels(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && /^v\d+$/u.test(entry.name) && existsSync(join(dir, entry.name, 'card.json')))
+    .filter(
+      (entry) => entry.isDirectory() && /^v\d+$/u.test(entry.name) && existsSync(join(dir, entry.name, 'card.json')),
+    )
     .map((entry) => entry.name)
     .sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
 }

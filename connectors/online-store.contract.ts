@@ -3,7 +3,13 @@
 // against a long-lived keyspace that keeps rows from earlier runs.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FeatureStore, IdempotencyStore, PredictionStore, StoredFeatures, StoredPrediction } from './online-store.ts';
+import type {
+  FeatureStore,
+  IdempotencyStore,
+  PredictionStore,
+  StoredFeatures,
+  StoredPrediction,
+} from './online-store.ts';
 import { SpamstreamError } from '../core/errors.ts';
 
 export interface StoresUnderTest {
@@ -19,26 +25,49 @@ const T0 = Date.UTC(2025, 5, 1, 12, 0, 0);
 const unique = (label: string): string => `${label}-${randomUUID()}`;
 
 const featureRow = (smsId: string, over: Partial<StoredFeatures> = {}): StoredFeatures => ({
-  smsId, view: 'text_stats', viewVersion: 1, values: [0.1, 1 / 3], eventTime: T0, computedAt: T0 + 40, ...over,
+  smsId,
+  view: 'text_stats',
+  viewVersion: 1,
+  values: [0.1, 1 / 3],
+  eventTime: T0,
+  computedAt: T0 + 40,
+  ...over,
 });
 
 const predictionRow = (smsId: string, over: Partial<StoredPrediction> = {}): StoredPrediction => ({
-  smsId, model: 'logreg', modelVersion: 'logreg-v1', featureView: 'tfidf', label: 'spam', spamProbability: 0.9,
-  labels: ['ham', 'spam'], scores: [0.1, 0.9], threshold: 0.5, eventTime: T0, scoredAt: T0 + 90, ...over,
+  smsId,
+  model: 'logreg',
+  modelVersion: 'logreg-v1',
+  featureView: 'tfidf',
+  label: 'spam',
+  spamProbability: 0.9,
+  labels: ['ham', 'spam'],
+  scores: [0.1, 0.9],
+  threshold: 0.5,
+  eventTime: T0,
+  scoredAt: T0 + 90,
+  ...over,
 });
 
 export function describeOnlineStoreContract(name: string, makeStores: () => Promise<StoresUnderTest>): void {
   describe(`online store contract: ${name}`, () => {
     let stores: StoresUnderTest;
-    beforeAll(async () => { stores = await makeStores(); });
-    afterAll(async () => { await stores?.close(); });
+    beforeAll(async () => {
+      stores = await makeStores();
+    });
+    afterAll(async () => {
+      await stores?.close();
+    });
 
     describe('features', () => {
       it('returns every field as written, doubles exact, rows ordered by view', async () => {
         const smsId = unique('f-roundtrip');
         const stats = featureRow(smsId, {
-          view: 'text_stats', viewVersion: 3, values: [0.1, 1 / 3, -2.5, 1e-300, Number.MAX_VALUE, 0],
-          eventTime: T0 + 1, computedAt: T0 + 7,
+          view: 'text_stats',
+          viewVersion: 3,
+          values: [0.1, 1 / 3, -2.5, 1e-300, Number.MAX_VALUE, 0],
+          eventTime: T0 + 1,
+          computedAt: T0 + 7,
         });
         const empty = featureRow(smsId, { view: 'empty_view', values: [] });
         await stores.features.putFeatures([stats, empty]);
@@ -111,7 +140,8 @@ export function describeOnlineStoreContract(name: string, makeStores: () => Prom
       it('writes many rows of many messages in one call', async () => {
         const ids = Array.from({ length: 40 }, () => unique('f-many'));
         const rows = ids.flatMap((smsId, i) =>
-          ['v1', 'v2', 'v3'].map((view, j) => featureRow(smsId, { view, values: [i, j, i / (j + 1)] })));
+          ['v1', 'v2', 'v3'].map((view, j) => featureRow(smsId, { view, values: [i, j, i / (j + 1)] })),
+        );
         await stores.features.putFeatures(rows);
         const read = await Promise.all(ids.map((smsId) => stores.features.getFeatures(smsId)));
         expect(read.flat()).toEqual(rows);
@@ -119,7 +149,10 @@ export function describeOnlineStoreContract(name: string, makeStores: () => Prom
 
       it('rejects an event time that is not whole epoch milliseconds, writing nothing', async () => {
         const smsId = unique('f-bad-time');
-        const put = stores.features.putFeatures([featureRow(smsId, { view: 'ok' }), featureRow(smsId, { eventTime: T0 + 0.5 })]);
+        const put = stores.features.putFeatures([
+          featureRow(smsId, { view: 'ok' }),
+          featureRow(smsId, { eventTime: T0 + 0.5 }),
+        ]);
         await expect(put).rejects.toBeInstanceOf(SpamstreamError);
         await expect(put).rejects.toMatchObject({ code: 'INVALID_FIELD' });
         expect(await stores.features.getFeatures(smsId)).toEqual([]);
@@ -130,8 +163,14 @@ export function describeOnlineStoreContract(name: string, makeStores: () => Prom
       it('returns every field as written, one row per model version, ordered by version', async () => {
         const smsId = unique('p-roundtrip');
         const v2 = predictionRow(smsId, {
-          modelVersion: 'logreg-v2', label: 'ham', spamProbability: 1 / 3, labels: ['spam', 'ham', 'unsure'],
-          scores: [1 / 3, 0.6, 0.1 + 0.2 - 0.3], threshold: 0.7, eventTime: T0 + 3, scoredAt: T0 + 11,
+          modelVersion: 'logreg-v2',
+          label: 'ham',
+          spamProbability: 1 / 3,
+          labels: ['spam', 'ham', 'unsure'],
+          scores: [1 / 3, 0.6, 0.1 + 0.2 - 0.3],
+          threshold: 0.7,
+          eventTime: T0 + 3,
+          scoredAt: T0 + 11,
         });
         const v1 = predictionRow(smsId);
         await stores.predictions.putPredictions([v2, v1]);
@@ -147,7 +186,12 @@ export function describeOnlineStoreContract(name: string, makeStores: () => Prom
         const newV1 = predictionRow(smsId, { label: 'ham', spamProbability: 0.2, eventTime: T0 + 10 });
         const oldV1 = predictionRow(smsId, { label: 'spam', spamProbability: 0.8, eventTime: T0 });
         const oldV2 = predictionRow(smsId, { modelVersion: 'logreg-v2', eventTime: T0 });
-        const newV2 = predictionRow(smsId, { modelVersion: 'logreg-v2', label: 'ham', spamProbability: 0.3, eventTime: T0 + 10 });
+        const newV2 = predictionRow(smsId, {
+          modelVersion: 'logreg-v2',
+          label: 'ham',
+          spamProbability: 0.3,
+          eventTime: T0 + 10,
+        });
         await stores.predictions.putPredictions([newV1, oldV2]);
         await stores.predictions.putPredictions([oldV1, newV2]);
         expect(await stores.predictions.getPredictions(smsId)).toEqual([newV1, newV2]);
@@ -164,7 +208,8 @@ export function describeOnlineStoreContract(name: string, makeStores: () => Prom
       it('writes many rows of many messages in one call', async () => {
         const ids = Array.from({ length: 30 }, () => unique('p-many'));
         const rows = ids.flatMap((smsId, i) =>
-          ['a-v1', 'b-v1'].map((modelVersion) => predictionRow(smsId, { modelVersion, spamProbability: i / 30 })));
+          ['a-v1', 'b-v1'].map((modelVersion) => predictionRow(smsId, { modelVersion, spamProbability: i / 30 })),
+        );
         await stores.predictions.putPredictions(rows);
         const read = await Promise.all(ids.map((smsId) => stores.predictions.getPredictions(smsId)));
         expect(read.flat()).toEqual(rows);
@@ -221,7 +266,9 @@ export function describeOnlineStoreContract(name: string, makeStores: () => Prom
 
       it('refuses a TTL that is not a positive whole number of seconds', async () => {
         for (const ttl of [0, -1, 1.5]) {
-          await expect(stores.idempotency.claim(unique('k-ttl'), 'sms', ttl)).rejects.toMatchObject({ code: 'INVALID_FIELD' });
+          await expect(stores.idempotency.claim(unique('k-ttl'), 'sms', ttl)).rejects.toMatchObject({
+            code: 'INVALID_FIELD',
+          });
         }
       });
     });

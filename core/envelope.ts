@@ -22,7 +22,11 @@ export interface Envelope<V> {
 }
 
 export function envelope<V>(fields: Envelope<V>): Envelope<V> {
-  return Object.freeze({ ...fields, headers: Object.freeze({ ...fields.headers }), origin: Object.freeze({ ...fields.origin }) });
+  return Object.freeze({
+    ...fields,
+    headers: Object.freeze({ ...fields.headers }),
+    origin: Object.freeze({ ...fields.origin }),
+  });
 }
 
 /** The same envelope carrying a new value. */

@@ -15,11 +15,18 @@ export const ERRORS = {
   BROKER_UNAVAILABLE: { retriable: true, summary: 'Kafka did not acknowledge the write' },
   BROKER_REJECTED: { retriable: false, summary: 'Kafka refused the record itself (too large, bad timestamp…)' },
   // Never dead-lettered: the record is read again, by this instance or by its partition's new owner.
-  REVOKED: { retriable: false, summary: 'the input partition was reassigned (rebalance, fencing, a failed transaction) while the record was in flight' },
+  REVOKED: {
+    retriable: false,
+    summary:
+      'the input partition was reassigned (rebalance, fencing, a failed transaction) while the record was in flight',
+  },
   REGISTRY_UNAVAILABLE: { retriable: true, summary: 'the schema registry did not answer' },
   INTERNAL: { retriable: false, summary: 'an unexpected error; the record is kept in the dead-letter topic' },
   // Requests refused by the HTTP edge: `retriable` tells the client whether the same request may succeed later.
-  INVALID_REQUEST: { retriable: false, summary: 'the request does not match its schema: bad JSON, a wrong type, a missing or unknown field' },
+  INVALID_REQUEST: {
+    retriable: false,
+    summary: 'the request does not match its schema: bad JSON, a wrong type, a missing or unknown field',
+  },
   NOT_FOUND: { retriable: false, summary: 'nothing is stored under the id, or there is no such route' },
   METHOD_NOT_ALLOWED: { retriable: false, summary: 'the path exists, but not with this method (see Allow)' },
   UNKNOWN_MODEL: { retriable: false, summary: 'no loaded model has the requested version' },

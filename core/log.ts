@@ -12,7 +12,10 @@ export interface Log {
 
 const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
-export function createLog(level: LogLevel, write: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Log {
+export function createLog(
+  level: LogLevel,
+  write: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Log {
   const at = (lineLevel: LogLevel) => (line: string) => {
     if (RANK[lineLevel] >= RANK[level]) write(lineLevel === 'info' ? line : `${lineLevel.toUpperCase()} ${line}`);
   };

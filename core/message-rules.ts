@@ -6,7 +6,12 @@ export const SMS_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 export const SMS_ID_PATTERN_SOURCE = '^[A-Za-z0-9._:-]{1,128}$';
 
 export function checkSmsId(smsId: string): Result<string> {
-  return SMS_ID_PATTERN.test(smsId) ? ok(smsId) : fail('INVALID_FIELD', `sms_id ${JSON.stringify(smsId.slice(0, 140))} must be 1–128 characters of A–Z a–z 0–9 . _ : -`);
+  return SMS_ID_PATTERN.test(smsId)
+    ? ok(smsId)
+    : fail(
+        'INVALID_FIELD',
+        `sms_id ${JSON.stringify(smsId.slice(0, 140))} must be 1–128 characters of A–Z a–z 0–9 . _ : -`,
+      );
 }
 
 /** Texts must have a non-blank character and at most `maxBytes` UTF-8 bytes. */

@@ -27,15 +27,68 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
   const registers = [registry];
   return {
     registry,
-    processed: new Counter({ name: 'spamstream_records_processed_total', help: 'Records a processor finished, by outcome', labelNames: ['processor', 'outcome'], registers }),
-    deadLetters: new Counter({ name: 'spamstream_dead_letters_total', help: 'Records sent to the dead-letter topic, by error code', labelNames: ['processor', 'code'], registers }),
-    consumerLag: new Gauge({ name: 'spamstream_consumer_lag', help: 'Records behind the partition end', labelNames: ['processor', 'topic', 'partition'], registers }),
-    pipelineLatency: new Histogram({ name: 'spamstream_pipeline_latency_seconds', help: 'From event time to prediction', labelNames: ['model_version'], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers }),
-    inferenceSeconds: new Histogram({ name: 'spamstream_inference_seconds', help: 'ONNX inference time per micro-batch', labelNames: ['model_version'], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25], registers }),
-    replayDone: new Gauge({ name: 'spamstream_replay_offsets_done', help: 'Input offsets a replay has read and committed', labelNames: ['run', 'kind'], registers }),
-    replayTotal: new Gauge({ name: 'spamstream_replay_offsets_total', help: 'Input offsets a replay reads in all', labelNames: ['run', 'kind'], registers }),
-    replayRate: new Gauge({ name: 'spamstream_replay_messages_per_second', help: 'Messages a second a replay has read, over its run', labelNames: ['run', 'kind'], registers }),
-    inferenceBatchSize: new Histogram({ name: 'spamstream_inference_batch_size', help: 'Records per ONNX micro-batch', labelNames: ['model_version'], buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256], registers }),
-    cdcSkipped: new Counter({ name: 'spamstream_cdc_skipped_total', help: 'Inbox change events not turned into messages (updates that kept the text, deletes, re-deliveries)', labelNames: ['reason'], registers }),
+    processed: new Counter({
+      name: 'spamstream_records_processed_total',
+      help: 'Records a processor finished, by outcome',
+      labelNames: ['processor', 'outcome'],
+      registers,
+    }),
+    deadLetters: new Counter({
+      name: 'spamstream_dead_letters_total',
+      help: 'Records sent to the dead-letter topic, by error code',
+      labelNames: ['processor', 'code'],
+      registers,
+    }),
+    consumerLag: new Gauge({
+      name: 'spamstream_consumer_lag',
+      help: 'Records behind the partition end',
+      labelNames: ['processor', 'topic', 'partition'],
+      registers,
+    }),
+    pipelineLatency: new Histogram({
+      name: 'spamstream_pipeline_latency_seconds',
+      help: 'From event time to prediction',
+      labelNames: ['model_version'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers,
+    }),
+    inferenceSeconds: new Histogram({
+      name: 'spamstream_inference_seconds',
+      help: 'ONNX inference time per micro-batch',
+      labelNames: ['model_version'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+      registers,
+    }),
+    replayDone: new Gauge({
+      name: 'spamstream_replay_offsets_done',
+      help: 'Input offsets a replay has read and committed',
+      labelNames: ['run', 'kind'],
+      registers,
+    }),
+    replayTotal: new Gauge({
+      name: 'spamstream_replay_offsets_total',
+      help: 'Input offsets a replay reads in all',
+      labelNames: ['run', 'kind'],
+      registers,
+    }),
+    replayRate: new Gauge({
+      name: 'spamstream_replay_messages_per_second',
+      help: 'Messages a second a replay has read, over its run',
+      labelNames: ['run', 'kind'],
+      registers,
+    }),
+    inferenceBatchSize: new Histogram({
+      name: 'spamstream_inference_batch_size',
+      help: 'Records per ONNX micro-batch',
+      labelNames: ['model_version'],
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+      registers,
+    }),
+    cdcSkipped: new Counter({
+      name: 'spamstream_cdc_skipped_total',
+      help: 'Inbox change events not turned into messages (updates that kept the text, deletes, re-deliveries)',
+      labelNames: ['reason'],
+      registers,
+    }),
   };
 }

@@ -1,13 +1,26 @@
 // Failures are values: a step returns Ok or Failure, so one bad record never errors a stream.
 import { type ErrorCode, SpamstreamError, isRetriable } from './errors.ts';
 
-export interface Ok<T> { readonly ok: true; readonly value: T }
-export interface Failure { readonly ok: false; readonly code: ErrorCode; readonly reason: string; readonly retriable: boolean }
+export interface Ok<T> {
+  readonly ok: true;
+  readonly value: T;
+}
+export interface Failure {
+  readonly ok: false;
+  readonly code: ErrorCode;
+  readonly reason: string;
+  readonly retriable: boolean;
+}
 export type Result<T> = Ok<T> | Failure;
 
 export const ok = <T>(value: T): Ok<T> => ({ ok: true, value });
 
-export const fail = (code: ErrorCode, reason: string): Failure => ({ ok: false, code, reason, retriable: isRetriable(code) });
+export const fail = (code: ErrorCode, reason: string): Failure => ({
+  ok: false,
+  code,
+  reason,
+  retriable: isRetriable(code),
+});
 
 /** Turns anything thrown into a Failure, keeping a catalogue code when the error carries one. */
 export function failureFrom(error: unknown, fallback: ErrorCode = 'INTERNAL'): Failure {

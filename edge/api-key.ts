@@ -15,7 +15,9 @@ export function requireApiKey(apiKey: string): onRequestAsyncHookHandler {
   return async (request) => {
     if (expected === undefined) return;
     const sent = request.headers['x-api-key'];
-    if (typeof sent !== 'string' || sent === '') throw new SpamstreamError('UNAUTHORIZED', 'this endpoint requires the header x-api-key');
-    if (!timingSafeEqual(digest(sent), expected)) throw new SpamstreamError('FORBIDDEN', 'the x-api-key sent is not valid');
+    if (typeof sent !== 'string' || sent === '')
+      throw new SpamstreamError('UNAUTHORIZED', 'this endpoint requires the header x-api-key');
+    if (!timingSafeEqual(digest(sent), expected))
+      throw new SpamstreamError('FORBIDDEN', 'the x-api-key sent is not valid');
   };
 }

@@ -36,21 +36,36 @@ describe('client errors are {error, message} with a 4xx, never a stack', () => {
 
   it('a prototype-poisoning body → 400', async () => {
     const { app } = start();
-    const res = await app.inject({ method: 'POST', url: '/sms', headers: json, payload: '{"__proto__": {"x": 1}, "senderId": "a"}' });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/sms',
+      headers: json,
+      payload: '{"__proto__": {"x": 1}, "senderId": "a"}',
+    });
     expect(res.statusCode).toBe(400);
     expectClientError(res.body, 'INVALID_REQUEST');
   });
 
   it('a body over the limit → 413 PAYLOAD_TOO_LARGE', async () => {
     const { app } = start({ config: { bodyLimitBytes: 2048 } });
-    const res = await app.inject({ method: 'POST', url: '/sms', headers: json, payload: JSON.stringify({ ...sms, text: 'x'.repeat(4000) }) });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/sms',
+      headers: json,
+      payload: JSON.stringify({ ...sms, text: 'x'.repeat(4000) }),
+    });
     expect(res.statusCode).toBe(413);
     expectClientError(res.body, 'PAYLOAD_TOO_LARGE');
   });
 
   it('a body that is not JSON → 415 UNSUPPORTED_MEDIA_TYPE', async () => {
     const { app } = start();
-    const res = await app.inject({ method: 'POST', url: '/sms', headers: { 'content-type': 'application/xml' }, payload: '<sms/>' });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/sms',
+      headers: { 'content-type': 'application/xml' },
+      payload: '<sms/>',
+    });
     expect(res.statusCode).toBe(415);
     expectClientError(res.body, 'UNSUPPORTED_MEDIA_TYPE');
   });
@@ -117,11 +132,25 @@ describe('documentation and metrics', () => {
     expect(res.statusCode).toBe(200);
     const doc = res.json() as { openapi: string; paths: Record<string, Record<string, unknown>> };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([
-      '/features/{smsId}', '/features/query', '/predictions/{smsId}', '/sms', '/models', '/models/{version}/features',
-      '/models/{version}/predict', '/health', '/ready', '/metrics', '/events',
-    ]));
-    expect(doc.paths['/sms']?.post).toMatchObject({ requestBody: expect.anything(), responses: expect.objectContaining({ 202: expect.anything(), 400: expect.anything() }) });
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/features/{smsId}',
+        '/features/query',
+        '/predictions/{smsId}',
+        '/sms',
+        '/models',
+        '/models/{version}/features',
+        '/models/{version}/predict',
+        '/health',
+        '/ready',
+        '/metrics',
+        '/events',
+      ]),
+    );
+    expect(doc.paths['/sms']?.post).toMatchObject({
+      requestBody: expect.anything(),
+      responses: expect.objectContaining({ 202: expect.anything(), 400: expect.anything() }),
+    });
     const docs = await app.inject({ url: '/docs/' });
     expect(docs.statusCode).toBe(200);
     expect(docs.headers['content-type']).toMatch(/text\/html/);
@@ -138,7 +167,9 @@ describe('documentation and metrics', () => {
     const res = await app.inject({ url: '/metrics' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
-    expect(res.body).toContain('spamstream_http_request_duration_seconds_count{method="GET",route="/predictions/:smsId",status="404"} 2');
+    expect(res.body).toContain(
+      'spamstream_http_request_duration_seconds_count{method="GET",route="/predictions/:smsId",status="404"} 2',
+    );
     expect(res.body).not.toContain('sms-1');
     expect(res.body).toContain('spamstream_dead_letters_total{processor="features",code="EMPTY_TEXT"} 2');
     expect(res.body).toContain('spamstream_consumer_lag{processor="scoring",topic="sms.features",partition="3"} 17');

@@ -23,8 +23,13 @@ import { smsRoutes } from './routes/sms.ts';
 const MAX_PARAM_LENGTH = 1024;
 
 function routerFailure(error: FastifyError): HttpFailure {
-  const invalid = (status: number, message: string): HttpFailure => ({ status, body: { error: 'INVALID_REQUEST', message }, unexpected: false });
-  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return invalid(414, `a path segment is longer than ${MAX_PARAM_LENGTH} characters`);
+  const invalid = (status: number, message: string): HttpFailure => ({
+    status,
+    body: { error: 'INVALID_REQUEST', message },
+    unexpected: false,
+  });
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH')
+    return invalid(414, `a path segment is longer than ${MAX_PARAM_LENGTH} characters`);
   if (error.code === 'FST_ERR_BAD_URL') return invalid(400, 'the URL is not valid percent-encoded UTF-8');
   return httpFailure(error);
 }
@@ -74,7 +79,10 @@ export function buildApp(deps: EdgeDeps): FastifyInstance {
     // Probes and scrapes come from the platform, not from clients: never throttle them.
     allowList: (request) => ['/health', '/ready', '/metrics'].includes(request.url.split('?')[0] ?? ''),
     errorResponseBuilder: (_request, context) =>
-      new SpamstreamError('RATE_LIMITED', `more than ${context.max} requests per minute from this client; retry in ${context.after}`),
+      new SpamstreamError(
+        'RATE_LIMITED',
+        `more than ${context.max} requests per minute from this client; retry in ${context.after}`,
+      ),
   });
 
   app.register(swagger, {
@@ -83,7 +91,8 @@ export function buildApp(deps: EdgeDeps): FastifyInstance {
       info: {
         title: 'spamstream edge',
         version: '0.1.0',
-        description: 'Reads features and predictions the pipeline computed, accepts messages onto sms.raw, and scores texts synchronously.',
+        description:
+          'Reads features and predictions the pipeline computed, accepts messages onto sms.raw, and scores texts synchronously.',
       },
       components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } } },
     },

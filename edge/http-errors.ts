@@ -53,7 +53,9 @@ export const INTERNAL_FAILURE: HttpFailure = Object.freeze({
 export function httpFailure(error: unknown): HttpFailure {
   if (error instanceof SpamstreamError) {
     const status = STATUS[error.code];
-    return status === undefined ? INTERNAL_FAILURE : { status, body: { error: error.code, message: error.message }, unexpected: false };
+    return status === undefined
+      ? INTERNAL_FAILURE
+      : { status, body: { error: error.code, message: error.message }, unexpected: false };
   }
   const fastifyError = error as Partial<FastifyError> | null;
   if (fastifyError?.validation) return validationFailure(fastifyError as FastifyError);
@@ -61,7 +63,8 @@ export function httpFailure(error: unknown): HttpFailure {
   // Fastify marks the errors caused by the request with a 4xx status; their messages describe the
   // request (e.g. "Body is not valid JSON but content-type is set to 'application/json'").
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    const code = (fastifyError?.code && FASTIFY_CODES[fastifyError.code]) || (status === 429 ? 'RATE_LIMITED' : 'INVALID_REQUEST');
+    const code =
+      (fastifyError?.code && FASTIFY_CODES[fastifyError.code]) || (status === 429 ? 'RATE_LIMITED' : 'INVALID_REQUEST');
     return { status, body: { error: code, message: fastifyError?.message || 'invalid request' }, unexpected: false };
   }
   return INTERNAL_FAILURE;
@@ -73,8 +76,11 @@ export function httpFailure(error: unknown): HttpFailure {
  * rather than Ajv's "must be equal to one of the allowed values".
  */
 function validationFailure(error: FastifyError): HttpFailure {
-  const invalid = (code: ErrorCode, message: string): HttpFailure =>
-    ({ status: 400, body: { error: code, message }, unexpected: false });
+  const invalid = (code: ErrorCode, message: string): HttpFailure => ({
+    status: 400,
+    body: { error: code, message },
+    unexpected: false,
+  });
   const first = error.validation?.[0];
   if (first?.keyword === 'pattern' && first.params.pattern === NON_BLANK_PATTERN) {
     return invalid('EMPTY_TEXT', 'the text is empty or only white space');

@@ -6,8 +6,9 @@ const NAME = 'spamstream_http_request_duration_seconds';
 
 export function observeHttpDurations(app: FastifyInstance, registry: Registry): void {
   // One registry may see several apps (tests, restarts): reuse the histogram rather than register twice.
-  const histogram = (registry.getSingleMetric(NAME) as Histogram<'method' | 'route' | 'status'> | undefined)
-    ?? new Histogram({
+  const histogram =
+    (registry.getSingleMetric(NAME) as Histogram<'method' | 'route' | 'status'> | undefined) ??
+    new Histogram({
       name: NAME,
       help: 'HTTP request duration at the edge, by method, route pattern and status',
       labelNames: ['method', 'route', 'status'],

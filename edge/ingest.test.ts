@@ -6,7 +6,14 @@ import { SpamstreamError } from '../core/errors.ts';
 import { type SmsRaw, loadSchema } from '../schemas/index.ts';
 import { createSmsIngest } from './ingest.ts';
 
-const raw: SmsRaw = { sms_id: 'sms-1', sender: '+447700900123', recipient: '+447700900456', text: 'hi £5 ✓', received_at: 1_700_000_000_000, source: 'api' };
+const raw: SmsRaw = {
+  sms_id: 'sms-1',
+  sender: '+447700900123',
+  recipient: '+447700900456',
+  text: 'hi £5 ✓',
+  received_at: 1_700_000_000_000,
+  source: 'api',
+};
 
 function setup() {
   const kafka = createMemoryKafka();

@@ -21,7 +21,12 @@ describe('createRecentTexts', () => {
     texts.remember('b', 'B');
     texts.remember('a', 'A again'); // a is the newest now
     texts.remember('c', 'C');
-    expect([texts.textOf('a'), texts.textOf('b'), texts.textOf('c'), texts.size]).toEqual(['A again', undefined, 'C', 2]);
+    expect([texts.textOf('a'), texts.textOf('b'), texts.textOf('c'), texts.size]).toEqual([
+      'A again',
+      undefined,
+      'C',
+      2,
+    ]);
   });
 });
 
@@ -36,7 +41,10 @@ describe('the live board', () => {
     feed.push(prediction({ sms_id: 'late' }));
     expect(updates).toEqual(['<b>WIN</b> £900 &amp; more', undefined]);
     feed.pushText('late', 'arrived after its prediction');
-    expect(board.snapshot().recent.map((p) => p.text)).toEqual(['arrived after its prediction', '<b>WIN</b> £900 &amp; more']);
+    expect(board.snapshot().recent.map((p) => p.text)).toEqual([
+      'arrived after its prediction',
+      '<b>WIN</b> £900 &amp; more',
+    ]);
   });
 
   it('counts distinct messages and their mean lag per second, over the last five minutes', () => {

@@ -82,8 +82,11 @@ interface Bucket {
   lagCount: number;
 }
 
-const pointOf = (bucket: Bucket): SeriesPoint =>
-  ({ t: bucket.t, messages: bucket.ids.size, meanLagMs: Math.round(bucket.lagSum / Math.max(1, bucket.lagCount)) });
+const pointOf = (bucket: Bucket): SeriesPoint => ({
+  t: bucket.t,
+  messages: bucket.ids.size,
+  meanLagMs: Math.round(bucket.lagSum / Math.max(1, bucket.lagCount)),
+});
 
 interface Tally {
   model: string;
@@ -144,7 +147,8 @@ export function createLiveBoard(feed: PredictionFeed, options: LiveBoardOptions 
     recent.unshift(prediction);
     if (recent.length > keep) recent.length = keep;
     let tally = tallies.get(prediction.modelVersion);
-    if (!tally) tallies.set(prediction.modelVersion, (tally = { model: prediction.model, count: 0, spam: 0, lags: [] }));
+    if (!tally)
+      tallies.set(prediction.modelVersion, (tally = { model: prediction.model, count: 0, spam: 0, lags: [] }));
     tally.model = prediction.model;
     tally.count++;
     if (prediction.label === 'spam') tally.spam++;
@@ -158,9 +162,11 @@ export function createLiveBoard(feed: PredictionFeed, options: LiveBoardOptions 
     snapshot: () => ({
       // A text read after its prediction arrived is shown from the next snapshot on.
       recent: recent.map((p) => (p.text === undefined ? { ...p, text: textOf(p.smsId) } : p)),
-      series: [...series, ...(current ? [pointOf(current)] : [])]
-        .filter((point) => point.t > now() - SERIES_SECONDS * 1000),
-      models: [...tallies].map(([version, tally]) => tallyJson(version, tally))
+      series: [...series, ...(current ? [pointOf(current)] : [])].filter(
+        (point) => point.t > now() - SERIES_SECONDS * 1000,
+      ),
+      models: [...tallies]
+        .map(([version, tally]) => tallyJson(version, tally))
         .sort((a, b) => a.modelVersion.localeCompare(b.modelVersion, 'en', { numeric: true })),
     }),
     subscribe(listener) {

@@ -13,7 +13,16 @@ import { type RunningEdge, startEdge } from './server.ts';
 import { type TestDeps, prediction, testDeps } from './test-support.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 function screenshotPath(scratch: string): string {
   const wanted = process.env.SPAMSTREAM_SCREENSHOT;
@@ -29,11 +38,19 @@ function traffic(now: number): SmsPrediction[] {
     { model_version: 'v2', model: 'spam-token-tfidf', feature_view: 'v2' },
     { model_version: 'v3', model: 'spam-tokens-and-stats', feature_view: 'v1+v2' },
   ];
-  return scores.flatMap((score, i) => models.map((m, j) => {
-    const eventTime = now - (scores.length - i) * 4000;
-    const spam = Math.min(0.999, Math.max(0.001, score + (j - 1) * 0.04));
-    return prediction({ ...m, sms_id: `sms-${(0x5e1a0 + i * 7919).toString(16)}-${i}`, spam_probability: spam, event_time: eventTime, scored_at: eventTime + 35 + 17 * j + 3 * i });
-  }));
+  return scores.flatMap((score, i) =>
+    models.map((m, j) => {
+      const eventTime = now - (scores.length - i) * 4000;
+      const spam = Math.min(0.999, Math.max(0.001, score + (j - 1) * 0.04));
+      return prediction({
+        ...m,
+        sms_id: `sms-${(0x5e1a0 + i * 7919).toString(16)}-${i}`,
+        spam_probability: spam,
+        event_time: eventTime,
+        scored_at: eventTime + 35 + 17 * j + 3 * i,
+      });
+    }),
+  );
 }
 
 describe.skipIf(!existsSync(CHROMIUM))('the live page in headless Chromium', () => {
@@ -72,9 +89,20 @@ describe.skipIf(!existsSync(CHROMIUM))('the live page in headless Chromium', () 
 
     const now = Date.now();
     // Markup in a message is text to show, never HTML to run.
-    const markup = '<img src=x onerror="document.title=\'owned\'"> WINNER!! £900 & a prize, call 09061701461 now to claim it today';
+    const markup =
+      '<img src=x onerror="document.title=\'owned\'"> WINNER!! £900 & a prize, call 09061701461 now to claim it today';
     deps.feed.pushText('sms-4b1d0-x', markup);
-    deps.feed.push(prediction({ sms_id: 'sms-4b1d0-x', model_version: 'v2', model: 'spam-token-tfidf', feature_view: 'v2', spam_probability: 0.912, event_time: now - 40_000, scored_at: now - 40_000 + 42 }));
+    deps.feed.push(
+      prediction({
+        sms_id: 'sms-4b1d0-x',
+        model_version: 'v2',
+        model: 'spam-token-tfidf',
+        feature_view: 'v2',
+        spam_probability: 0.912,
+        event_time: now - 40_000,
+        scored_at: now - 40_000 + 42,
+      }),
+    );
     const firstRow = page.locator('#recent tbody tr').first();
     await expect.poll(() => firstRow.getAttribute('data-sms-id')).toBe('sms-4b1d0-x');
     expect(await firstRow.locator('.message .text').innerText()).toBe(`${[...markup].slice(0, 79).join('')}…`);
@@ -85,16 +113,31 @@ describe.skipIf(!existsSync(CHROMIUM))('the live page in headless Chromium', () 
     expect(await page.locator('#lag').innerText()).toBe('42 ms');
     expect(await page.locator('#empty').isVisible()).toBe(false);
 
-    const texts = ['Are we still on for dinner at 7?', 'URGENT! Your mobile number has won £2000, call 09061701461', 'ok see you later'];
+    const texts = [
+      'Are we still on for dinner at 7?',
+      'URGENT! Your mobile number has won £2000, call 09061701461',
+      'ok see you later',
+    ];
     for (const [i, p] of traffic(now).entries()) {
       deps.feed.pushText(p.sms_id, texts[Math.floor(i / 3) % texts.length]!); // 3 models score each message
       deps.feed.push(p);
     }
     await expect.poll(() => page.locator('#total').innerText()).toBe('25');
     expect(await page.locator('#recent tbody tr').count()).toBe(25);
-    const counts = await page.locator('#models tbody tr').evaluateAll((rows) =>
-      rows.map((row) => [row.getAttribute('data-model-version'), row.querySelector('.count')?.textContent, row.querySelector('.spam')?.textContent]));
-    expect(counts).toEqual([['v1', '8', '3'], ['v2', '9', '4'], ['v3', '8', '3']]);
+    const counts = await page
+      .locator('#models tbody tr')
+      .evaluateAll((rows) =>
+        rows.map((row) => [
+          row.getAttribute('data-model-version'),
+          row.querySelector('.count')?.textContent,
+          row.querySelector('.spam')?.textContent,
+        ]),
+      );
+    expect(counts).toEqual([
+      ['v1', '8', '3'],
+      ['v2', '9', '4'],
+      ['v3', '8', '3'],
+    ]);
     // Newest first: the last prediction pushed tops the table, with its score to three decimals.
     const newest = traffic(now).at(-1)!;
     expect(await firstRow.getAttribute('data-sms-id')).toBe(newest.sms_id);

@@ -10,7 +10,9 @@ import { buildApp } from './app.ts';
 import { NON_BLANK_PATTERN } from './schemas.ts';
 import { expectClientError, testDeps } from './test-support.ts';
 
-interface Operation { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }
+interface Operation {
+  responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
+}
 type Doc = { paths: Record<string, Record<string, Operation>> };
 
 let app: FastifyInstance | undefined;
@@ -72,7 +74,7 @@ describe('methods a path does not have', () => {
 });
 
 describe('what the document says', () => {
-  it('documents the event stream\'s 200 as text/event-stream events named snapshot or prediction', async () => {
+  it("documents the event stream's 200 as text/event-stream events named snapshot or prediction", async () => {
     const doc = await documentOf(start());
     const ok = doc.paths['/events']!.get!.responses['200']!;
     expect(Object.keys(ok.content ?? {})).toEqual(['text/event-stream']);
@@ -82,7 +84,7 @@ describe('what the document says', () => {
     });
   });
 
-  it('allows exactly the registry\'s view names, and every one of them is accepted', async () => {
+  it("allows exactly the registry's view names, and every one of them is accepted", async () => {
     const edge = start();
     const doc = JSON.stringify(await documentOf(edge));
     expect(doc).toContain('"enum":["v1","v2"]');
@@ -97,7 +99,7 @@ describe('what the document says', () => {
     expect((await edge.inject({ url: '/features/sms-1?views=0' })).statusCode).toBe(400);
   });
 
-  it('the non-blank pattern is String.prototype.trim\'s white space, character for character', () => {
+  it("the non-blank pattern is String.prototype.trim's white space, character for character", () => {
     const nonBlank = new RegExp(NON_BLANK_PATTERN, 'u');
     const disagreements: string[] = [];
     for (let code = 0; code <= 0xffff; code++) {

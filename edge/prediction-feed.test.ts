@@ -25,7 +25,15 @@ function memorySource() {
     },
   };
   const emit = (value: Buffer | null, topic = 'sms.predictions') =>
-    records.next(envelope({ key: null, value, headers: {}, timestamp: 0, origin: { topic, partition: 0, offset: String(offset++) } }));
+    records.next(
+      envelope({
+        key: null,
+        value,
+        headers: {},
+        timestamp: 0,
+        origin: { topic, partition: 0, offset: String(offset++) },
+      }),
+    );
   return { source, emit, acknowledged };
 }
 
@@ -36,13 +44,26 @@ async function setup() {
   const codec = createAvroCodec(lookup);
   const { source, emit, acknowledged } = memorySource();
   const skipped: unknown[] = [];
-  const feed = createPredictionFeed(source, codec, { onSkip: (reason) => skipped.push(reason), rawTopic: 'sms.raw', keepTexts: 2 });
+  const feed = createPredictionFeed(source, codec, {
+    onSkip: (reason) => skipped.push(reason),
+    rawTopic: 'sms.raw',
+    keepTexts: 2,
+  });
   const received: SmsPrediction[] = [];
   feed.subscribe((p) => received.push(p));
   const encode = (p: SmsPrediction) => codec.encode('sms.predictions-value', p);
-  const emitRaw = async (id: string, text: string) => emit(await codec.encode('sms.raw-value', {
-    sms_id: id, sender: '+1', recipient: '+2', text, received_at: 0, source: 'test',
-  }), 'sms.raw');
+  const emitRaw = async (id: string, text: string) =>
+    emit(
+      await codec.encode('sms.raw-value', {
+        sms_id: id,
+        sender: '+1',
+        recipient: '+2',
+        text,
+        received_at: 0,
+        source: 'test',
+      }),
+      'sms.raw',
+    );
   const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
   return { feed, source, emit, emitRaw, acknowledged, skipped, received, encode, settle };
 }
@@ -53,7 +74,10 @@ describe('createPredictionFeed', () => {
     emit(await encode(prediction({ sms_id: 'a' })));
     emit(await encode(prediction({ sms_id: 'b', model_version: 'v3' })));
     await settle();
-    expect(received.map((p) => [p.sms_id, p.model_version])).toEqual([['a', 'v1'], ['b', 'v3']]);
+    expect(received.map((p) => [p.sms_id, p.model_version])).toEqual([
+      ['a', 'v1'],
+      ['b', 'v3'],
+    ]);
     expect(received[0]).toEqual(prediction({ sms_id: 'a' }));
     expect(acknowledged).toEqual(['0', '1']);
   });

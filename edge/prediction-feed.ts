@@ -27,7 +27,11 @@ export interface ClosablePredictionFeed extends PredictionFeed {
   close(): Promise<void>;
 }
 
-export function createPredictionFeed(source: RecordSource, codec: RecordCodec, options: PredictionFeedOptions = {}): ClosablePredictionFeed {
+export function createPredictionFeed(
+  source: RecordSource,
+  codec: RecordCodec,
+  options: PredictionFeedOptions = {},
+): ClosablePredictionFeed {
   const readerSchema = loadSchema('sms-predictions');
   const rawSchema = loadSchema('sms-raw');
   const listeners = new Set<(prediction: SmsPrediction) => void>();

@@ -12,17 +12,19 @@ afterEach(async () => {
 /** An app whose log lines are collected, at `level`; the predictions store fails for id "boom". */
 function logged(level: 'info' | 'warn') {
   const lines: Record<string, unknown>[] = [];
-  app = buildApp(testDeps({
-    config: { logLevel: level },
-    logStream: { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) },
-    predictions: {
-      putPredictions: async () => undefined,
-      getPredictions: async (id) => {
-        if (id === 'boom') throw new TypeError('store exploded');
-        return [];
+  app = buildApp(
+    testDeps({
+      config: { logLevel: level },
+      logStream: { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) },
+      predictions: {
+        putPredictions: async () => undefined,
+        getPredictions: async (id) => {
+          if (id === 'boom') throw new TypeError('store exploded');
+          return [];
+        },
       },
-    },
-  }));
+    }),
+  );
   return { app, lines };
 }
 

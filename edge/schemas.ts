@@ -84,11 +84,12 @@ export const predictionSchema = {
 } as const;
 
 /** A message text: not blank; its byte limit is checked by the route (JSON Schema counts characters). */
-export const textSchema = (maxTextBytes: number) => ({
-  type: 'string',
-  pattern: NON_BLANK_PATTERN,
-  description: `the message text: at least one character that is not white space, at most ${maxTextBytes} UTF-8 bytes`,
-}) as const;
+export const textSchema = (maxTextBytes: number) =>
+  ({
+    type: 'string',
+    pattern: NON_BLANK_PATTERN,
+    description: `the message text: at least one character that is not white space, at most ${maxTextBytes} UTF-8 bytes`,
+  }) as const;
 
 /** `{text}` of the synchronous model endpoints, limited like the pipeline limits it. */
 export function textBodySchema(config: Pick<EdgeConfig, 'maxTextBytes'>) {

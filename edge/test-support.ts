@@ -58,7 +58,9 @@ export function fakeFeed(): FakeFeed {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    push: (prediction) => listeners.forEach((listener) => listener(prediction)),
+    push: (prediction) => {
+      for (const listener of listeners) listener(prediction);
+    },
     pushText: (smsId, text) => texts.set(smsId, text),
     textOf: (smsId) => texts.get(smsId),
   };

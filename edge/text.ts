@@ -9,7 +9,8 @@ const LONE_SURROGATE = /\p{Surrogate}/u;
 
 export function checkText(text: string, maxTextBytes: number): void {
   // A lone surrogate ("\ud800" in JSON) has no UTF-8 form: encoding would silently replace it.
-  if (LONE_SURROGATE.test(text)) throw new SpamstreamError('INVALID_UTF8', 'text contains a lone UTF-16 surrogate, which is not valid Unicode');
+  if (LONE_SURROGATE.test(text))
+    throw new SpamstreamError('INVALID_UTF8', 'text contains a lone UTF-16 surrogate, which is not valid Unicode');
   const checked = pipelineCheckText(text, maxTextBytes);
   if (!checked.ok) throw new SpamstreamError(checked.code, checked.reason);
 }

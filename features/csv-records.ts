@@ -29,7 +29,8 @@ export function parseRecord(raw: string): string[] | string {
         i = close + 1;
         break;
       }
-      if (i < raw.length && raw[i] !== ',') return `unexpected ${JSON.stringify(raw[i])} after a closing quote (a quote inside a quoted field must be doubled)`;
+      if (i < raw.length && raw[i] !== ',')
+        return `unexpected ${JSON.stringify(raw[i])} after a closing quote (a quote inside a quoted field must be doubled)`;
       fields.push(value);
     } else {
       const comma = raw.indexOf(',', i);
@@ -53,7 +54,10 @@ const countQuotes = (line: string): number => {
   return n;
 };
 
-interface Line { readonly number: number; readonly text: string }
+interface Line {
+  readonly number: number;
+  readonly text: string;
+}
 
 /**
  * Physical lines, split on LF only. A CR stays in the text (node:readline would also split on a
@@ -75,7 +79,11 @@ async function* physicalLines(path: string): AsyncGenerator<string> {
 }
 
 /** Records of a CSV file in order (the header included), each with the line it starts on. */
-export async function* readCsvRecords(path: string, maxRecordChars: number, onBytes?: (bytes: number) => void): AsyncGenerator<CsvRecord> {
+export async function* readCsvRecords(
+  path: string,
+  maxRecordChars: number,
+  onBytes?: (bytes: number) => void,
+): AsyncGenerator<CsvRecord> {
   const replay: Line[] = [];
   let pending: Line[] = [];
   let quotes = 0;
@@ -89,7 +97,10 @@ export async function* readCsvRecords(path: string, maxRecordChars: number, onBy
     quotes += countQuotes(line.text);
     size += line.text.length;
     if (quotes % 2 === 0) {
-      const raw = pending.map((l) => l.text).join('\n').replace(/\r$/u, '');
+      const raw = pending
+        .map((l) => l.text)
+        .join('\n')
+        .replace(/\r$/u, '');
       const start = pending[0]!.number;
       pending = [];
       quotes = 0;
@@ -97,7 +108,9 @@ export async function* readCsvRecords(path: string, maxRecordChars: number, onBy
       const fields = parseRecord(raw);
       return typeof fields === 'string' ? { line: start, error: fields } : { line: start, fields };
     }
-    return size > maxRecordChars ? giveUp(`a quote opened here is not closed within ${maxRecordChars} characters`) : undefined;
+    return size > maxRecordChars
+      ? giveUp(`a quote opened here is not closed within ${maxRecordChars} characters`)
+      : undefined;
   };
   // The open quote was a mistake: report its record's first line, read the others again.
   const giveUp = (reason: string): CsvRecord => {

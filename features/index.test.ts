@@ -21,7 +21,17 @@ describe('feature view registry', () => {
   });
 
   it('is deterministic and total over awkward inputs', () => {
-    const texts = ['', ' ', '😀', 'مرحبا كيف حالك', '你好，世界', 'Привет', 'a\u0000b', '\ud800 lone surrogate', 'long '.repeat(20_000)];
+    const texts = [
+      '',
+      ' ',
+      '😀',
+      'مرحبا كيف حالك',
+      '你好，世界',
+      'Привет',
+      'a\u0000b',
+      '\ud800 lone surrogate',
+      'long '.repeat(20_000),
+    ];
     for (const text of texts) {
       const first = computeViews(text);
       expect(computeViews(text)).toEqual(first);

@@ -13,7 +13,10 @@ export type { FeatureField, FeatureSet, FeatureView, FieldsLayout, SequenceLayou
 export const VOCABULARY_PATH = join(import.meta.dirname, '..', 'models', 'vocab', 'v2.json');
 
 /** Every view, in id order. */
-export const featureViews: readonly FeatureView[] = Object.freeze([textStatsView, tokenIdsView(readVocabulary(VOCABULARY_PATH))]);
+export const featureViews: readonly FeatureView[] = Object.freeze([
+  textStatsView,
+  tokenIdsView(readVocabulary(VOCABULARY_PATH)),
+]);
 
 const byId = new Map(featureViews.map((view) => [view.id, view]));
 
@@ -32,7 +35,8 @@ export function unknownViews(ids: readonly string[]): string[] {
 /** The views with these ids (all when none are given), in id order; a RangeError names an unknown id. */
 export function selectViews(ids: readonly string[]): readonly FeatureView[] {
   const unknown = unknownViews(ids);
-  if (unknown.length > 0) throw new RangeError(`unknown feature view ${unknown.join(', ')} (known: ${viewIds.join(', ')})`);
+  if (unknown.length > 0)
+    throw new RangeError(`unknown feature view ${unknown.join(', ')} (known: ${viewIds.join(', ')})`);
   return ids.length === 0 ? featureViews : featureViews.filter((view) => ids.includes(view.id));
 }
 

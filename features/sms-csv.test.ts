@@ -9,12 +9,17 @@ const dir = mkdtempSync(join(tmpdir(), 'spamstream-csv-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 
-async function read(content: string, requireLabel = true, maxTextBytes = 100): Promise<{ rows: SmsRow[]; problems: RowProblem[] }> {
+async function read(
+  content: string,
+  requireLabel = true,
+  maxTextBytes = 100,
+): Promise<{ rows: SmsRow[]; problems: RowProblem[] }> {
   const path = join(dir, `f${files++}.csv`);
   writeFileSync(path, content);
   const rows: SmsRow[] = [];
   const problems: RowProblem[] = [];
-  for await (const row of readSmsCsv(path, { requireLabel, maxTextBytes, onProblem: (p) => problems.push(p) })) rows.push(row);
+  for await (const row of readSmsCsv(path, { requireLabel, maxTextBytes, onProblem: (p) => problems.push(p) }))
+    rows.push(row);
   return { rows, problems };
 }
 
@@ -30,7 +35,9 @@ describe('parseRecord', () => {
 
 describe('readSmsCsv', () => {
   it('reads rows with their starting line, in any column order, ignoring extra columns', async () => {
-    const { rows, problems } = await read('\uFEFFlabel,extra,text,sms_id\r\nham,x,"hi, there",a1\r\nspam,y,"two\nlines",a2\r\n\r\nham,z,last,a3');
+    const { rows, problems } = await read(
+      '\uFEFFlabel,extra,text,sms_id\r\nham,x,"hi, there",a1\r\nspam,y,"two\nlines",a2\r\n\r\nham,z,last,a3',
+    );
     expect(problems).toEqual([]);
     expect(rows).toEqual([
       { line: 2, smsId: 'a1', text: 'hi, there', label: 'ham' },
@@ -56,14 +63,23 @@ describe('readSmsCsv', () => {
     const { rows, problems } = await read(csv, true, 100);
     expect(rows.map((r) => r.smsId)).toEqual(['g1', 'g2']);
     expect(problems.map((p) => [p.line, p.code])).toEqual([
-      [2, 'CSV_SYNTAX'], [3, 'MISSING_FIELD'], [4, 'EMPTY_TEXT'], [5, 'CSV_SYNTAX'], [6, 'TEXT_TOO_LONG'], [7, 'INVALID_FIELD'], [9, 'CSV_SYNTAX'], [11, 'INVALID_FIELD'],
+      [2, 'CSV_SYNTAX'],
+      [3, 'MISSING_FIELD'],
+      [4, 'EMPTY_TEXT'],
+      [5, 'CSV_SYNTAX'],
+      [6, 'TEXT_TOO_LONG'],
+      [7, 'INVALID_FIELD'],
+      [9, 'CSV_SYNTAX'],
+      [11, 'INVALID_FIELD'],
     ]);
   });
 
   it('gives up on an open quote after a bounded size and rereads the lines after it', async () => {
     const lines = ['sms_id,text', 'b1,"open', ...Array.from({ length: 100 }, (_, i) => `g${i},row ${i} is fine`)];
     const { rows, problems } = await read(lines.join('\n'), false, 100);
-    expect(problems).toEqual([{ line: 2, code: 'CSV_SYNTAX', reason: expect.stringMatching(/not closed within 1224 characters/) }]);
+    expect(problems).toEqual([
+      { line: 2, code: 'CSV_SYNTAX', reason: expect.stringMatching(/not closed within 1224 characters/) },
+    ]);
     expect(rows).toHaveLength(100);
     expect(rows[0]).toEqual({ line: 3, smsId: 'g0', text: 'row 0 is fine' });
   });

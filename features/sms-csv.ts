@@ -39,21 +39,41 @@ export class CsvFileError extends Error {
   override readonly name = 'CsvFileError';
 }
 
-interface Columns { readonly id: number; readonly text: number; readonly label: number; readonly count: number }
+interface Columns {
+  readonly id: number;
+  readonly text: number;
+  readonly label: number;
+  readonly count: number;
+}
 
 function columnsOf(header: readonly string[], path: string, requireLabel: boolean): Columns {
   const names = header.map((name) => name.trim());
   const find = (name: string, required: boolean): number => {
     const index = names.indexOf(name);
-    if (index < 0 && required) throw new CsvFileError(`${path}: the header has no "${name}" column (found: ${names.join(', ')})`);
+    if (index < 0 && required)
+      throw new CsvFileError(`${path}: the header has no "${name}" column (found: ${names.join(', ')})`);
     return index;
   };
-  return { id: find('sms_id', true), text: find('text', true), label: find('label', requireLabel), count: names.length };
+  return {
+    id: find('sms_id', true),
+    text: find('text', true),
+    label: find('label', requireLabel),
+    count: names.length,
+  };
 }
 
-function checkRow(fields: readonly string[], line: number, columns: Columns, options: ReadOptions): SmsRow | RowProblem {
+function checkRow(
+  fields: readonly string[],
+  line: number,
+  columns: Columns,
+  options: ReadOptions,
+): SmsRow | RowProblem {
   if (fields.length !== columns.count) {
-    return { line, code: 'CSV_SYNTAX', reason: `${fields.length} fields where the header has ${columns.count} (an unquoted comma?)` };
+    return {
+      line,
+      code: 'CSV_SYNTAX',
+      reason: `${fields.length} fields where the header has ${columns.count} (an unquoted comma?)`,
+    };
   }
   const smsId = (fields[columns.id] ?? '').trim();
   const text = fields[columns.text] ?? '';
@@ -65,7 +85,12 @@ function checkRow(fields: readonly string[], line: number, columns: Columns, opt
   if (!checked.ok) return { line, code: checked.code, reason: `text of ${smsId}: ${checked.reason}` };
   const label = columns.label < 0 ? undefined : fields[columns.label]?.trim();
   if (label === 'ham' || label === 'spam') return { line, smsId, text, label };
-  if (options.requireLabel) return { line, code: 'INVALID_FIELD', reason: `label of ${smsId} is ${JSON.stringify(label ?? null)}, not ham or spam` };
+  if (options.requireLabel)
+    return {
+      line,
+      code: 'INVALID_FIELD',
+      reason: `label of ${smsId} is ${JSON.stringify(label ?? null)}, not ham or spam`,
+    };
   return { line, smsId, text };
 }
 
@@ -76,13 +101,15 @@ export async function* readSmsCsv(path: string, options: ReadOptions): AsyncGene
   let columns: Columns | undefined;
   for await (const record of readCsvRecords(path, maxRecordChars, options.onBytes)) {
     if (columns === undefined) {
-      if ('error' in record) throw new CsvFileError(`${path}:${record.line}: the header is not valid CSV: ${record.error}`);
+      if ('error' in record)
+        throw new CsvFileError(`${path}:${record.line}: the header is not valid CSV: ${record.error}`);
       columns = columnsOf(record.fields, path, options.requireLabel);
       continue;
     }
-    const row = 'error' in record
-      ? { line: record.line, code: 'CSV_SYNTAX' as const, reason: record.error }
-      : checkRow(record.fields, record.line, columns, options);
+    const row =
+      'error' in record
+        ? { line: record.line, code: 'CSV_SYNTAX' as const, reason: record.error }
+        : checkRow(record.fields, record.line, columns, options);
     if ('code' in row) options.onProblem(row);
     else yield row;
   }

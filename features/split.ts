@@ -11,7 +11,11 @@ export type Split = 'train' | 'validation';
 export const VALIDATION_PERCENT = 20;
 
 export function splitKey(text: string): string {
-  return text.normalize('NFKC').toLowerCase().replace(/\p{White_Space}+/gu, ' ').trim();
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/\p{White_Space}+/gu, ' ')
+    .trim();
 }
 
 export function splitOf(text: string): Split {

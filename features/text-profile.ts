@@ -48,9 +48,20 @@ function asciiClass(code: number): CharClass {
 
 export function profileText(raw: string): TextProfile {
   const text = raw.normalize('NFKC');
-  let codePoints = 0, letters = 0, capitals = 0, latinLetters = 0, digits = 0, spaces = 0;
-  let emoji = 0, currencySigns = 0, exclamations = 0, questionMarks = 0;
-  let exclamationRun = 0, longestExclamationRun = 0, digitRun = 0, longestDigitRun = 0;
+  let codePoints = 0,
+    letters = 0,
+    capitals = 0,
+    latinLetters = 0,
+    digits = 0,
+    spaces = 0;
+  let emoji = 0,
+    currencySigns = 0,
+    exclamations = 0,
+    questionMarks = 0;
+  let exclamationRun = 0,
+    longestExclamationRun = 0,
+    digitRun = 0,
+    longestDigitRun = 0;
 
   for (const ch of text) {
     codePoints++;
@@ -98,8 +109,18 @@ export function profileText(raw: string): TextProfile {
   }
 
   return {
-    codePoints, letters, capitals, latinLetters, digits, spaces, emoji, currencySigns,
-    exclamations, longestExclamationRun, questionMarks, longestDigitRun,
+    codePoints,
+    letters,
+    capitals,
+    latinLetters,
+    digits,
+    spaces,
+    emoji,
+    currencySigns,
+    exclamations,
+    longestExclamationRun,
+    questionMarks,
+    longestDigitRun,
     chunks: text.split(/\p{White_Space}+/u).filter((chunk) => chunk.length > 0),
     text,
     tokens: new Set(tokenizeNormalized(text.toLowerCase())),

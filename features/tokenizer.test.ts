@@ -12,7 +12,15 @@ describe('tokenize', () => {
   });
 
   it('keeps numbers of up to three digits and turns longer ones into a shape token', () => {
-    expect(tokenize('call 150 or 09061701461, 2nite 12345678901234')).toEqual(['call', '150', 'or', '<num:11>', '2', 'nite', '<num:12>']);
+    expect(tokenize('call 150 or 09061701461, 2nite 12345678901234')).toEqual([
+      'call',
+      '150',
+      'or',
+      '<num:11>',
+      '2',
+      'nite',
+      '<num:12>',
+    ]);
   });
 
   it('emits currency signs, emoji, ! and ? as tokens of their own', () => {

@@ -26,7 +26,9 @@ const CJK_CHARACTER = String.raw`[\p{Script=Han}\p{Script=Hiragana}\p{Script=Kat
 // subtraction would say it shorter, but the project targets ES2023).
 const WORD = String.raw`(?:(?!${CJK_CHARACTER})[\p{L}\p{M}])+`;
 const TOKEN_PATTERN = new RegExp(
-  [CJK_CHARACTER, WORD, String.raw`\p{Nd}+`, String.raw`\p{Sc}`, String.raw`\p{Extended_Pictographic}`, '[!?]'].join('|'),
+  [CJK_CHARACTER, WORD, String.raw`\p{Nd}+`, String.raw`\p{Sc}`, String.raw`\p{Extended_Pictographic}`, '[!?]'].join(
+    '|',
+  ),
   'gu',
 );
 const DIGITS = /^\p{Nd}+$/u;

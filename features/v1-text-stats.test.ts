@@ -15,7 +15,8 @@ describe('view v1 (text statistics)', () => {
     expect(textStatsView.compute('any text')).toHaveLength(37);
     expect(new Set(V1_FIELDS.map((f) => f.name)).size).toBe(V1_FIELDS.length);
     for (const field of V1_FIELDS) expect(field.description.length).toBeGreaterThan(5);
-    for (const cue of ['free', 'money', 'prize', 'win', 'won', 'winner', 'cash']) expect(V1_FIELDS.map((f) => f.name)).toContain(`has_${cue}`);
+    for (const cue of ['free', 'money', 'prize', 'win', 'won', 'winner', 'cash'])
+      expect(V1_FIELDS.map((f) => f.name)).toContain(`has_${cue}`);
   });
 
   it('is all zeros for an empty text (ratios of nothing are 0, not NaN)', () => {
@@ -78,8 +79,10 @@ describe('view v1 (text statistics)', () => {
 
   it('sets cue fields on whole tokens only, whatever the case', () => {
     const s = stats('FREE!!! You WON a Prize, call now to claim your CASH');
-    for (const cue of ['has_free', 'has_won', 'has_prize', 'has_call', 'has_claim', 'has_cash', 'has_urgent']) expect(s[cue], cue).toBe(1);
-    for (const cue of ['has_money', 'has_win', 'has_winner', 'has_mobile', 'has_first_person']) expect(s[cue], cue).toBe(0);
+    for (const cue of ['has_free', 'has_won', 'has_prize', 'has_call', 'has_claim', 'has_cash', 'has_urgent'])
+      expect(s[cue], cue).toBe(1);
+    for (const cue of ['has_money', 'has_win', 'has_winner', 'has_mobile', 'has_first_person'])
+      expect(s[cue], cue).toBe(0);
     expect(stats('freedom is priceless').has_free).toBe(0);
     expect(stats('I will be home later lol').has_first_person).toBe(1);
     expect(stats('I will be home later lol').has_chat).toBe(1);
@@ -103,13 +106,43 @@ describe('view v1 (text statistics)', () => {
     // 9 chunks; 45 code points (8 spaces); letters F R E E e n t r y C a l l n o w w i n = 19, capitals F R E E C = 5;
     // digits 09061 701461 900 = 14; "09061 701461" is one phone-like run; "£900" one money amount.
     const expected: Record<string, number> = {
-      char_count: 45, word_count: 9, mean_word_length: f32(37 / 9), capital_ratio: f32(5 / 19),
-      non_alpha_ratio: f32(18 / 45), digit_ratio: f32(14 / 45), digit_count: 14, longest_digit_run: 6,
-      phone_number_count: 1, url_count: 0, currency_sign_count: 1, money_amount_count: 1, exclamation_count: 1,
-      longest_exclamation_run: 1, question_count: 0, all_caps_word_count: 1, emoji_count: 1, non_latin_letter_ratio: 0,
-      has_free: 1, has_money: 0, has_prize: 0, has_win: 1, has_won: 0, has_winner: 0, has_cash: 0, has_call: 1,
-      has_txt: 0, has_claim: 0, has_urgent: 1, has_mobile: 0, has_reply: 0, has_stop: 0, has_offer: 0, has_award: 0,
-      has_channel: 0, has_first_person: 0, has_chat: 0,
+      char_count: 45,
+      word_count: 9,
+      mean_word_length: f32(37 / 9),
+      capital_ratio: f32(5 / 19),
+      non_alpha_ratio: f32(18 / 45),
+      digit_ratio: f32(14 / 45),
+      digit_count: 14,
+      longest_digit_run: 6,
+      phone_number_count: 1,
+      url_count: 0,
+      currency_sign_count: 1,
+      money_amount_count: 1,
+      exclamation_count: 1,
+      longest_exclamation_run: 1,
+      question_count: 0,
+      all_caps_word_count: 1,
+      emoji_count: 1,
+      non_latin_letter_ratio: 0,
+      has_free: 1,
+      has_money: 0,
+      has_prize: 0,
+      has_win: 1,
+      has_won: 0,
+      has_winner: 0,
+      has_cash: 0,
+      has_call: 1,
+      has_txt: 0,
+      has_claim: 0,
+      has_urgent: 1,
+      has_mobile: 0,
+      has_reply: 0,
+      has_stop: 0,
+      has_offer: 0,
+      has_award: 0,
+      has_channel: 0,
+      has_first_person: 0,
+      has_chat: 0,
     };
     const text = 'FREE entry! Call 09061 701461 now, win £900 😀';
     expect(stats(text)).toEqual(expected);

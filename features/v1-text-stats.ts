@@ -19,8 +19,9 @@ const count = (text: string, pattern: RegExp): number => {
 };
 
 // A phone-number-like run: 5 or more digits, single spaces, dots or hyphens allowed between them.
-const PHONE_LIKE = /\p{Nd}(?:[ .\-]?\p{Nd}){4,}/gu;
-const URL_LIKE = /(?:https?:\/\/|www\.)[^\s]+|\b[\p{L}\p{Nd}\-]+\.(?:com|net|org|co\.uk|uk|biz|info|ly|me|tv|mobi|io|tk)\b/giu;
+const PHONE_LIKE = /\p{Nd}(?:[ .-]?\p{Nd}){4,}/gu;
+const URL_LIKE =
+  /(?:https?:\/\/|www\.)[^\s]+|\b[\p{L}\p{Nd}-]+\.(?:com|net|org|co\.uk|uk|biz|info|ly|me|tv|mobi|io|tk)\b/giu;
 // A money amount: a currency sign next to a number, or a number followed by a price unit.
 const MONEY_AMOUNT = /\p{Sc}\s?\p{Nd}|\p{Nd}\s?(?:p|ppm|pence|gbp|usd|eur|pounds?|dollars?)\b/giu;
 const ALL_CAPS_WORD = /^[^\p{Ll}]*\p{Lu}[^\p{Ll}]*\p{Lu}[^\p{Ll}]*$/u;
@@ -39,23 +40,51 @@ const FIELDS: readonly FieldSpec[] = [
   {
     name: 'mean_word_length',
     description: 'mean code points per white-space separated chunk',
-    value: (p) => ratio(p.chunks.reduce((sum, c) => sum + [...c].length, 0), p.chunks.length),
+    value: (p) =>
+      ratio(
+        p.chunks.reduce((sum, c) => sum + [...c].length, 0),
+        p.chunks.length,
+      ),
   },
-  { name: 'capital_ratio', description: 'capital letters (\\p{Lu}, \\p{Lt}) / letters (\\p{L})', value: (p) => ratio(p.capitals, p.letters) },
+  {
+    name: 'capital_ratio',
+    description: 'capital letters (\\p{Lu}, \\p{Lt}) / letters (\\p{L})',
+    value: (p) => ratio(p.capitals, p.letters),
+  },
   {
     name: 'non_alpha_ratio',
     description: 'code points that are neither letters nor white space / all code points',
     value: (p) => ratio(p.codePoints - p.letters - p.spaces, p.codePoints),
   },
-  { name: 'digit_ratio', description: 'decimal digits (\\p{Nd}) / all code points', value: (p) => ratio(p.digits, p.codePoints) },
+  {
+    name: 'digit_ratio',
+    description: 'decimal digits (\\p{Nd}) / all code points',
+    value: (p) => ratio(p.digits, p.codePoints),
+  },
   { name: 'digit_count', description: 'decimal digits (\\p{Nd})', value: (p) => p.digits },
   { name: 'longest_digit_run', description: 'longest run of consecutive digits', value: (p) => p.longestDigitRun },
-  { name: 'phone_number_count', description: 'runs of 5+ digits, single space/dot/hyphen allowed between digits', value: (p) => count(p.text, PHONE_LIKE) },
-  { name: 'url_count', description: 'http(s):// or www. links, and bare domains with a common top-level domain', value: (p) => count(p.text, URL_LIKE) },
+  {
+    name: 'phone_number_count',
+    description: 'runs of 5+ digits, single space/dot/hyphen allowed between digits',
+    value: (p) => count(p.text, PHONE_LIKE),
+  },
+  {
+    name: 'url_count',
+    description: 'http(s):// or www. links, and bare domains with a common top-level domain',
+    value: (p) => count(p.text, URL_LIKE),
+  },
   { name: 'currency_sign_count', description: 'currency signs (\\p{Sc}: £ $ € …)', value: (p) => p.currencySigns },
-  { name: 'money_amount_count', description: 'a currency sign next to a digit, or a number followed by p/ppm/pence/gbp/usd/eur/pound(s)/dollar(s)', value: (p) => count(p.text, MONEY_AMOUNT) },
+  {
+    name: 'money_amount_count',
+    description: 'a currency sign next to a digit, or a number followed by p/ppm/pence/gbp/usd/eur/pound(s)/dollar(s)',
+    value: (p) => count(p.text, MONEY_AMOUNT),
+  },
   { name: 'exclamation_count', description: 'exclamation marks', value: (p) => p.exclamations },
-  { name: 'longest_exclamation_run', description: 'longest run of consecutive "!"', value: (p) => p.longestExclamationRun },
+  {
+    name: 'longest_exclamation_run',
+    description: 'longest run of consecutive "!"',
+    value: (p) => p.longestExclamationRun,
+  },
   { name: 'question_count', description: 'question marks', value: (p) => p.questionMarks },
   {
     name: 'all_caps_word_count',
@@ -100,7 +129,8 @@ export const textStatsView: FeatureView = Object.freeze({
   id: 'v1',
   name: 'text-stats',
   version: 1,
-  description: 'hand-made statistics of the message text: length, character-class ratios, digits, links, money, punctuation, cue words',
+  description:
+    'hand-made statistics of the message text: length, character-class ratios, digits, links, money, punctuation, cue words',
   length: FIELDS.length,
   dtype: 'float32',
   layout: Object.freeze({ kind: 'fields', fields: V1_FIELDS }),

@@ -3,7 +3,11 @@ import { tokenIdsView } from './v2-token-ids.ts';
 import { fitVocabulary } from './vocabulary.ts';
 
 // tokens: <pad>=0, <oov>=1, then by df: cash=2, now=3, win=4
-const vocabulary = fitVocabulary(['win cash now', 'win cash now', 'hello'], { sequenceLength: 5, maxSize: 100, minDocumentFrequency: 2 });
+const vocabulary = fitVocabulary(['win cash now', 'win cash now', 'hello'], {
+  sequenceLength: 5,
+  maxSize: 100,
+  minDocumentFrequency: 2,
+});
 const view = tokenIdsView(vocabulary);
 
 describe('view v2 (token ids)', () => {

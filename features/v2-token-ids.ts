@@ -36,8 +36,9 @@ export function tokenIdsView(vocabulary: Vocabulary): FeatureView {
       padId: vocabulary.padId,
       oovId: vocabulary.oovId,
       vocabularySize: vocabulary.size,
-      contract: `${vocabulary.tokenizer} tokens → ids (0 = padding, 1 = out of vocabulary, 2…${vocabulary.size - 1} = tokens); `
-        + `first ${length} tokens kept, padded at the end with 0`,
+      contract:
+        `${vocabulary.tokenizer} tokens → ids (0 = padding, 1 = out of vocabulary, 2…${vocabulary.size - 1} = tokens); ` +
+        `first ${length} tokens kept, padded at the end with 0`,
     }),
     compute,
   });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { OOV_TOKEN, PAD_TOKEN, fingerprintTexts, fitVocabulary, parseVocabulary, serializeVocabulary } from './vocabulary.ts';
+import {
+  OOV_TOKEN,
+  PAD_TOKEN,
+  fingerprintTexts,
+  fitVocabulary,
+  parseVocabulary,
+  serializeVocabulary,
+} from './vocabulary.ts';
 
 const texts = ['win cash now', 'call me now', 'win a prize', 'see you soon', 'cash cash'];
 const options = { sequenceLength: 8, maxSize: 100, minDocumentFrequency: 2 };

@@ -66,8 +66,11 @@ export function fitVocabulary(texts: readonly string[], options: FitOptions): Vo
   const tokens = [PAD_TOKEN, OOV_TOKEN, ...kept];
   const tokensSha256 = sha256(tokens.join('\n'));
   const previous = options.previous;
-  const unchanged = previous !== undefined && previous.tokensSha256 === tokensSha256
-    && previous.tokenizer === TOKENIZER_ID && previous.sequenceLength === options.sequenceLength;
+  const unchanged =
+    previous !== undefined &&
+    previous.tokensSha256 === tokensSha256 &&
+    previous.tokenizer === TOKENIZER_ID &&
+    previous.sequenceLength === options.sequenceLength;
   return {
     format: VOCABULARY_FORMAT,
     view: options.view ?? 'v2',
@@ -92,15 +95,18 @@ export function parseVocabulary(value: unknown, source = 'vocabulary'): Vocabula
   if (v === null || typeof v !== 'object') throw new Error(`${source}: not a JSON object`);
   if (v.format !== VOCABULARY_FORMAT) problems.push(`format is not ${VOCABULARY_FORMAT}`);
   if (!Number.isInteger(v.version) || (v.version ?? 0) < 1) problems.push('version must be a positive integer');
-  if (!Number.isInteger(v.sequenceLength) || (v.sequenceLength ?? 0) < 1) problems.push('sequenceLength must be a positive integer');
-  if (!Array.isArray(v.tokens) || v.tokens.some((t) => typeof t !== 'string')) problems.push('tokens must be a list of strings');
+  if (!Number.isInteger(v.sequenceLength) || (v.sequenceLength ?? 0) < 1)
+    problems.push('sequenceLength must be a positive integer');
+  if (!Array.isArray(v.tokens) || v.tokens.some((t) => typeof t !== 'string'))
+    problems.push('tokens must be a list of strings');
   else {
     if (v.tokens[0] !== PAD_TOKEN || v.tokens[1] !== OOV_TOKEN) problems.push('tokens must start with <pad>, <oov>');
     if (v.size !== v.tokens.length) problems.push(`size ${v.size} differs from ${v.tokens.length} tokens`);
     if (new Set(v.tokens).size !== v.tokens.length) problems.push('tokens must be distinct');
     if (v.tokensSha256 !== sha256(v.tokens.join('\n'))) problems.push('tokensSha256 does not match the tokens');
   }
-  if (v.tokenizer !== TOKENIZER_ID) problems.push(`tokenizer ${v.tokenizer} is not this code's ${TOKENIZER_ID}: refit the vocabulary`);
+  if (v.tokenizer !== TOKENIZER_ID)
+    problems.push(`tokenizer ${v.tokenizer} is not this code's ${TOKENIZER_ID}: refit the vocabulary`);
   if (problems.length > 0) throw new Error(`${source}: ${problems.join('; ')}`);
   return v as Vocabulary;
 }

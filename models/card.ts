@@ -36,7 +36,12 @@ export interface ModelCard {
   /** The views (id and version) the model was trained on; it must be fed exactly these. */
   readonly views: readonly { readonly id: string; readonly version: number }[];
   readonly inputs: readonly ModelInputSpec[];
-  readonly output: { readonly name: string; readonly dtype: 'float32'; readonly shape: readonly ['N', number]; readonly meaning: string };
+  readonly output: {
+    readonly name: string;
+    readonly dtype: 'float32';
+    readonly shape: readonly ['N', number];
+    readonly meaning: string;
+  };
   /** Output columns, in order: ["ham", "spam"]. */
   readonly labels: readonly string[];
   /** A message is spam when its spam probability is >= threshold. */
@@ -56,7 +61,11 @@ export interface ModelCard {
 }
 
 const isShape = (shape: unknown): shape is ['N', number] =>
-  Array.isArray(shape) && shape.length === 2 && shape[0] === 'N' && Number.isInteger(shape[1]) && (shape[1] as number) > 0;
+  Array.isArray(shape) &&
+  shape.length === 2 &&
+  shape[0] === 'N' &&
+  Number.isInteger(shape[1]) &&
+  (shape[1] as number) > 0;
 
 /** Checks what the runtime relies on and returns the card, or throws naming every problem. */
 export function parseCard(value: unknown, source = 'card'): ModelCard {
@@ -65,22 +74,29 @@ export function parseCard(value: unknown, source = 'card'): ModelCard {
   const problems: string[] = [];
   if (card.format !== CARD_FORMAT) problems.push(`format is not ${CARD_FORMAT}`);
   if (typeof card.name !== 'string' || card.name === '') problems.push('name is missing');
-  if (typeof card.version !== 'string' || !/^v\d+$/u.test(card.version)) problems.push('version must look like v1, v2, …');
+  if (typeof card.version !== 'string' || !/^v\d+$/u.test(card.version))
+    problems.push('version must look like v1, v2, …');
   const views = Array.isArray(card.views) ? card.views : [];
-  if (views.length === 0 || views.some((v) => typeof v?.id !== 'string' || !Number.isInteger(v?.version))) problems.push('views must list {id, version} entries');
+  if (views.length === 0 || views.some((v) => typeof v?.id !== 'string' || !Number.isInteger(v?.version)))
+    problems.push('views must list {id, version} entries');
   const inputs = Array.isArray(card.inputs) ? card.inputs : [];
   if (inputs.length === 0) problems.push('inputs are missing');
   for (const input of inputs) {
-    if (!views.some((v) => v?.id === input?.view)) problems.push(`input ${input?.name} reads view ${input?.view}, which views does not list`);
-    if (input?.dtype !== 'float32' && input?.dtype !== 'int64') problems.push(`input ${input?.name} has unsupported dtype ${input?.dtype}`);
+    if (!views.some((v) => v?.id === input?.view))
+      problems.push(`input ${input?.name} reads view ${input?.view}, which views does not list`);
+    if (input?.dtype !== 'float32' && input?.dtype !== 'int64')
+      problems.push(`input ${input?.name} has unsupported dtype ${input?.dtype}`);
     if (!isShape(input?.shape)) problems.push(`input ${input?.name} shape must be ["N", width]`);
   }
-  if (typeof card.output?.name !== 'string' || !isShape(card.output?.shape)) problems.push('output must have a name and shape ["N", labels]');
+  if (typeof card.output?.name !== 'string' || !isShape(card.output?.shape))
+    problems.push('output must have a name and shape ["N", labels]');
   if (!Array.isArray(card.labels) || !card.labels.includes('spam') || card.output?.shape?.[1] !== card.labels.length) {
     problems.push('labels must include "spam" and match the output width');
   }
-  if (typeof card.threshold !== 'number' || !(card.threshold > 0 && card.threshold < 1)) problems.push('threshold must be in (0, 1)');
-  if (typeof card.model?.file !== 'string' || typeof card.model?.sha256 !== 'string') problems.push('model file and sha256 are missing');
+  if (typeof card.threshold !== 'number' || !(card.threshold > 0 && card.threshold < 1))
+    problems.push('threshold must be in (0, 1)');
+  if (typeof card.model?.file !== 'string' || typeof card.model?.sha256 !== 'string')
+    problems.push('model file and sha256 are missing');
   if (problems.length > 0) throw new Error(`${source}: ${problems.join('; ')}`);
   return card as ModelCard;
 }

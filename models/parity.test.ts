@@ -19,7 +19,11 @@ interface GoldenRow {
   readonly spamProbability: number;
   readonly label: 'spam' | 'ham';
 }
-interface Golden { readonly model: string; readonly tolerance: number; readonly rows: readonly GoldenRow[] }
+interface Golden {
+  readonly model: string;
+  readonly tolerance: number;
+  readonly rows: readonly GoldenRow[];
+}
 
 const modelsDir = import.meta.dirname;
 const versions = availableModels(modelsDir);
@@ -52,11 +56,19 @@ describe.each(versions)('model %s', (version) => {
   it('gives the same probabilities with onnxruntime-node, from the TypeScript features', async () => {
     const [model] = await loadModels(modelsDir, [version]);
     loaded.push(model!);
-    const batch = golden.rows.map((row) => computeViews(row.text, model!.card.views.map((view) => view.id)));
+    const batch = golden.rows.map((row) =>
+      computeViews(
+        row.text,
+        model!.card.views.map((view) => view.id),
+      ),
+    );
     const probabilities = await model!.predict(batch);
     golden.rows.forEach((row, index) => {
       const probability = probabilities[index]!;
-      expect(Math.abs(probability - row.spamProbability), `${row.id}: ${probability} vs ${row.spamProbability}`).toBeLessThanOrEqual(golden.tolerance);
+      expect(
+        Math.abs(probability - row.spamProbability),
+        `${row.id}: ${probability} vs ${row.spamProbability}`,
+      ).toBeLessThanOrEqual(golden.tolerance);
       expect(labelFor(model!.card.threshold, probability)).toBe(row.label);
     });
   });

@@ -4,7 +4,14 @@ import type { SmsFeatures } from '../schemas/index.ts';
 import { type ScoringModel, labelFor, scoreRows, selectModels, toPrediction, toStoredPrediction } from './scoring.ts';
 
 const model = (predict: ScoringModel['predict']): ScoringModel => ({
-  name: 'm', version: 'vX', views: [{ id: 'a', version: 1 }, { id: 'b', version: 2 }], threshold: 0.4, predict,
+  name: 'm',
+  version: 'vX',
+  views: [
+    { id: 'a', version: 1 },
+    { id: 'b', version: 2 },
+  ],
+  threshold: 0.4,
+  predict,
 });
 
 describe('the threshold rule', () => {
@@ -17,23 +24,42 @@ describe('the threshold rule', () => {
 });
 
 describe('selectModels', () => {
-  const views = [{ id: 'a', version: 1, length: 2 }, { id: 'b', version: 2, length: 1 }] as never;
-  const features = (vectors: SmsFeatures['views']): SmsFeatures =>
-    ({ sms_id: 's', views: vectors, event_time: 7, computed_at: 8 });
+  const views = [
+    { id: 'a', version: 1, length: 2 },
+    { id: 'b', version: 2, length: 1 },
+  ] as never;
+  const features = (vectors: SmsFeatures['views']): SmsFeatures => ({
+    sms_id: 's',
+    views: vectors,
+    event_time: 7,
+    computed_at: 8,
+  });
   const m = model(async () => []);
   const a1 = { view: 'a', version: 1, values: [1, 2] };
 
   it('keeps a model when every view is present at its version, and maps view ids to values', () => {
     const selected = selectModels(features([a1, { view: 'b', version: 2, values: [3] }]), [m], views);
-    expect(selected).toEqual({ ok: true, value: { features: expect.anything(), set: { a: [1, 2], b: [3] }, models: [m] } });
+    expect(selected).toEqual({
+      ok: true,
+      value: { features: expect.anything(), set: { a: [1, 2], b: [3] }, models: [m] },
+    });
   });
 
   it('refuses a record whose views are at another version, or of the wrong length', () => {
     const other = selectModels(features([a1, { view: 'b', version: 1, values: [3] }]), [m], views);
     expect(other.ok ? 'ok' : other.code).toBe('VIEW_MISSING');
-    const short = selectModels(features([{ ...a1, values: [1] }, { view: 'b', version: 2, values: [3] }]), [m], views);
-    expect(short.ok ? 'ok' : [short.code, short.reason])
-      .toEqual(['INVALID_FIELD', 'view a v1 has 1 values; it defines 2']);
+    const short = selectModels(
+      features([
+        { ...a1, values: [1] },
+        { view: 'b', version: 2, values: [3] },
+      ]),
+      [m],
+      views,
+    );
+    expect(short.ok ? 'ok' : [short.code, short.reason]).toEqual([
+      'INVALID_FIELD',
+      'view a v1 has 1 values; it defines 2',
+    ]);
   });
 });
 
@@ -52,11 +78,13 @@ describe('scoreRows', () => {
   });
 
   it('fails only the row the model rejects, keeping its code', async () => {
-    const m = model(async (batch) => batch.map((set) => {
-      if (set.a![0] === -1) throw new SpamstreamError('INVALID_FIELD', 'negative');
-      if (set.a![0] === -2) throw new Error('runtime said no');
-      return 0.5;
-    }));
+    const m = model(async (batch) =>
+      batch.map((set) => {
+        if (set.a![0] === -1) throw new SpamstreamError('INVALID_FIELD', 'negative');
+        if (set.a![0] === -2) throw new Error('runtime said no');
+        return 0.5;
+      }),
+    );
     const [good, invalid, broken, alsoGood] = await scoreRows(m, [{ a: [1] }, { a: [-1] }, { a: [-2] }, { a: [2] }]);
     expect(good).toBe(0.5);
     expect(alsoGood).toBe(0.5);
@@ -73,14 +101,37 @@ describe('scoreRows', () => {
 describe('toPrediction', () => {
   it('maps a probability to a prediction and to its stored row', () => {
     const features: SmsFeatures = { sms_id: 'sms-9', views: [], event_time: 1_000, computed_at: 1_500 };
-    const prediction = toPrediction(features, model(async () => []), 0.25, 2_000);
+    const prediction = toPrediction(
+      features,
+      model(async () => []),
+      0.25,
+      2_000,
+    );
     expect(prediction).toEqual({
-      sms_id: 'sms-9', model: 'm', model_version: 'vX', feature_view: 'a+b', label: 'ham', spam_probability: 0.25,
-      labels: ['ham', 'spam'], scores: [0.75, 0.25], threshold: 0.4, event_time: 1_000, scored_at: 2_000,
+      sms_id: 'sms-9',
+      model: 'm',
+      model_version: 'vX',
+      feature_view: 'a+b',
+      label: 'ham',
+      spam_probability: 0.25,
+      labels: ['ham', 'spam'],
+      scores: [0.75, 0.25],
+      threshold: 0.4,
+      event_time: 1_000,
+      scored_at: 2_000,
     });
     expect(toStoredPrediction(prediction)).toEqual({
-      smsId: 'sms-9', model: 'm', modelVersion: 'vX', featureView: 'a+b', label: 'ham', spamProbability: 0.25,
-      labels: ['ham', 'spam'], scores: [0.75, 0.25], threshold: 0.4, eventTime: 1_000, scoredAt: 2_000,
+      smsId: 'sms-9',
+      model: 'm',
+      modelVersion: 'vX',
+      featureView: 'a+b',
+      label: 'ham',
+      spamProbability: 0.25,
+      labels: ['ham', 'spam'],
+      scores: [0.75, 0.25],
+      threshold: 0.4,
+      eventTime: 1_000,
+      scoredAt: 2_000,
     });
   });
 });

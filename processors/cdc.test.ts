@@ -8,25 +8,40 @@ import type { SmsRaw } from '../schemas/index.ts';
 import { CHANGED_HEADER, LSN_HEADER, cdcProcessor, changedColumns } from './cdc.ts';
 import { TOPICS, all, collect, memoryPipeline } from './test-support.ts';
 
-interface Captured { key: string; headers: Record<string, string>; value: Record<string, unknown> }
-const FIXTURES = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'cdc-events.json'), 'utf8')) as Record<string, Captured>;
+interface Captured {
+  key: string;
+  headers: Record<string, string>;
+  value: Record<string, unknown>;
+}
+const FIXTURES = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'cdc-events.json'), 'utf8')) as Record<
+  string,
+  Captured
+>;
 const event = (name: string) => FIXTURES[name]!;
 
 function setup() {
   const pipeline = memoryPipeline();
   const metrics = createMetrics({ defaultMetrics: false });
-  const run = (events: readonly (Captured | { key: string; headers: Record<string, string>; value: Buffer | null })[]) => {
-    const records = events.map((e, i) => envelope({
-      key: e.key,
-      value: e.value === null || Buffer.isBuffer(e.value) ? e.value : Buffer.from(JSON.stringify(e.value)),
-      headers: e.headers,
-      timestamp: 5,
-      origin: { topic: 'sms.cdc.inbox', partition: 0, offset: String(i) },
-    }));
-    const processor = cdcProcessor({ codec: pipeline.codec, metrics }, { rawTopic: TOPICS.raw, maxTextBytes: 64, policy: { backoffMs: 1 } });
+  const run = (
+    events: readonly (Captured | { key: string; headers: Record<string, string>; value: Buffer | null })[],
+  ) => {
+    const records = events.map((e, i) =>
+      envelope({
+        key: e.key,
+        value: e.value === null || Buffer.isBuffer(e.value) ? e.value : Buffer.from(JSON.stringify(e.value)),
+        headers: e.headers,
+        timestamp: 5,
+        origin: { topic: 'sms.cdc.inbox', partition: 0, offset: String(i) },
+      }),
+    );
+    const processor = cdcProcessor(
+      { codec: pipeline.codec, metrics },
+      { rawTopic: TOPICS.raw, maxTextBytes: 64, policy: { backoffMs: 1 } },
+    );
     return collect(from(records).pipe(processor, all()));
   };
-  const skipped = async () => Object.fromEntries((await metrics.cdcSkipped.get()).values.map((v) => [v.labels.reason, v.value]));
+  const skipped = async () =>
+    Object.fromEntries((await metrics.cdcSkipped.get()).values.map((v) => [v.labels.reason, v.value]));
   return { ...pipeline, run, skipped };
 }
 
@@ -37,10 +52,19 @@ describe('cdc processor (change events captured from the running connector)', ()
     expect(flow!.value.result.ok).toBe(true);
     const [record] = flow!.value.result.ok ? flow!.value.result.value : [];
     const row = event('insert-ham').value;
-    expect(record).toMatchObject({ topic: TOPICS.raw, key: row.sms_id, timestamp: 5, headers: { [LSN_HEADER]: String(row.__lsn) } });
+    expect(record).toMatchObject({
+      topic: TOPICS.raw,
+      key: row.sms_id,
+      timestamp: 5,
+      headers: { [LSN_HEADER]: String(row.__lsn) },
+    });
     expect(await codec.decode<SmsRaw>(record!.value)).toEqual({
-      sms_id: row.sms_id, sender: row.sender_id, recipient: row.user_id, text: row.sms_text,
-      received_at: Date.parse('2026-11-30T17:33:27.436Z'), source: 'cdc',
+      sms_id: row.sms_id,
+      sender: row.sender_id,
+      recipient: row.user_id,
+      text: row.sms_text,
+      received_at: Date.parse('2026-11-30T17:33:27.436Z'),
+      source: 'cdc',
     });
   });
 
@@ -50,7 +74,9 @@ describe('cdc processor (change events captured from the running connector)', ()
     const outputs = flows.map((f) => (f.value.result.ok ? f.value.result.value.length : 'failed'));
     expect(outputs).toEqual([1, 1, 0, 0]);
     // The edit is a new event at the time of the edit, so the online store keeps its values.
-    const edited = await codec.decode<SmsRaw>((flows[1]!.value.result as { value: readonly { value: Buffer }[] }).value[0]!.value);
+    const edited = await codec.decode<SmsRaw>(
+      (flows[1]!.value.result as { value: readonly { value: Buffer }[] }).value[0]!.value,
+    );
     expect(edited.received_at).toBe(event('update-text').value.__source_ts_ms);
     expect(await skipped()).toEqual({ update_without_text_change: 1, delete: 1 });
   });
@@ -58,9 +84,16 @@ describe('cdc processor (change events captured from the running connector)', ()
   it('dead-letters a row that breaks the message rules, with its code', async () => {
     const { run } = setup();
     const badId = { ...event('insert'), value: { ...event('insert').value, sms_id: 'has spaces' } };
-    const long = { ...event('insert'), value: { ...event('insert').value, sms_id: 'long-1', sms_text: 'x'.repeat(65) } };
+    const long = {
+      ...event('insert'),
+      value: { ...event('insert').value, sms_id: 'long-1', sms_text: 'x'.repeat(65) },
+    };
     const flows = await run([event('insert-empty-text'), badId, long]);
-    expect(flows.map((f) => (f.value.result.ok ? 'ok' : f.value.result.code))).toEqual(['EMPTY_TEXT', 'INVALID_FIELD', 'TEXT_TOO_LONG']);
+    expect(flows.map((f) => (f.value.result.ok ? 'ok' : f.value.result.code))).toEqual([
+      'EMPTY_TEXT',
+      'INVALID_FIELD',
+      'TEXT_TOO_LONG',
+    ]);
     expect(flows[0]!.value.input!.toString()).toContain('"sms_text":"   "');
   });
 
@@ -76,13 +109,25 @@ describe('cdc processor (change events captured from the running connector)', ()
       { ...base, value: { ...base.value, __op: 't' } },
       { ...base, value: { ...base.value, user_id: 42 } },
     ]);
-    expect(flows.map((f) => (f.value.result.ok ? 'ok' : f.value.result.code)))
-      .toEqual(['DECODE_FAILED', 'DECODE_FAILED', 'MISSING_FIELD', 'INVALID_FIELD', 'INVALID_FIELD', 'INVALID_FIELD']);
+    expect(flows.map((f) => (f.value.result.ok ? 'ok' : f.value.result.code))).toEqual([
+      'DECODE_FAILED',
+      'DECODE_FAILED',
+      'MISSING_FIELD',
+      'INVALID_FIELD',
+      'INVALID_FIELD',
+      'INVALID_FIELD',
+    ]);
   });
 
   it('skips a re-delivered change (LSN not newer than the last seen for the message) but not a later one', async () => {
     const { run, skipped } = setup();
-    const flows = await run([event('insert'), event('insert'), event('update-text'), event('insert'), event('update-text')]);
+    const flows = await run([
+      event('insert'),
+      event('insert'),
+      event('update-text'),
+      event('insert'),
+      event('update-text'),
+    ]);
     expect(flows.map((f) => (f.value.result.ok ? f.value.result.value.length : 'failed'))).toEqual([1, 0, 1, 0, 0]);
     expect(await skipped()).toEqual({ duplicate: 3 });
   });
@@ -91,7 +136,14 @@ describe('cdc processor (change events captured from the running connector)', ()
     const { run, skipped } = setup();
     const insert = event('insert');
     const reread = { ...insert, value: { ...insert.value, __op: 'r', __lsn: (insert.value.__lsn as number) + 10_000 } };
-    const edited = { ...reread, value: { ...reread.value, sms_text: 'edited while nobody watched', __lsn: (insert.value.__lsn as number) + 20_000 } };
+    const edited = {
+      ...reread,
+      value: {
+        ...reread.value,
+        sms_text: 'edited while nobody watched',
+        __lsn: (insert.value.__lsn as number) + 20_000,
+      },
+    };
     const flows = await run([insert, reread, edited]);
     expect(flows.map((f) => (f.value.result.ok ? f.value.result.value.length : 'failed'))).toEqual([1, 0, 1]);
     expect(await skipped()).toEqual({ duplicate: 1 });

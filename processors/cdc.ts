@@ -30,7 +30,9 @@ export interface ChangeEvent {
 }
 
 export type SkipReason = 'update_without_text_change' | 'delete' | 'duplicate' | 'tombstone';
-type Change = { readonly kind: 'message'; readonly event: ChangeEvent } | { readonly kind: 'skip'; readonly reason: SkipReason };
+type Change =
+  | { readonly kind: 'message'; readonly event: ChangeEvent }
+  | { readonly kind: 'skip'; readonly reason: SkipReason };
 
 export interface CdcPorts {
   readonly codec: RecordCodec;
@@ -50,24 +52,35 @@ export function cdcProcessor(ports: CdcPorts, settings: CdcSettings): RecordProc
   return namedPipe(
     step('parse Debezium change event (JSON)', parseChangeEvents()),
     step('classify: insert, read, text update → message; else skipped', mapOk(classify)),
-    step('check id and text', mapOk((change: Change): Result<Change> => (
-      change.kind === 'message' ? checkChange(change, settings.maxTextBytes) : ok(change)))),
+    step(
+      'check id and text',
+      mapOk(
+        (change: Change): Result<Change> =>
+          change.kind === 'message' ? checkChange(change, settings.maxTextBytes) : ok(change),
+      ),
+    ),
     step('skip re-deliveries (LSN not newer than the last seen)', dropRedeliveries(settings.dedupeCapacity ?? 100_000)),
-    step('encode SmsRaw (source cdc)', mapOkAsync(async (change, record) => {
-      if (change.kind === 'skip') {
-        skipped(change.reason);
-        return [];
-      }
-      const { raw, lsn } = change.event;
-      return [{
-        topic: settings.rawTopic,
-        key: raw.sms_id,
-        value: await ports.codec.encode(`${settings.rawTopic}-value`, raw),
-        headers: { [LSN_HEADER]: String(lsn) },
-        timestamp: record.timestamp,
-      }];
-    // mapOkAsync keeps arrival order: the changes of one message reach sms.raw in the order they happened.
-    }, settings.policy), { topic: settings.rawTopic }),
+    step(
+      'encode SmsRaw (source cdc)',
+      mapOkAsync(async (change, record) => {
+        if (change.kind === 'skip') {
+          skipped(change.reason);
+          return [];
+        }
+        const { raw, lsn } = change.event;
+        return [
+          {
+            topic: settings.rawTopic,
+            key: raw.sms_id,
+            value: await ports.codec.encode(`${settings.rawTopic}-value`, raw),
+            headers: { [LSN_HEADER]: String(lsn) },
+            timestamp: record.timestamp,
+          },
+        ];
+        // mapOkAsync keeps arrival order: the changes of one message reach sms.raw in the order they happened.
+      }, settings.policy),
+      { topic: settings.rawTopic },
+    ),
   );
 }
 
@@ -86,20 +99,27 @@ export function parseChangeEvent(bytes: Buffer, headers: Readonly<Record<string,
   let row: Record<string, unknown>;
   try {
     const parsed: unknown = JSON.parse(bytes.toString('utf8'));
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return fail('DECODE_FAILED', 'the change event is not a JSON object');
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      return fail('DECODE_FAILED', 'the change event is not a JSON object');
     row = parsed as Record<string, unknown>;
   } catch (error) {
     return fail('DECODE_FAILED', `the change event is not JSON: ${(error as Error).message}`);
   }
   for (const field of ['user_id', 'sms_id', 'sender_id', 'sms_text', 'received_at', '__op', '__lsn']) {
-    if (row[field] === undefined || row[field] === null) return fail('MISSING_FIELD', `the change event has no ${field}`);
+    if (row[field] === undefined || row[field] === null)
+      return fail('MISSING_FIELD', `the change event has no ${field}`);
   }
-  const strings = ['user_id', 'sms_id', 'sender_id', 'sms_text', 'received_at'].find((field) => typeof row[field] !== 'string');
+  const strings = ['user_id', 'sms_id', 'sender_id', 'sms_text', 'received_at'].find(
+    (field) => typeof row[field] !== 'string',
+  );
   if (strings) return fail('INVALID_FIELD', `${strings} must be a string, got ${JSON.stringify(row[strings])}`);
-  if (!OPS.has(row.__op as string)) return fail('INVALID_FIELD', `__op ${JSON.stringify(row.__op)} is not one of c, r, u, d`);
-  if (typeof row.__lsn !== 'number' || !Number.isSafeInteger(row.__lsn)) return fail('INVALID_FIELD', `__lsn ${JSON.stringify(row.__lsn)} is not a whole number`);
+  if (!OPS.has(row.__op as string))
+    return fail('INVALID_FIELD', `__op ${JSON.stringify(row.__op)} is not one of c, r, u, d`);
+  if (typeof row.__lsn !== 'number' || !Number.isSafeInteger(row.__lsn))
+    return fail('INVALID_FIELD', `__lsn ${JSON.stringify(row.__lsn)} is not a whole number`);
   const receivedAt = parseTimestamp(row.received_at as string);
-  if (receivedAt === undefined) return fail('INVALID_FIELD', `received_at ${JSON.stringify(row.received_at)} is not an ISO-8601 time`);
+  if (receivedAt === undefined)
+    return fail('INVALID_FIELD', `received_at ${JSON.stringify(row.received_at)} is not an ISO-8601 time`);
   const sourceTsMs = typeof row.__source_ts_ms === 'number' ? row.__source_ts_ms : 0;
   // An edited text is a new event at the time of the edit: the online store keeps the newest event
   // time per message, so the re-scored values must not carry the original, older time.
@@ -131,7 +151,11 @@ function parseTimestamp(text: string): number | undefined {
 /** The header is Connect's text form of a list of strings: `[a, b]` (or JSON); undefined when absent. */
 export function changedColumns(header: string | undefined): string[] | undefined {
   if (header === undefined) return undefined;
-  return header.replace(/^\[|\]$/g, '').split(',').map((name) => name.trim().replace(/^"|"$/g, '')).filter(Boolean);
+  return header
+    .replace(/^\[|\]$/g, '')
+    .split(',')
+    .map((name) => name.trim().replace(/^"|"$/g, ''))
+    .filter(Boolean);
 }
 
 function classify(event: ChangeEvent | null): Result<Change> {
@@ -163,7 +187,8 @@ function dropRedeliveries(capacity: number): OperatorFunction<Flow<Change>, Flow
     const { raw, lsn, op } = change.event;
     const text = createHash('sha256').update(raw.text).digest('base64').slice(0, 22);
     const last = seen.get(raw.sms_id);
-    if (last && (lsn <= last.lsn || (op === 'r' && text === last.text))) return ok({ kind: 'skip', reason: 'duplicate' });
+    if (last && (lsn <= last.lsn || (op === 'r' && text === last.text)))
+      return ok({ kind: 'skip', reason: 'duplicate' });
     seen.delete(raw.sms_id);
     seen.set(raw.sms_id, { lsn, text });
     if (seen.size > capacity) seen.delete(seen.keys().next().value!);

@@ -9,8 +9,17 @@ import { ORIGIN_HEADER, deliver } from './deliver.ts';
 import type { Flow } from './flow.ts';
 import { TOPICS, memoryPipeline } from './test-support.ts';
 
-const flow = (offset: number, result: Flow<readonly OutgoingRecord[]>['value']['result']): Flow<readonly OutgoingRecord[]> =>
-  envelope({ key: `k${offset}`, value: { input: Buffer.from(`in${offset}`), result }, headers: {}, timestamp: 0, origin: { topic: TOPICS.raw, partition: 0, offset: String(offset) } });
+const flow = (
+  offset: number,
+  result: Flow<readonly OutgoingRecord[]>['value']['result'],
+): Flow<readonly OutgoingRecord[]> =>
+  envelope({
+    key: `k${offset}`,
+    value: { input: Buffer.from(`in${offset}`), result },
+    headers: {},
+    timestamp: 0,
+    origin: { topic: TOPICS.raw, partition: 0, offset: String(offset) },
+  });
 const output = (key: string): OutgoingRecord => ({ topic: TOPICS.features, key, value: Buffer.from(key) });
 
 function setup(refuse: (record: OutgoingRecord) => boolean) {
@@ -25,7 +34,11 @@ function setup(refuse: (record: OutgoingRecord) => boolean) {
   };
   const acknowledged: string[] = [];
   const operator = deliver(
-    { writer, codec: pipeline.codec, source: { groupId: 'g', acknowledge: async (origins) => void acknowledged.push(...origins.map((o) => o.offset)) } },
+    {
+      writer,
+      codec: pipeline.codec,
+      source: { groupId: 'g', acknowledge: async (origins) => void acknowledged.push(...origins.map((o) => o.offset)) },
+    },
     { processor: 'features', dlqTopic: TOPICS.dlq, batchSize: 10, waitMs: 1, policy: { backoffMs: 1 } },
   );
   return { ...pipeline, operator, acknowledged };
@@ -34,18 +47,35 @@ function setup(refuse: (record: OutgoingRecord) => boolean) {
 describe('deliver', () => {
   it('writes outputs with lineage, dead-letters failures, then acknowledges the inputs', async () => {
     const { operator, kafka, codec, acknowledged } = setup(() => false);
-    const [report] = await lastValueFrom(from([flow(0, ok([output('a')])), flow(1, fail('EMPTY_TEXT', 'blank'))]).pipe(operator, toArray()));
+    const [report] = await lastValueFrom(
+      from([flow(0, ok([output('a')])), flow(1, fail('EMPTY_TEXT', 'blank'))]).pipe(operator, toArray()),
+    );
     expect(report).toMatchObject({ records: 1, deadLetters: 1 });
     expect(kafka.records(TOPICS.features)[0]!.headers[ORIGIN_HEADER]).toBe(`${TOPICS.raw}/0@0`);
     const letter = await codec.decode<DeadLetter>(kafka.records(TOPICS.dlq)[0]!.value);
-    expect(letter).toMatchObject({ error_code: 'EMPTY_TEXT', error_reason: 'blank', source_offset: 1, value: Buffer.from('in1') });
+    expect(letter).toMatchObject({
+      error_code: 'EMPTY_TEXT',
+      error_reason: 'blank',
+      source_offset: 1,
+      value: Buffer.from('in1'),
+    });
     expect(acknowledged).toEqual(['0', '1']);
   });
 
   it('dead-letters only the record whose output the broker refuses, and delivers the rest', async () => {
     const { operator, kafka, codec, acknowledged } = setup((record) => record.key === 'huge');
-    await lastValueFrom(from([flow(0, ok([output('a')])), flow(1, ok([output('huge')])), flow(2, ok([output('b')]))]).pipe(operator, toArray()));
-    expect(kafka.records(TOPICS.features).map((r) => r.key).sort()).toEqual(['a', 'b']);
+    await lastValueFrom(
+      from([flow(0, ok([output('a')])), flow(1, ok([output('huge')])), flow(2, ok([output('b')]))]).pipe(
+        operator,
+        toArray(),
+      ),
+    );
+    expect(
+      kafka
+        .records(TOPICS.features)
+        .map((r) => r.key)
+        .sort(),
+    ).toEqual(['a', 'b']);
     const letter = await codec.decode<DeadLetter>(kafka.records(TOPICS.dlq)[0]!.value);
     expect(letter).toMatchObject({ error_code: 'BROKER_REJECTED', source_offset: 1, retriable: false });
     expect(acknowledged.sort()).toEqual(['0', '1', '2']);
@@ -53,11 +83,13 @@ describe('deliver', () => {
 
   it('stops the processor, acknowledging nothing, when even the dead letter is refused', async () => {
     const { operator, acknowledged } = setup(() => true);
-    await expect(lastValueFrom(from([flow(0, ok([output('a')]))]).pipe(operator))).rejects.toMatchObject({ code: 'BROKER_REJECTED' });
+    await expect(lastValueFrom(from([flow(0, ok([output('a')]))]).pipe(operator))).rejects.toMatchObject({
+      code: 'BROKER_REJECTED',
+    });
     expect(acknowledged).toEqual([]);
   });
 
-  it('with a transactional writer, commits each partition\'s outputs with its next offset, retrying an aborted transaction whole', async () => {
+  it("with a transactional writer, commits each partition's outputs with its next offset, retrying an aborted transaction whole", async () => {
     const { kafka, codec } = memoryPipeline();
     const committed: string[] = [];
     let attempts = 0;
@@ -74,18 +106,38 @@ describe('deliver', () => {
     const acknowledged: string[] = [];
     const source = {
       groupId: 'g',
-      async acknowledge(origins: readonly { topic: string; partition: number; offset: string }[], commit?: (offsets: readonly CommitOffset[]) => Promise<void>) {
+      async acknowledge(
+        origins: readonly { topic: string; partition: number; offset: string }[],
+        commit?: (offsets: readonly CommitOffset[]) => Promise<void>,
+      ) {
         const last = origins.at(-1)!;
         await commit!([{ topic: last.topic, partition: last.partition, offset: String(Number(last.offset) + 1) }]);
         acknowledged.push(...origins.map((o) => `${o.partition}@${o.offset}`));
       },
     };
-    const unused: RecordWriter = { send: async () => expect.unreachable('the plain writer is not used'), close: async () => {} };
-    const operator = deliver({ writer: unused, transactional, codec, source }, { processor: 'features', dlqTopic: TOPICS.dlq, batchSize: 10, waitMs: 1, policy: { backoffMs: 1 } });
-    const onPartition = (partition: number, offset: number, key: string) => envelope({ ...flow(offset, ok([output(key)])), origin: { topic: TOPICS.raw, partition, offset: String(offset) } });
-    await lastValueFrom(from([onPartition(0, 0, 'a'), onPartition(1, 7, 'x'), onPartition(0, 1, 'b')]).pipe(operator, toArray()));
+    const unused: RecordWriter = {
+      send: async () => expect.unreachable('the plain writer is not used'),
+      close: async () => {},
+    };
+    const operator = deliver(
+      { writer: unused, transactional, codec, source },
+      { processor: 'features', dlqTopic: TOPICS.dlq, batchSize: 10, waitMs: 1, policy: { backoffMs: 1 } },
+    );
+    const onPartition = (partition: number, offset: number, key: string) =>
+      envelope({
+        ...flow(offset, ok([output(key)])),
+        origin: { topic: TOPICS.raw, partition, offset: String(offset) },
+      });
+    await lastValueFrom(
+      from([onPartition(0, 0, 'a'), onPartition(1, 7, 'x'), onPartition(0, 1, 'b')]).pipe(operator, toArray()),
+    );
     expect(attempts).toBe(3);
-    expect(kafka.records(TOPICS.features).map((r) => r.key).sort()).toEqual(['a', 'b', 'x']);
+    expect(
+      kafka
+        .records(TOPICS.features)
+        .map((r) => r.key)
+        .sort(),
+    ).toEqual(['a', 'b', 'x']);
     expect(committed.sort()).toEqual([`${TOPICS.raw}/0@2`, `${TOPICS.raw}/1@8`]);
     expect(acknowledged.sort()).toEqual(['0@0', '0@1', '1@7']);
   });
@@ -94,11 +146,20 @@ describe('deliver', () => {
     const { codec, kafka } = memoryPipeline();
     const transactional: TransactionalWriter = {
       claim: async () => undefined,
-      sendAndCommit: async () => { throw new SpamstreamError('REVOKED', 'fenced by a newer producer'); },
+      sendAndCommit: async () => {
+        throw new SpamstreamError('REVOKED', 'fenced by a newer producer');
+      },
       close: async () => {},
     };
-    const source = { groupId: 'g', acknowledge: async (_o: unknown, commit?: (offsets: readonly CommitOffset[]) => Promise<void>) => commit!([{ topic: TOPICS.raw, partition: 0, offset: '1' }]) };
-    const operator = deliver({ writer: kafka.writer(), transactional, codec, source }, { processor: 'features', dlqTopic: TOPICS.dlq, batchSize: 10, waitMs: 1, policy: { backoffMs: 1 } });
+    const source = {
+      groupId: 'g',
+      acknowledge: async (_o: unknown, commit?: (offsets: readonly CommitOffset[]) => Promise<void>) =>
+        commit!([{ topic: TOPICS.raw, partition: 0, offset: '1' }]),
+    };
+    const operator = deliver(
+      { writer: kafka.writer(), transactional, codec, source },
+      { processor: 'features', dlqTopic: TOPICS.dlq, batchSize: 10, waitMs: 1, policy: { backoffMs: 1 } },
+    );
     const [report] = await lastValueFrom(from([flow(0, fail('EMPTY_TEXT', 'blank'))]).pipe(operator, toArray()));
     expect(report).toMatchObject({ records: 0, deadLetters: 0, revoked: 1 });
     expect(kafka.records(TOPICS.dlq)).toHaveLength(0);

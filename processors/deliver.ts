@@ -59,7 +59,8 @@ interface Item {
 
 export function deliver(ports: DeliverPorts, settings: DeliverSettings): OperatorFunction<Input, Delivered> {
   const steps = deliverySteps(ports, settings);
-  return (flows: Observable<Input>) => flows.pipe(batchWhileBusy(steps.deliverBatch, { maxSize: settings.batchSize, lingerMs: settings.waitMs }));
+  return (flows: Observable<Input>) =>
+    flows.pipe(batchWhileBusy(steps.deliverBatch, { maxSize: settings.batchSize, lingerMs: settings.waitMs }));
 }
 
 /** The sink's steps, numbered as in the code below; with a transactional writer, or without. */
@@ -68,7 +69,7 @@ export function sinkSteps(transactional: boolean): readonly StepInfo[] {
     'each input becomes its output records, or its dead letter (code, reason, original bytes)',
     'the batch is split by input partition',
     transactional
-      ? 'each partition\'s run is written with its next offset in one Kafka transaction (exactly-once)'
+      ? "each partition's run is written with its next offset in one Kafka transaction (exactly-once)"
       : 'the batch is written, then its inputs acknowledged (the source commits them in order)',
     'if the broker refuses a record, the run is written again input by input; what it refuses becomes a dead letter',
     'a partition reassigned meanwhile is dropped: its records are read again by its owner',
@@ -98,7 +99,13 @@ function deliverySteps(ports: DeliverPorts, settings: DeliverSettings) {
     };
   };
 
-  const deadLetterOf = async (flow: Input, code: string, reason: string, retriable: boolean, keepValue = true): Promise<OutgoingRecord> => {
+  const deadLetterOf = async (
+    flow: Input,
+    code: string,
+    reason: string,
+    retriable: boolean,
+    keepValue = true,
+  ): Promise<OutgoingRecord> => {
     const letter: DeadLetter = {
       processor: settings.processor,
       source_topic: flow.origin.topic,
@@ -108,19 +115,32 @@ function deliverySteps(ports: DeliverPorts, settings: DeliverSettings) {
       value: keepValue ? flow.value.input : null,
       headers: { ...flow.headers },
       error_code: code,
-      error_reason: keepValue ? reason : `${reason} (the original value, ${flow.value.input?.length ?? 0} bytes, is left out: the dead-letter topic refused it; it stays in ${flow.origin.topic})`,
+      error_reason: keepValue
+        ? reason
+        : `${reason} (the original value, ${flow.value.input?.length ?? 0} bytes, is left out: the dead-letter topic refused it; it stays in ${flow.origin.topic})`,
       retriable,
       failed_at: Date.now(),
     };
     const value = await persistently(() => ports.codec.encode(`${settings.dlqTopic}-value`, letter));
-    return { topic: settings.dlqTopic, key: flow.key, value, headers: { 'spamstream-error-code': code, ...lineage(flow) } };
+    return {
+      topic: settings.dlqTopic,
+      key: flow.key,
+      value,
+      headers: { 'spamstream-error-code': code, ...lineage(flow) },
+    };
   };
 
   /** Step 1: an input's output records (with lineage), or its dead letter. */
   const outputOf = async (flow: Input): Promise<Output> => {
     const { result } = flow.value;
-    if (result.ok) return { records: result.value.map((record) => ({ ...record, headers: { ...record.headers, ...lineage(flow) } })) };
-    return { records: [await deadLetterOf(flow, result.code, result.reason, result.retriable)], deadLetter: result.code };
+    if (result.ok)
+      return {
+        records: result.value.map((record) => ({ ...record, headers: { ...record.headers, ...lineage(flow) } })),
+      };
+    return {
+      records: [await deadLetterOf(flow, result.code, result.reason, result.retriable)],
+      deadLetter: result.code,
+    };
   };
 
   /** Step 3: writes the items' records and acknowledges their inputs — atomically when transactional. */
@@ -129,7 +149,9 @@ function deliverySteps(ports: DeliverPorts, settings: DeliverSettings) {
     const records = items.flatMap((item) => item.output.records);
     if (transactional) {
       const input = { topic: origins[0]!.topic, partition: origins[0]!.partition };
-      await persistently(() => ports.source.acknowledge(origins, ([next]) => transactional.sendAndCommit(input, records, next!.offset)));
+      await persistently(() =>
+        ports.source.acknowledge(origins, ([next]) => transactional.sendAndCommit(input, records, next!.offset)),
+      );
     } else {
       await persistently(() => ports.writer.send(records));
       await ports.source.acknowledge(origins);
@@ -146,7 +168,10 @@ function deliverySteps(ports: DeliverPorts, settings: DeliverSettings) {
         const { flow } = item;
         // A dead letter refused in turn (it carries the original bytes) goes without them.
         const keepValue = item.output.deadLetter !== 'BROKER_REJECTED';
-        item.output = { records: [await deadLetterOf(flow, 'BROKER_REJECTED', (error as Error).message, false, keepValue)], deadLetter: 'BROKER_REJECTED' };
+        item.output = {
+          records: [await deadLetterOf(flow, 'BROKER_REJECTED', (error as Error).message, false, keepValue)],
+          deadLetter: 'BROKER_REJECTED',
+        };
         await write([item]);
       }
     }
@@ -183,7 +208,10 @@ function deliverySteps(ports: DeliverPorts, settings: DeliverSettings) {
     let records = 0;
     let deadLetters = 0;
     for (const { output } of delivered) {
-      ports.metrics?.processed.inc({ processor: settings.processor, outcome: output.deadLetter ? 'dead_letter' : 'ok' });
+      ports.metrics?.processed.inc({
+        processor: settings.processor,
+        outcome: output.deadLetter ? 'dead_letter' : 'ok',
+      });
       if (output.deadLetter) {
         deadLetters += 1;
         ports.metrics?.deadLetters.inc({ processor: settings.processor, code: output.deadLetter });

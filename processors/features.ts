@@ -27,20 +27,39 @@ export function featuresProcessor(ports: FeaturesPorts, settings: FeaturesSettin
   const now = settings.now ?? Date.now;
   return namedPipe(
     step('decode SmsRaw', decodeRecords<SmsRaw>(ports.codec, RAW_SCHEMA, settings.policy)),
-    step('check id and text', mapOk((raw) => checkMessage(raw, settings.maxTextBytes))),
-    step('compute feature views', mapOk((raw) => ok(computeFeatures(raw, ports.views, now())))),
-    step('upsert online store (newest event time wins)', mapOkAsync(async (features) => {
-      await ports.store.putFeatures(toStoredFeatures(features));
-      return features;
-    }, settings.policy), { stores: ['features'] }),
+    step(
+      'check id and text',
+      mapOk((raw) => checkMessage(raw, settings.maxTextBytes)),
+    ),
+    step(
+      'compute feature views',
+      mapOk((raw) => ok(computeFeatures(raw, ports.views, now()))),
+    ),
+    step(
+      'upsert online store (newest event time wins)',
+      mapOkAsync(async (features) => {
+        await ports.store.putFeatures(toStoredFeatures(features));
+        return features;
+      }, settings.policy),
+      { stores: ['features'] },
+    ),
     // Outputs keep the input's record timestamp, which the broker already accepted: the event
     // time lives in the payload, where a bogus value cannot make Kafka refuse the record.
-    step('encode SmsFeatures', mapOkAsync(async (features, record) => [{
-      topic: settings.featuresTopic,
-      key: features.sms_id,
-      value: await ports.codec.encode(`${settings.featuresTopic}-value`, features),
-      timestamp: record.timestamp,
-    }], settings.policy), { topic: settings.featuresTopic }),
+    step(
+      'encode SmsFeatures',
+      mapOkAsync(
+        async (features, record) => [
+          {
+            topic: settings.featuresTopic,
+            key: features.sms_id,
+            value: await ports.codec.encode(`${settings.featuresTopic}-value`, features),
+            timestamp: record.timestamp,
+          },
+        ],
+        settings.policy,
+      ),
+      { topic: settings.featuresTopic },
+    ),
   );
 }
 

@@ -16,13 +16,21 @@ describe('batchWhileBusy', () => {
     const batches: number[][] = [];
     let writing = 0;
     let overlapped = false;
-    const done = lastValueFrom(values.pipe(batchWhileBusy(async (batch: readonly number[]) => {
-      overlapped ||= writing > 0;
-      writing += 1;
-      batches.push([...batch]);
-      await sleep(30);
-      writing -= 1;
-    }, { maxSize: 100, lingerMs: 1 }), toArray()));
+    const done = lastValueFrom(
+      values.pipe(
+        batchWhileBusy(
+          async (batch: readonly number[]) => {
+            overlapped ||= writing > 0;
+            writing += 1;
+            batches.push([...batch]);
+            await sleep(30);
+            writing -= 1;
+          },
+          { maxSize: 100, lingerMs: 1 },
+        ),
+        toArray(),
+      ),
+    );
     values.next(1);
     await vi.advanceTimersByTimeAsync(10); // the first write is running
     for (let i = 2; i <= 6; i += 1) values.next(i);
@@ -36,14 +44,24 @@ describe('batchWhileBusy', () => {
   });
 
   it('caps a batch at maxSize and completes after the last write', async () => {
-    const batches = await lastValueFrom(from([1, 2, 3, 4, 5]).pipe(batchWhileBusy(async (batch: readonly number[]) => batch.length, { maxSize: 2, lingerMs: 1 }), toArray()));
+    const batches = await lastValueFrom(
+      from([1, 2, 3, 4, 5]).pipe(
+        batchWhileBusy(async (batch: readonly number[]) => batch.length, { maxSize: 2, lingerMs: 1 }),
+        toArray(),
+      ),
+    );
     expect(batches).toEqual([2, 2, 1]);
   });
 
   it('fails the stream when a write fails', async () => {
-    const failing = from([1]).pipe(batchWhileBusy(async () => {
-      throw new Error('disk on fire');
-    }, { maxSize: 10, lingerMs: 0 }));
+    const failing = from([1]).pipe(
+      batchWhileBusy(
+        async () => {
+          throw new Error('disk on fire');
+        },
+        { maxSize: 10, lingerMs: 0 },
+      ),
+    );
     await expect(lastValueFrom(failing)).rejects.toThrow('disk on fire');
   });
 });
@@ -57,13 +75,16 @@ describe('withRetry', () => {
     let calls = 0;
     const delays: number[] = [];
     let last = Date.now();
-    const result = withRetry(() => {
-      calls += 1;
-      delays.push(Date.now() - last);
-      last = Date.now();
-      if (calls < 12) throw new SpamstreamError('STORE_UNAVAILABLE', 'down');
-      return 'written';
-    }, { backoffMs: 100, maxBackoffMs: 1_000 });
+    const result = withRetry(
+      () => {
+        calls += 1;
+        delays.push(Date.now() - last);
+        last = Date.now();
+        if (calls < 12) throw new SpamstreamError('STORE_UNAVAILABLE', 'down');
+        return 'written';
+      },
+      { backoffMs: 100, maxBackoffMs: 1_000 },
+    );
     await vi.advanceTimersByTimeAsync(60_000);
     expect(await result).toEqual({ ok: true, value: 'written' });
     expect(calls).toBe(12);
@@ -73,10 +94,13 @@ describe('withRetry', () => {
 
   it('does not retry a failure that is not retriable', async () => {
     let calls = 0;
-    const bad = await withRetry(() => {
-      calls += 1;
-      throw new SpamstreamError('INVALID_FIELD', 'bad');
-    }, { backoffMs: 1 });
+    const bad = await withRetry(
+      () => {
+        calls += 1;
+        throw new SpamstreamError('INVALID_FIELD', 'bad');
+      },
+      { backoffMs: 1 },
+    );
     expect([bad.ok, calls]).toEqual([false, 1]);
   });
 
@@ -85,10 +109,13 @@ describe('withRetry', () => {
     const stopping = new AbortController();
     let calls = 0;
     let settled = false;
-    void withRetry(() => {
-      calls += 1;
-      throw new SpamstreamError('STORE_UNAVAILABLE', 'down');
-    }, { backoffMs: 10, signal: stopping.signal }).then(() => (settled = true));
+    void withRetry(
+      () => {
+        calls += 1;
+        throw new SpamstreamError('STORE_UNAVAILABLE', 'down');
+      },
+      { backoffMs: 10, signal: stopping.signal },
+    ).then(() => (settled = true));
     await vi.advanceTimersByTimeAsync(15);
     stopping.abort();
     const before = calls;
@@ -106,16 +133,21 @@ describe('mapOkAsync', () => {
     const delays = [300, 10, 200, 0, 50];
     let running = 0;
     let most = 0;
-    const out = lastValueFrom(from(delays.map((delay, i) => flowOf(i, delay))).pipe(
-      mapOkAsync(async (delay: number) => {
-        running += 1;
-        most = Math.max(most, running);
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        running -= 1;
-        return delay;
-      }, { backoffMs: 1 }),
-      toArray(),
-    ));
+    const out = lastValueFrom(
+      from(delays.map((delay, i) => flowOf(i, delay))).pipe(
+        mapOkAsync(
+          async (delay: number) => {
+            running += 1;
+            most = Math.max(most, running);
+            await new Promise((resolve) => setTimeout(resolve, delay));
+            running -= 1;
+            return delay;
+          },
+          { backoffMs: 1 },
+        ),
+        toArray(),
+      ),
+    );
     await vi.advanceTimersByTimeAsync(1_000);
     expect((await out).map((flow) => flow.origin.offset)).toEqual(['0', '1', '2', '3', '4']);
     expect(most).toBe(5);
@@ -124,5 +156,11 @@ describe('mapOkAsync', () => {
 });
 
 function flowOf(offset: number, value: number): Flow<number> {
-  return envelope({ key: null, value: { input: null, result: ok(value) }, headers: {}, timestamp: 0, origin: { topic: 't', partition: 0, offset: String(offset) } });
+  return envelope({
+    key: null,
+    value: { input: null, result: ok(value) },
+    headers: {},
+    timestamp: 0,
+    origin: { topic: 't', partition: 0, offset: String(offset) },
+  });
 }

@@ -1,7 +1,16 @@
 // The operators every processor is built from. A record moves through a processor as a Flow:
 // its envelope, carrying the original bytes (for the dead-letter topic) and the result so far.
 // A failed record passes every later step untouched, so one bad record never errors the stream.
-import { type MonoTypeOperatorFunction, Observable, type OperatorFunction, bufferTime, concatMap, filter, map, pipe } from 'rxjs';
+import {
+  type MonoTypeOperatorFunction,
+  Observable,
+  type OperatorFunction,
+  bufferTime,
+  concatMap,
+  filter,
+  map,
+  pipe,
+} from 'rxjs';
 import { type Envelope, withValue } from '../core/envelope.ts';
 import { type Result, attempt, fail, ok } from '../core/result.ts';
 import type { RecordCodec } from '../connectors/codec.ts';
@@ -66,18 +75,30 @@ export function step<A, B>(name: string, operator: OperatorFunction<A, B>, write
 export function namedPipe<A, B>(s1: NamedOperator<A, B>): Processor<A, B>;
 export function namedPipe<A, B, C>(s1: NamedOperator<A, B>, s2: NamedOperator<B, C>): Processor<A, C>;
 export function namedPipe<A, B, C, D>(
-  s1: NamedOperator<A, B>, s2: NamedOperator<B, C>, s3: NamedOperator<C, D>,
+  s1: NamedOperator<A, B>,
+  s2: NamedOperator<B, C>,
+  s3: NamedOperator<C, D>,
 ): Processor<A, D>;
 export function namedPipe<A, B, C, D, E>(
-  s1: NamedOperator<A, B>, s2: NamedOperator<B, C>, s3: NamedOperator<C, D>, s4: NamedOperator<D, E>,
+  s1: NamedOperator<A, B>,
+  s2: NamedOperator<B, C>,
+  s3: NamedOperator<C, D>,
+  s4: NamedOperator<D, E>,
 ): Processor<A, E>;
 export function namedPipe<A, B, C, D, E, F>(
-  s1: NamedOperator<A, B>, s2: NamedOperator<B, C>, s3: NamedOperator<C, D>, s4: NamedOperator<D, E>,
+  s1: NamedOperator<A, B>,
+  s2: NamedOperator<B, C>,
+  s3: NamedOperator<C, D>,
+  s4: NamedOperator<D, E>,
   s5: NamedOperator<E, F>,
 ): Processor<A, F>;
 export function namedPipe<A, B, C, D, E, F, G>(
-  s1: NamedOperator<A, B>, s2: NamedOperator<B, C>, s3: NamedOperator<C, D>, s4: NamedOperator<D, E>,
-  s5: NamedOperator<E, F>, s6: NamedOperator<F, G>,
+  s1: NamedOperator<A, B>,
+  s2: NamedOperator<B, C>,
+  s3: NamedOperator<C, D>,
+  s4: NamedOperator<D, E>,
+  s5: NamedOperator<E, F>,
+  s6: NamedOperator<F, G>,
 ): Processor<A, G>;
 export function namedPipe(...steps: NamedOperator<unknown, unknown>[]): Processor<unknown, unknown> {
   // What rxjs `pipe` does: each step's operator applied to the previous one's output, in order.
@@ -85,7 +106,8 @@ export function namedPipe(...steps: NamedOperator<unknown, unknown>[]): Processo
   return Object.assign(piped, { steps: steps.map((s) => s.step) });
 }
 
-const settle = <A, B>(flow: Flow<A>, result: Result<B>): Flow<B> => withValue(flow, { input: flow.value.input, result });
+const settle = <A, B>(flow: Flow<A>, result: Result<B>): Flow<B> =>
+  withValue(flow, { input: flow.value.input, result });
 
 /** Runs a step until it succeeds or fails for good; retriable failures are retried for as long as it takes. */
 export async function withRetry<T>(step: () => Promise<T> | T, policy: RetryPolicy): Promise<Result<T>> {
@@ -123,9 +145,10 @@ export function decodeRecords<T>(
   return concatMap(async (record) => {
     const input = record.value;
     const schema = typeof readerSchema === 'function' ? readerSchema(record) : readerSchema;
-    const result = input === null
-      ? fail('DECODE_FAILED', 'the record has no value (tombstone)')
-      : await withRetry(() => codec.decode<T>(input, schema), policy);
+    const result =
+      input === null
+        ? fail('DECODE_FAILED', 'the record has no value (tombstone)')
+        : await withRetry(() => codec.decode<T>(input, schema), policy);
     return withValue(record, { input, result });
   });
 }
@@ -167,7 +190,10 @@ export function mapOk<A, B>(step: (value: A, record: Flow<A>) => Result<B>): Ope
  * overtakes an earlier one, so the sink always receives each partition's records as a contiguous
  * run and can commit exactly what it wrote.
  */
-export function mapOkAsync<A, B>(step: (value: A, record: Flow<A>) => Promise<B>, policy: RetryPolicy): OperatorFunction<Flow<A>, Flow<B>> {
+export function mapOkAsync<A, B>(
+  step: (value: A, record: Flow<A>) => Promise<B>,
+  policy: RetryPolicy,
+): OperatorFunction<Flow<A>, Flow<B>> {
   return pipe(
     // Started here, on arrival; awaited below one at a time, in order.
     map((flow): Promise<Flow<B>> | Flow<B> => {
@@ -197,8 +223,15 @@ export function mapOkBatched<A, B>(
         const values = okFlows.map((flow) => (flow.value.result as { value: A }).value);
         const outcome = values.length > 0 ? await withRetry(() => step(values), options.policy) : ok([] as Result<B>[]);
         const results = new Map<Flow<A>, Result<B>>();
-        okFlows.forEach((flow, i) => results.set(flow, outcome.ok ? (outcome.value[i] ?? fail('INTERNAL', 'batch step returned too few results')) : outcome));
-        return batch.map((flow) => (results.has(flow) ? settle(flow, results.get(flow)!) : (flow as unknown as Flow<B>)));
+        for (const [i, flow] of okFlows.entries()) {
+          results.set(
+            flow,
+            outcome.ok ? (outcome.value[i] ?? fail('INTERNAL', 'batch step returned too few results')) : outcome,
+          );
+        }
+        return batch.map((flow) =>
+          results.has(flow) ? settle(flow, results.get(flow)!) : (flow as unknown as Flow<B>),
+        );
       }),
       concatMap((flows) => flows),
     );
@@ -211,7 +244,10 @@ export function mapOkBatched<A, B>(
  * transaction — is paid per many records. No stock operator sizes batches by the sink's pace
  * (bufferTime's window is fixed). The queue is bounded by the source's in-flight limit.
  */
-export function batchWhileBusy<T, R>(write: (batch: readonly T[]) => Promise<R>, options: { maxSize: number; lingerMs: number }): OperatorFunction<T, R> {
+export function batchWhileBusy<T, R>(
+  write: (batch: readonly T[]) => Promise<R>,
+  options: { maxSize: number; lingerMs: number },
+): OperatorFunction<T, R> {
   return (source) =>
     new Observable<R>((subscriber) => {
       const queue: T[] = [];

@@ -29,13 +29,22 @@ const PREDICTIONS_SCHEMA = loadSchema('sms-predictions');
 export function materializeProcessor(ports: MaterializePorts, settings: MaterializeSettings): RecordProcessor {
   const isFeatures = (record: Envelope<unknown>) => record.origin.topic === settings.featuresTopic;
   return namedPipe(
-    step('decode SmsFeatures or SmsPrediction', decodeRecords<SmsFeatures | SmsPrediction>(
-      ports.codec, (record) => (isFeatures(record) ? FEATURES_SCHEMA : PREDICTIONS_SCHEMA), settings.policy)),
-    step('upsert the online store (newest event time wins)', mapOkAsync(
-      async (value, record): Promise<readonly OutgoingRecord[]> => {
+    step(
+      'decode SmsFeatures or SmsPrediction',
+      decodeRecords<SmsFeatures | SmsPrediction>(
+        ports.codec,
+        (record) => (isFeatures(record) ? FEATURES_SCHEMA : PREDICTIONS_SCHEMA),
+        settings.policy,
+      ),
+    ),
+    step(
+      'upsert the online store (newest event time wins)',
+      mapOkAsync(async (value, record): Promise<readonly OutgoingRecord[]> => {
         if (isFeatures(record)) await ports.features.putFeatures(toStoredFeatures(value as SmsFeatures));
         else await ports.predictions.putPredictions([toStoredPrediction(value as SmsPrediction)]);
         return [];
-      }, settings.policy), { stores: ['features', 'predictions'] }),
+      }, settings.policy),
+      { stores: ['features', 'predictions'] },
+    ),
   );
 }

@@ -23,7 +23,13 @@ const outcome = (flows: { origin: { offset: string }; value: { result: { ok: boo
 
 describe('scoring processor', () => {
   it('scores with every model whose views are present and stores the latest prediction', async () => {
-    const both: ScoringModel = { ...capitalsModel, name: 'both', version: 'vB', views: ['v1', 'v2'].map((id) => ({ id, version: featureViews.find((v) => v.id === id)!.version })), threshold: 0.9 };
+    const both: ScoringModel = {
+      ...capitalsModel,
+      name: 'both',
+      version: 'vB',
+      views: ['v1', 'v2'].map((id) => ({ id, version: featureViews.find((v) => v.id === id)!.version })),
+      threshold: 0.9,
+    };
     const { processor, encodeFeatures, codec, stores, views } = setup([capitalsModel, both]);
     const features = computeFeatures(raw('sms-1', 'HELLO THERE', 1_000), views, 2_000);
     const [flow] = await collect(feed(TOPICS.features, [await encodeFeatures(features)]).pipe(processor, all()));
@@ -31,7 +37,14 @@ describe('scoring processor', () => {
     const predictions = await Promise.all(records.map((r) => codec.decode<SmsPrediction>(r.value)));
     expect(predictions.map((p) => p.model_version).sort()).toEqual(['vB', 'vT']);
     const vT = predictions.find((p) => p.model_version === 'vT')!;
-    expect(vT).toMatchObject({ sms_id: 'sms-1', feature_view: 'v1', label: 'spam', labels: ['ham', 'spam'], event_time: 1_000, scored_at: 5_000 });
+    expect(vT).toMatchObject({
+      sms_id: 'sms-1',
+      feature_view: 'v1',
+      label: 'spam',
+      labels: ['ham', 'spam'],
+      event_time: 1_000,
+      scored_at: 5_000,
+    });
     expect(vT.scores[0]! + vT.scores[1]!).toBeCloseTo(1, 12);
     expect(predictions.find((p) => p.model_version === 'vB')).toMatchObject({ feature_view: 'v1+v2' });
     expect((await stores.predictions.getPredictions('sms-1')).map((p) => p.modelVersion).sort()).toEqual(['vB', 'vT']);
@@ -40,16 +53,21 @@ describe('scoring processor', () => {
   it('dead-letters a record no model can use, a wrong-length vector, and only the row a model rejects', async () => {
     const picky: ScoringModel = {
       ...capitalsModel,
-      predict: async (batch) => batch.map((set) => {
-        if (capitalRatio(set.v1!) === 1) throw new Error('cannot score all-capitals');
-        return 0.1;
-      }),
+      predict: async (batch) =>
+        batch.map((set) => {
+          if (capitalRatio(set.v1!) === 1) throw new Error('cannot score all-capitals');
+          return 0.1;
+        }),
     };
     const { processor, encodeFeatures, views } = setup([picky]);
     const good = computeFeatures(raw('ok', 'fine text'), views, 0);
     const shouting = computeFeatures(raw('shout', 'ALLCAPS'), views, 0);
     const onlyV2 = { ...good, sms_id: 'only-v2', views: good.views.filter((v) => v.view === 'v2') };
-    const short = { ...good, sms_id: 'short', views: good.views.map((v) => (v.view === 'v1' ? { ...v, values: v.values.slice(1) } : v)) };
+    const short = {
+      ...good,
+      sms_id: 'short',
+      views: good.views.map((v) => (v.view === 'v1' ? { ...v, values: v.values.slice(1) } : v)),
+    };
     const inputs = await Promise.all([good, shouting, onlyV2, short].map(encodeFeatures));
     const flows = await collect(feed(TOPICS.features, inputs).pipe(processor, all()));
     expect(outcome(flows)).toEqual({ 0: 'ok', 1: 'INFERENCE_FAILED', 2: 'VIEW_MISSING', 3: 'INVALID_FIELD' });

@@ -6,12 +6,24 @@ import type { RecordCodec } from '../connectors/codec.ts';
 import type { PredictionStore } from '../connectors/online-store.ts';
 import type { FeatureView } from '../features/index.ts';
 import {
-  type ScoringModel, type Selected, scoreRows, selectModels, toPrediction, toStoredPrediction,
+  type ScoringModel,
+  type Selected,
+  scoreRows,
+  selectModels,
+  toPrediction,
+  toStoredPrediction,
 } from '../models/scoring.ts';
 import { type SmsFeatures, type SmsPrediction, loadSchema } from '../schemas/index.ts';
 import { REPLAY_HEADER } from './deliver.ts';
 import {
-  type RecordProcessor, type RetryPolicy, decodeRecords, mapOk, mapOkAsync, mapOkBatched, namedPipe, step,
+  type RecordProcessor,
+  type RetryPolicy,
+  decodeRecords,
+  mapOk,
+  mapOkAsync,
+  mapOkBatched,
+  namedPipe,
+  step,
 } from './flow.ts';
 
 export interface ScoringPorts {
@@ -37,40 +49,69 @@ export function scoringProcessor(ports: ScoringPorts, settings: ScoringSettings)
   const now = settings.now ?? Date.now;
   return namedPipe(
     step('decode SmsFeatures', decodeRecords<SmsFeatures>(ports.codec, FEATURES_SCHEMA, settings.policy)),
-    step('select the models whose views are present', mapOk((features, record) => {
-      const selected = selectModels(features, ports.models, ports.views);
-      // A replay backfilling a view no configured model reads is no bad input: nothing to score.
-      if (!selected.ok && selected.code === 'VIEW_MISSING' && record.headers[REPLAY_HEADER] !== undefined) return ok({ features, set: {}, models: [] });
-      return selected;
-    })),
-    step('micro-batched ONNX inference', mapOkBatched((batch: readonly Selected[]) => scoreBatch(batch, ports, now), {
-      size: settings.batchSize,
-      waitMs: settings.batchWaitMs,
-      policy: settings.policy,
-    })),
-    step('upsert latest prediction per model version', mapOkAsync(async (predictions) => {
-      await ports.store.putPredictions(predictions.map(toStoredPrediction));
-      return predictions;
-    }, settings.policy), { stores: ['predictions'] }),
-    step('encode SmsPrediction', mapOkAsync((predictions, record) => Promise.all(predictions.map(async (p) => ({
-      topic: settings.predictionsTopic,
-      key: p.sms_id,
-      value: await ports.codec.encode(`${settings.predictionsTopic}-value`, p),
-      timestamp: record.timestamp,
-    }))), settings.policy), { topic: settings.predictionsTopic }),
+    step(
+      'select the models whose views are present',
+      mapOk((features, record) => {
+        const selected = selectModels(features, ports.models, ports.views);
+        // A replay backfilling a view no configured model reads is no bad input: nothing to score.
+        if (!selected.ok && selected.code === 'VIEW_MISSING' && record.headers[REPLAY_HEADER] !== undefined)
+          return ok({ features, set: {}, models: [] });
+        return selected;
+      }),
+    ),
+    step(
+      'micro-batched ONNX inference',
+      mapOkBatched((batch: readonly Selected[]) => scoreBatch(batch, ports, now), {
+        size: settings.batchSize,
+        waitMs: settings.batchWaitMs,
+        policy: settings.policy,
+      }),
+    ),
+    step(
+      'upsert latest prediction per model version',
+      mapOkAsync(async (predictions) => {
+        await ports.store.putPredictions(predictions.map(toStoredPrediction));
+        return predictions;
+      }, settings.policy),
+      { stores: ['predictions'] },
+    ),
+    step(
+      'encode SmsPrediction',
+      mapOkAsync(
+        (predictions, record) =>
+          Promise.all(
+            predictions.map(async (p) => ({
+              topic: settings.predictionsTopic,
+              key: p.sms_id,
+              value: await ports.codec.encode(`${settings.predictionsTopic}-value`, p),
+              timestamp: record.timestamp,
+            })),
+          ),
+        settings.policy,
+      ),
+      { topic: settings.predictionsTopic },
+    ),
   );
 }
 
-async function scoreBatch(batch: readonly Selected[], ports: ScoringPorts, now: () => number): Promise<Result<SmsPrediction[]>[]> {
+async function scoreBatch(
+  batch: readonly Selected[],
+  ports: ScoringPorts,
+  now: () => number,
+): Promise<Result<SmsPrediction[]>[]> {
   const predictions: SmsPrediction[][] = batch.map(() => []);
   const failures: (Failure | undefined)[] = batch.map(() => undefined);
   for (const model of ports.models) {
     const rows = batch.flatMap((item, index) => (item.models.includes(model) ? [index] : []));
     if (rows.length === 0) continue;
-    const probabilities = await scoreRows(model, rows.map((index) => batch[index]!.set), (seconds, size) => {
-      ports.metrics?.inferenceSeconds.observe({ model_version: model.version }, seconds);
-      ports.metrics?.inferenceBatchSize.observe({ model_version: model.version }, size);
-    });
+    const probabilities = await scoreRows(
+      model,
+      rows.map((index) => batch[index]!.set),
+      (seconds, size) => {
+        ports.metrics?.inferenceSeconds.observe({ model_version: model.version }, seconds);
+        ports.metrics?.inferenceBatchSize.observe({ model_version: model.version }, size);
+      },
+    );
     const scoredAt = now();
     rows.forEach((index, i) => {
       const probability = probabilities[i]!;
@@ -79,7 +120,10 @@ async function scoreBatch(batch: readonly Selected[], ports: ScoringPorts, now: 
         return;
       }
       predictions[index]!.push(toPrediction(batch[index]!.features, model, probability, scoredAt));
-      ports.metrics?.pipelineLatency.observe({ model_version: model.version }, Math.max(0, scoredAt - batch[index]!.features.event_time) / 1000);
+      ports.metrics?.pipelineLatency.observe(
+        { model_version: model.version },
+        Math.max(0, scoredAt - batch[index]!.features.event_time) / 1000,
+      );
     });
   }
   return batch.map((_, index) => failures[index] ?? ok(predictions[index]!));

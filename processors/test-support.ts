@@ -12,11 +12,22 @@ import { SCHEMA_NAMES, type SmsRaw, loadSchema } from '../schemas/index.ts';
 import type { TopologyPorts } from '../topology/build.ts';
 import type { ScoringModel } from '../models/scoring.ts';
 
-export const TOPICS = { raw: 'sms.raw', features: 'sms.features', predictions: 'sms.predictions', dlq: 'sms.dlq' } as const;
-const SUBJECT_OF = { 'sms-raw': TOPICS.raw, 'sms-features': TOPICS.features, 'sms-predictions': TOPICS.predictions, 'dead-letter': TOPICS.dlq } as const;
+export const TOPICS = {
+  raw: 'sms.raw',
+  features: 'sms.features',
+  predictions: 'sms.predictions',
+  dlq: 'sms.dlq',
+} as const;
+const SUBJECT_OF = {
+  'sms-raw': TOPICS.raw,
+  'sms-features': TOPICS.features,
+  'sms-predictions': TOPICS.predictions,
+  'dead-letter': TOPICS.dlq,
+} as const;
 
 const v1 = featureViews.find((view) => view.id === 'v1')!;
-const CAPITAL_RATIO = v1.layout.kind === 'fields' ? v1.layout.fields.findIndex((field) => field.name === 'capital_ratio') : -1;
+const CAPITAL_RATIO =
+  v1.layout.kind === 'fields' ? v1.layout.fields.findIndex((field) => field.name === 'capital_ratio') : -1;
 
 /** The capital-letter ratio of a v1 vector. */
 export const capitalRatio = (values: readonly number[]) => values[CAPITAL_RATIO]!;
@@ -41,7 +52,10 @@ export function memoryPipeline() {
 }
 
 /** TopologyPorts over the in-memory pipeline. */
-export function memoryPorts(pipeline: ReturnType<typeof memoryPipeline>, models: readonly ScoringModel[]): TopologyPorts {
+export function memoryPorts(
+  pipeline: ReturnType<typeof memoryPipeline>,
+  models: readonly ScoringModel[],
+): TopologyPorts {
   return {
     openSource: (options) => pipeline.kafka.source(options),
     openTransactionalWriter: (groupId) => pipeline.kafka.transactionalWriter(groupId),
@@ -55,12 +69,21 @@ export function memoryPorts(pipeline: ReturnType<typeof memoryPipeline>, models:
 }
 
 export const raw = (id: string, text: string, receivedAt = 1_700_000_000_000): SmsRaw => ({
-  sms_id: id, sender: '+4470000000', recipient: '+4471111111', text, received_at: receivedAt, source: 'test',
+  sms_id: id,
+  sender: '+4470000000',
+  recipient: '+4471111111',
+  text,
+  received_at: receivedAt,
+  source: 'test',
 });
 
 /** Runs an operator over records given as bytes, as if they came from partition 0 of a topic. */
 export function feed(topic: string, values: readonly (Buffer | null)[]) {
-  return from(values.map((value, i) => envelope({ key: `k${i}`, value, headers: {}, timestamp: 0, origin: { topic, partition: 0, offset: String(i) } })));
+  return from(
+    values.map((value, i) =>
+      envelope({ key: `k${i}`, value, headers: {}, timestamp: 0, origin: { topic, partition: 0, offset: String(i) } }),
+    ),
+  );
 }
 
 export const collect = lastValueFrom;

@@ -45,32 +45,44 @@ export interface Messaging {
   close(): Promise<void>;
 }
 
-export function connectMessaging(config: Pick<Config, 'kafka' | 'registry' | 'pipeline'>, metrics?: Metrics, log: Log = silentLog): Messaging {
+export function connectMessaging(
+  config: Pick<Config, 'kafka' | 'registry' | 'pipeline'>,
+  metrics?: Metrics,
+  log: Log = silentLog,
+): Messaging {
   const kafka = createKafkaClient(config.kafka, '', log);
   const writer = createKafkaWriter(kafka);
   const { pipeline } = config;
   // Transactions must finish well within the broker's transaction timeout: a tighter request timeout.
-  const transactionalKafka = createKafkaClient(config.kafka, '-tx', log, Math.max(1_000, Math.floor(pipeline.transactionTimeoutMs / 3)));
+  const transactionalKafka = createKafkaClient(
+    config.kafka,
+    '-tx',
+    log,
+    Math.max(1_000, Math.floor(pipeline.transactionTimeoutMs / 3)),
+  );
   const registry = createSchemaRegistryClient(config.registry);
   return {
     writer,
     codec: createAvroCodec(registry.lookup),
     registry,
-    openSource: (options) => createKafkaSource(kafka, {
-      sessionTimeoutMs: pipeline.sessionTimeoutMs,
-      drainTimeoutMs: pipeline.drainTimeoutMs,
-      debug: (line) => log.debug(line),
-      ...options,
-      metrics,
-    }),
+    openSource: (options) =>
+      createKafkaSource(kafka, {
+        sessionTimeoutMs: pipeline.sessionTimeoutMs,
+        drainTimeoutMs: pipeline.drainTimeoutMs,
+        debug: (line) => log.debug(line),
+        ...options,
+        metrics,
+      }),
     // One transactional id per input partition, the same on every instance: whoever owns a
     // partition now fences whoever owned it before (connectors/kafka/transactional-writer.ts).
-    openTransactionalWriter: (groupId) => createTransactionalWriter(transactionalKafka, {
-      groupId,
-      transactionalIdPrefix: groupId,
-      transactionTimeoutMs: pipeline.transactionTimeoutMs,
-      committedOffset: async (group, input) => (await committedOffsets(kafka, group, input.topic)).get(input.partition)?.toString(),
-    }),
+    openTransactionalWriter: (groupId) =>
+      createTransactionalWriter(transactionalKafka, {
+        groupId,
+        transactionalIdPrefix: groupId,
+        transactionTimeoutMs: pipeline.transactionTimeoutMs,
+        committedOffset: async (group, input) =>
+          (await committedOffsets(kafka, group, input.topic)).get(input.partition)?.toString(),
+      }),
     pingKafka: () => pingKafka(kafka),
     endOffsets: (topic) => endOffsets(kafka, topic),
     committedOffsets: (groupId, topic) => committedOffsets(kafka, groupId, topic),
@@ -78,7 +90,6 @@ export function connectMessaging(config: Pick<Config, 'kafka' | 'registry' | 'pi
     close: () => writer.close(),
   };
 }
-
 
 /** The topology's ports over real connections: what `start`, `run`, `replay` and the tests wire. */
 export function topologyPorts(
@@ -113,7 +124,10 @@ export async function connectModels(config: Pick<Config, 'pipeline'>): Promise<S
 }
 
 /** What `topology apply` needs, from a messaging connection and the Cassandra settings. */
-export function applyPorts(config: Pick<Config, 'kafka' | 'cassandra' | 'cdc' | 'topics'>, messaging: Messaging): ApplyPorts {
+export function applyPorts(
+  config: Pick<Config, 'kafka' | 'cassandra' | 'cdc' | 'topics'>,
+  messaging: Messaging,
+): ApplyPorts {
   return {
     ...(config.cdc.enabled ? { cdc: cdcApplyPorts(config) } : {}),
     ensureTopics: (topics) => ensureTopics(createKafkaClient(config.kafka, '-admin'), topics),
@@ -142,7 +156,8 @@ function cdcApplyPorts(config: Pick<Config, 'cdc' | 'topics'>): NonNullable<Appl
         await client.end();
       }
     },
-    registerConnector: () => putConnector(config.cdc.connectUrl, config.cdc.connector, connectorConfig(config.cdc, config.topics)),
+    registerConnector: () =>
+      putConnector(config.cdc.connectUrl, config.cdc.connector, connectorConfig(config.cdc, config.topics)),
   };
 }
 

@@ -19,12 +19,22 @@ export function parseOffsetSpec(spec: OffsetSpec, allowOffsets = true): Parsed {
   if (spec === 'latest') return { kind: 'latest' };
   if (/^\d+:\d+(,\d+:\d+)*$/.test(spec)) {
     if (!allowOffsets) throw new Error(`${spec}: partition:offset lists are only accepted by --from`);
-    return { kind: 'offsets', offsets: new Map(spec.split(',').map((pair) => pair.split(':')).map(([p, o]) => [Number(p), BigInt(o!)])) };
+    return {
+      kind: 'offsets',
+      offsets: new Map(
+        spec
+          .split(',')
+          .map((pair) => pair.split(':'))
+          .map(([p, o]) => [Number(p), BigInt(o!)]),
+      ),
+    };
   }
   // An ISO 8601 date or date-time; a bare number is not taken as a time.
   const timestamp = /^\d{4}-\d{2}-\d{2}/.test(spec) ? Date.parse(spec) : Number.NaN;
   if (Number.isNaN(timestamp)) {
-    throw new Error(`${spec}: expected earliest, latest, an ISO time (2025-06-01T12:00:00Z)${allowOffsets ? ' or partition:offset,…' : ''}`);
+    throw new Error(
+      `${spec}: expected earliest, latest, an ISO time (2025-06-01T12:00:00Z)${allowOffsets ? ' or partition:offset,…' : ''}`,
+    );
   }
   return { kind: 'time', timestamp };
 }
@@ -44,5 +54,10 @@ export async function resolveOffsets(kafka: Kafka, topic: string, spec: Parsed):
   const unknown = [...spec.offsets.keys()].filter((p) => !bounds.some((b) => b.partition === p));
   if (unknown.length > 0) throw new Error(`${topic} has no partition ${unknown.join(', ')} (it has ${bounds.length})`);
   const clamp = (offset: bigint, low: bigint, high: bigint) => (offset < low ? low : offset > high ? high : offset);
-  return new Map(bounds.map((b) => [b.partition, spec.offsets.has(b.partition) ? clamp(spec.offsets.get(b.partition)!, b.low, b.high) : b.high]));
+  return new Map(
+    bounds.map((b) => [
+      b.partition,
+      spec.offsets.has(b.partition) ? clamp(spec.offsets.get(b.partition)!, b.low, b.high) : b.high,
+    ]),
+  );
 }

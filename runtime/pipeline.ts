@@ -24,13 +24,18 @@ export interface RunningPipeline {
   stop(): Promise<void>;
 }
 
-export async function startParts(config: Config, parts: readonly PartName[], log: (line: string) => void = console.log): Promise<RunningPipeline> {
+export async function startParts(
+  config: Config,
+  parts: readonly PartName[],
+  log: (line: string) => void = console.log,
+): Promise<RunningPipeline> {
   const metrics = createMetrics();
   const processLog = createLog(config.pipeline.logLevel);
   const messaging = connectMessaging(config, metrics, processLog);
   const closers: (() => Promise<unknown>)[] = [() => messaging.close()];
   const closeAll = async () => {
-    for (const close of closers.reverse()) await close().catch((error: unknown) => log(`while closing: ${(error as Error).message}`));
+    for (const close of closers.reverse())
+      await close().catch((error: unknown) => log(`while closing: ${(error as Error).message}`));
   };
   try {
     const stores: CassandraStores = await connectStores(config);
@@ -38,19 +43,34 @@ export async function startParts(config: Config, parts: readonly PartName[], log
     const needsModels = parts.includes('scoring') || parts.includes('edge');
     const models: SpamModel[] = needsModels ? await connectModels(config) : [];
     closers.push(() => Promise.all(models.map((model) => model.close())));
-    if (needsModels) log(`models: ${models.map((m) => `${m.card.version} (${m.card.views.map((v) => v.id).join('+')})`).join(', ')}`);
+    if (needsModels)
+      log(`models: ${models.map((m) => `${m.card.version} (${m.card.views.map((v) => v.id).join('+')})`).join(', ')}`);
 
-    const topology = buildTopology(topologyPorts(config, messaging, stores, models, { metrics, log: processLog }), config);
+    const topology = buildTopology(
+      topologyPorts(config, messaging, stores, models, { metrics, log: processLog }),
+      config,
+    );
 
-    const processors = parts.filter((part): part is ProcessorName => part !== 'edge').map((name) => topology.processor(name).start());
-    const failed = Promise.race(processors.map((p) => p.done.then(() => new Promise<never>(() => {}), (error: unknown) => error as Error)));
+    const processors = parts
+      .filter((part): part is ProcessorName => part !== 'edge')
+      .map((name) => topology.processor(name).start());
+    const failed = Promise.race(
+      processors.map((p) =>
+        p.done.then(
+          () => new Promise<never>(() => {}),
+          (error: unknown) => error as Error,
+        ),
+      ),
+    );
     for (const p of processors) log(`processor ${p.name} running (group ${topology.processor(p.name).groupId})`);
 
     let edge: RunningEdge | undefined;
     if (parts.includes('edge')) {
       // Imported here, not at the top: a processor run alone never loads Fastify and its plugins.
       const [{ createSmsIngest }, { createPredictionFeed }, { startEdge }] = await Promise.all([
-        import('../edge/ingest.ts'), import('../edge/prediction-feed.ts'), import('../edge/server.ts'),
+        import('../edge/ingest.ts'),
+        import('../edge/prediction-feed.ts'),
+        import('../edge/server.ts'),
       ]);
       // Every edge instance watches the whole prediction stream from now on: its own group, deleted on close.
       // It reads sms.raw too, for the texts the live page shows beside the predictions (edge/prediction-feed.ts).
@@ -73,10 +93,12 @@ export async function startParts(config: Config, parts: readonly PartName[], log
       });
       const inbox = config.cdc.enabled ? connectInbox(config) : undefined;
       if (inbox) closers.push(() => inbox.close());
-      const cdcHealth = inbox ? [
-        { name: 'postgres', check: () => inbox.ping() },
-        { name: 'connect', check: () => checkConnectorRunning(config.cdc.connectUrl, config.cdc.connector) },
-      ] : [];
+      const cdcHealth = inbox
+        ? [
+            { name: 'postgres', check: () => inbox.ping() },
+            { name: 'connect', check: () => checkConnectorRunning(config.cdc.connectUrl, config.cdc.connector) },
+          ]
+        : [];
       edge = await startEdge({
         inbox,
         config: config.edge,

@@ -67,11 +67,18 @@ export interface ReplaySummary extends ReplayProgress {
 export function replayConfig(config: Config, request: ReplayRequest): Config {
   return {
     ...config,
-    pipeline: { ...config.pipeline, views: request.views ?? config.pipeline.views, models: request.models ?? config.pipeline.models },
+    pipeline: {
+      ...config.pipeline,
+      views: request.views ?? config.pipeline.views,
+      models: request.models ?? config.pipeline.models,
+    },
   };
 }
 
-export function replayInputs(config: Pick<Config, 'topics' | 'pipeline' | 'cassandra' | 'cdc'>, kind: ReplayKind): readonly string[] {
+export function replayInputs(
+  config: Pick<Config, 'topics' | 'pipeline' | 'cassandra' | 'cdc'>,
+  kind: ReplayKind,
+): readonly string[] {
   if (kind === 'store') return [config.topics.features, config.topics.predictions];
   const spec = processorSpecs(config).find((s) => s.name === kind);
   if (!spec) throw new Error(`the topology has no processor ${kind}`);
@@ -82,7 +89,14 @@ export function replayInputs(config: Pick<Config, 'topics' | 'pipeline' | 'cassa
 export function replayGroupId(config: Config, request: ReplayRequest): string {
   const inputs = replayInputs(config, request.kind);
   const { kind, from, to } = request;
-  const identity = JSON.stringify({ kind, from, to, inputs, views: request.views ?? null, models: request.models ?? null });
+  const identity = JSON.stringify({
+    kind,
+    from,
+    to,
+    inputs,
+    views: request.views ?? null,
+    models: request.models ?? null,
+  });
   return `${config.pipeline.consumerGroupPrefix}.replay.${kind}.${createHash('sha256').update(identity).digest('hex').slice(0, 10)}`;
 }
 
@@ -117,15 +131,21 @@ export interface PreparedReplay {
  * Finds or captures the plan of a request. Refuses (throws) while the run's group has members:
  * the same replay is already running. Writes nothing: `beginReplay` does, `--dry-run` does not.
  */
-export async function prepareReplay(config: Config, request: ReplayRequest, options: { restart?: boolean } = {}): Promise<PreparedReplay> {
+export async function prepareReplay(
+  config: Config,
+  request: ReplayRequest,
+  options: { restart?: boolean } = {},
+): Promise<PreparedReplay> {
   const kafka = createKafkaClient(config.kafka, '-replay');
   const groupId = replayGroupId(config, request);
   const members = await groupMembers(kafka, groupId);
   if (members.length > 0) {
-    throw new Error(`replay group ${groupId} already has ${members.length} live member(s) (${members.map((m) => `${m.clientId}@${m.clientHost}`).join(', ')}): this replay is running elsewhere`);
+    throw new Error(
+      `replay group ${groupId} already has ${members.length} live member(s) (${members.map((m) => `${m.clientId}@${m.clientHost}`).join(', ')}): this replay is running elsewhere`,
+    );
   }
   const earlier = options.restart ? undefined : await readPlan(config, groupId);
-  const plan = earlier ?? await capturePlan(kafka, config, request, groupId);
+  const plan = earlier ?? (await capturePlan(kafka, config, request, groupId));
   const { done, total } = await offsetProgress(kafka, plan);
   return { plan, resumed: earlier !== undefined, done, total };
 }
@@ -140,6 +160,7 @@ async function capturePlan(kafka: Kafka, config: Config, request: ReplayRequest,
     const [first, last] = await Promise.all([resolveOffsets(kafka, topic, from), resolveOffsets(kafka, topic, to)]);
     for (const [partition, stop] of last) {
       const begin = first.get(partition) ?? stop;
+      // biome-ignore lint/complexity/useMathMinMax: offsets are bigints, which Math.min does not take
       start.push({ topic, partition, offset: (begin < stop ? begin : stop).toString() });
       end.push({ topic, partition, offset: stop.toString() });
     }
@@ -157,7 +178,11 @@ export async function beginReplay(config: Config, prepared: PreparedReplay): Pro
   const { plan } = prepared;
   for (const topic of new Set(plan.start.map((o) => o.topic))) {
     const committed = prepared.resumed ? await committedOffsets(kafka, plan.groupId, topic) : new Map<number, bigint>();
-    const missing = new Map(plan.start.filter((o) => o.topic === topic && !committed.has(o.partition)).map((o) => [o.partition, BigInt(o.offset)]));
+    const missing = new Map(
+      plan.start
+        .filter((o) => o.topic === topic && !committed.has(o.partition))
+        .map((o) => [o.partition, BigInt(o.offset)]),
+    );
     if (missing.size > 0) await setGroupOffsets(kafka, plan.groupId, topic, missing);
   }
   await writePlan(config, plan);
@@ -197,18 +222,28 @@ export interface ReplayRunOptions {
 }
 
 /** Runs a prepared and begun plan to its end (or until stopped). */
-export async function runReplay(baseConfig: Config, plan: ReplayPlan, options: ReplayRunOptions = {}): Promise<RunningReplay> {
+export async function runReplay(
+  baseConfig: Config,
+  plan: ReplayPlan,
+  options: ReplayRunOptions = {},
+): Promise<RunningReplay> {
   const config = replayConfig(baseConfig, plan.request);
   const { kind } = plan.request;
   const log = createLog(config.pipeline.logLevel);
   const messaging = connectMessaging(config, options.metrics, log);
   const stores = await connectStores(config);
-  const models = kind === 'scoring' ? await connectModels(config).catch(async (error: unknown) => {
-    await stores.close();
-    throw error;
-  }) : [];
+  const models =
+    kind === 'scoring'
+      ? await connectModels(config).catch(async (error: unknown) => {
+          await stores.close();
+          throw error;
+        })
+      : [];
   const kafka = createKafkaClient(config.kafka, '-replay');
-  const topology = buildTopology(topologyPorts(config, messaging, stores, models, { metrics: options.metrics, log }), config);
+  const topology = buildTopology(
+    topologyPorts(config, messaging, stores, models, { metrics: options.metrics, log }),
+    config,
+  );
 
   const started = performance.now();
   const counts = { messages: 0, written: 0, deadLetters: 0 };
@@ -223,7 +258,8 @@ export async function runReplay(baseConfig: Config, plan: ReplayPlan, options: R
       counts.deadLetters += delivered.deadLetters;
     },
   };
-  const node: RunningNode = kind === 'store' ? topology.startStoreLoader(startOptions) : topology.processor(kind).start(startOptions);
+  const node: RunningNode =
+    kind === 'store' ? topology.startStoreLoader(startOptions) : topology.processor(kind).start(startOptions);
 
   const labels = { run: plan.runId, kind };
   const progress = async (): Promise<ReplayProgress> => {
@@ -241,18 +277,19 @@ export async function runReplay(baseConfig: Config, plan: ReplayPlan, options: R
 
   let stopping = false;
   let closed: Promise<ReplaySummary> | undefined;
-  const close = () => (closed ??= (async () => {
-    // The run ended by itself (or failed): release its producers and connections.
-    await node.stop();
-    clearInterval(ticker);
-    const last = await progress();
-    await Promise.all(models.map((model) => model.close()));
-    await stores.close();
-    await messaging.close();
-    const completed = !stopping && last.done >= last.total;
-    if (completed) await writePlan(baseConfig, { ...plan, completedAt: new Date().toISOString() });
-    return { ...last, completed };
-  })());
+  const close = () =>
+    (closed ??= (async () => {
+      // The run ended by itself (or failed): release its producers and connections.
+      await node.stop();
+      clearInterval(ticker);
+      const last = await progress();
+      await Promise.all(models.map((model) => model.close()));
+      await stores.close();
+      await messaging.close();
+      const completed = !stopping && last.done >= last.total;
+      if (completed) await writePlan(baseConfig, { ...plan, completedAt: new Date().toISOString() });
+      return { ...last, completed };
+    })());
   const finished = node.done.then(close, async (error: unknown) => {
     await close().catch(() => undefined);
     throw error;
@@ -265,4 +302,3 @@ export async function runReplay(baseConfig: Config, plan: ReplayPlan, options: R
     },
   };
 }
-

@@ -24,7 +24,12 @@ export interface ResetOutcome {
 /** The processors `reset` knows: those of the topology. */
 export const resettable = (config: Config): string[] => processorSpecs(config).map((spec) => spec.name);
 
-export async function resetProcessor(config: Config, processor: string, to: string, options: { dryRun?: boolean } = {}): Promise<ResetOutcome> {
+export async function resetProcessor(
+  config: Config,
+  processor: string,
+  to: string,
+  options: { dryRun?: boolean } = {},
+): Promise<ResetOutcome> {
   const spec = processorSpecs(config).find((s) => s.name === processor);
   if (!spec) throw new Error(`no processor ${processor} in the topology (there are ${resettable(config).join(', ')})`);
   const target = parseOffsetSpec(to, false);
@@ -32,9 +37,14 @@ export async function resetProcessor(config: Config, processor: string, to: stri
   const members = await groupMembers(kafka, spec.groupId);
   if (members.length > 0) {
     const who = members.map((m) => `${m.clientId} on ${m.clientHost} (${m.memberId})`).join('; ');
-    throw new Error(`consumer group ${spec.groupId} has ${members.length} live member(s): ${who}. Stop every ${processor} instance first.`);
+    throw new Error(
+      `consumer group ${spec.groupId} has ${members.length} live member(s): ${who}. Stop every ${processor} instance first.`,
+    );
   }
-  const [targets, committed] = await Promise.all([resolveOffsets(kafka, spec.input, target), committedOffsets(kafka, spec.groupId, spec.input)]);
+  const [targets, committed] = await Promise.all([
+    resolveOffsets(kafka, spec.input, target),
+    committedOffsets(kafka, spec.groupId, spec.input),
+  ]);
   const moves = [...targets].map(([partition, offset]) => ({ partition, from: committed.get(partition), to: offset }));
   if (!options.dryRun) await setGroupOffsets(kafka, spec.groupId, spec.input, targets);
   return { groupId: spec.groupId, topic: spec.input, moves, applied: !options.dryRun };

@@ -6,8 +6,10 @@
 
 /** Whether `warning` is kafkajs's negative throttle timer (see above). */
 export function isKafkajsNegativeTimeout(warning: Error): boolean {
-  return warning.name === 'TimeoutNegativeWarning'
-    && /[\\/]kafkajs[\\/]src[\\/]network[\\/]requestQueue[\\/]/.test(warning.stack ?? '');
+  return (
+    warning.name === 'TimeoutNegativeWarning' &&
+    /[\\/]kafkajs[\\/]src[\\/]network[\\/]requestQueue[\\/]/.test(warning.stack ?? '')
+  );
 }
 
 /** Routes process warnings through the existing printers, except the kafkajs timer warning. */

@@ -24,7 +24,12 @@ const root = join(import.meta.dirname, '..');
 const reportDir = join(root, '.test-results', 'fuzz-edge');
 const spamstream = join(root, 'bin', 'spamstream.js');
 
-interface Options { url?: string; seed: string; maxExamples: string; workers: string }
+interface Options {
+  url?: string;
+  seed: string;
+  maxExamples: string;
+  workers: string;
+}
 
 function parseOptions(): Options {
   const { values } = parseArgs({
@@ -154,12 +159,20 @@ async function waitReady(url: string): Promise<void> {
 function schemathesis(python: string, url: string, options: Options): Promise<{ status: number; output: string }> {
   const bin = join(python, '..', 'schemathesis');
   const args = [
-    'run', `${url}/openapi.json`,
-    '--checks', 'all',
-    '--seed', options.seed,
-    '--max-examples', options.maxExamples,
-    '--workers', options.workers,
-    '--report', 'junit', '--report-dir', reportDir,
+    'run',
+    `${url}/openapi.json`,
+    '--checks',
+    'all',
+    '--seed',
+    options.seed,
+    '--max-examples',
+    options.maxExamples,
+    '--workers',
+    options.workers,
+    '--report',
+    'junit',
+    '--report-dir',
+    reportDir,
     '--no-color',
   ];
   writeFileSync(join(reportDir, 'command.txt'), `schemathesis ${args.join(' ')}\n`);
@@ -174,7 +187,12 @@ function schemathesis(python: string, url: string, options: Options): Promise<{ 
 }
 
 /** The figures of schemathesis's summary: cases generated, failures and errors found, operations tested. */
-export interface FuzzSummary { cases: number; failures: number; errors: number; operations: number }
+export interface FuzzSummary {
+  cases: number;
+  failures: number;
+  errors: number;
+  operations: number;
+}
 
 export function summarize(output: string): FuzzSummary | undefined {
   const cases = output.match(/(\d+) generated/)?.[1];
@@ -226,10 +244,12 @@ async function main(): Promise<number> {
 }
 
 if (import.meta.main) {
-  main().then((status) => process.exit(status), (error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
-    console.log('fuzz:edge could not run — see above');
-    process.exit(2);
-  });
+  main().then(
+    (status) => process.exit(status),
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.message : String(error));
+      console.log('fuzz:edge could not run — see above');
+      process.exit(2);
+    },
+  );
 }
-

@@ -4,10 +4,35 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SCHEMA_NAMES, loadSchema } from '../schemas/index.ts';
 
-type Avro = string | Avro[] | { type: Avro; name?: string; doc?: string; fields?: Field[]; items?: Avro; values?: Avro; symbols?: string[]; logicalType?: string };
-interface Field { name: string; type: Avro; doc?: string }
+type Avro =
+  | string
+  | Avro[]
+  | {
+      type: Avro;
+      name?: string;
+      doc?: string;
+      fields?: Field[];
+      items?: Avro;
+      values?: Avro;
+      symbols?: string[];
+      logicalType?: string;
+    };
+interface Field {
+  name: string;
+  type: Avro;
+  doc?: string;
+}
 
-const PRIMITIVES: Record<string, string> = { null: 'null', boolean: 'boolean', int: 'number', long: 'number', float: 'number', double: 'number', bytes: 'Buffer', string: 'string' };
+const PRIMITIVES: Record<string, string> = {
+  null: 'null',
+  boolean: 'boolean',
+  int: 'number',
+  long: 'number',
+  float: 'number',
+  double: 'number',
+  bytes: 'Buffer',
+  string: 'string',
+};
 
 function generate(): string {
   const interfaces: string[] = [];
@@ -16,11 +41,16 @@ function generate(): string {
     if (typeof schema === 'string') return PRIMITIVES[schema] ?? schema.split('.').pop()!;
     if (Array.isArray(schema)) return schema.map(typeOf).join(' | ');
     switch (schema.type) {
-      case 'record': return record(schema as { name: string; doc?: string; fields: Field[] });
-      case 'array': return `${wrap(typeOf(schema.items!))}[]`;
-      case 'map': return `Record<string, ${typeOf(schema.values!)}>`;
-      case 'enum': return schema.symbols!.map((s) => `'${s}'`).join(' | ');
-      default: return typeOf(schema.type);
+      case 'record':
+        return record(schema as { name: string; doc?: string; fields: Field[] });
+      case 'array':
+        return `${wrap(typeOf(schema.items!))}[]`;
+      case 'map':
+        return `Record<string, ${typeOf(schema.values!)}>`;
+      case 'enum':
+        return schema.symbols!.map((s) => `'${s}'`).join(' | ');
+      default:
+        return typeOf(schema.type);
     }
   };
   const wrap = (t: string) => (t.includes(' | ') ? `(${t})` : t);

@@ -13,8 +13,11 @@ export function run(command: string, args: string[], cwd?: string): number {
 }
 
 /** The venv's python, after installing `requirements` into `venv` when they changed; undefined when that failed. */
-export function pythonVenv(venv: string, requirements: string, note = (line: string) => console.log(line)):
-  string | undefined {
+export function pythonVenv(
+  venv: string,
+  requirements: string,
+  note = (line: string) => console.log(line),
+): string | undefined {
   const python = join(venv, 'bin', 'python');
   const stamp = join(venv, '.requirements.sha256');
   const digest = createHash('sha256').update(readFileSync(requirements)).digest('hex');

@@ -6,7 +6,11 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pythonVenv, run } from './python-env.ts';
 
-interface Counts { passed: number; failed: number; skipped: number }
+interface Counts {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
 
 const root = join(import.meta.dirname, '..');
 const resultsDir = join(root, '.test-results');
@@ -53,6 +57,10 @@ function pytest(): Counts {
 }
 
 const parts = [vitest(), ...(args.length === 0 && !process.env.SPAMSTREAM_SKIP_PYTHON ? [pytest()] : [])];
-const total = parts.reduce((a, b) => ({ passed: a.passed + b.passed, failed: a.failed + b.failed, skipped: a.skipped + b.skipped }));
+const total = parts.reduce((a, b) => ({
+  passed: a.passed + b.passed,
+  failed: a.failed + b.failed,
+  skipped: a.skipped + b.skipped,
+}));
 console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
 process.exit(total.failed > 0 ? 1 : 0);

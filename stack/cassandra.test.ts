@@ -11,7 +11,12 @@ describe('cassandraYaml', () => {
     expect(yaml).toMatch(/^num_tokens: 1$/m);
     expect(yaml).toContain('- seeds: "127.0.0.1:7000"');
     expect(yaml).toMatch(/^storage_port: 7000$/m);
-    for (const folder of ['commitlog_directory: /d/cassandra/data/commitlog', 'saved_caches_directory: /d/cassandra/data/saved_caches', 'hints_directory: /d/cassandra/data/hints', '  - /d/cassandra/data/data']) {
+    for (const folder of [
+      'commitlog_directory: /d/cassandra/data/commitlog',
+      'saved_caches_directory: /d/cassandra/data/saved_caches',
+      'hints_directory: /d/cassandra/data/hints',
+      '  - /d/cassandra/data/data',
+    ]) {
       expect(yaml).toContain(folder);
     }
     expect(yaml).toMatch(/^auto_snapshot: false$/m);
@@ -26,7 +31,10 @@ describe('cassandraYaml', () => {
   });
 
   it('names no other port that a second stack on the machine would collide on', () => {
-    const yaml = cassandraYaml(testSettings({ SPAMSTREAM_CASSANDRA_PORT: '19042', SPAMSTREAM_CASSANDRA_STORAGE_PORT: '17000' }), '/d');
+    const yaml = cassandraYaml(
+      testSettings({ SPAMSTREAM_CASSANDRA_PORT: '19042', SPAMSTREAM_CASSANDRA_STORAGE_PORT: '17000' }),
+      '/d',
+    );
     const ports = [...yaml.matchAll(/^([a-z_]*port[a-z_]*): (\d+)$/gm)].map(([, key, value]) => `${key}=${value}`);
     expect(ports.sort()).toEqual(['native_transport_port=19042', 'storage_port=17000']);
   });

@@ -15,15 +15,31 @@ export const cassandraCoordinates = (version: string): string[] => [`org.apache.
 
 // Packages Cassandra reaches into on Java 17 (conf/jvm17-server.options of Cassandra 5.0).
 const EXPORTS = [
-  'java.base/jdk.internal.misc', 'java.management.rmi/com.sun.jmx.remote.internal.rmi', 'java.rmi/sun.rmi.registry',
-  'java.rmi/sun.rmi.server', 'java.sql/java.sql', 'java.base/java.lang.ref', 'jdk.unsupported/sun.misc',
-  'jdk.compiler/com.sun.tools.javac.file', 'jdk.attach/sun.tools.attach',
+  'java.base/jdk.internal.misc',
+  'java.management.rmi/com.sun.jmx.remote.internal.rmi',
+  'java.rmi/sun.rmi.registry',
+  'java.rmi/sun.rmi.server',
+  'java.sql/java.sql',
+  'java.base/java.lang.ref',
+  'jdk.unsupported/sun.misc',
+  'jdk.compiler/com.sun.tools.javac.file',
+  'jdk.attach/sun.tools.attach',
 ];
 const OPENS = [
-  'java.base/java.lang.module', 'java.base/jdk.internal.loader', 'java.base/jdk.internal.ref', 'java.base/jdk.internal.reflect',
-  'java.base/jdk.internal.math', 'java.base/jdk.internal.module', 'java.base/jdk.internal.util.jar',
-  'jdk.management/com.sun.management.internal', 'java.base/sun.nio.ch', 'java.base/java.io', 'java.base/java.lang.reflect',
-  'jdk.compiler/com.sun.tools.javac', 'java.base/java.lang', 'java.base/java.util',
+  'java.base/java.lang.module',
+  'java.base/jdk.internal.loader',
+  'java.base/jdk.internal.ref',
+  'java.base/jdk.internal.reflect',
+  'java.base/jdk.internal.math',
+  'java.base/jdk.internal.module',
+  'java.base/jdk.internal.util.jar',
+  'jdk.management/com.sun.management.internal',
+  'java.base/sun.nio.ch',
+  'java.base/java.io',
+  'java.base/java.lang.reflect',
+  'jdk.compiler/com.sun.tools.javac',
+  'java.base/java.lang',
+  'java.base/java.util',
 ];
 
 export const java17ModuleFlags = (): string[] => [
@@ -82,9 +98,15 @@ export function cassandraJvmArgs(settings: StackSettings, libs: string, dir: str
   const heap = `${settings.stack.cassandraHeapMb}m`;
   const dataDir = join(dir, 'data');
   return [
-    `-Xms${heap}`, `-Xmx${heap}`, '-XX:+UseG1GC', '-XX:+ParallelRefProcEnabled', '-XX:MaxGCPauseMillis=300',
-    '-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true',
-    '-Djdk.attach.allowAttachSelf=true', ...java17ModuleFlags(),
+    `-Xms${heap}`,
+    `-Xmx${heap}`,
+    '-XX:+UseG1GC',
+    '-XX:+ParallelRefProcEnabled',
+    '-XX:MaxGCPauseMillis=300',
+    '-XX:+ExitOnOutOfMemoryError',
+    '-Djava.awt.headless=true',
+    '-Djdk.attach.allowAttachSelf=true',
+    ...java17ModuleFlags(),
     '-Dio.netty.tryReflectionSetAccessible=true',
     `-javaagent:${jamm}`,
     ownerMarker(settings.stack.dataDir),
@@ -95,7 +117,8 @@ export function cassandraJvmArgs(settings: StackSettings, libs: string, dir: str
     `-Dlogback.configurationFile=${join(dir, 'logback.xml')}`,
     // A single node has nobody to gossip with; waiting for gossip to settle only adds seconds.
     '-Dcassandra.skip_wait_for_gossip_to_settle=0',
-    '-cp', join(libs, '*'),
+    '-cp',
+    join(libs, '*'),
     'org.apache.cassandra.service.CassandraDaemon',
   ];
 }
@@ -109,14 +132,21 @@ export interface CassandraServerOptions {
 }
 
 export function cassandraServer(
-  settings: StackSettings, java: () => Promise<string>, options: CassandraServerOptions = {},
+  settings: StackSettings,
+  java: () => Promise<string>,
+  options: CassandraServerOptions = {},
 ): Server {
   const dir = serverDir(settings, 'cassandra');
   return {
     name: 'cassandra',
     endpoint: settings.cassandra.contactPoints.join(','),
     async prepare(log) {
-      const libs = await mavenLibs(settings.stack.cacheDir, `cassandra-${settings.stack.cassandraVersion}`, cassandraCoordinates(settings.stack.cassandraVersion), log);
+      const libs = await mavenLibs(
+        settings.stack.cacheDir,
+        `cassandra-${settings.stack.cassandraVersion}`,
+        cassandraCoordinates(settings.stack.cassandraVersion),
+        log,
+      );
       await mkdir(join(dir, 'data'), { recursive: true });
       await writeFile(join(dir, 'cassandra.yaml'), cassandraYaml(settings, join(dir, 'data')) + (options.yaml ?? ''));
       await writeFile(join(dir, 'logback.xml'), LOGBACK_XML);
@@ -138,11 +168,14 @@ export async function probeCassandra(settings: Pick<StackSettings, 'cassandra'>)
     socketOptions: { connectTimeout: 2000, readTimeout: 4000 },
   });
   try {
-    await withTimeout(6000, (async () => {
-      await client.connect();
-      const result = await client.execute('SELECT release_version FROM system.local');
-      if (!result.first()?.get('release_version')) throw new Error('cassandra: system.local has no release_version');
-    })());
+    await withTimeout(
+      6000,
+      (async () => {
+        await client.connect();
+        const result = await client.execute('SELECT release_version FROM system.local');
+        if (!result.first()?.get('release_version')) throw new Error('cassandra: system.local has no release_version');
+      })(),
+    );
   } catch (error) {
     throw new Error(`cassandra: ${conciseDriverError(error)}`);
   } finally {
@@ -154,7 +187,9 @@ export async function probeCassandra(settings: Pick<StackSettings, 'cassandra'>)
 function conciseDriverError(error: unknown): string {
   const inner = (error as { innerErrors?: Record<string, unknown> }).innerErrors;
   if (inner && Object.keys(inner).length > 0) {
-    return Object.entries(inner).map(([host, e]) => `${host}: ${e instanceof Error ? e.message : String(e)}`).join('; ');
+    return Object.entries(inner)
+      .map(([host, e]) => `${host}: ${e instanceof Error ? e.message : String(e)}`)
+      .join('; ');
   }
   return error instanceof Error ? error.message : String(error);
 }

@@ -18,12 +18,15 @@ interface Service {
 
 const root = join(import.meta.dirname, '..');
 const composeFile = join(root, 'docker-compose.yml');
-const compose = parse(readFileSync(composeFile, 'utf8')) as { services: Record<string, Service>; volumes?: Record<string, unknown> };
+const compose = parse(readFileSync(composeFile, 'utf8')) as {
+  services: Record<string, Service>;
+  volumes?: Record<string, unknown>;
+};
 const stack = testSettings().stack;
 const composeAvailable = spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0;
 
 describe('docker-compose.yml', () => {
-  it('runs the launcher\'s versions of the five servers', () => {
+  it("runs the launcher's versions of the five servers", () => {
     expect(Object.keys(compose.services).sort()).toEqual(['cassandra', 'connect', 'kafka', 'postgres', 'registry']);
     expect(compose.services.postgres?.image).toBe(`postgres:${stack.postgresVersion.split('.')[0]}`);
     expect(compose.services.connect?.image).toBe(`quay.io/debezium/connect:${stack.debeziumVersion}`);
@@ -51,7 +54,11 @@ describe('docker-compose.yml', () => {
     const env = compose.services.kafka?.environment ?? {};
     expect(String(env.KAFKA_PROCESS_ROLES)).toBe('broker,controller');
     expect(String(env.KAFKA_ADVERTISED_LISTENERS).split(',')[0]).toBe(`PLAINTEXT://127.0.0.1:${stack.kafkaPort}`);
-    for (const key of ['KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR', 'KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR', 'KAFKA_TRANSACTION_STATE_LOG_MIN_ISR']) {
+    for (const key of [
+      'KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR',
+      'KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR',
+      'KAFKA_TRANSACTION_STATE_LOG_MIN_ISR',
+    ]) {
       expect(String(env[key]), key).toBe('1');
     }
     expect(String(env.KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS)).toBe('0');
@@ -59,7 +66,7 @@ describe('docker-compose.yml', () => {
     expect(Buffer.from(String(env.CLUSTER_ID), 'base64url')).toHaveLength(16);
   });
 
-  it('keeps the registry\'s schemas in an H2 file on a named volume, as the launcher does', () => {
+  it("keeps the registry's schemas in an H2 file on a named volume, as the launcher does", () => {
     const registry = compose.services.registry;
     const env = registry?.environment ?? {};
     expect(env.APICURIO_STORAGE_KIND).toBe('sql');
@@ -71,9 +78,12 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(compose.volumes ?? {})).toContain('registry-data');
   });
 
-  it.runIf(composeAvailable)('is accepted by `docker compose config` (runs where the Docker client has compose)', () => {
-    const result = spawnSync('docker', ['compose', '-f', composeFile, 'config', '--quiet'], { encoding: 'utf8' });
-    expect(result.stderr).toBe('');
-    expect(result.status).toBe(0);
-  });
+  it.runIf(composeAvailable)(
+    'is accepted by `docker compose config` (runs where the Docker client has compose)',
+    () => {
+      const result = spawnSync('docker', ['compose', '-f', composeFile, 'config', '--quiet'], { encoding: 'utf8' });
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+    },
+  );
 });

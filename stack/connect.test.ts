@@ -15,9 +15,11 @@ describe('connect server', () => {
     expect(lines).toContain('value.converter.schemas.enable=false');
   });
 
-  it('uses the broker\'s version of Connect and the pinned Debezium plugin', () => {
+  it("uses the broker's version of Connect and the pinned Debezium plugin", () => {
     expect(connectCoordinates(settings.stack.kafkaVersion)).toContain('org.apache.kafka:connect-runtime:4.1.2');
-    expect(debeziumArtifact(settings.stack.debeziumVersion)).toBe('io.debezium:debezium-connector-postgres:3.6.1.Final:tar.gz:plugin');
+    expect(debeziumArtifact(settings.stack.debeziumVersion)).toBe(
+      'io.debezium:debezium-connector-postgres:3.6.1.Final:tar.gz:plugin',
+    );
     const args = connectJvmArgs(settings, '/libs', '/d');
     expect(args).toContain(ownerMarker(settings.stack.dataDir));
     expect(args.slice(-2)).toEqual(['org.apache.kafka.connect.cli.ConnectDistributed', '/d/worker.properties']);

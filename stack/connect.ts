@@ -21,7 +21,8 @@ export function connectCoordinates(version: string): string[] {
   ];
 }
 
-export const debeziumArtifact = (version: string): string => `io.debezium:debezium-connector-postgres:${version}:tar.gz:plugin`;
+export const debeziumArtifact = (version: string): string =>
+  `io.debezium:debezium-connector-postgres:${version}:tar.gz:plugin`;
 
 /**
  * One worker. Its three internal topics get replication factor 1 (one broker); offsets are flushed
@@ -56,11 +57,16 @@ export function workerProperties(settings: StackSettings, pluginPath: string): s
 export function connectJvmArgs(settings: StackSettings, libs: string, dir: string): string[] {
   const heap = `${settings.stack.connectHeapMb}m`;
   return [
-    `-Xms${heap}`, `-Xmx${heap}`, '-XX:+UseG1GC', '-Djava.awt.headless=true',
+    `-Xms${heap}`,
+    `-Xmx${heap}`,
+    '-XX:+UseG1GC',
+    '-Djava.awt.headless=true',
     ownerMarker(settings.stack.dataDir),
     `-Dlog4j2.configurationFile=${join(dir, 'log4j2.properties')}`,
-    '-cp', join(libs, '*'),
-    'org.apache.kafka.connect.cli.ConnectDistributed', join(dir, 'worker.properties'),
+    '-cp',
+    join(libs, '*'),
+    'org.apache.kafka.connect.cli.ConnectDistributed',
+    join(dir, 'worker.properties'),
   ];
 }
 
@@ -88,7 +94,12 @@ export function connectServer(settings: StackSettings, java: () => Promise<strin
       await ensurePortFree('connect', settings.stack.connectPort, 'SPAMSTREAM_CONNECT_PORT');
       const { kafkaVersion, debeziumVersion, cacheDir } = settings.stack;
       const libs = await mavenLibs(cacheDir, `connect-${kafkaVersion}`, connectCoordinates(kafkaVersion), log);
-      const plugins = await mavenArchive(cacheDir, `debezium-postgres-${debeziumVersion}`, debeziumArtifact(debeziumVersion), log);
+      const plugins = await mavenArchive(
+        cacheDir,
+        `debezium-postgres-${debeziumVersion}`,
+        debeziumArtifact(debeziumVersion),
+        log,
+      );
       await mkdir(dir, { recursive: true });
       await writeFile(join(dir, 'worker.properties'), workerProperties(settings, plugins));
       await writeFile(join(dir, 'log4j2.properties'), LOG4J2_PROPERTIES);
@@ -101,8 +112,13 @@ export function connectServer(settings: StackSettings, java: () => Promise<strin
 
 /** The REST API answers and lists the Debezium PostgreSQL connector among its plugins. */
 export async function probeConnect(url: string): Promise<void> {
-  const response = await withTimeout(5000, fetch(`${url}/connector-plugins`, { signal: AbortSignal.timeout(5000) })).catch((error: Error) => {
-    throw new Error(`connect: GET ${url}/connector-plugins: ${error.cause instanceof Error ? error.cause.message : error.message}`);
+  const response = await withTimeout(
+    5000,
+    fetch(`${url}/connector-plugins`, { signal: AbortSignal.timeout(5000) }),
+  ).catch((error: Error) => {
+    throw new Error(
+      `connect: GET ${url}/connector-plugins: ${error.cause instanceof Error ? error.cause.message : error.message}`,
+    );
   });
   if (!response.ok) throw new Error(`connect: GET ${url}/connector-plugins answered ${response.status}`);
   const plugins = (await response.json()) as { class?: string }[];

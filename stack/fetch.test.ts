@@ -3,10 +3,15 @@ import { MAVEN_SETTINGS, fetchPom } from './fetch.ts';
 
 describe('fetchPom', () => {
   it('lists each coordinate as a dependency of a pom-packaged project', () => {
-    const pom = fetchPom('kafka-4.1.2', ['org.apache.kafka:kafka_2.13:4.1.2', 'org.apache.logging.log4j:log4j-core:2.25.3']);
+    const pom = fetchPom('kafka-4.1.2', [
+      'org.apache.kafka:kafka_2.13:4.1.2',
+      'org.apache.logging.log4j:log4j-core:2.25.3',
+    ]);
     expect(pom).toContain('<artifactId>fetch-kafka-4.1.2</artifactId>');
     expect(pom).toContain('<packaging>pom</packaging>');
-    expect(pom).toContain('<dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>4.1.2</version></dependency>');
+    expect(pom).toContain(
+      '<dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>4.1.2</version></dependency>',
+    );
     expect(pom.match(/<dependency>/g)).toHaveLength(2);
     expect(pom.match(/<(\w+)[\s>]/g)?.length).toBe(pom.match(/<\/\w+>/g)?.length);
   });

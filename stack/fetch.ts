@@ -29,7 +29,8 @@ export const MAVEN_SETTINGS = `<settings>
 export function fetchPom(name: string, coordinates: readonly string[]): string {
   const dependencies = coordinates.map((coordinate) => {
     const [groupId, artifactId, version, ...rest] = coordinate.split(':');
-    if (!groupId || !artifactId || !version || rest.length > 0) throw new Error(`expected group:artifact:version, got ${coordinate}`);
+    if (!groupId || !artifactId || !version || rest.length > 0)
+      throw new Error(`expected group:artifact:version, got ${coordinate}`);
     return `    <dependency><groupId>${groupId}</groupId><artifactId>${artifactId}</artifactId><version>${version}</version></dependency>`;
   });
   return `<project xmlns="http://maven.apache.org/POM/4.0.0">
@@ -62,12 +63,30 @@ export async function once(dir: string, what: string, log: Log, fill: (tmp: stri
 }
 
 /** Copies the runtime class path of `coordinates` into `cacheDir/<name>/libs`; returns that folder. */
-export async function mavenLibs(cacheDir: string, name: string, coordinates: readonly string[], log: Log): Promise<string> {
+export async function mavenLibs(
+  cacheDir: string,
+  name: string,
+  coordinates: readonly string[],
+  log: Log,
+): Promise<string> {
   const dir = await once(join(cacheDir, name), `${name} from Maven Central`, log, async (tmp) => {
     await writeFile(join(tmp, 'pom.xml'), fetchPom(name, coordinates));
     await writeFile(join(tmp, 'settings.xml'), MAVEN_SETTINGS);
-    await runToLog('mvn', ['-B', '-q', '-s', 'settings.xml', '-f', 'pom.xml', `${DEPENDENCY_PLUGIN}:copy-dependencies`,
-      '-DincludeScope=runtime', '-DoutputDirectory=libs'], { cwd: tmp, logFile: join(tmp, 'fetch.log') });
+    await runToLog(
+      'mvn',
+      [
+        '-B',
+        '-q',
+        '-s',
+        'settings.xml',
+        '-f',
+        'pom.xml',
+        `${DEPENDENCY_PLUGIN}:copy-dependencies`,
+        '-DincludeScope=runtime',
+        '-DoutputDirectory=libs',
+      ],
+      { cwd: tmp, logFile: join(tmp, 'fetch.log') },
+    );
   });
   return join(dir, 'libs');
 }
@@ -76,8 +95,19 @@ export async function mavenLibs(cacheDir: string, name: string, coordinates: rea
 export async function mavenArchive(cacheDir: string, name: string, artifact: string, log: Log): Promise<string> {
   const dir = await once(join(cacheDir, name), `${name} from Maven Central`, log, async (tmp) => {
     await writeFile(join(tmp, 'settings.xml'), MAVEN_SETTINGS);
-    await runToLog('mvn', ['-B', '-q', '-s', 'settings.xml', `${DEPENDENCY_PLUGIN}:unpack`, `-Dartifact=${artifact}`,
-      '-DoutputDirectory=dist'], { cwd: tmp, logFile: join(tmp, 'fetch.log') });
+    await runToLog(
+      'mvn',
+      [
+        '-B',
+        '-q',
+        '-s',
+        'settings.xml',
+        `${DEPENDENCY_PLUGIN}:unpack`,
+        `-Dartifact=${artifact}`,
+        '-DoutputDirectory=dist',
+      ],
+      { cwd: tmp, logFile: join(tmp, 'fetch.log') },
+    );
   });
   return join(dir, 'dist');
 }
@@ -85,8 +115,23 @@ export async function mavenArchive(cacheDir: string, name: string, artifact: str
 /** Installs one PyPI package (no dependencies) into `cacheDir/<name>/site`; returns that folder. */
 export async function pipPackage(cacheDir: string, name: string, requirement: string, log: Log): Promise<string> {
   const dir = await once(join(cacheDir, name), `${requirement} from PyPI`, log, async (tmp) => {
-    await runToLog('python3', ['-m', 'pip', 'install', '--no-deps', '--no-input', '--disable-pip-version-check', '--quiet',
-      '--root-user-action=ignore', '--target', join(tmp, 'site'), requirement], { cwd: tmp, logFile: join(tmp, 'fetch.log') });
+    await runToLog(
+      'python3',
+      [
+        '-m',
+        'pip',
+        'install',
+        '--no-deps',
+        '--no-input',
+        '--disable-pip-version-check',
+        '--quiet',
+        '--root-user-action=ignore',
+        '--target',
+        join(tmp, 'site'),
+        requirement,
+      ],
+      { cwd: tmp, logFile: join(tmp, 'fetch.log') },
+    );
   });
   return join(dir, 'site');
 }

@@ -16,7 +16,12 @@ describe('stackDown', () => {
     writeFileSync(join(kafkaDir, 'pid'), `${process.pid}\n`);
     const reports = await stackDown(settings);
     expect(reports.find((r) => r.name === 'kafka')).toEqual({ name: 'kafka', outcome: 'left alone', pid: process.pid });
-    expect(reports.filter((r) => r.name !== 'kafka').map((r) => r.outcome)).toEqual(['not running', 'not running', 'not running', 'not running']);
+    expect(reports.filter((r) => r.name !== 'kafka').map((r) => r.outcome)).toEqual([
+      'not running',
+      'not running',
+      'not running',
+      'not running',
+    ]);
     expect(isAlive(process.pid)).toBe(true);
     expect(existsSync(join(kafkaDir, 'pid'))).toBe(false);
   });
@@ -37,16 +42,26 @@ describe('stackDown', () => {
   });
 });
 
-
 describe('stackStatus', () => {
   it('names every server that does not answer', async () => {
     const port = await closedPort();
-    const settings = testSettings({ SPAMSTREAM_KAFKA_BROKERS: `127.0.0.1:${port}`, SPAMSTREAM_SCHEMA_REGISTRY_URL: `http://127.0.0.1:${port}/apis/ccompat/v7`, SPAMSTREAM_CASSANDRA_CONTACT_POINTS: `127.0.0.1:${port}`,
-      SPAMSTREAM_POSTGRES_URL: `postgres://postgres@127.0.0.1:${port}/spamstream`, SPAMSTREAM_CONNECT_URL: `http://127.0.0.1:${port}` });
+    const settings = testSettings({
+      SPAMSTREAM_KAFKA_BROKERS: `127.0.0.1:${port}`,
+      SPAMSTREAM_SCHEMA_REGISTRY_URL: `http://127.0.0.1:${port}/apis/ccompat/v7`,
+      SPAMSTREAM_CASSANDRA_CONTACT_POINTS: `127.0.0.1:${port}`,
+      SPAMSTREAM_POSTGRES_URL: `postgres://postgres@127.0.0.1:${port}/spamstream`,
+      SPAMSTREAM_CONNECT_URL: `http://127.0.0.1:${port}`,
+    });
     expect(settings.stack.mode).toBe('external');
     const report = await stackStatus(settings);
     expect(report.ok).toBe(false);
-    expect(report.servers.map((s) => [s.name, s.state])).toEqual([['kafka', 'down'], ['registry', 'down'], ['cassandra', 'down'], ['postgres', 'down'], ['connect', 'down']]);
+    expect(report.servers.map((s) => [s.name, s.state])).toEqual([
+      ['kafka', 'down'],
+      ['registry', 'down'],
+      ['cassandra', 'down'],
+      ['postgres', 'down'],
+      ['connect', 'down'],
+    ]);
     expect(report.servers.every((s) => /ECONNREFUSED/.test(s.detail ?? ''))).toBe(true);
   });
 });

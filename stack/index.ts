@@ -6,7 +6,17 @@ import { connectServer } from './connect.ts';
 import type { Log } from './fetch.ts';
 import { registryJava, serverJava } from './java.ts';
 import { kafkaServer } from './kafka.ts';
-import { isAlive, logFile, ownedPid, ownerMarker, readPid, removePidFile, startDetached, stopProcess, tail } from './process.ts';
+import {
+  isAlive,
+  logFile,
+  ownedPid,
+  ownerMarker,
+  readPid,
+  removePidFile,
+  startDetached,
+  stopProcess,
+  tail,
+} from './process.ts';
 import { postgresMarker, postgresServer } from './postgres.ts';
 import { registryServer } from './registry.ts';
 import { SERVER_NAMES, type Server, type ServerName, type StackSettings, serverDir } from './server.ts';
@@ -75,7 +85,13 @@ async function waitUntilReady(server: Server, pid: number, deadline: number): Pr
 function failed(server: Server, settings: StackSettings, detail: string, pid?: number): ServerReport {
   const log = logFile(serverDir(settings, server.name), server.name);
   const lines = tail(log, LOG_TAIL_LINES);
-  return { name: server.name, endpoint: server.endpoint, state: 'failed', pid, detail: lines ? `${detail}\n--- last lines of ${log}\n${lines}` : detail };
+  return {
+    name: server.name,
+    endpoint: server.endpoint,
+    state: 'failed',
+    pid,
+    detail: lines ? `${detail}\n--- last lines of ${log}\n${lines}` : detail,
+  };
 }
 
 async function bringUp(server: Server, settings: StackSettings, log: Log, start: number): Promise<ServerReport> {
@@ -85,10 +101,18 @@ async function bringUp(server: Server, settings: StackSettings, log: Log, start:
   if (running !== undefined) {
     // Ours and alive: maybe still starting (another `up` launched it a moment ago), so wait for it.
     const problem = await waitUntilReady(server, running, deadline());
-    return problem ? failed(server, settings, problem, running) : { name: server.name, endpoint: server.endpoint, state: 'running', pid: running, seconds: since(start) };
+    return problem
+      ? failed(server, settings, problem, running)
+      : { name: server.name, endpoint: server.endpoint, state: 'running', pid: running, seconds: since(start) };
   }
   if ((await answers(server)) === undefined) {
-    return { name: server.name, endpoint: server.endpoint, state: 'external', detail: 'answering, but not started by this stack: left alone', seconds: since(start) };
+    return {
+      name: server.name,
+      endpoint: server.endpoint,
+      state: 'external',
+      detail: 'answering, but not started by this stack: left alone',
+      seconds: since(start),
+    };
   }
   try {
     const launch = await server.prepare(log);
@@ -120,7 +144,12 @@ export async function stackUp(settings: StackSettings, log: Log = () => {}): Pro
   const servers = stackServers(settings, log);
   if (settings.stack.mode === 'external') {
     const reports = await Promise.all(servers.map((server) => probeOnly(server, start)));
-    return { ok: reports.every((r) => r.state === 'external'), mode: 'external', servers: reports, seconds: since(start) };
+    return {
+      ok: reports.every((r) => r.state === 'external'),
+      mode: 'external',
+      servers: reports,
+      seconds: since(start),
+    };
   }
   let fetching: Promise<unknown> = Promise.resolve();
   const serialisedPrepare = (server: Server): Server => ({
@@ -138,13 +167,30 @@ export async function stackUp(settings: StackSettings, log: Log = () => {}): Pro
 /** Each server: answering or not, and the pid when this stack runs it. */
 export async function stackStatus(settings: StackSettings): Promise<StackReport> {
   const start = Date.now();
-  const reports = await Promise.all(stackServers(settings).map(async (server): Promise<ServerReport> => {
-    const pid = settings.stack.mode === 'local' ? await ownedPid(serverDir(settings, server.name), markerOf(settings, server.name)) : undefined;
-    const problem = await answers(server);
-    if (problem !== undefined) return { name: server.name, endpoint: server.endpoint, state: 'down', pid, detail: pid ? `process ${pid} is running but not answering: ${problem}` : problem };
-    return { name: server.name, endpoint: server.endpoint, state: pid ? 'running' : 'external', pid };
-  }));
-  return { ok: reports.every((r) => r.state !== 'down'), mode: settings.stack.mode, servers: reports, seconds: since(start) };
+  const reports = await Promise.all(
+    stackServers(settings).map(async (server): Promise<ServerReport> => {
+      const pid =
+        settings.stack.mode === 'local'
+          ? await ownedPid(serverDir(settings, server.name), markerOf(settings, server.name))
+          : undefined;
+      const problem = await answers(server);
+      if (problem !== undefined)
+        return {
+          name: server.name,
+          endpoint: server.endpoint,
+          state: 'down',
+          pid,
+          detail: pid ? `process ${pid} is running but not answering: ${problem}` : problem,
+        };
+      return { name: server.name, endpoint: server.endpoint, state: pid ? 'running' : 'external', pid };
+    }),
+  );
+  return {
+    ok: reports.every((r) => r.state !== 'down'),
+    mode: settings.stack.mode,
+    servers: reports,
+    seconds: since(start),
+  };
 }
 
 export interface DownReport {
@@ -154,24 +200,31 @@ export interface DownReport {
 }
 
 /** Stops the servers this stack started (all, or `only`), keeping their data unless `purge`. */
-export async function stackDown(settings: StackSettings, options: { purge?: boolean; only?: readonly ServerName[] } = {}): Promise<DownReport[]> {
+export async function stackDown(
+  settings: StackSettings,
+  options: { purge?: boolean; only?: readonly ServerName[] } = {},
+): Promise<DownReport[]> {
   if (settings.stack.mode === 'external') return [];
   // Every server, CDC on or off: `down` must leave nothing running that an earlier `up` started.
   const names = options.only ?? SERVER_NAMES;
-  const reports = await Promise.all(names.map(async (name): Promise<DownReport> => {
-    const dir = serverDir(settings, name);
-    const pid = await ownedPid(dir, markerOf(settings, name));
-    if (pid === undefined) {
-      const recorded = readPid(dir);
+  const reports = await Promise.all(
+    names.map(async (name): Promise<DownReport> => {
+      const dir = serverDir(settings, name);
+      const pid = await ownedPid(dir, markerOf(settings, name));
+      if (pid === undefined) {
+        const recorded = readPid(dir);
+        await removePidFile(dir);
+        // A live pid that no longer carries our marker is someone else's process now.
+        return recorded !== undefined && isAlive(recorded)
+          ? { name, outcome: 'left alone', pid: recorded }
+          : { name, outcome: 'not running' };
+      }
+      // PostgreSQL's fast shutdown: its default (smart) would wait for Debezium's connection to go away.
+      const outcome = await stopProcess(pid, STOP_GRACE_MS, name === 'postgres' ? 'SIGINT' : 'SIGTERM');
       await removePidFile(dir);
-      // A live pid that no longer carries our marker is someone else's process now.
-      return recorded !== undefined && isAlive(recorded) ? { name, outcome: 'left alone', pid: recorded } : { name, outcome: 'not running' };
-    }
-    // PostgreSQL's fast shutdown: its default (smart) would wait for Debezium's connection to go away.
-    const outcome = await stopProcess(pid, STOP_GRACE_MS, name === 'postgres' ? 'SIGINT' : 'SIGTERM');
-    await removePidFile(dir);
-    return { name, outcome, pid };
-  }));
+      return { name, outcome, pid };
+    }),
+  );
   if (options.purge) {
     for (const name of names) await rm(serverDir(settings, name), { recursive: true, force: true });
     await rmdir(settings.stack.dataDir).catch(() => undefined); // only once nothing else is left in it

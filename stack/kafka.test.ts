@@ -2,11 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { kafkaCoordinates, kafkaJvmArgs, newClusterId, serverProperties } from './kafka.ts';
 import { testSettings } from './test-settings.ts';
 
-const properties = (text: string) => new Map(text.trim().split('\n').map((line) => line.split('=', 2) as [string, string]));
+const properties = (text: string) =>
+  new Map(
+    text
+      .trim()
+      .split('\n')
+      .map((line) => line.split('=', 2) as [string, string]),
+  );
 
 describe('serverProperties', () => {
   it('configures one combined broker and controller on the configured loopback ports', () => {
-    const p = properties(serverProperties(testSettings({ SPAMSTREAM_KAFKA_PORT: '19092', SPAMSTREAM_KAFKA_CONTROLLER_PORT: '19093' }), '/data/kafka'));
+    const p = properties(
+      serverProperties(
+        testSettings({ SPAMSTREAM_KAFKA_PORT: '19092', SPAMSTREAM_KAFKA_CONTROLLER_PORT: '19093' }),
+        '/data/kafka',
+      ),
+    );
     expect(p.get('process.roles')).toBe('broker,controller');
     expect(p.get('controller.quorum.voters')).toBe('1@127.0.0.1:19093');
     expect(p.get('listeners')).toBe('PLAINTEXT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093');
@@ -16,7 +27,11 @@ describe('serverProperties', () => {
 
   it('sizes internal topics for one broker and lets groups form at once', () => {
     const p = properties(serverProperties(testSettings(), '/d'));
-    for (const key of ['offsets.topic.replication.factor', 'transaction.state.log.replication.factor', 'transaction.state.log.min.isr']) {
+    for (const key of [
+      'offsets.topic.replication.factor',
+      'transaction.state.log.replication.factor',
+      'transaction.state.log.min.isr',
+    ]) {
       expect(p.get(key), key).toBe('1');
     }
     expect(p.get('group.initial.rebalance.delay.ms')).toBe('0');
@@ -52,7 +67,14 @@ describe('kafkaJvmArgs and coordinates', () => {
   it('uses the configured heap, carries the stack marker and a wildcard class path', () => {
     const settings = testSettings({ SPAMSTREAM_KAFKA_HEAP_MB: '768' });
     const args = kafkaJvmArgs(settings, '/cache/kafka/libs', '/stack/kafka');
-    expect(args).toEqual(expect.arrayContaining(['-Xms768m', '-Xmx768m', `-Dspamstream.stack=${settings.stack.dataDir}`, '-Dlog4j2.configurationFile=/stack/kafka/log4j2.properties']));
+    expect(args).toEqual(
+      expect.arrayContaining([
+        '-Xms768m',
+        '-Xmx768m',
+        `-Dspamstream.stack=${settings.stack.dataDir}`,
+        '-Dlog4j2.configurationFile=/stack/kafka/log4j2.properties',
+      ]),
+    );
     expect(args.slice(-2)).toEqual(['-cp', '/cache/kafka/libs/*']);
   });
 

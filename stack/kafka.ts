@@ -29,7 +29,9 @@ export function kafkaCoordinates(version: string): string[] {
  * topics are not auto-created, so a misspelt topic fails loudly instead of appearing with one partition.
  */
 export function serverProperties(
-  settings: StackSettings, logDir: string, overrides: Readonly<Record<string, string>> = {},
+  settings: StackSettings,
+  logDir: string,
+  overrides: Readonly<Record<string, string>> = {},
 ): string {
   const { kafkaPort, kafkaControllerPort } = settings.stack;
   const lines = [
@@ -91,15 +93,22 @@ export function newClusterId(random: (size: number) => Buffer = randomBytes): st
 export function kafkaJvmArgs(settings: StackSettings, libs: string, configDir: string): string[] {
   const heap = `${settings.stack.kafkaHeapMb}m`;
   return [
-    `-Xms${heap}`, `-Xmx${heap}`, '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-Djava.awt.headless=true',
+    `-Xms${heap}`,
+    `-Xmx${heap}`,
+    '-XX:+UseG1GC',
+    '-XX:MaxGCPauseMillis=20',
+    '-Djava.awt.headless=true',
     ownerMarker(settings.stack.dataDir),
     `-Dlog4j2.configurationFile=${join(configDir, 'log4j2.properties')}`,
-    '-cp', join(libs, '*'),
+    '-cp',
+    join(libs, '*'),
   ];
 }
 
 export function kafkaServer(
-  settings: StackSettings, java: () => Promise<string>, options: KafkaServerOptions = {},
+  settings: StackSettings,
+  java: () => Promise<string>,
+  options: KafkaServerOptions = {},
 ): Server {
   const dir = serverDir(settings, 'kafka');
   const logDir = join(dir, 'data');
@@ -107,7 +116,12 @@ export function kafkaServer(
     name: 'kafka',
     endpoint: settings.kafka.brokers.join(','),
     async prepare(log) {
-      const libs = await mavenLibs(settings.stack.cacheDir, `kafka-${settings.stack.kafkaVersion}`, kafkaCoordinates(settings.stack.kafkaVersion), log);
+      const libs = await mavenLibs(
+        settings.stack.cacheDir,
+        `kafka-${settings.stack.kafkaVersion}`,
+        kafkaCoordinates(settings.stack.kafkaVersion),
+        log,
+      );
       await mkdir(logDir, { recursive: true });
       await writeFile(join(dir, 'server.properties'), serverProperties(settings, logDir, options.properties));
       await writeFile(join(dir, 'log4j2.properties'), LOG4J2_PROPERTIES);
@@ -135,16 +149,23 @@ export function kafkaServer(
 export async function probeKafka(kafka: readonly string[] | KafkaConfig): Promise<void> {
   const brokers = 'brokers' in kafka ? kafka.brokers : kafka;
   const admin = new Kafka({
-    clientId: 'spamstream-stack-probe', brokers: [...brokers], logLevel: logLevel.NOTHING,
+    clientId: 'spamstream-stack-probe',
+    brokers: [...brokers],
+    logLevel: logLevel.NOTHING,
     ...('brokers' in kafka ? kafkaSecurity(kafka) : {}),
-    connectionTimeout: 1500, requestTimeout: 3000, retry: { retries: 0 },
+    connectionTimeout: 1500,
+    requestTimeout: 3000,
+    retry: { retries: 0 },
   }).admin();
   try {
-    await withTimeout(5000, (async () => {
-      await admin.connect();
-      const cluster = await admin.describeCluster();
-      if (cluster.brokers.length === 0) throw new Error('no broker registered yet');
-    })());
+    await withTimeout(
+      5000,
+      (async () => {
+        await admin.connect();
+        const cluster = await admin.describeCluster();
+        if (cluster.brokers.length === 0) throw new Error('no broker registered yet');
+      })(),
+    );
   } catch (error) {
     throw new Error(`kafka: ${error instanceof Error ? error.message : String(error)}`);
   } finally {

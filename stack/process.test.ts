@@ -12,7 +12,11 @@ afterEach(() => {
 /** A Node process that idles for a minute, with `marker` on its command line as a JVM server would have. */
 async function idle(dir: string, marker: string, ignoreTerm = false): Promise<number> {
   const script = `${ignoreTerm ? "process.on('SIGTERM', () => {});" : ''} setTimeout(() => {}, 60000)`;
-  const pid = await startDetached(dir, join(dir, 'idle.log'), { command: process.execPath, args: ['-e', script, '--', marker], cwd: dir });
+  const pid = await startDetached(dir, join(dir, 'idle.log'), {
+    command: process.execPath,
+    args: ['-e', script, '--', marker],
+    cwd: dir,
+  });
   started.push(pid);
   return pid;
 }
@@ -51,13 +55,16 @@ describe('runToLog and tail', () => {
     const log = join(dir, 'run.log');
     await runToLog(process.execPath, ['-e', 'console.log("one"); console.log("two")'], { cwd: dir, logFile: log });
     expect(tail(log, 1)).toBe('two');
-    await expect(runToLog(process.execPath, ['-e', 'console.error("broken config"); process.exit(3)'], { cwd: dir, logFile: log }))
-      .rejects.toThrow(/exited with 3[\s\S]*broken config/);
+    await expect(
+      runToLog(process.execPath, ['-e', 'console.error("broken config"); process.exit(3)'], { cwd: dir, logFile: log }),
+    ).rejects.toThrow(/exited with 3[\s\S]*broken config/);
   });
 
   it('names a missing program plainly', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'stack-run-'));
-    await expect(runToLog('no-such-program-here', [], { cwd: dir, logFile: join(dir, 'x.log') })).rejects.toThrow(/not installed or not on PATH/);
+    await expect(runToLog('no-such-program-here', [], { cwd: dir, logFile: join(dir, 'x.log') })).rejects.toThrow(
+      /not installed or not on PATH/,
+    );
   });
 
   it('reads nothing from a missing file', () => {

@@ -75,7 +75,11 @@ export async function ownedPid(dir: string, marker: string): Promise<number | un
 }
 
 /** `stop` (SIGTERM), then SIGKILL once `graceMs` has passed; resolves when the process is gone. */
-export async function stopProcess(pid: number, graceMs: number, stop: NodeJS.Signals = 'SIGTERM'): Promise<'stopped' | 'killed'> {
+export async function stopProcess(
+  pid: number,
+  graceMs: number,
+  stop: NodeJS.Signals = 'SIGTERM',
+): Promise<'stopped' | 'killed'> {
   const signal = (name: NodeJS.Signals) => {
     try {
       process.kill(pid, name);
@@ -106,7 +110,11 @@ export function tail(path: string, lines: number): string {
 }
 
 /** Runs a short command to completion with its output in `logFile`; throws with the log's tail on failure. */
-export async function runToLog(command: string, args: readonly string[], options: { cwd: string; logFile: string }): Promise<void> {
+export async function runToLog(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; logFile: string },
+): Promise<void> {
   const fd = openSync(options.logFile, 'a');
   try {
     const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', fd, fd] });
@@ -115,10 +123,13 @@ export async function runToLog(command: string, args: readonly string[], options
       child.once('exit', (exitCode) => resolve(exitCode));
     });
     if (code !== 0) {
-      throw new Error(`${command} ${args.join(' ')} exited with ${code}; last lines of ${options.logFile}:\n${tail(options.logFile, 30)}`);
+      throw new Error(
+        `${command} ${args.join(' ')} exited with ${code}; last lines of ${options.logFile}:\n${tail(options.logFile, 30)}`,
+      );
     }
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${command} is not installed or not on PATH`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new Error(`${command} is not installed or not on PATH`);
     throw error;
   } finally {
     closeSync(fd);

@@ -6,7 +6,14 @@ describe('registry launch', () => {
   it('runs the Quarkus jar on loopback at the configured port and heap', () => {
     const settings = testSettings({ SPAMSTREAM_REGISTRY_PORT: '18081', SPAMSTREAM_REGISTRY_HEAP_MB: '384' });
     const args = registryJvmArgs(settings, '/cache/apicurio/dist', '/s/registry');
-    expect(args).toEqual(expect.arrayContaining(['-Xmx384m', '-Dquarkus.http.host=127.0.0.1', '-Dquarkus.http.port=18081', `-Dspamstream.stack=${settings.stack.dataDir}`]));
+    expect(args).toEqual(
+      expect.arrayContaining([
+        '-Xmx384m',
+        '-Dquarkus.http.host=127.0.0.1',
+        '-Dquarkus.http.port=18081',
+        `-Dspamstream.stack=${settings.stack.dataDir}`,
+      ]),
+    );
     expect(args.slice(-2)).toEqual(['-jar', '/cache/apicurio/dist/quarkus-run.jar']);
   });
 
@@ -19,7 +26,9 @@ describe('registry launch', () => {
 
   it('binds the management listener to loopback on the configured port', () => {
     const args = registryJvmArgs(testSettings({ SPAMSTREAM_REGISTRY_MANAGEMENT_PORT: '19000' }), '/d', '/s/registry');
-    expect(args).toEqual(expect.arrayContaining(['-Dquarkus.management.host=127.0.0.1', '-Dquarkus.management.port=19000']));
+    expect(args).toEqual(
+      expect.arrayContaining(['-Dquarkus.management.host=127.0.0.1', '-Dquarkus.management.port=19000']),
+    );
   });
 
   it('refuses a database path H2 would misread', () => {

@@ -21,14 +21,16 @@ const DATABASE_FOLDER = 'db';
 export function registryDatabaseUrl(dir: string): string {
   const path = join(dir, DATABASE_FOLDER, 'registry');
   // H2 reads `;` as the start of its options, and wants an absolute path for a file database.
-  if (path.includes(';') || !isAbsolute(path)) throw new Error(`registry: cannot keep an H2 database at ${path} (needs an absolute path without ';')`);
+  if (path.includes(';') || !isAbsolute(path))
+    throw new Error(`registry: cannot keep an H2 database at ${path} (needs an absolute path without ';')`);
   return `jdbc:h2:file:${path};WRITE_DELAY=0`;
 }
 
 export function registryJvmArgs(settings: StackSettings, dist: string, dir: string): string[] {
   const heap = `${settings.stack.registryHeapMb}m`;
   return [
-    `-Xms${heap}`, `-Xmx${heap}`,
+    `-Xms${heap}`,
+    `-Xmx${heap}`,
     ownerMarker(settings.stack.dataDir),
     '-Dquarkus.http.host=127.0.0.1',
     `-Dquarkus.http.port=${settings.stack.registryPort}`,
@@ -42,7 +44,8 @@ export function registryJvmArgs(settings: StackSettings, dist: string, dir: stri
     '-Dapicurio.storage.kind=sql',
     '-Dapicurio.storage.sql.kind=h2',
     `-Dapicurio.datasource.url=${registryDatabaseUrl(dir)}`,
-    '-jar', join(dist, 'quarkus-run.jar'),
+    '-jar',
+    join(dist, 'quarkus-run.jar'),
   ];
 }
 

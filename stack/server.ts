@@ -38,9 +38,13 @@ export async function ensurePortFree(name: string, port: number, setting: string
   await new Promise<void>((resolve, reject) => {
     const server = createServer();
     server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(error.code === 'EADDRINUSE'
-        ? new Error(`${name}: port ${port} on 127.0.0.1 is already taken by another program; free it or set ${setting}`)
-        : error);
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(
+              `${name}: port ${port} on 127.0.0.1 is already taken by another program; free it or set ${setting}`,
+            )
+          : error,
+      );
     });
     server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
   });

@@ -7,7 +7,9 @@ import { loadSchema } from '../schemas/index.ts';
 import { type TopicSpec, cdcTopicSpec, topicSpecs, valueSubject } from './topics.ts';
 
 export interface ApplyPorts {
-  ensureTopics(topics: readonly TopicSpec[]): Promise<readonly { name: string; state: 'created' | 'exists'; partitions: number }[]>;
+  ensureTopics(
+    topics: readonly TopicSpec[],
+  ): Promise<readonly { name: string; state: 'created' | 'exists'; partitions: number }[]>;
   registerSchema(subject: string, schema: object): Promise<number>;
   applyStoreSchema(): Promise<void>;
   /** Present when CDC is on. */
@@ -26,7 +28,10 @@ export interface ApplyReport {
   readonly cdc?: { readonly table: string; readonly connector: string; readonly state: 'created' | 'updated' };
 }
 
-export async function applyTopology(ports: ApplyPorts, config: Pick<Config, 'topics' | 'cassandra' | 'cdc'>): Promise<ApplyReport> {
+export async function applyTopology(
+  ports: ApplyPorts,
+  config: Pick<Config, 'topics' | 'cassandra' | 'cdc'>,
+): Promise<ApplyReport> {
   const cdc = config.cdc.enabled ? ports.cdc : undefined;
   const specs = [...topicSpecs(config.topics), ...(cdc ? [cdcTopicSpec(config.topics)] : [])];
   const topics = await ports.ensureTopics(specs);
@@ -40,7 +45,12 @@ export async function applyTopology(ports: ApplyPorts, config: Pick<Config, 'top
   if (!cdc) return { topics, subjects, keyspace: config.cassandra.keyspace };
   await cdc.applyInbox();
   const state = await cdc.registerConnector();
-  return { topics, subjects, keyspace: config.cassandra.keyspace, cdc: { table: `${config.cdc.schema}.smss_by_users`, connector: config.cdc.connector, state } };
+  return {
+    topics,
+    subjects,
+    keyspace: config.cassandra.keyspace,
+    cdc: { table: `${config.cdc.schema}.smss_by_users`, connector: config.cdc.connector, state },
+  };
 }
 
 export function formatApplyReport(report: ApplyReport): string {
@@ -48,6 +58,11 @@ export function formatApplyReport(report: ApplyReport): string {
     ...report.topics.map((t) => `topic   ${t.name.padEnd(18)} ${t.state} (${t.partitions} partitions)`),
     ...report.subjects.map((s) => `schema  ${s.subject.padEnd(24)} id ${s.id} (BACKWARD)`),
     `store   keyspace ${report.keyspace}: ${Object.values(TABLES).join(', ')}`,
-    ...(report.cdc ? [`inbox   table ${report.cdc.table} (REPLICA IDENTITY FULL)`, `cdc     connector ${report.cdc.connector} ${report.cdc.state}`] : []),
+    ...(report.cdc
+      ? [
+          `inbox   table ${report.cdc.table} (REPLICA IDENTITY FULL)`,
+          `cdc     connector ${report.cdc.connector} ${report.cdc.state}`,
+        ]
+      : []),
   ].join('\n');
 }

@@ -16,7 +16,12 @@ import { materializeProcessor } from '../processors/materialize.ts';
 import type { ScoringModel } from '../models/scoring.ts';
 import { scoringProcessor } from '../processors/scoring.ts';
 import {
-  type GraphDescription, type ProcessorName, type ProcessorSpec, describeMermaid, describeText, processorSpecs,
+  type GraphDescription,
+  type ProcessorName,
+  type ProcessorSpec,
+  describeMermaid,
+  describeText,
+  processorSpecs,
 } from './graph.ts';
 
 export interface SourceOptions {
@@ -85,30 +90,52 @@ export interface Topology {
   startStoreLoader(options: StartOptions & { readonly groupId: string }): RunningNode;
 }
 
-export function buildTopology(ports: TopologyPorts, config: Pick<Config, 'topics' | 'pipeline' | 'cassandra' | 'cdc'>): Topology {
+export function buildTopology(
+  ports: TopologyPorts,
+  config: Pick<Config, 'topics' | 'pipeline' | 'cassandra' | 'cdc'>,
+): Topology {
   const { topics, pipeline } = config;
   const specs = processorSpecs(config);
   const log = ports.log ?? silentLog;
 
   const operators = {
-    cdc: (policy: RetryPolicy) => cdcProcessor(
-      { codec: ports.codec, metrics: ports.metrics },
-      { rawTopic: topics.raw, maxTextBytes: pipeline.maxTextBytes, policy },
-    ),
-    features: (policy: RetryPolicy) => featuresProcessor(
-      { codec: ports.codec, store: ports.featureStore, views: ports.views },
-      { featuresTopic: topics.features, maxTextBytes: pipeline.maxTextBytes, policy },
-    ),
-    scoring: (policy: RetryPolicy) => scoringProcessor(
-      { codec: ports.codec, store: ports.predictionStore, models: ports.models, views: ports.views, metrics: ports.metrics },
-      { predictionsTopic: topics.predictions, batchSize: pipeline.inferenceBatchSize, batchWaitMs: pipeline.inferenceBatchWaitMs, policy },
-    ),
+    cdc: (policy: RetryPolicy) =>
+      cdcProcessor(
+        { codec: ports.codec, metrics: ports.metrics },
+        { rawTopic: topics.raw, maxTextBytes: pipeline.maxTextBytes, policy },
+      ),
+    features: (policy: RetryPolicy) =>
+      featuresProcessor(
+        { codec: ports.codec, store: ports.featureStore, views: ports.views },
+        { featuresTopic: topics.features, maxTextBytes: pipeline.maxTextBytes, policy },
+      ),
+    scoring: (policy: RetryPolicy) =>
+      scoringProcessor(
+        {
+          codec: ports.codec,
+          store: ports.predictionStore,
+          models: ports.models,
+          views: ports.views,
+          metrics: ports.metrics,
+        },
+        {
+          predictionsTopic: topics.predictions,
+          batchSize: pipeline.inferenceBatchSize,
+          batchWaitMs: pipeline.inferenceBatchWaitMs,
+          policy,
+        },
+      ),
   } as const;
 
   type Operator = (policy: RetryPolicy) => RecordProcessor;
 
   /** Source ─► operator ─► deliver, in the processor's group or (a replay) a group of its own. */
-  const startNode = (name: string, inputs: readonly string[], operator: Operator, options: StartOptions & { groupId: string }): RunningNode => {
+  const startNode = (
+    name: string,
+    inputs: readonly string[],
+    operator: Operator,
+    options: StartOptions & { groupId: string },
+  ): RunningNode => {
     const { groupId } = options;
     const transactional = pipeline.delivery === 'exactly-once' ? ports.openTransactionalWriter(groupId) : undefined;
     const source = ports.openSource({
@@ -128,7 +155,10 @@ export function buildTopology(ports: TopologyPorts, config: Pick<Config, 'topics
       maxBackoffMs: pipeline.retryBackoffMaxMs,
       signal: stopping.signal,
       // A short outage is expected chatter; one that lasts (about 30 s at the defaults) is news.
-      onRetry: (reason, attempt) => (attempt % 30 === 8 ? log.warn : log.debug)(`${name}: still retrying (attempt ${attempt + 1}; its records wait, none is dead-lettered) after: ${reason}`),
+      onRetry: (reason, attempt) =>
+        (attempt % 30 === 8 ? log.warn : log.debug)(
+          `${name}: still retrying (attempt ${attempt + 1}; its records wait, none is dead-lettered) after: ${reason}`,
+        ),
     };
     const records = options.maxRate === undefined ? source.records : source.records.pipe(paced(options.maxRate));
     let subscription: Subscription | undefined;
@@ -138,7 +168,14 @@ export function buildTopology(ports: TopologyPorts, config: Pick<Config, 'topics
           operator(policy),
           deliver(
             { writer: ports.writer, transactional, codec: ports.codec, source, metrics: ports.metrics },
-            { processor: name, dlqTopic: topics.dlq, batchSize: pipeline.deliverBatchSize, waitMs: pipeline.deliverWaitMs, policy, headers: options.headers },
+            {
+              processor: name,
+              dlqTopic: topics.dlq,
+              batchSize: pipeline.deliverBatchSize,
+              waitMs: pipeline.deliverWaitMs,
+              policy,
+              headers: options.headers,
+            },
           ),
         )
         .subscribe({ next: options.onDelivered, error: reject, complete: resolve });
@@ -157,7 +194,13 @@ export function buildTopology(ports: TopologyPorts, config: Pick<Config, 'topics
 
   const node = (spec: ProcessorSpec): ProcessorNode => ({
     ...spec,
-    start: (options = {}) => ({ name: spec.name, ...startNode(spec.name, [spec.input], operators[spec.name], { ...options, groupId: options.groupId ?? spec.groupId }) }),
+    start: (options = {}) => ({
+      name: spec.name,
+      ...startNode(spec.name, [spec.input], operators[spec.name], {
+        ...options,
+        groupId: options.groupId ?? spec.groupId,
+      }),
+    }),
   });
 
   const processors = specs.map(node);
@@ -180,9 +223,16 @@ export function buildTopology(ports: TopologyPorts, config: Pick<Config, 'topics
     },
     describe: () => describeText(graph),
     mermaid: () => describeMermaid(graph),
-    startStoreLoader: (options) => startNode('store', [topics.features, topics.predictions], (policy) => materializeProcessor(
-      { codec: ports.codec, features: ports.featureStore, predictions: ports.predictionStore },
-      { featuresTopic: topics.features, predictionsTopic: topics.predictions, policy },
-    ), options),
+    startStoreLoader: (options) =>
+      startNode(
+        'store',
+        [topics.features, topics.predictions],
+        (policy) =>
+          materializeProcessor(
+            { codec: ports.codec, features: ports.featureStore, predictions: ports.predictionStore },
+            { featuresTopic: topics.features, predictionsTopic: topics.predictions, policy },
+          ),
+        options,
+      ),
   };
 }

@@ -8,17 +8,43 @@ const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
 
 /**
  * The steps of a processor's pipe, read from its source rather than from the running code: every
- * argument of `return namedPipe(` (indented four spaces) must be a `step('name', …)`.
+ * top-level argument of `return namedPipe(…)` must be a `step('name', …)`.
  */
 function stepsInSource(file: string): string[] {
-  const body = /\n {2}return namedPipe\(\n([\s\S]*?)\n {2}\);\n/.exec(read(file))?.[1];
-  if (body === undefined) throw new Error(`${file}: no \`return namedPipe(\` found`);
-  const operators = body.split('\n').filter((line) => /^ {4}[^ /)}\]]/.test(line));
-  return operators.map((line) => {
-    const name = /^ {4}step\('([^']+)'/.exec(line)?.[1];
-    if (name === undefined) throw new Error(`${file}: an operator of the pipe has no step name: ${line.trim()}`);
-    return name;
-  });
+  const source = read(file);
+  const start = source.indexOf('return namedPipe(');
+  if (start < 0) throw new Error(`${file}: no \`return namedPipe(\` found`);
+  // Split the call's arguments at the commas outside any bracket or string.
+  const args: string[] = [];
+  let depth = 0;
+  let quote: string | undefined;
+  let current = '';
+  // Comments go first: their apostrophes and brackets are prose.
+  const code = source.slice(start + 'return namedPipe('.length).replace(/^\s*\/\/.*$/gm, '');
+  for (const char of code) {
+    if (quote) {
+      if (char === quote) quote = undefined;
+    } else if (char === "'" || char === '"' || char === '`') quote = char;
+    else if ('([{'.includes(char)) depth += 1;
+    else if (')]}'.includes(char)) {
+      if (depth === 0) break;
+      depth -= 1;
+    } else if (char === ',' && depth === 0) {
+      args.push(current);
+      current = '';
+      continue;
+    }
+    current += char;
+  }
+  args.push(current);
+  return args
+    .map((arg) => arg.trim())
+    .filter((arg) => arg.length > 0 && !arg.startsWith('//'))
+    .map((arg) => {
+      const name = /^step\(\s*'([^']+)'/.exec(arg)?.[1];
+      if (name === undefined) throw new Error(`${file}: an operator of the pipe has no step name: ${arg.slice(0, 60)}`);
+      return name;
+    });
 }
 
 /** The numbered steps `topology describe` lists for one processor. */
@@ -31,7 +57,7 @@ function describedSteps(text: string, processor: string): string[] {
 const config = loadConfig({});
 
 describe('topology describe', () => {
-  it.each(['cdc', 'features', 'scoring'])('lists exactly the steps the %s processor\'s pipe is built from', (name) => {
+  it.each(['cdc', 'features', 'scoring'])("lists exactly the steps the %s processor's pipe is built from", (name) => {
     const steps = stepsInSource(`processors/${name}.ts`);
     expect(steps.length).toBeGreaterThanOrEqual(4);
     expect(describedSteps(describeTopology(config).describe(), name)).toEqual(steps);
@@ -39,7 +65,9 @@ describe('topology describe', () => {
 
   it('tells the sink steps and what each step writes', () => {
     const text = describeTopology(config).describe();
-    expect(text).toContain('  4. upsert online store (newest event time wins) [writes spamstream.features_by_message]\n');
+    expect(text).toContain(
+      '  4. upsert online store (newest event time wins) [writes spamstream.features_by_message]\n',
+    );
     expect(text).toContain('  5. encode SmsPrediction [writes sms.predictions]\n');
     expect(text).toMatch(/sink of every processor \(deliver, exactly-once\)\n {2}1\. each input becomes its output/);
     expect(text).toContain('in one Kafka transaction');

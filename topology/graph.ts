@@ -19,7 +19,10 @@ export interface ProcessorSpec {
 export function processorSpecs(config: Pick<Config, 'topics' | 'pipeline' | 'cdc'>): readonly ProcessorSpec[] {
   const { topics, pipeline, cdc } = config;
   const spec = (name: ProcessorName, input: string): ProcessorSpec => ({
-    name, groupId: `${pipeline.consumerGroupPrefix}.${name}`, input, deadLetters: topics.dlq,
+    name,
+    groupId: `${pipeline.consumerGroupPrefix}.${name}`,
+    input,
+    deadLetters: topics.dlq,
   });
   return [
     ...(cdc.enabled ? [{ ...spec('cdc', topics.cdc), upstream: `postgres ${cdc.schema}.smss_by_users` }] : []),
@@ -92,8 +95,11 @@ export function describeMermaid(graph: GraphDescription): string {
       `  ${id(p.input)} --> ${id(p.name)}`,
       ...outputsOf(p).map((output) => `  ${id(p.name)} --> ${id(output)}`),
       `  ${id(p.name)} -. dead letters .-> ${id(p.deadLetters)}`,
-      ...p.steps.flatMap((step) => storesOf(step, graph.keyspace)
-        .map((store) => `  ${id(p.name)} -->|${label(step.name)}| ${id(store)}[(${label(store)})]`)),
+      ...p.steps.flatMap((step) =>
+        storesOf(step, graph.keyspace).map(
+          (store) => `  ${id(p.name)} -->|${label(step.name)}| ${id(store)}[(${label(store)})]`,
+        ),
+      ),
     ];
   };
   const topicNodes = topics.map((topic) => `  ${id(topic)}([${label(topic)}])`);

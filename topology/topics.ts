@@ -18,10 +18,34 @@ const DAY_MS = 86_400_000;
 export function topicSpecs(topics: TopicsConfig): readonly TopicSpec[] {
   const replay = { 'cleanup.policy': 'delete', 'retention.ms': String(topics.replayRetentionMs) };
   return [
-    { name: topics.raw, partitions: topics.partitions, schema: 'sms-raw', purpose: 'incoming messages (key: sms_id), replayable', config: replay },
-    { name: topics.features, partitions: topics.partitions, schema: 'sms-features', purpose: 'feature views per message: the feature history for training and replay', config: replay },
-    { name: topics.predictions, partitions: topics.partitions, schema: 'sms-predictions', purpose: 'one record per message and model version', config: { 'cleanup.policy': 'delete', 'retention.ms': String(30 * DAY_MS) } },
-    { name: topics.dlq, partitions: 1, schema: 'dead-letter', purpose: 'records a processor could not handle, with reason and original bytes', config: { 'cleanup.policy': 'delete', 'retention.ms': String(90 * DAY_MS) } },
+    {
+      name: topics.raw,
+      partitions: topics.partitions,
+      schema: 'sms-raw',
+      purpose: 'incoming messages (key: sms_id), replayable',
+      config: replay,
+    },
+    {
+      name: topics.features,
+      partitions: topics.partitions,
+      schema: 'sms-features',
+      purpose: 'feature views per message: the feature history for training and replay',
+      config: replay,
+    },
+    {
+      name: topics.predictions,
+      partitions: topics.partitions,
+      schema: 'sms-predictions',
+      purpose: 'one record per message and model version',
+      config: { 'cleanup.policy': 'delete', 'retention.ms': String(30 * DAY_MS) },
+    },
+    {
+      name: topics.dlq,
+      partitions: 1,
+      schema: 'dead-letter',
+      purpose: 'records a processor could not handle, with reason and original bytes',
+      config: { 'cleanup.policy': 'delete', 'retention.ms': String(90 * DAY_MS) },
+    },
   ];
 }
 

@@ -45,7 +45,15 @@ function pythonEnv(): string {
   const digest = createHash('sha256').update(readFileSync(requirements)).digest('hex');
   if (existsSync(python) && existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) return python;
   if (!existsSync(python)) step('creating training/.venv', process.env.PYTHON ?? 'python3', ['-m', 'venv', venv]);
-  step('installing training/requirements.txt', python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '-r', requirements]);
+  step('installing training/requirements.txt', python, [
+    '-m',
+    'pip',
+    'install',
+    '--quiet',
+    '--disable-pip-version-check',
+    '-r',
+    requirements,
+  ]);
   writeFileSync(stamp, digest);
   return python;
 }
@@ -53,14 +61,47 @@ function pythonEnv(): string {
 const cli = join(root, 'bin', 'spamstream.js');
 const features = join(outDir, 'features.jsonl');
 const golden = join(outDir, 'golden-features.jsonl');
-step('fitting the v2 vocabulary on the training split', process.execPath, [cli, 'features', 'fit-vocab', '--input', data, '--out', join(root, 'models', 'vocab', 'v2.json')]);
-step('exporting features of the labelled data', process.execPath, [cli, 'features', 'export', '--input', data, '--out', features]);
+step('fitting the v2 vocabulary on the training split', process.execPath, [
+  cli,
+  'features',
+  'fit-vocab',
+  '--input',
+  data,
+  '--out',
+  join(root, 'models', 'vocab', 'v2.json'),
+]);
+step('exporting features of the labelled data', process.execPath, [
+  cli,
+  'features',
+  'export',
+  '--input',
+  data,
+  '--out',
+  features,
+]);
 step('exporting features of the golden texts', process.execPath, [
-  cli, 'features', 'export', '--input', join(root, 'training', 'golden-texts.csv'), '--out', golden, '--unlabelled', '--include-text',
+  cli,
+  'features',
+  'export',
+  '--input',
+  join(root, 'training', 'golden-texts.csv'),
+  '--out',
+  golden,
+  '--unlabelled',
+  '--include-text',
 ]);
 const python = pythonEnv();
 step('training the models', python, [
-  join(root, 'training', 'train.py'), '--export', features, '--golden', golden, '--models-dir', join(root, 'models'),
-  '--versions', values.versions, '--seed', values.seed,
+  join(root, 'training', 'train.py'),
+  '--export',
+  features,
+  '--golden',
+  golden,
+  '--models-dir',
+  join(root, 'models'),
+  '--versions',
+  values.versions,
+  '--seed',
+  values.seed,
 ]);
 console.error('\n[train] done: check models/*/card.json, then `npx vitest run models/parity.test.ts`');

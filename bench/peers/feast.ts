@@ -18,10 +18,20 @@ const PROJECT = 'spamstream_bench';
 function featureStoreYaml(config: Config): string {
   const [host, port] = config.cassandra.contactPoints[0]!.split(':');
   return [
-    `project: ${PROJECT}`, 'provider: local', 'registry: data/registry.db', 'entity_key_serialization_version: 3',
-    'online_store:', '  type: cassandra', `  hosts: [${host}]`, `  port: ${port ?? 9042}`, `  keyspace: ${KEYSPACE}`,
-    '  protocol_version: 5', '  load_balancing:', `    local_dc: ${config.cassandra.localDataCenter}`,
-    '    load_balancing_policy: "TokenAwarePolicy(DCAwareRoundRobinPolicy)"', '',
+    `project: ${PROJECT}`,
+    'provider: local',
+    'registry: data/registry.db',
+    'entity_key_serialization_version: 3',
+    'online_store:',
+    '  type: cassandra',
+    `  hosts: [${host}]`,
+    `  port: ${port ?? 9042}`,
+    `  keyspace: ${KEYSPACE}`,
+    '  protocol_version: 5',
+    '  load_balancing:',
+    `    local_dc: ${config.cassandra.localDataCenter}`,
+    '    load_balancing_policy: "TokenAwarePolicy(DCAwareRoundRobinPolicy)"',
+    '',
   ].join('\n');
 }
 
@@ -40,8 +50,10 @@ async function prepare(config: Config, bin: string, ids: readonly string[], text
   mkdirSync(data, { recursive: true });
   const client = createCassandraClient(config.cassandra);
   try {
-    await client.execute(`CREATE KEYSPACE IF NOT EXISTS ${KEYSPACE} WITH replication = `
-      + `{'class': 'SimpleStrategy', 'replication_factor': 1}`);
+    await client.execute(
+      `CREATE KEYSPACE IF NOT EXISTS ${KEYSPACE} WITH replication = ` +
+        `{'class': 'SimpleStrategy', 'replication_factor': 1}`,
+    );
   } finally {
     await client.shutdown();
   }
@@ -55,7 +67,8 @@ async function prepare(config: Config, bin: string, ids: readonly string[], text
   const env = { ...process.env, FEAST_BENCH_DATA: data, FEAST_USAGE: 'False' };
   const run = (args: string[], cwd: string) => {
     const result = spawnSync(args[0]!, args.slice(1), { cwd, env, encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr.slice(-2000)}`);
+    if (result.status !== 0)
+      throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr.slice(-2000)}`);
   };
   run([join(bin, 'python'), join(PEERS_DIR, 'feast_data.py'), join(data, 'rows.jsonl'), data], dir);
   copyFileSync(join(PEERS_DIR, 'feast_definitions.py'), join(repo, 'definitions.py'));
@@ -73,7 +86,10 @@ export interface FeastFigures {
 }
 
 export async function feastBench(
-  config: Config, ids: readonly string[], texts: readonly string[], options: { concurrency: number; seconds: number },
+  config: Config,
+  ids: readonly string[],
+  texts: readonly string[],
+  options: { concurrency: number; seconds: number },
 ): Promise<FeastFigures> {
   const bin = peersVenv();
   const repo = await prepare(config, bin, ids, texts);
@@ -89,9 +105,14 @@ export async function feastBench(
     }
     const body = (id: string) => ({ features: feastFeatures, entities: { sms_id: [id] } });
     const response = await fetch(`http://127.0.0.1:${port}/get-online-features`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body(ids[0]!)),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body(ids[0]!)),
     });
-    const answer = await response.json() as { metadata: { feature_names: string[] }; results: { values: unknown[] }[] };
+    const answer = (await response.json()) as {
+      metadata: { feature_names: string[] };
+      results: { values: unknown[] }[];
+    };
     const f0 = answer.results[answer.metadata.feature_names.indexOf('f0')]?.values[0];
     const sameValues = Math.abs(Number(f0) - featureViews[0]!.compute(texts[0]!)[0]!) < 1e-4;
     const getOne = async (i: number) => (await http.post('/get-online-features', body(ids[i % ids.length]!))) === 200;

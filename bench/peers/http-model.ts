@@ -19,13 +19,22 @@ export interface HttpModelFigures {
 }
 
 export async function perMessageHttpBench(
-  texts: readonly string[], options: { messages: number; timeoutMs?: number },
+  texts: readonly string[],
+  options: { messages: number; timeoutMs?: number },
 ): Promise<HttpModelFigures> {
   const bin = peersVenv();
   const port = await freePort();
   const uvicorn = [
-    '--app-dir', PEERS_DIR, 'model_server:app', '--host', '127.0.0.1', '--port', String(port),
-    '--no-access-log', '--log-level', 'warning',
+    '--app-dir',
+    PEERS_DIR,
+    'model_server:app',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--no-access-log',
+    '--log-level',
+    'warning',
   ];
   const env = { ...process.env, MODELS_DIR: join(ROOT, 'models') };
   const server = startChild(join(bin, 'uvicorn'), uvicorn, { env });
@@ -55,7 +64,9 @@ export async function perMessageHttpBench(
         const raw = await messaging.codec.decode<SmsRaw>(message.value!);
         const body = JSON.stringify({ views: computeViews(raw.text) });
         const answer = await fetch(`http://127.0.0.1:${port}/predict`, {
-          method: 'POST', headers: { 'content-type': 'application/json' }, body,
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
         });
         if (!answer.ok) throw new Error(`model server answered ${answer.status}`);
         const scores = await answer.text();

@@ -6,7 +6,7 @@ import { settingsMarkdown } from '../../config/settings-table.ts';
 export function configCommand(): Command {
   return new Command('config')
     .description('print the effective configuration (validated), or every setting with --settings')
-    .option('--settings', 'list every environment variable with its default, as Markdown tables (the README\'s)')
+    .option('--settings', "list every environment variable with its default, as Markdown tables (the README's)")
     .action((options: { settings?: boolean }) => {
       if (options.settings) {
         console.log(settingsMarkdown());

@@ -22,7 +22,11 @@ export function consumeCommand(): Command {
     .argument('<topic>', 'e.g. sms.predictions, sms.features, sms.raw, sms.dlq')
     .option('--from-beginning', 'start at the oldest record instead of new ones')
     .addOption(new Option('--max <n>', 'stop after n records').argParser(positiveInt))
-    .addOption(new Option('--idle-timeout <seconds>', 'stop after this many seconds without a new record').argParser(positiveNumber))
+    .addOption(
+      new Option('--idle-timeout <seconds>', 'stop after this many seconds without a new record').argParser(
+        positiveNumber,
+      ),
+    )
     .option('--meta', 'wrap each record with its key, partition, offset and timestamp')
     .action(async (topic: string, options: ConsumeOptions) => {
       const config = loadConfig();
@@ -43,23 +47,40 @@ export function consumeCommand(): Command {
       process.once('SIGINT', () => void stop());
       // Joining the group takes a few seconds: the idle clock starts that much later.
       let lastRecordAt = Date.now() + JOIN_GRACE_MS;
-      const idleCheck = options.idleTimeout === undefined ? undefined : setInterval(() => {
-        if (Date.now() - lastRecordAt > options.idleTimeout! * 1000) void stop();
-      }, 100);
+      const idleCheck =
+        options.idleTimeout === undefined
+          ? undefined
+          : setInterval(() => {
+              if (Date.now() - lastRecordAt > options.idleTimeout! * 1000) void stop();
+            }, 100);
       await new Promise<void>((resolve, reject) => {
-        source.records.pipe(concatMap(async (record) => {
-          lastRecordAt = Date.now();
-          try {
-            const value = record.value === null ? null : await messaging.codec.decode(record.value);
-            const out = options.meta ? { key: record.key, partition: record.origin.partition, offset: record.origin.offset, timestamp: record.timestamp, value } : value;
-            process.stdout.write(`${JSON.stringify(out, bytesAsBase64)}\n`);
-          } catch (error) {
-            console.error(`${topic}/${record.origin.partition}@${record.origin.offset}: not decodable: ${(error as Error).message}`);
-          }
-          source.acknowledge([record.origin]);
-          count += 1;
-          if (options.max !== undefined && count >= options.max) void stop();
-        })).subscribe({ complete: resolve, error: reject });
+        source.records
+          .pipe(
+            concatMap(async (record) => {
+              lastRecordAt = Date.now();
+              try {
+                const value = record.value === null ? null : await messaging.codec.decode(record.value);
+                const out = options.meta
+                  ? {
+                      key: record.key,
+                      partition: record.origin.partition,
+                      offset: record.origin.offset,
+                      timestamp: record.timestamp,
+                      value,
+                    }
+                  : value;
+                process.stdout.write(`${JSON.stringify(out, bytesAsBase64)}\n`);
+              } catch (error) {
+                console.error(
+                  `${topic}/${record.origin.partition}@${record.origin.offset}: not decodable: ${(error as Error).message}`,
+                );
+              }
+              source.acknowledge([record.origin]);
+              count += 1;
+              if (options.max !== undefined && count >= options.max) void stop();
+            }),
+          )
+          .subscribe({ complete: resolve, error: reject });
       });
       clearInterval(idleCheck);
       await stop();
@@ -73,7 +94,12 @@ export function consumeCommand(): Command {
 }
 
 function bytesAsBase64(_key: string, value: unknown): unknown {
-  if (value && typeof value === 'object' && (value as { type?: string }).type === 'Buffer' && Array.isArray((value as { data?: unknown }).data)) {
+  if (
+    value &&
+    typeof value === 'object' &&
+    (value as { type?: string }).type === 'Buffer' &&
+    Array.isArray((value as { data?: unknown }).data)
+  ) {
     return Buffer.from((value as { data: number[] }).data).toString('base64');
   }
   return value;

@@ -52,7 +52,10 @@ export async function exportFeatures(options: ExportOptions): Promise<{ rows: nu
     kind: 'header',
     format: EXPORT_FORMAT,
     input: { file: basename(options.input), sha256: await sha256File(options.input) },
-    split: { rule: 'sha256(NFKC lower-cased text, white space collapsed)[0..4] big-endian % 100 < validationPercent → validation', validationPercent: VALIDATION_PERCENT },
+    split: {
+      rule: 'sha256(NFKC lower-cased text, white space collapsed)[0..4] big-endian % 100 < validationPercent → validation',
+      validationPercent: VALIDATION_PERCENT,
+    },
     views: options.views.map(describeView),
   });
   let rows = 0;
@@ -77,9 +80,11 @@ export async function exportFeatures(options: ExportOptions): Promise<{ rows: nu
   return { rows, skipped };
 }
 
-export const reportProblem = (input: string) => (problem: RowProblem): void => {
-  console.error(`${input}:${problem.line}: skipped (${problem.code}): ${problem.reason}`);
-};
+export const reportProblem =
+  (input: string) =>
+  (problem: RowProblem): void => {
+    console.error(`${input}:${problem.line}: skipped (${problem.code}): ${problem.reason}`);
+  };
 
 export function featuresExportCommand(): Command {
   return new Command('export')
@@ -89,24 +94,31 @@ export function featuresExportCommand(): Command {
     .option('--vocab <file>', 'use this v2 vocabulary instead of the committed models/vocab/v2.json')
     .option('--include-text', 'also write each text (only for small files of made-up texts, e.g. golden sets)')
     .addOption(new Option('--unlabelled', 'accept rows without a label (label written as null)'))
-    .action(async (options: { input: string; out: string; vocab?: string; includeText?: boolean; unlabelled?: boolean }) => {
-      // Imported here, not at the top: the registry reads the committed vocabulary, and the CLI
-      // must still start (e.g. to fit a first vocabulary) when that file is missing or stale.
-      const { featureViews } = await import('../../features/index.ts');
-      const views = options.vocab === undefined
-        ? featureViews
-        : featureViews.map((view) => (view.layout.kind === 'sequence' ? tokenIdsView(readVocabulary(options.vocab as string)) : view));
-      const started = performance.now();
-      const { rows, skipped } = await exportFeatures({
-        input: options.input,
-        out: options.out,
-        requireLabel: !options.unlabelled,
-        includeText: options.includeText ?? false,
-        views,
-        maxTextBytes: loadConfig().pipeline.maxTextBytes,
-        onProblem: reportProblem(options.input),
-      });
-      const seconds = (performance.now() - started) / 1000;
-      console.error(`exported ${rows} rows (${skipped} skipped) with views ${views.map((v) => `${v.id}@${v.version}`).join(', ')} to ${options.out} in ${seconds.toFixed(1)} s`);
-    });
+    .action(
+      async (options: { input: string; out: string; vocab?: string; includeText?: boolean; unlabelled?: boolean }) => {
+        // Imported here, not at the top: the registry reads the committed vocabulary, and the CLI
+        // must still start (e.g. to fit a first vocabulary) when that file is missing or stale.
+        const { featureViews } = await import('../../features/index.ts');
+        const views =
+          options.vocab === undefined
+            ? featureViews
+            : featureViews.map((view) =>
+                view.layout.kind === 'sequence' ? tokenIdsView(readVocabulary(options.vocab as string)) : view,
+              );
+        const started = performance.now();
+        const { rows, skipped } = await exportFeatures({
+          input: options.input,
+          out: options.out,
+          requireLabel: !options.unlabelled,
+          includeText: options.includeText ?? false,
+          views,
+          maxTextBytes: loadConfig().pipeline.maxTextBytes,
+          onProblem: reportProblem(options.input),
+        });
+        const seconds = (performance.now() - started) / 1000;
+        console.error(
+          `exported ${rows} rows (${skipped} skipped) with views ${views.map((v) => `${v.id}@${v.version}`).join(', ')} to ${options.out} in ${seconds.toFixed(1)} s`,
+        );
+      },
+    );
 }

@@ -10,9 +10,14 @@ import { describeView, featuresExportCommand, reportProblem } from './features-e
 
 function fitVocabCommand(): Command {
   return new Command('fit-vocab')
-    .description('fit the v2 vocabulary on the training split of a labelled CSV (validation rows are never read into it)')
+    .description(
+      'fit the v2 vocabulary on the training split of a labelled CSV (validation rows are never read into it)',
+    )
     .requiredOption('--input <csv>', 'labelled CSV file (sms_id,text,label)')
-    .requiredOption('--out <file>', 'vocabulary file to write, e.g. models/vocab/v2.json; its version is kept when nothing changed, else raised')
+    .requiredOption(
+      '--out <file>',
+      'vocabulary file to write, e.g. models/vocab/v2.json; its version is kept when nothing changed, else raised',
+    )
     .option('--sequence-length <n>', 'ids per message', positiveInt, 96)
     .option('--max-size <n>', 'ids in the vocabulary, padding and OOV included', positiveInt, 8000)
     .option('--min-df <n>', 'a token must occur in at least this many training texts', positiveInt, 2)
@@ -36,8 +41,15 @@ function fitVocabCommand(): Command {
         previous,
       });
       writeFileSync(options.out, serializeVocabulary(vocabulary));
-      const change = previous === undefined ? 'new' : previous.version === vocabulary.version ? 'unchanged' : `was version ${previous.version}`;
-      console.error(`vocabulary version ${vocabulary.version} (${change}): ${vocabulary.size} ids from ${texts.length} training texts (${skipped} rows skipped) → ${options.out}`);
+      const change =
+        previous === undefined
+          ? 'new'
+          : previous.version === vocabulary.version
+            ? 'unchanged'
+            : `was version ${previous.version}`;
+      console.error(
+        `vocabulary version ${vocabulary.version} (${change}): ${vocabulary.size} ids from ${texts.length} training texts (${skipped} rows skipped) → ${options.out}`,
+      );
     });
 }
 

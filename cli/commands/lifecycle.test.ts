@@ -11,9 +11,16 @@ function harness(pipeline: Partial<RunningPipeline>, shutdownTimeoutMs = 5_000) 
   const lines: string[] = [];
   const exits: number[] = [];
   const record = (line: string) => void lines.push(line);
-  const done = runUntilStopped({ processors: [], failed: never, stop: async () => {}, ...pipeline }, {
-    shutdownTimeoutMs, signals, exit: (code) => void exits.push(code), log: record, error: record,
-  });
+  const done = runUntilStopped(
+    { processors: [], failed: never, stop: async () => {}, ...pipeline },
+    {
+      shutdownTimeoutMs,
+      signals,
+      exit: (code) => void exits.push(code),
+      log: record,
+      error: record,
+    },
+  );
   return { signals, lines, exits, done };
 }
 

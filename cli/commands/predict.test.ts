@@ -16,15 +16,18 @@ const dir = mkdtempSync(join(tmpdir(), 'spamstream-predict-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const csv = join(dir, 'in.csv');
-writeFileSync(csv, [
-  'sms_id,text,label',
-  'a,FREE cash prize,spam',
-  'b,"see you, later",ham',
-  ',no id,ham',
-  'c,poison,ham',
-  'd,"broken "quote",ham',
-  'e,last one,ham',
-].join('\n'));
+writeFileSync(
+  csv,
+  [
+    'sms_id,text,label',
+    'a,FREE cash prize,spam',
+    'b,"see you, later",ham',
+    ',no id,ham',
+    'c,poison,ham',
+    'd,"broken "quote",ham',
+    'e,last one,ham',
+  ].join('\n'),
+);
 
 /** Spam probability = 0.9 when the text had "free", else 0.1; rejects any batch holding "poison". */
 const fakeModel = (calls: number[]): SpamModel => ({
@@ -47,15 +50,28 @@ describe('predictCsv', () => {
     const problems: RowProblem[] = [];
     const calls: number[] = [];
     const summary = await predictCsv({
-      input: csv, output, model: fakeModel(calls), computeViews, batchSize: 2, maxTextBytes: 100, onProblem: (p) => problems.push(p),
+      input: csv,
+      output,
+      model: fakeModel(calls),
+      computeViews,
+      batchSize: 2,
+      maxTextBytes: 100,
+      onProblem: (p) => problems.push(p),
     });
-    const lines = text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines).toEqual([
       { sms_id: 'a', model_version: 'v9', label: 'spam', spam_probability: 0.9, threshold: 0.5 },
       { sms_id: 'b', model_version: 'v9', label: 'ham', spam_probability: 0.1, threshold: 0.5 },
       { sms_id: 'e', model_version: 'v9', label: 'ham', spam_probability: 0.1, threshold: 0.5 },
     ]);
-    expect(problems.map((p) => [p.line, p.code])).toEqual([[4, 'MISSING_FIELD'], [6, 'CSV_SYNTAX'], [5, 'INFERENCE_FAILED']]);
+    expect(problems.map((p) => [p.line, p.code])).toEqual([
+      [4, 'MISSING_FIELD'],
+      [6, 'CSV_SYNTAX'],
+      [5, 'INFERENCE_FAILED'],
+    ]);
     expect(summary).toMatchObject({ rows: 3, skipped: 3 });
     expect(calls[0]).toBe(2); // batched
   });
@@ -66,13 +82,26 @@ describe('exportFeatures', () => {
     const out = join(dir, 'features.jsonl');
     const problems: RowProblem[] = [];
     const result = await exportFeatures({
-      input: csv, out, requireLabel: true, includeText: false, views: featureViews, maxTextBytes: 100, onProblem: (p) => problems.push(p),
+      input: csv,
+      out,
+      requireLabel: true,
+      includeText: false,
+      views: featureViews,
+      maxTextBytes: 100,
+      onProblem: (p) => problems.push(p),
     });
-    const [header, ...rows] = readFileSync(out, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const [header, ...rows] = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(header).toMatchObject({ kind: 'header', format: 'spamstream.features/1', input: { file: 'in.csv' } });
     expect((header!.views as { id: string }[]).map((v) => v.id)).toEqual(['v1', 'v2']);
     expect(rows.map((r) => r.sms_id)).toEqual(['a', 'b', 'c', 'e']);
-    expect(rows[0]).toMatchObject({ label: 'spam', v1: computeViews('FREE cash prize').v1, v2: computeViews('FREE cash prize').v2 });
+    expect(rows[0]).toMatchObject({
+      label: 'spam',
+      v1: computeViews('FREE cash prize').v1,
+      v2: computeViews('FREE cash prize').v2,
+    });
     expect(['train', 'validation']).toContain(rows[0]!.split);
     expect(rows[0]).not.toHaveProperty('text');
     expect(result).toEqual({ rows: 4, skipped: 2 });

@@ -117,7 +117,9 @@ function progressBar(totalBytes: number): { update: (p: { rows: number; bytes: n
     const width = 30;
     const filled = Math.round(fraction * width);
     const rate = rows / Math.max(1e-3, (performance.now() - started) / 1000);
-    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ${rows.toLocaleString('en')} rows ${Math.round(rate).toLocaleString('en')} rows/s`);
+    process.stderr.write(
+      `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ${rows.toLocaleString('en')} rows ${Math.round(rate).toLocaleString('en')} rows/s`,
+    );
   };
   let latest = { rows: 0, bytes: 0 };
   return {
@@ -144,38 +146,51 @@ export function predictCommand(): Command {
     .option('--models-dir <dir>', 'where model versions live (default: config pipeline.modelsDir)')
     .option('--batch-size <n>', 'rows per inference call', positiveInt, 512)
     .option('--threads <n>', 'onnxruntime threads per inference', positiveInt, 1)
-    .action(async (options: { model: string; input: string; out: string; modelsDir?: string; batchSize: number; threads: number }) => {
-      const config = loadConfig();
-      // Imported when the command runs, so the rest of the CLI never loads the native runtime.
-      const { loadModels } = await import('../../connectors/onnx/load.ts');
-      const { computeViews } = await import('../../features/index.ts');
-      const [model] = await loadModels(options.modelsDir ?? config.pipeline.modelsDir, [options.model], { threads: options.threads });
-      const output = options.out === '-' ? process.stdout : createWriteStream(options.out);
-      const bar = process.stderr.isTTY ? progressBar(statSync(options.input).size) : undefined;
-      try {
-        const summary = await predictCsv({
-          input: options.input,
-          output,
-          model: model!,
-          computeViews,
-          batchSize: options.batchSize,
-          maxTextBytes: config.pipeline.maxTextBytes,
-          onProblem: (problem) => {
-            if (bar) process.stderr.write('\n');
-            reportProblem(options.input)(problem);
-          },
-          onProgress: bar?.update,
+    .action(
+      async (options: {
+        model: string;
+        input: string;
+        out: string;
+        modelsDir?: string;
+        batchSize: number;
+        threads: number;
+      }) => {
+        const config = loadConfig();
+        // Imported when the command runs, so the rest of the CLI never loads the native runtime.
+        const { loadModels } = await import('../../connectors/onnx/load.ts');
+        const { computeViews } = await import('../../features/index.ts');
+        const [model] = await loadModels(options.modelsDir ?? config.pipeline.modelsDir, [options.model], {
+          threads: options.threads,
         });
-        bar?.done();
-        if (output !== process.stdout) {
-          output.end();
-          await once(output, 'finish');
+        const output = options.out === '-' ? process.stdout : createWriteStream(options.out);
+        const bar = process.stderr.isTTY ? progressBar(statSync(options.input).size) : undefined;
+        try {
+          const summary = await predictCsv({
+            input: options.input,
+            output,
+            model: model!,
+            computeViews,
+            batchSize: options.batchSize,
+            maxTextBytes: config.pipeline.maxTextBytes,
+            onProblem: (problem) => {
+              if (bar) process.stderr.write('\n');
+              reportProblem(options.input)(problem);
+            },
+            onProgress: bar?.update,
+          });
+          bar?.done();
+          if (output !== process.stdout) {
+            output.end();
+            await once(output, 'finish');
+          }
+          const peakMiB = process.resourceUsage().maxRSS / 1024;
+          console.error(
+            `scored ${summary.rows} rows with model ${options.model}, skipped ${summary.skipped}, in ${summary.seconds.toFixed(2)} s: ` +
+              `${Math.round(summary.rows / Math.max(summary.seconds, 1e-9))} rows/s, peak RSS ${peakMiB.toFixed(0)} MiB`,
+          );
+        } finally {
+          await model!.close();
         }
-        const peakMiB = process.resourceUsage().maxRSS / 1024;
-        console.error(`scored ${summary.rows} rows with model ${options.model}, skipped ${summary.skipped}, in ${summary.seconds.toFixed(2)} s: `
-          + `${Math.round(summary.rows / Math.max(summary.seconds, 1e-9))} rows/s, peak RSS ${peakMiB.toFixed(0)} MiB`);
-      } finally {
-        await model!.close();
-      }
-    });
+      },
+    );
 }

@@ -26,9 +26,17 @@ export function produceCommand(): Command {
     .description('produce messages to sms.raw: TEXT arguments and/or a --file (CSV with a text column, or .jsonl)')
     .argument('[text...]', 'message texts')
     .option('-f, --file <path>', 'CSV (header with text, optional sms_id, sender, recipient) or JSON lines')
-    .addOption(new Option('-n, --count <n>', 'produce exactly n records, cycling through the input under new ids').argParser(positiveInt))
+    .addOption(
+      new Option('-n, --count <n>', 'produce exactly n records, cycling through the input under new ids').argParser(
+        positiveInt,
+      ),
+    )
     .addOption(new Option('-r, --rate <per-second>', 'at most this many records per second').argParser(positiveNumber))
-    .addOption(new Option('--junk <n>', 'also produce n records that are not Avro (to see the dead-letter topic at work)').argParser(nonNegativeInt).default(0))
+    .addOption(
+      new Option('--junk <n>', 'also produce n records that are not Avro (to see the dead-letter topic at work)')
+        .argParser(nonNegativeInt)
+        .default(0),
+    )
     .option('--source <name>', 'the source field of every record', 'cli')
     .action(async (texts: string[], options: ProduceOptions) => {
       const config = loadConfig();
@@ -37,8 +45,10 @@ export function produceCommand(): Command {
       for await (const message of readMessages(texts, options.file, (line, reason) => {
         problems += 1;
         console.error(`${options.file}:${line}: skipped: ${reason}`);
-      })) messages.push(message);
-      if (messages.length === 0 && options.junk === 0) throw new Error('nothing to produce: give TEXT arguments or --file');
+      }))
+        messages.push(message);
+      if (messages.length === 0 && options.junk === 0)
+        throw new Error('nothing to produce: give TEXT arguments or --file');
 
       const messaging = connectMessaging(config);
       const subject = valueSubject(config.topics.raw);
@@ -67,22 +77,35 @@ export function produceCommand(): Command {
             continue;
           }
           if (i < texts.length) generated.push({ id: raw.sms_id, text: message.text });
-          batch.push({ topic: config.topics.raw, key: raw.sms_id, value: await messaging.codec.encode(subject, raw), timestamp: raw.received_at });
+          batch.push({
+            topic: config.topics.raw,
+            key: raw.sms_id,
+            value: await messaging.codec.encode(subject, raw),
+            timestamp: raw.received_at,
+          });
           if (batch.length >= batchSize) await flush();
         }
-        for (let i = 0; i < options.junk; i += 1) batch.push({ topic: config.topics.raw, key: `junk-${randomUUID()}`, value: Buffer.from(`junk ${i}: not an Avro record`) });
+        for (let i = 0; i < options.junk; i += 1)
+          batch.push({
+            topic: config.topics.raw,
+            key: `junk-${randomUUID()}`,
+            value: Buffer.from(`junk ${i}: not an Avro record`),
+          });
         if (batch.length > 0) await flush();
       } finally {
         await messaging.close();
       }
       for (const { id, text } of generated) console.log(`${id}  ${JSON.stringify(shorten(text, 60))}`);
       const seconds = (Date.now() - started) / 1000;
-      console.log(`produced ${sent} records to ${config.topics.raw} in ${seconds.toFixed(1)} s (${Math.round(sent / Math.max(seconds, 0.001))}/s)${problems ? `; skipped ${problems}` : ''}`);
+      console.log(
+        `produced ${sent} records to ${config.topics.raw} in ${seconds.toFixed(1)} s (${Math.round(sent / Math.max(seconds, 0.001))}/s)${problems ? `; skipped ${problems}` : ''}`,
+      );
     });
 }
 
 function toRaw(message: InputMessage, round: number, source: string): SmsRaw {
-  const smsId = message.smsId === undefined ? `sms-${randomUUID()}` : round === 0 ? message.smsId : `${message.smsId}-r${round}`;
+  const smsId =
+    message.smsId === undefined ? `sms-${randomUUID()}` : round === 0 ? message.smsId : `${message.smsId}-r${round}`;
   return {
     sms_id: smsId,
     sender: message.sender ?? '+10000000000',
@@ -94,6 +117,6 @@ function toRaw(message: InputMessage, round: number, source: string): SmsRaw {
 }
 
 const shorten = (text: string, max: number): string =>
-  ([...text].length <= max ? text : `${[...text].slice(0, max - 1).join('')}…`);
+  [...text].length <= max ? text : `${[...text].slice(0, max - 1).join('')}…`;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));

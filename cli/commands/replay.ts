@@ -5,7 +5,15 @@ import { Argument, Command, Option } from 'commander';
 import { loadConfig } from '../../config/config.ts';
 import { type Metrics, createMetrics } from '../../core/metrics.ts';
 import {
-  type ReplayKind, type ReplayProgress, type RunningReplay, type ReplayRequest, type ReplaySummary, REPLAY_KINDS, beginReplay, prepareReplay, runReplay,
+  type ReplayKind,
+  type ReplayProgress,
+  type RunningReplay,
+  type ReplayRequest,
+  type ReplaySummary,
+  REPLAY_KINDS,
+  beginReplay,
+  prepareReplay,
+  runReplay,
 } from '../../runtime/replay.ts';
 
 interface ReplayOptions {
@@ -19,7 +27,11 @@ interface ReplayOptions {
   metricsPort?: number;
 }
 
-const ids = (raw: string) => raw.split(',').map((s) => s.trim()).filter(Boolean);
+const ids = (raw: string) =>
+  raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 const positive = (raw: string) => {
   const n = Number(raw);
   if (!Number.isFinite(n) || n <= 0) throw new Error('expected a positive number');
@@ -29,16 +41,32 @@ const n = (value: number) => Math.round(value).toLocaleString('en');
 
 export function replayCommand(): Command {
   return new Command('replay')
-    .description('run a processor over topic history into the normal topics and the online store; the live pipeline runs on')
-    .addArgument(new Argument('<kind>', 'features: recompute views from sms.raw; scoring: rescore sms.features; store: rewrite the online store from sms.features and sms.predictions').choices(REPLAY_KINDS))
-    .option('--from <where>', 'earliest, an ISO time, or partition:offset,… (unlisted partitions are not read)', 'earliest')
+    .description(
+      'run a processor over topic history into the normal topics and the online store; the live pipeline runs on',
+    )
+    .addArgument(
+      new Argument(
+        '<kind>',
+        'features: recompute views from sms.raw; scoring: rescore sms.features; store: rewrite the online store from sms.features and sms.predictions',
+      ).choices(REPLAY_KINDS),
+    )
+    .option(
+      '--from <where>',
+      'earliest, an ISO time, or partition:offset,… (unlisted partitions are not read)',
+      'earliest',
+    )
     .option('--to <where>', 'latest (the ends when the replay first starts) or an ISO time', 'latest')
     .addOption(new Option('--views <ids>', 'feature views to compute (features), e.g. v2').argParser(ids))
     .addOption(new Option('--models <versions>', 'model versions to score with (scoring), e.g. v3').argParser(ids))
     .addOption(new Option('--rate <n>', 'at most n messages a second').argParser(positive))
     .option('--dry-run', 'print the partitions, offsets and message count it would read, and exit')
     .option('--restart', 'begin again instead of resuming where the same command stopped')
-    .addOption(new Option('--metrics-port <port>', 'serve this run\'s Prometheus metrics (progress, rate) on http://127.0.0.1:<port>/metrics').argParser(positive))
+    .addOption(
+      new Option(
+        '--metrics-port <port>',
+        "serve this run's Prometheus metrics (progress, rate) on http://127.0.0.1:<port>/metrics",
+      ).argParser(positive),
+    )
     .action(async (kind: ReplayKind, options: ReplayOptions) => {
       if (options.views && kind !== 'features') throw new Error('--views applies to replay features');
       if (options.models && kind !== 'scoring') throw new Error('--models applies to replay scoring');
@@ -54,13 +82,23 @@ export function replayCommand(): Command {
       process.once('SIGINT', interrupt);
       process.once('SIGTERM', interrupt);
       const config = loadConfig();
-      const request: ReplayRequest = { kind, from: options.from, to: options.to, views: options.views, models: options.models };
+      const request: ReplayRequest = {
+        kind,
+        from: options.from,
+        to: options.to,
+        views: options.views,
+        models: options.models,
+      };
       const prepared = await prepareReplay(config, request, { restart: options.restart });
       const { plan } = prepared;
-      console.log(`replay ${kind}: group ${plan.groupId}, run ${plan.runId}${prepared.resumed ? ` (resuming: ${n(prepared.done)} of ${n(prepared.total)} done)` : ''}`);
+      console.log(
+        `replay ${kind}: group ${plan.groupId}, run ${plan.runId}${prepared.resumed ? ` (resuming: ${n(prepared.done)} of ${n(prepared.total)} done)` : ''}`,
+      );
       for (const end of plan.end) {
         const start = plan.start.find((o) => o.topic === end.topic && o.partition === end.partition)!;
-        console.log(`  ${end.topic}/${end.partition}: offsets ${start.offset} → ${end.offset} (${n(Number(BigInt(end.offset) - BigInt(start.offset)))})`);
+        console.log(
+          `  ${end.topic}/${end.partition}: offsets ${start.offset} → ${end.offset} (${n(Number(BigInt(end.offset) - BigInt(start.offset)))})`,
+        );
       }
       console.log(`  ${n(prepared.total)} offsets to read (records, and transaction markers, which hold offsets too)`);
       if (options.dryRun || interrupted) return;
@@ -92,7 +130,9 @@ async function serveMetrics(metrics: Metrics, port: number) {
       response.writeHead(404).end();
       return;
     }
-    void metrics.registry.metrics().then((text) => response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text));
+    void metrics.registry
+      .metrics()
+      .then((text) => response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text));
   });
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
   console.log(`  metrics on http://127.0.0.1:${port}/metrics`);
@@ -105,7 +145,10 @@ function progressReporter(kind: ReplayKind, tty: boolean) {
   const describe = (p: ReplayProgress) => {
     const fraction = p.total > 0 ? Math.min(1, p.done / p.total) : 1;
     const eta = p.rate > 0 && p.done > 0 ? ((p.total - p.done) / p.done) * p.seconds : undefined;
-    return { fraction, text: `${n(p.done)}/${n(p.total)} ${(fraction * 100).toFixed(0)}% ${n(p.rate)} messages/s ETA ${eta === undefined ? '?' : `${Math.ceil(eta)} s`}` };
+    return {
+      fraction,
+      text: `${n(p.done)}/${n(p.total)} ${(fraction * 100).toFixed(0)}% ${n(p.rate)} messages/s ETA ${eta === undefined ? '?' : `${Math.ceil(eta)} s`}`,
+    };
   };
   return {
     update(p: ReplayProgress) {
@@ -120,8 +163,12 @@ function progressReporter(kind: ReplayKind, tty: boolean) {
     },
     done(s: ReplaySummary) {
       if (tty) process.stderr.write('\n');
-      const state = s.completed ? 'done' : `stopped at ${n(s.done)}/${n(s.total)} (run the same command again to resume)`;
-      console.log(`replay ${kind} ${state}: ${n(s.messages)} messages read, ${n(s.written)} written, ${n(s.deadLetters)} dead-lettered in ${s.seconds.toFixed(1)} s (${n(s.rate)} messages/s)`);
+      const state = s.completed
+        ? 'done'
+        : `stopped at ${n(s.done)}/${n(s.total)} (run the same command again to resume)`;
+      console.log(
+        `replay ${kind} ${state}: ${n(s.messages)} messages read, ${n(s.written)} written, ${n(s.deadLetters)} dead-lettered in ${s.seconds.toFixed(1)} s (${n(s.rate)} messages/s)`,
+      );
     },
   };
 }

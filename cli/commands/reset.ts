@@ -12,7 +12,10 @@ export function resetCommand(): Command {
     .option('--dry-run', 'print the moves and change nothing')
     .action(async (processor: string, options: { to: string; dryRun?: boolean }) => {
       const outcome = await resetProcessor(loadConfig(), processor, options.to, { dryRun: options.dryRun });
-      console.log(`${outcome.applied ? 'reset' : 'would reset (dry run)'} group ${outcome.groupId} on ${outcome.topic} to ${options.to}:`);
-      for (const move of outcome.moves) console.log(`  ${outcome.topic}/${move.partition}: ${move.from ?? '(none)'} → ${move.to}`);
+      console.log(
+        `${outcome.applied ? 'reset' : 'would reset (dry run)'} group ${outcome.groupId} on ${outcome.topic} to ${options.to}:`,
+      );
+      for (const move of outcome.moves)
+        console.log(`  ${outcome.topic}/${move.partition}: ${move.from ?? '(none)'} → ${move.to}`);
     });
 }

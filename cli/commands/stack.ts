@@ -14,18 +14,22 @@ function printServers(report: StackReport): void {
   }
 }
 
-const down = (report: StackReport) => report.servers.filter((s) => s.state === 'failed' || s.state === 'down').map((s) => s.name);
+const down = (report: StackReport) =>
+  report.servers.filter((s) => s.state === 'failed' || s.state === 'down').map((s) => s.name);
 
 export function stackCommand(): Command {
   const stack = new Command('stack').description('the local Kafka, schema registry and Cassandra, run without Docker');
 
-  stack.command('up')
+  stack
+    .command('up')
     .description('start whatever is not running (first start fetches the servers once) and wait until each answers')
     .action(async () => {
       const config = loadConfig();
-      console.log(config.stack.mode === 'external'
-        ? 'external mode: checking the configured servers, starting nothing'
-        : `starting the local stack in ${config.stack.dataDir}`);
+      console.log(
+        config.stack.mode === 'external'
+          ? 'external mode: checking the configured servers, starting nothing'
+          : `starting the local stack in ${config.stack.dataDir}`,
+      );
       const report = await stackUp(config, (line) => console.log(`  ${line}`));
       printServers(report);
       if (!report.ok) {
@@ -36,7 +40,8 @@ export function stackCommand(): Command {
       console.log(`ready in ${report.seconds}s`);
     });
 
-  stack.command('down')
+  stack
+    .command('down')
     .description('stop the servers this stack started; data is kept unless --purge')
     .option('--purge', 'also delete their data and logs')
     .action(async (options: { purge?: boolean }) => {
@@ -53,7 +58,8 @@ export function stackCommand(): Command {
       if (options.purge) console.log(`deleted the data in ${config.stack.dataDir}`);
     });
 
-  stack.command('status')
+  stack
+    .command('status')
     .description('say whether each server answers; exits 1 when any does not')
     .action(async () => {
       const config = loadConfig();

@@ -9,12 +9,20 @@ import { runUntilStopped } from './lifecycle.ts';
 
 export function startCommand(): Command {
   return new Command('start')
-    .description('bring the local stack up (unless external servers are configured), apply the topology, run every processor and the HTTP edge')
+    .description(
+      'bring the local stack up (unless external servers are configured), apply the topology, run every processor and the HTTP edge',
+    )
     .action(async () => {
       const config = loadConfig();
       if (config.stack.mode === 'local') {
         const report = await stackUp(config, (line) => console.log(line));
-        if (!report.ok) throw new Error(`the local stack did not come up: ${report.servers.filter((s) => s.state === 'failed').map((s) => `${s.name}: ${s.detail ?? ''}`).join('; ')}`);
+        if (!report.ok)
+          throw new Error(
+            `the local stack did not come up: ${report.servers
+              .filter((s) => s.state === 'failed')
+              .map((s) => `${s.name}: ${s.detail ?? ''}`)
+              .join('; ')}`,
+          );
       }
       const messaging = connectMessaging(config);
       try {
@@ -22,7 +30,12 @@ export function startCommand(): Command {
       } finally {
         await messaging.close();
       }
-      const parts: PartName[] = [...(config.cdc.enabled ? (['cdc'] as const) : []), 'features', 'scoring', ...(config.edge.enabled ? (['edge'] as const) : [])];
+      const parts: PartName[] = [
+        ...(config.cdc.enabled ? (['cdc'] as const) : []),
+        'features',
+        'scoring',
+        ...(config.edge.enabled ? (['edge'] as const) : []),
+      ];
       const pipeline = await startParts(config, parts);
       await runUntilStopped(pipeline, { shutdownTimeoutMs: config.pipeline.shutdownTimeoutMs });
     });

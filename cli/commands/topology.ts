@@ -33,7 +33,10 @@ export function topologyCommand(): Command {
       }
       console.log(topology.describe());
       console.log('\ntopics:');
-      for (const topic of topicSpecs(config.topics)) console.log(`  ${topic.name.padEnd(16)} ${topic.partitions} partitions, schema ${topic.schema ?? 'none (JSON)'}: ${topic.purpose}`);
+      for (const topic of topicSpecs(config.topics))
+        console.log(
+          `  ${topic.name.padEnd(16)} ${topic.partitions} partitions, schema ${topic.schema ?? 'none (JSON)'}: ${topic.purpose}`,
+        );
     });
   return command;
 }

@@ -4,7 +4,10 @@ import { coalesced } from './coalesced.ts';
 describe('coalesced', () => {
   it('starts the calls of one turn together, after the turn, each caller getting its own result', async () => {
     const started: number[] = [];
-    const read = coalesced(async (n: number) => { started.push(n); return n * 2; });
+    const read = coalesced(async (n: number) => {
+      started.push(n);
+      return n * 2;
+    });
     const calls = [read(1), read(2)];
     queueMicrotask(() => void calls.push(read(3)));
     expect(started).toEqual([]); // nothing starts within the turn that queued it
@@ -14,7 +17,10 @@ describe('coalesced', () => {
   });
 
   it('gives a failure only to its caller, and starts a new group in a later turn', async () => {
-    const read = coalesced(async (n: number) => { if (n < 0) throw new Error(`bad ${n}`); return n; });
+    const read = coalesced(async (n: number) => {
+      if (n < 0) throw new Error(`bad ${n}`);
+      return n;
+    });
     const [bad, good] = [read(-1), read(5)];
     await expect(bad).rejects.toThrow('bad -1');
     await expect(good).resolves.toBe(5);

@@ -8,15 +8,16 @@
  */
 export function coalesced<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
   let queued: (() => void)[] | undefined;
-  return (...args) => new Promise<R>((resolve, reject) => {
-    if (!queued) {
-      queued = [];
-      setImmediate(() => {
-        const starts = queued!;
-        queued = undefined;
-        for (const start of starts) start();
-      });
-    }
-    queued.push(() => fn(...args).then(resolve, reject));
-  });
+  return (...args) =>
+    new Promise<R>((resolve, reject) => {
+      if (!queued) {
+        queued = [];
+        setImmediate(() => {
+          const starts = queued!;
+          queued = undefined;
+          for (const start of starts) start();
+        });
+      }
+      queued.push(() => fn(...args).then(resolve, reject));
+    });
 }

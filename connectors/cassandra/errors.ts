@@ -16,7 +16,13 @@ const UNAVAILABLE_RESPONSES: ReadonlySet<number> = new Set([
 ]);
 
 const SOCKET_ERROR_CODES: ReadonlySet<string> = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
 ]);
 
 export function isUnavailable(error: unknown): boolean {
@@ -30,7 +36,7 @@ export function isUnavailable(error: unknown): boolean {
 
 /** The hosts that refused the credentials, with the server's reason, from a failed connect. */
 export function authenticationFailures(error: unknown): string[] {
-  const inner = error instanceof errors.NoHostAvailableError ? error.innerErrors as Record<string, unknown> : {};
+  const inner = error instanceof errors.NoHostAvailableError ? (error.innerErrors as Record<string, unknown>) : {};
   return Object.entries(inner)
     .filter(([, cause]) => cause instanceof errors.AuthenticationError)
     .map(([host, cause]) => `${host}: ${(cause as Error).message}`);

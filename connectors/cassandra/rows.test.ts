@@ -1,22 +1,44 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredFeatures, StoredPrediction } from '../online-store.ts';
 import {
-  decodeFeatures, encodeFeatures, encodePrediction, featureUpserts, featuresFromRow, predictionUpserts,
-  predictionsFromRow, upsertCql, writeTimestampMicros,
+  decodeFeatures,
+  encodeFeatures,
+  encodePrediction,
+  featureUpserts,
+  featuresFromRow,
+  predictionUpserts,
+  predictionsFromRow,
+  upsertCql,
+  writeTimestampMicros,
 } from './rows.ts';
 
 const features: StoredFeatures = {
-  smsId: 'sms-1', view: 'text_stats', viewVersion: 2, values: [0.1, 1 / 3], eventTime: 1_750_000_000_123, computedAt: 1_750_000_000_456,
+  smsId: 'sms-1',
+  view: 'text_stats',
+  viewVersion: 2,
+  values: [0.1, 1 / 3],
+  eventTime: 1_750_000_000_123,
+  computedAt: 1_750_000_000_456,
 };
 
 const prediction: StoredPrediction = {
-  smsId: 'sms-1', model: 'logreg', modelVersion: 'logreg-v1', featureView: 'tfidf', label: 'spam', spamProbability: 0.75,
-  labels: ['ham', 'spam'], scores: [0.25, 0.75], threshold: 0.5, eventTime: 1_750_000_000_123, scoredAt: 1_750_000_000_789,
+  smsId: 'sms-1',
+  model: 'logreg',
+  modelVersion: 'logreg-v1',
+  featureView: 'tfidf',
+  label: 'spam',
+  spamProbability: 0.75,
+  labels: ['ham', 'spam'],
+  scores: [0.25, 0.75],
+  threshold: 0.5,
+  eventTime: 1_750_000_000_123,
+  scoredAt: 1_750_000_000_789,
 };
 
 /** What the driver hands back for the row the upserts of one message built: the map as an object of Buffers. */
-const asDriverRow = (statements: unknown[][]) =>
-  ({ encoded: Object.assign({}, ...statements.map((s) => s[1])) as Record<string, Buffer> });
+const asDriverRow = (statements: unknown[][]) => ({
+  encoded: Object.assign({}, ...statements.map((s) => s[1])) as Record<string, Buffer>,
+});
 
 describe('writeTimestampMicros', () => {
   it('turns epoch milliseconds into microseconds', () => {
@@ -92,7 +114,10 @@ describe('feature upserts', () => {
 
   it('map a driver row back, views in UTF-8 byte order, filtered when asked', () => {
     const rows = [
-      { ...features, view: 'é' }, { ...features, view: 'b' }, features, { ...features, view: '1', values: [] },
+      { ...features, view: 'é' },
+      { ...features, view: 'b' },
+      features,
+      { ...features, view: '1', values: [] },
     ];
     const row = asDriverRow(featureUpserts(rows));
     expect(featuresFromRow('sms-1', row)).toEqual([rows[3], rows[1], features, rows[0]]);

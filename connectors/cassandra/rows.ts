@@ -47,12 +47,36 @@ class Writer {
     this.#buffer.copy(grown, 0, 0, this.#at);
     this.#buffer = grown;
   }
-  u8(value: number): this { this.#room(1); this.#at = this.#buffer.writeUInt8(value, this.#at); return this; }
-  u32(value: number): this { this.#room(4); this.#at = this.#buffer.writeUInt32BE(value, this.#at); return this; }
-  i32(value: number): this { this.#room(4); this.#at = this.#buffer.writeInt32BE(value, this.#at); return this; }
-  time(ms: number): this { this.#room(8); this.#at = this.#buffer.writeBigInt64BE(BigInt(ms), this.#at); return this; }
-  f64(value: number): this { this.#room(8); this.#at = this.#buffer.writeDoubleBE(value, this.#at); return this; }
-  f64s(values: readonly number[]): this { this.u32(values.length); for (const v of values) this.f64(v); return this; }
+  u8(value: number): this {
+    this.#room(1);
+    this.#at = this.#buffer.writeUInt8(value, this.#at);
+    return this;
+  }
+  u32(value: number): this {
+    this.#room(4);
+    this.#at = this.#buffer.writeUInt32BE(value, this.#at);
+    return this;
+  }
+  i32(value: number): this {
+    this.#room(4);
+    this.#at = this.#buffer.writeInt32BE(value, this.#at);
+    return this;
+  }
+  time(ms: number): this {
+    this.#room(8);
+    this.#at = this.#buffer.writeBigInt64BE(BigInt(ms), this.#at);
+    return this;
+  }
+  f64(value: number): this {
+    this.#room(8);
+    this.#at = this.#buffer.writeDoubleBE(value, this.#at);
+    return this;
+  }
+  f64s(values: readonly number[]): this {
+    this.u32(values.length);
+    for (const v of values) this.f64(v);
+    return this;
+  }
   str(value: string): this {
     const bytes = Buffer.byteLength(value, 'utf8');
     this.u32(bytes);
@@ -60,8 +84,14 @@ class Writer {
     this.#at += this.#buffer.write(value, this.#at, 'utf8');
     return this;
   }
-  strs(values: readonly string[]): this { this.u32(values.length); for (const v of values) this.str(v); return this; }
-  done(): Buffer { return Buffer.from(this.#buffer.subarray(0, this.#at)); }
+  strs(values: readonly string[]): this {
+    this.u32(values.length);
+    for (const v of values) this.str(v);
+    return this;
+  }
+  done(): Buffer {
+    return Buffer.from(this.#buffer.subarray(0, this.#at));
+  }
 }
 
 class Reader {
@@ -78,11 +108,21 @@ class Reader {
     this.#at += bytes;
     return at;
   }
-  u8(): number { return this.buffer.readUInt8(this.#take(1)); }
-  u32(): number { return this.buffer.readUInt32BE(this.#take(4)); }
-  i32(): number { return this.buffer.readInt32BE(this.#take(4)); }
-  time(): number { return Number(this.buffer.readBigInt64BE(this.#take(8))); }
-  f64(): number { return this.buffer.readDoubleBE(this.#take(8)); }
+  u8(): number {
+    return this.buffer.readUInt8(this.#take(1));
+  }
+  u32(): number {
+    return this.buffer.readUInt32BE(this.#take(4));
+  }
+  i32(): number {
+    return this.buffer.readInt32BE(this.#take(4));
+  }
+  time(): number {
+    return Number(this.buffer.readBigInt64BE(this.#take(8)));
+  }
+  f64(): number {
+    return this.buffer.readDoubleBE(this.#take(8));
+  }
   f64s(): number[] {
     const count = this.u32();
     const at = this.#take(count * 8);
@@ -95,7 +135,9 @@ class Reader {
     const at = this.#take(bytes);
     return this.buffer.toString('utf8', at, at + bytes);
   }
-  strs(): string[] { return Array.from({ length: this.u32() }, () => this.str()); }
+  strs(): string[] {
+    return Array.from({ length: this.u32() }, () => this.str());
+  }
   end(): void {
     if (this.#at !== this.buffer.length) this.#fail('has trailing bytes');
   }
@@ -108,8 +150,18 @@ export const encodeFeatures = (r: StoredFeatures): Buffer =>
   new Writer().u8(FORMAT).time(r.eventTime).time(r.computedAt).i32(r.viewVersion).f64s(r.values).done();
 
 export const encodePrediction = (r: StoredPrediction): Buffer =>
-  new Writer().u8(FORMAT).time(r.eventTime).time(r.scoredAt).f64(r.spamProbability).f64(r.threshold)
-    .str(r.model).str(r.featureView).str(r.label).strs(r.labels).f64s(r.scores).done();
+  new Writer()
+    .u8(FORMAT)
+    .time(r.eventTime)
+    .time(r.scoredAt)
+    .f64(r.spamProbability)
+    .f64(r.threshold)
+    .str(r.model)
+    .str(r.featureView)
+    .str(r.label)
+    .strs(r.labels)
+    .f64s(r.scores)
+    .done();
 
 function reader(bytes: unknown, what: string): Reader {
   if (!Buffer.isBuffer(bytes)) throw new SpamstreamError('INTERNAL', `online store entry ${what} is not a blob`);
@@ -137,8 +189,17 @@ export function decodePrediction(smsId: string, modelVersion: string, bytes: unk
   const spamProbability = read.f64();
   const threshold = read.f64();
   const row = {
-    smsId, modelVersion, model: read.str(), featureView: read.str(), label: read.str(), spamProbability,
-    labels: read.strs(), scores: read.f64s(), threshold, eventTime, scoredAt,
+    smsId,
+    modelVersion,
+    model: read.str(),
+    featureView: read.str(),
+    label: read.str(),
+    spamProbability,
+    labels: read.strs(),
+    scores: read.f64s(),
+    threshold,
+    eventTime,
+    scoredAt,
   };
   read.end();
   return row;
@@ -151,7 +212,9 @@ export function decodePrediction(smsId: string, modelVersion: string, bytes: unk
  * function, decides between them (the tie rule above).
  */
 function upserts<T extends { readonly smsId: string; readonly eventTime: number }>(
-  rows: readonly T[], keyOf: (row: T) => string, encode: (row: T) => Buffer,
+  rows: readonly T[],
+  keyOf: (row: T) => string,
+  encode: (row: T) => Buffer,
 ): unknown[][] {
   const stamps = rows.map((row) => writeTimestampMicros(row.eventTime));
   const statements: { smsId: string; stamp: number; entries: Record<string, Buffer> }[] = [];
@@ -183,7 +246,7 @@ function keysOf(entries: unknown, only?: readonly string[]): string[] {
   return keys.sort((a, b) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
 }
 
-const entriesOf = (row: CqlRow) => row['encoded'] as Record<string, unknown> | null | undefined;
+const entriesOf = (row: CqlRow) => row.encoded as Record<string, unknown> | null | undefined;
 
 export function featuresFromRow(smsId: string, row: CqlRow, views?: readonly string[]): StoredFeatures[] {
   const entries = entriesOf(row);

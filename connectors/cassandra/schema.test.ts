@@ -8,7 +8,8 @@ describe('onlineStoreSchemaCql', () => {
 
   it('creates the keyspace first, with SimpleStrategy and the configured replication factor', () => {
     expect(statements[0]).toBe(
-      "CREATE KEYSPACE IF NOT EXISTS spamstream_test WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}");
+      "CREATE KEYSPACE IF NOT EXISTS spamstream_test WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}",
+    );
   });
 
   it('creates only if missing, so applying twice is harmless', () => {
@@ -24,7 +25,9 @@ describe('onlineStoreSchemaCql', () => {
   });
 
   it('keys idempotency records by the request key', () => {
-    expect(statements[3]).toBe('CREATE TABLE IF NOT EXISTS spamstream_test.idempotency_keys ( key text PRIMARY KEY, sms_id text, written boolean)');
+    expect(statements[3]).toBe(
+      'CREATE TABLE IF NOT EXISTS spamstream_test.idempotency_keys ( key text PRIMARY KEY, sms_id text, written boolean)',
+    );
   });
 
   it('refuses a keyspace that is not a plain identifier, since it is spliced into CQL', () => {

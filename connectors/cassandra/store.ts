@@ -4,7 +4,12 @@
 import { Client, type ClientOptions, types } from 'cassandra-driver';
 import type { CassandraConfig } from '../../config/config.ts';
 import type {
-  FeatureStore, IdempotencyClaim, IdempotencyStore, PredictionStore, StoredFeatures, StoredPrediction,
+  FeatureStore,
+  IdempotencyClaim,
+  IdempotencyStore,
+  PredictionStore,
+  StoredFeatures,
+  StoredPrediction,
 } from '../online-store.ts';
 import { SpamstreamError } from '../../core/errors.ts';
 import { tlsOptions } from '../tls.ts';
@@ -70,7 +75,8 @@ export async function createCassandraStores(config: CassandraConfig): Promise<Ca
     features: featureStore(client, config.keyspace, run),
     predictions: predictionStore(client, config.keyspace, run),
     idempotency: idempotencyStore(client, config.keyspace, run),
-    ping: () => run('answer a ping', async () => void (await client.execute('SELECT release_version FROM system.local'))),
+    ping: () =>
+      run('answer a ping', async () => void (await client.execute('SELECT release_version FROM system.local'))),
     close: () => client.shutdown(),
   };
 }
@@ -98,7 +104,8 @@ function featureStore(client: Client, keyspace: string, run: Run): FeatureStore 
         if (views !== undefined && views.length === 0) return [];
         const row = (await client.execute(select, [smsId])).first();
         return row ? featuresFromRow(smsId, row, views) : [];
-      })),
+      }),
+    ),
   };
 }
 
@@ -113,7 +120,8 @@ function predictionStore(client: Client, keyspace: string, run: Run): Prediction
       run('read predictions', async () => {
         const row = (await client.execute(select, [smsId])).first();
         return row ? predictionsFromRow(smsId, row) : [];
-      })),
+      }),
+    ),
   };
 }
 
@@ -132,9 +140,9 @@ function idempotencyStore(client: Client, keyspace: string, run: Run): Idempoten
         checkTtl(ttlSeconds);
         const row = (await client.execute(claim, [key, candidateSmsId, ttlSeconds])).first();
         if (row['[applied]'] === true) return { smsId: candidateSmsId, written: false };
-        const bound = row['sms_id'];
+        const bound = row.sms_id;
         if (typeof bound !== 'string') throw new SpamstreamError('INTERNAL', `idempotency key ${key} names no message`);
-        return { smsId: bound, written: row['written'] === true };
+        return { smsId: bound, written: row.written === true };
       }),
     markWritten: (key: string, ttlSeconds: number) =>
       run('mark an idempotency key written', async () => {
@@ -142,7 +150,7 @@ function idempotencyStore(client: Client, keyspace: string, run: Run): Idempoten
         // A serial read sees the outcome of every earlier claim, even one still being committed.
         const bound = (await client.execute(read, [key], { consistency: types.consistencies.localSerial })).first();
         if (!bound) return; // never claimed, or expired: nothing to mark
-        const smsId = bound['sms_id'] as string;
+        const smsId = bound.sms_id as string;
         // Not applied only when the key expired and was claimed again meanwhile: that claim stands.
         await client.execute(mark, [ttlSeconds, smsId, key, smsId]);
       }),

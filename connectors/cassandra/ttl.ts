@@ -5,6 +5,9 @@ export const MAX_TTL_SECONDS = 630_720_000;
 
 export function checkTtl(ttlSeconds: number): void {
   if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > MAX_TTL_SECONDS) {
-    throw new SpamstreamError('INVALID_FIELD', `TTL ${ttlSeconds} s is not a whole number between 1 and ${MAX_TTL_SECONDS}`);
+    throw new SpamstreamError(
+      'INVALID_FIELD',
+      `TTL ${ttlSeconds} s is not a whole number between 1 and ${MAX_TTL_SECONDS}`,
+    );
   }
 }

@@ -9,7 +9,11 @@ import { SpamstreamError } from '../../core/errors.ts';
 export const CONNECTOR_FILE = join(import.meta.dirname, 'debezium-postgres.json');
 
 /** The connector's configuration: the file with every `${name}` replaced; an unknown name throws. */
-export function connectorConfig(cdc: CdcConfig, topics: Pick<TopicsConfig, 'cdc'>, template = readFileSync(CONNECTOR_FILE, 'utf8')): Record<string, string> {
+export function connectorConfig(
+  cdc: CdcConfig,
+  topics: Pick<TopicsConfig, 'cdc'>,
+  template = readFileSync(CONNECTOR_FILE, 'utf8'),
+): Record<string, string> {
   const url = new URL(postgresConnectionUrl(cdc));
   const values: Record<string, string> = {
     host: cdc.databaseHost || url.hostname,
@@ -23,10 +27,15 @@ export function connectorConfig(cdc: CdcConfig, topics: Pick<TopicsConfig, 'cdc'
     topic: topics.cdc,
   };
   const raw = JSON.parse(template) as Record<string, string>;
-  return Object.fromEntries(Object.entries(raw).map(([key, value]) => [key, value.replace(/\$\{(\w+)\}/g, (_, name: string) => {
-    if (!(name in values)) throw new Error(`${CONNECTOR_FILE}: unknown placeholder \${${name}} in ${key}`);
-    return values[name]!;
-  })]));
+  return Object.fromEntries(
+    Object.entries(raw).map(([key, value]) => [
+      key,
+      value.replace(/\$\{(\w+)\}/g, (_, name: string) => {
+        if (!(name in values)) throw new Error(`${CONNECTOR_FILE}: unknown placeholder \${${name}} in ${key}`);
+        return values[name]!;
+      }),
+    ]),
+  );
 }
 
 export interface ConnectorState {
@@ -44,7 +53,8 @@ async function call(method: string, url: string, body?: unknown): Promise<Respon
       signal: AbortSignal.timeout(30_000),
     });
   } catch (error) {
-    const cause = (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message;
+    const cause =
+      (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message;
     throw new SpamstreamError('STORE_UNAVAILABLE', `Kafka Connect: ${method} ${url}: ${cause}`);
   }
 }
@@ -53,9 +63,16 @@ async function call(method: string, url: string, body?: unknown): Promise<Respon
  * Creates or updates the connector (`PUT /connectors/<name>/config` is idempotent); resolves with
  * whether it was created. Connect refusing the configuration rejects with its message.
  */
-export async function putConnector(connectUrl: string, name: string, config: Record<string, string>): Promise<'created' | 'updated'> {
+export async function putConnector(
+  connectUrl: string,
+  name: string,
+  config: Record<string, string>,
+): Promise<'created' | 'updated'> {
   const response = await call('PUT', `${connectUrl}/connectors/${encodeURIComponent(name)}/config`, config);
-  if (!response.ok) throw new Error(`Kafka Connect refused connector ${name} (${response.status}): ${(await response.text()).slice(0, 1000)}`);
+  if (!response.ok)
+    throw new Error(
+      `Kafka Connect refused connector ${name} (${response.status}): ${(await response.text()).slice(0, 1000)}`,
+    );
   return response.status === 201 ? 'created' : 'updated';
 }
 
@@ -63,8 +80,12 @@ export async function putConnector(connectUrl: string, name: string, config: Rec
 export async function connectorState(connectUrl: string, name: string): Promise<ConnectorState | undefined> {
   const response = await call('GET', `${connectUrl}/connectors/${encodeURIComponent(name)}/status`);
   if (response.status === 404) return undefined;
-  if (!response.ok) throw new SpamstreamError('STORE_UNAVAILABLE', `Kafka Connect: status of ${name} answered ${response.status}`);
-  const body = (await response.json()) as { connector: { state: string }; tasks: { id: number; state: string; trace?: string }[] };
+  if (!response.ok)
+    throw new SpamstreamError('STORE_UNAVAILABLE', `Kafka Connect: status of ${name} answered ${response.status}`);
+  const body = (await response.json()) as {
+    connector: { state: string };
+    tasks: { id: number; state: string; trace?: string }[];
+  };
   return { connector: body.connector.state, tasks: body.tasks };
 }
 
@@ -82,5 +103,6 @@ export async function checkConnectorRunning(connectUrl: string, name: string): P
 /** Deletes the connector (tests clean up after themselves); a missing one is fine. */
 export async function deleteConnector(connectUrl: string, name: string): Promise<void> {
   const response = await call('DELETE', `${connectUrl}/connectors/${encodeURIComponent(name)}`);
-  if (!response.ok && response.status !== 404) throw new Error(`Kafka Connect: DELETE ${name} answered ${response.status}`);
+  if (!response.ok && response.status !== 404)
+    throw new Error(`Kafka Connect: DELETE ${name} answered ${response.status}`);
 }

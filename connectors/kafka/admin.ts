@@ -22,18 +22,27 @@ export async function ensureTopics(kafka: Kafka, topics: readonly TopicRequest[]
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((topic) => !existing.has(topic.name));
     if (missing.length > 0) {
-      await createTopicsAndWait(admin, missing.map((topic) => ({
-        topic: topic.name,
-        numPartitions: topic.partitions,
-        replicationFactor: -1, // the broker's default.replication.factor
-        configEntries: Object.entries(topic.config).map(([name, value]) => ({ name, value })),
-      })));
+      await createTopicsAndWait(
+        admin,
+        missing.map((topic) => ({
+          topic: topic.name,
+          numPartitions: topic.partitions,
+          replicationFactor: -1, // the broker's default.replication.factor
+          configEntries: Object.entries(topic.config).map(([name, value]) => ({ name, value })),
+        })),
+      );
     }
     const metadata = await admin.fetchTopicMetadata({ topics: topics.map((topic) => topic.name) });
     const partitions = new Map(metadata.topics.map((topic) => [topic.name, topic.partitions.length]));
-    return topics.map((topic) => ({ name: topic.name, state: existing.has(topic.name) ? 'exists' : 'created', partitions: partitions.get(topic.name) ?? 0 }));
+    return topics.map((topic) => ({
+      name: topic.name,
+      state: existing.has(topic.name) ? 'exists' : 'created',
+      partitions: partitions.get(topic.name) ?? 0,
+    }));
   } catch (error) {
-    throw new SpamstreamError('BROKER_UNAVAILABLE', `could not create topics: ${(error as Error).message}`, { cause: error });
+    throw new SpamstreamError('BROKER_UNAVAILABLE', `could not create topics: ${(error as Error).message}`, {
+      cause: error,
+    });
   } finally {
     await admin.disconnect();
   }
@@ -74,12 +83,17 @@ export async function createTopicsAndWait(admin: Admin, topics: ITopicConfig[], 
   for (;;) {
     try {
       const { topics: found } = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) });
-      if (found.length === topics.length && found.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      if (
+        found.length === topics.length &&
+        found.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))
+      )
+        return;
     } catch (error) {
       const type = (error as { type?: string }).type;
       if (type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') throw error;
     }
-    if (Date.now() > deadline) throw new Error(`topics ${topics.map((t) => t.topic).join(', ')} have no leaders after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`topics ${topics.map((t) => t.topic).join(', ')} have no leaders after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -90,7 +104,9 @@ export async function committedOffsets(kafka: Kafka, groupId: string, topic: str
   try {
     await admin.connect();
     const [found] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return new Map((found?.partitions ?? []).filter((p) => Number(p.offset) >= 0).map((p) => [p.partition, BigInt(p.offset)]));
+    return new Map(
+      (found?.partitions ?? []).filter((p) => Number(p.offset) >= 0).map((p) => [p.partition, BigInt(p.offset)]),
+    );
   } finally {
     await admin.disconnect();
   }
@@ -121,15 +137,24 @@ export async function deleteGroup(kafka: Kafka, groupId: string): Promise<void> 
 }
 
 /** Each partition's first (`low`) and next (`high`) offset. */
-export async function topicOffsets(kafka: Kafka, topic: string): Promise<{ partition: number; low: bigint; high: bigint }[]> {
-  return withAdmin(kafka, async (admin) => (await admin.fetchTopicOffsets(topic))
-    .map((o) => ({ partition: o.partition, low: BigInt(o.low), high: BigInt(o.high) }))
-    .sort((a, b) => a.partition - b.partition));
+export async function topicOffsets(
+  kafka: Kafka,
+  topic: string,
+): Promise<{ partition: number; low: bigint; high: bigint }[]> {
+  return withAdmin(kafka, async (admin) =>
+    (await admin.fetchTopicOffsets(topic))
+      .map((o) => ({ partition: o.partition, low: BigInt(o.low), high: BigInt(o.high) }))
+      .sort((a, b) => a.partition - b.partition),
+  );
 }
 
 /** Per partition, the first offset whose record timestamp is at or after `timestamp` (the end if none). */
 export async function offsetsAtTime(kafka: Kafka, topic: string, timestamp: number): Promise<Map<number, bigint>> {
-  return withAdmin(kafka, async (admin) => new Map((await admin.fetchTopicOffsetsByTimestamp(topic, timestamp)).map((o) => [o.partition, BigInt(o.offset)])));
+  return withAdmin(
+    kafka,
+    async (admin) =>
+      new Map((await admin.fetchTopicOffsetsByTimestamp(topic, timestamp)).map((o) => [o.partition, BigInt(o.offset)])),
+  );
 }
 
 export interface GroupMember {
@@ -147,8 +172,19 @@ export async function groupMembers(kafka: Kafka, groupId: string): Promise<Group
 }
 
 /** Moves a consumer group's committed offsets; Kafka refuses while the group has members. */
-export async function setGroupOffsets(kafka: Kafka, groupId: string, topic: string, offsets: ReadonlyMap<number, bigint>): Promise<void> {
-  await withAdmin(kafka, (admin) => admin.setOffsets({ groupId, topic, partitions: [...offsets].map(([partition, offset]) => ({ partition, offset: offset.toString() })) }));
+export async function setGroupOffsets(
+  kafka: Kafka,
+  groupId: string,
+  topic: string,
+  offsets: ReadonlyMap<number, bigint>,
+): Promise<void> {
+  await withAdmin(kafka, (admin) =>
+    admin.setOffsets({
+      groupId,
+      topic,
+      partitions: [...offsets].map(([partition, offset]) => ({ partition, offset: offset.toString() })),
+    }),
+  );
 }
 
 async function withAdmin<T>(kafka: Kafka, work: (admin: Admin) => Promise<T>): Promise<T> {

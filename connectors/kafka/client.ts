@@ -13,8 +13,10 @@ export function kafkaSecurity(config: KafkaConfig): Pick<KafkaJsConfig, 'ssl' | 
   const ssl = config.ssl ? tlsOptions(files, 'SPAMSTREAM_KAFKA_SSL') : undefined;
   if (config.saslMechanism === 'none') return ssl ? { ssl } : {};
   if (!config.saslUsername || !config.saslPassword) {
-    throw new Error(`SPAMSTREAM_KAFKA_SASL_MECHANISM=${config.saslMechanism} needs SPAMSTREAM_KAFKA_SASL_USERNAME and `
-      + 'SPAMSTREAM_KAFKA_SASL_PASSWORD (or SPAMSTREAM_KAFKA_SASL_PASSWORD_FILE)');
+    throw new Error(
+      `SPAMSTREAM_KAFKA_SASL_MECHANISM=${config.saslMechanism} needs SPAMSTREAM_KAFKA_SASL_USERNAME and ` +
+        'SPAMSTREAM_KAFKA_SASL_PASSWORD (or SPAMSTREAM_KAFKA_SASL_PASSWORD_FILE)',
+    );
   }
   const { saslMechanism: mechanism, saslUsername: username, saslPassword: password } = config;
   const sasl = { mechanism, username, password } as SASLOptions;
@@ -27,10 +29,11 @@ export function kafkaSecurity(config: KafkaConfig): Pick<KafkaJsConfig, 'ssl' | 
  * that lasts). So its lines go to the debug log.
  */
 function toDebugLog(log: Log) {
-  return () => ({ namespace, label, log: entry }: LogEntry) => {
-    const { message, error } = entry as { message: string; error?: string };
-    log.debug(`kafkajs ${label} [${namespace}] ${message}${error ? `: ${error}` : ''}`);
-  };
+  return () =>
+    ({ namespace, label, log: entry }: LogEntry) => {
+      const { message, error } = entry as { message: string; error?: string };
+      log.debug(`kafkajs ${label} [${namespace}] ${message}${error ? `: ${error}` : ''}`);
+    };
 }
 
 /**
@@ -49,9 +52,10 @@ export function explainSaslFailure(error: unknown, config: KafkaConfig): unknown
 function explainingLogins(kafka: Kafka, config: KafkaConfig): Kafka {
   const explain = <T extends { connect(): Promise<void> }>(client: T): T => {
     const connect = client.connect.bind(client);
-    client.connect = () => connect().catch((error: unknown) => {
-      throw explainSaslFailure(error, config);
-    });
+    client.connect = () =>
+      connect().catch((error: unknown) => {
+        throw explainSaslFailure(error, config);
+      });
     return client;
   };
   const { admin, producer, consumer } = kafka;
@@ -62,7 +66,10 @@ function explainingLogins(kafka: Kafka, config: KafkaConfig): Kafka {
 }
 
 export function createKafkaClient(
-  config: KafkaConfig, clientIdSuffix = '', log: Log = silentLog, requestTimeoutMs = 30_000,
+  config: KafkaConfig,
+  clientIdSuffix = '',
+  log: Log = silentLog,
+  requestTimeoutMs = 30_000,
 ): Kafka {
   const kafka = new Kafka({
     clientId: `${config.clientId}${clientIdSuffix}`,

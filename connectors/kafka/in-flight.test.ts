@@ -124,7 +124,9 @@ describe('InFlight', () => {
       const inFlight = new InFlight(10);
       const origins = await emit(inFlight, at(0), at(1), at(2));
       const commit = async () => expect.unreachable('nothing may be committed past the gap at 0');
-      await expect(inFlight.finishInTransaction([origins[1]!, origins[2]!], commit)).rejects.toThrow(/not the next unfinished run/);
+      await expect(inFlight.finishInTransaction([origins[1]!, origins[2]!], commit)).rejects.toThrow(
+        /not the next unfinished run/,
+      );
       expect(inFlight.count).toBe(3);
     });
 
@@ -141,7 +143,11 @@ describe('InFlight', () => {
     it('marks nothing when the commit fails, so the same run can be committed again', async () => {
       const inFlight = new InFlight(10);
       const origins = await emit(inFlight, at(0), at(1));
-      await expect(inFlight.finishInTransaction(origins, async () => { throw new Error('aborted'); })).rejects.toThrow('aborted');
+      await expect(
+        inFlight.finishInTransaction(origins, async () => {
+          throw new Error('aborted');
+        }),
+      ).rejects.toThrow('aborted');
       expect(inFlight.count).toBe(2);
       await inFlight.finishInTransaction(origins, async () => {});
       expect(inFlight.count).toBe(0);
@@ -154,7 +160,9 @@ describe('InFlight', () => {
       expect(inFlight.count).toBe(0);
       const [fresh] = await emit(inFlight, at(0));
       expect(fresh!.generation).not.toBe(old!.generation);
-      await expect(inFlight.finishInTransaction([old!], async () => expect.unreachable())).rejects.toMatchObject({ code: 'REVOKED' });
+      await expect(inFlight.finishInTransaction([old!], async () => expect.unreachable())).rejects.toMatchObject({
+        code: 'REVOKED',
+      });
       await inFlight.finishInTransaction([fresh!], async () => {});
       expect(inFlight.count).toBe(0);
     });

@@ -70,7 +70,13 @@ export class InFlight {
   assign(tp: TopicPartition, committed?: string): number {
     const generation = this.generation(tp) + 1;
     this.forget(tp);
-    this.#partitions.set(key(tp), { generation, open: [], done: new Set(), drainWaiters: [], committed: committed === undefined ? undefined : BigInt(committed) });
+    this.#partitions.set(key(tp), {
+      generation,
+      open: [],
+      done: new Set(),
+      drainWaiters: [],
+      committed: committed === undefined ? undefined : BigInt(committed),
+    });
     return generation;
   }
 
@@ -131,7 +137,8 @@ export class InFlight {
       next = offset + 1n;
     }
     const allDone = state.open.every((offset) => state.done.has(offset));
-    if (allDone && state.fetchedTo !== undefined && (next === undefined || state.fetchedTo + 1n > next)) next = state.fetchedTo + 1n;
+    if (allDone && state.fetchedTo !== undefined && (next === undefined || state.fetchedTo + 1n > next))
+      next = state.fetchedTo + 1n;
     if (next === undefined || (state.committed !== undefined && next <= state.committed)) return undefined;
     return next.toString();
   }
@@ -141,7 +148,8 @@ export class InFlight {
     const state = this.#partitions.get(key(tp));
     if (!state) return;
     const next = BigInt(offset);
-    while (state.open.length > 0 && state.open[0]! < next && state.done.has(state.open[0]!)) state.done.delete(state.open.shift()!);
+    while (state.open.length > 0 && state.open[0]! < next && state.done.has(state.open[0]!))
+      state.done.delete(state.open.shift()!);
     if (state.committed === undefined || next > state.committed) state.committed = next;
   }
 
@@ -152,7 +160,10 @@ export class InFlight {
    * resolved are the records marked done and the offsets committed. If a partition was reassigned
    * since the records were read, nothing is committed and it rejects with REVOKED.
    */
-  async finishInTransaction(origins: readonly Origin[], commit: (offsets: readonly CommitOffset[]) => Promise<void>): Promise<void> {
+  async finishInTransaction(
+    origins: readonly Origin[],
+    commit: (offsets: readonly CommitOffset[]) => Promise<void>,
+  ): Promise<void> {
     const offsets: CommitOffset[] = [];
     const states: PartitionState[] = [];
     for (const [k, run] of groupByPartition(origins)) {
@@ -160,10 +171,14 @@ export class InFlight {
       if (!state) throw new SpamstreamError('REVOKED', `${k} was reassigned since these records were read`);
       const pending = state.open.filter((offset) => !state.done.has(offset));
       const contiguous = run.every((origin, i) => pending[i] === BigInt(origin.offset));
-      if (!contiguous) throw new Error(`${k}: offsets ${run.map((o) => o.offset).join(',')} are not the next unfinished run (${pending.slice(0, run.length).join(',')})`);
+      if (!contiguous)
+        throw new Error(
+          `${k}: offsets ${run.map((o) => o.offset).join(',')} are not the next unfinished run (${pending.slice(0, run.length).join(',')})`,
+        );
       let next = BigInt(run.at(-1)!.offset) + 1n;
       // The run ends what was read: move past transaction markers too, in the same transaction.
-      if (run.length === pending.length && state.fetchedTo !== undefined && state.fetchedTo + 1n > next) next = state.fetchedTo + 1n;
+      if (run.length === pending.length && state.fetchedTo !== undefined && state.fetchedTo + 1n > next)
+        next = state.fetchedTo + 1n;
       offsets.push({ topic: run[0]!.topic, partition: run[0]!.partition, offset: next.toString() });
       states.push(state);
     }

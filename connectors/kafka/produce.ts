@@ -17,7 +17,8 @@ const RECORD_OVERHEAD_BYTES = 64;
 
 export function recordBytes(record: OutgoingRecord): number {
   let bytes = RECORD_OVERHEAD_BYTES + (record.key === null ? 0 : Buffer.byteLength(record.key)) + record.value.length;
-  for (const [name, value] of Object.entries(record.headers ?? {})) bytes += Buffer.byteLength(name) + Buffer.byteLength(value);
+  for (const [name, value] of Object.entries(record.headers ?? {}))
+    bytes += Buffer.byteLength(name) + Buffer.byteLength(value);
   return bytes;
 }
 
@@ -57,8 +58,15 @@ export function byTopic(records: readonly OutgoingRecord[]): { topic: string; me
 
 // The broker's answers that refuse the records themselves: sending them again changes nothing.
 const REFUSALS = new Set([
-  'MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD', 'INVALID_TIMESTAMP', 'CORRUPT_MESSAGE',
-  'INVALID_REQUIRED_ACKS', 'TOPIC_AUTHORIZATION_FAILED', 'INVALID_TOPIC_EXCEPTION', 'POLICY_VIOLATION',
+  'MESSAGE_TOO_LARGE',
+  'RECORD_LIST_TOO_LARGE',
+  'INVALID_RECORD',
+  'INVALID_TIMESTAMP',
+  'CORRUPT_MESSAGE',
+  'INVALID_REQUIRED_ACKS',
+  'TOPIC_AUTHORIZATION_FAILED',
+  'INVALID_TOPIC_EXCEPTION',
+  'POLICY_VIOLATION',
 ]);
 // The answers that mean a newer producer with the same transactional id exists.
 const FENCED = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED']);
@@ -68,9 +76,15 @@ export function errorTypes(error: unknown, seen = new Set<unknown>()): Set<strin
   const types = new Set<string>();
   if (!error || typeof error !== 'object' || seen.has(error)) return types;
   seen.add(error);
-  const { type, cause, originalError, errors } = error as { type?: unknown; cause?: unknown; originalError?: unknown; errors?: unknown };
+  const { type, cause, originalError, errors } = error as {
+    type?: unknown;
+    cause?: unknown;
+    originalError?: unknown;
+    errors?: unknown;
+  };
   if (typeof type === 'string') types.add(type);
-  for (const inner of [cause, originalError, ...(Array.isArray(errors) ? errors : [])]) for (const t of errorTypes(inner, seen)) types.add(t);
+  for (const inner of [cause, originalError, ...(Array.isArray(errors) ? errors : [])])
+    for (const t of errorTypes(inner, seen)) types.add(t);
   return types;
 }
 
@@ -82,8 +96,10 @@ export function errorTypes(error: unknown, seen = new Set<unknown>()): Set<strin
 export function produceError(error: unknown, what: string): SpamstreamError {
   const types = [...errorTypes(error)];
   const message = error instanceof Error ? error.message : String(error);
-  if (types.some((type) => FENCED.has(type))) return new SpamstreamError('REVOKED', `${what}: fenced by a newer producer (${message})`, { cause: error });
-  if (types.some((type) => REFUSALS.has(type))) return new SpamstreamError('BROKER_REJECTED', `${what}: Kafka refused it (${message})`, { cause: error });
+  if (types.some((type) => FENCED.has(type)))
+    return new SpamstreamError('REVOKED', `${what}: fenced by a newer producer (${message})`, { cause: error });
+  if (types.some((type) => REFUSALS.has(type)))
+    return new SpamstreamError('BROKER_REJECTED', `${what}: Kafka refused it (${message})`, { cause: error });
   return new SpamstreamError('BROKER_UNAVAILABLE', `${what}: ${message}`, { cause: error });
 }
 

@@ -54,7 +54,7 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
   const inFlight = new InFlight(options.maxInFlight);
   const sessionTimeout = options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS;
   const heartbeatEvery = Math.max(100, Math.floor(sessionTimeout / 10));
-  const drainTimeout = options.drainTimeoutMs ?? Math.floor(sessionTimeout * 2 / 3);
+  const drainTimeout = options.drainTimeoutMs ?? Math.floor((sessionTimeout * 2) / 3);
   const debug = options.debug ?? (() => {});
   const consumer: Consumer = kafka.consumer({
     groupId: options.groupId,
@@ -72,7 +72,12 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
   /** Partitions handed back after a failed transaction: claimed again, read again from their commit. */
   const reread = new Set<string>();
   const tpKey = (tp: TopicPartition) => `${tp.topic}:${tp.partition}`;
-  const ends = new Map((options.endOffsets ?? []).map((o) => [tpKey(o), { tp: { topic: o.topic, partition: o.partition }, end: BigInt(o.offset) }]));
+  const ends = new Map(
+    (options.endOffsets ?? []).map((o) => [
+      tpKey(o),
+      { tp: { topic: o.topic, partition: o.partition }, end: BigInt(o.offset) },
+    ]),
+  );
   /** Bounded: the group's commits when the run began (partitions this run never commits stay there). */
   const startedAt = new Map<string, bigint>();
   let finishing = false;
@@ -89,21 +94,30 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
   };
 
   /** Waits for `work` while heartbeating; a heartbeat refused because of a rebalance is remembered, not thrown. */
-  const heartbeating = async <T>(payload: EachBatchPayload, work: Promise<T>, rebalance: { error?: unknown }): Promise<T> => {
+  const heartbeating = async <T>(
+    payload: EachBatchPayload,
+    work: Promise<T>,
+    rebalance: { error?: unknown },
+  ): Promise<T> => {
     const settled = work.then((value) => ({ value }));
     for (;;) {
       const result = await Promise.race([settled, sleep(heartbeatEvery)]);
       if (result) return result.value;
       // Heartbeats during a rebalance still keep the session alive: keep sending them.
       await payload.heartbeat().catch((error: unknown) => {
-        if (!rebalance.error) debug(`${options.groupId}: heartbeat answered ${(error as Error).message}; draining before rejoining`);
+        if (!rebalance.error)
+          debug(`${options.groupId}: heartbeat answered ${(error as Error).message}; draining before rejoining`);
         rebalance.error ??= error;
       });
     }
   };
 
   /** A new assignment of the partition: fence its earlier writers, learn where it really stands. */
-  const claim = async (payload: EachBatchPayload, tp: TopicPartition, rebalance: { error?: unknown }): Promise<bigint | undefined> => {
+  const claim = async (
+    payload: EachBatchPayload,
+    tp: TopicPartition,
+    rebalance: { error?: unknown },
+  ): Promise<bigint | undefined> => {
     let committed: string | undefined;
     if (options.claim) {
       for (let attempt = 1; ; attempt += 1) {
@@ -127,11 +141,18 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
     // Unbounded while all is well; bounded once the partition may be leaving this instance.
     let deadline: Promise<boolean> | undefined;
     for (;;) {
-      if (!deadline && (rebalance.error || closing)) deadline = sleep(closing ? (options.closeTimeoutMs ?? 30_000) : drainTimeout).then(() => false);
-      const finished = await heartbeating(payload, Promise.race([drained, ...(deadline ? [deadline] : []), sleep(heartbeatEvery).then(() => undefined)]), rebalance);
+      if (!deadline && (rebalance.error || closing))
+        deadline = sleep(closing ? (options.closeTimeoutMs ?? 30_000) : drainTimeout).then(() => false);
+      const finished = await heartbeating(
+        payload,
+        Promise.race([drained, ...(deadline ? [deadline] : []), sleep(heartbeatEvery).then(() => undefined)]),
+        rebalance,
+      );
       if (finished === true) break;
       if (finished === false) {
-        debug(`${options.groupId}: ${tpKey(tp)} did not drain in time; its ${inFlight.count} open record(s) are left to the next owner`);
+        debug(
+          `${options.groupId}: ${tpKey(tp)} did not drain in time; its ${inFlight.count} open record(s) are left to the next owner`,
+        );
         inFlight.forget(tp);
         claimedAt.delete(tpKey(tp));
         return;
@@ -152,7 +173,10 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
       if (end > 0n && (position === undefined || position < end)) return;
     }
     finishing = true;
-    void stop().then(() => complete?.(), () => complete?.());
+    void stop().then(
+      () => complete?.(),
+      () => complete?.(),
+    );
   };
 
   /**
@@ -167,7 +191,9 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
     const last = BigInt(payload.lastOffset);
     if (last < 0n || inFlight.firstOpen(tp) !== undefined) return;
     inFlight.fetched(tp, String(last < bound.end ? last : bound.end - 1n));
-    commit(tp).then(checkEnd, (error: unknown) => debug(`${options.groupId}: commit of ${tpKey(tp)} failed: ${(error as Error).message}`));
+    commit(tp).then(checkEnd, (error: unknown) =>
+      debug(`${options.groupId}: commit of ${tpKey(tp)} failed: ${(error as Error).message}`),
+    );
   });
 
   const records = new Observable<Envelope<Buffer | null>>((subscriber) => {
@@ -175,18 +201,29 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
     // A crash kafkajs restarts (a broker gone for a while) is chatter; one it does not is the end.
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (payload.restart) debug(`${options.groupId}: consumer restarting after ${payload.error.message}`);
-      else if (!closing) subscriber.error(new SpamstreamError('BROKER_UNAVAILABLE', `consumer group ${options.groupId} stopped: ${payload.error.message}`, { cause: payload.error }));
+      else if (!closing)
+        subscriber.error(
+          new SpamstreamError(
+            'BROKER_UNAVAILABLE',
+            `consumer group ${options.groupId} stopped: ${payload.error.message}`,
+            { cause: payload.error },
+          ),
+        );
     });
-    const emit = (message: KafkaMessage, origin: Origin) => subscriber.next(envelope({
-      key: message.key?.toString('utf8') ?? null,
-      value: message.value,
-      headers: stringHeaders(message.headers),
-      timestamp: Number(message.timestamp),
-      origin,
-    }));
+    const emit = (message: KafkaMessage, origin: Origin) =>
+      subscriber.next(
+        envelope({
+          key: message.key?.toString('utf8') ?? null,
+          value: message.value,
+          headers: stringHeaders(message.headers),
+          timestamp: Number(message.timestamp),
+          origin,
+        }),
+      );
     const run = async () => {
       if (options.endOffsets) {
-        for (const [tp, offset] of await groupOffsets(kafka, options.groupId, options.topics)) startedAt.set(tp, offset);
+        for (const [tp, offset] of await groupOffsets(kafka, options.groupId, options.topics))
+          startedAt.set(tp, offset);
       }
       await consumer.connect();
       for (const topic of options.topics) await consumer.subscribe({ topic, fromBeginning: options.fromBeginning });
@@ -201,7 +238,10 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
           const tp = { topic: batch.topic, partition: batch.partition };
           const rebalance: { error?: unknown } = {};
           const live = () => !closing && !rebalance.error && payload.isRunning() && !payload.isStale();
-          options.metrics?.consumerLag.set({ processor: options.processor ?? options.groupId, topic: tp.topic, partition: String(tp.partition) }, Number(batch.offsetLag()));
+          options.metrics?.consumerLag.set(
+            { processor: options.processor ?? options.groupId, topic: tp.topic, partition: String(tp.partition) },
+            Number(batch.offsetLag()),
+          );
 
           let skipBelow: bigint | undefined;
           if (claimedAt.get(tpKey(tp)) !== joins || reread.has(tpKey(tp))) {
@@ -246,7 +286,8 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
           }
           // Only when every message was emitted does the batch's end (markers included) count as read.
           if (end !== undefined && lastRead >= end) lastRead = end - 1n;
-          if (live() && inFlight.generation(tp) === generation && lastRead >= 0n) inFlight.fetched(tp, lastRead.toString());
+          if (live() && inFlight.generation(tp) === generation && lastRead >= 0n)
+            inFlight.fetched(tp, lastRead.toString());
           await drainAndCommit(payload, tp, rebalance);
           if (rebalance.error) throw rebalance.error;
           checkEnd();
@@ -259,13 +300,14 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
     };
   });
 
-  const stop = () => (stopped ??= (async () => {
-    closing = true;
-    const deadline = sleep(options.closeTimeoutMs ?? 30_000);
-    await Promise.race([Promise.all(inFlight.partitions().map((tp) => inFlight.drained(tp))), deadline]);
-    for (const tp of inFlight.partitions()) await commit(tp).catch(() => undefined);
-    await consumer.disconnect();
-  })());
+  const stop = () =>
+    (stopped ??= (async () => {
+      closing = true;
+      const deadline = sleep(options.closeTimeoutMs ?? 30_000);
+      await Promise.race([Promise.all(inFlight.partitions().map((tp) => inFlight.drained(tp))), deadline]);
+      for (const tp of inFlight.partitions()) await commit(tp).catch(() => undefined);
+      await consumer.disconnect();
+    })());
 
   /** After a failed transaction: forget the partition's open records and read it again from its commit. */
   const handBack = (origins: readonly Origin[]) => {
@@ -308,8 +350,13 @@ async function groupOffsets(kafka: Kafka, groupId: string, topics: readonly stri
   try {
     await admin.connect();
     const found = await admin.fetchOffsets({ groupId, topics: [...topics] });
-    return new Map(found.flatMap(({ topic, partitions }) =>
-      partitions.filter((p) => Number(p.offset) >= 0).map((p) => [`${topic}:${p.partition}`, BigInt(p.offset)] as const)));
+    return new Map(
+      found.flatMap(({ topic, partitions }) =>
+        partitions
+          .filter((p) => Number(p.offset) >= 0)
+          .map((p) => [`${topic}:${p.partition}`, BigInt(p.offset)] as const),
+      ),
+    );
   } finally {
     await admin.disconnect();
   }

@@ -34,17 +34,18 @@ export function createTransactionalWriter(kafka: Kafka, options: TransactionalWr
   const claimed = new Map<string, Claimed>();
   const key = (input: TopicPartition) => `${input.topic}.${input.partition}`;
 
-  const newProducer = (input: TopicPartition): Producer => kafka.producer({
-    transactionalId: `${options.transactionalIdPrefix}.${key(input)}`,
-    transactionTimeout: options.transactionTimeoutMs,
-    idempotent: true,
-    maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
-    // After a commit the broker writes its markers asynchronously, and the next transaction's first
-    // request is answered CONCURRENT_TRANSACTIONS until it has: retry within milliseconds, and give
-    // up (the producer is then replaced) long before the broker's transaction timeout.
-    retry: { initialRetryTime: 5, maxRetryTime: Math.max(50, options.transactionTimeoutMs / 10), retries: 8 },
-  });
+  const newProducer = (input: TopicPartition): Producer =>
+    kafka.producer({
+      transactionalId: `${options.transactionalIdPrefix}.${key(input)}`,
+      transactionTimeout: options.transactionTimeoutMs,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      // After a commit the broker writes its markers asynchronously, and the next transaction's first
+      // request is answered CONCURRENT_TRANSACTIONS until it has: retry within milliseconds, and give
+      // up (the producer is then replaced) long before the broker's transaction timeout.
+      retry: { initialRetryTime: 5, maxRetryTime: Math.max(50, options.transactionTimeoutMs / 10), retries: 8 },
+    });
 
   /** A new producer for the partition, its transactional id initialised: every older producer of it is fenced. */
   const fence = async (input: TopicPartition): Promise<{ producer: Producer; committed: string | undefined }> => {
@@ -83,7 +84,10 @@ export function createTransactionalWriter(kafka: Kafka, options: TransactionalWr
     if (fresh.committed !== state.committed) {
       await settleWithin(5_000, fresh.producer.disconnect());
       claimed.delete(key(input));
-      throw new SpamstreamError('REVOKED', `${key(input)} was committed to ${fresh.committed} by another producer (this one had ${state.committed})`);
+      throw new SpamstreamError(
+        'REVOKED',
+        `${key(input)} was committed to ${fresh.committed} by another producer (this one had ${state.committed})`,
+      );
     }
     state.producer = fresh.producer;
     return 'ready';
@@ -108,8 +112,12 @@ export function createTransactionalWriter(kafka: Kafka, options: TransactionalWr
       let committing = false;
       try {
         transaction = await producer.transaction();
-        for (const chunk of chunked(records, maxBatchBytes)) await transaction.sendBatch({ acks: -1, topicMessages: byTopic(chunk) });
-        await transaction.sendOffsets({ consumerGroupId: options.groupId, topics: [{ topic: input.topic, partitions: [{ partition: input.partition, offset }] }] });
+        for (const chunk of chunked(records, maxBatchBytes))
+          await transaction.sendBatch({ acks: -1, topicMessages: byTopic(chunk) });
+        await transaction.sendOffsets({
+          consumerGroupId: options.groupId,
+          topics: [{ topic: input.topic, partitions: [{ partition: input.partition, offset }] }],
+        });
         committing = true;
         await transaction.commit();
         state.committed = offset;

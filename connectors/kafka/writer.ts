@@ -45,7 +45,8 @@ export function createKafkaWriter(kafka: Kafka, options: KafkaWriterOptions = {}
       const connection = open();
       try {
         await connection.connected;
-        for (const chunk of chunked(records, maxBatchBytes)) await connection.producer.sendBatch({ acks: -1, topicMessages: byTopic(chunk) });
+        for (const chunk of chunked(records, maxBatchBytes))
+          await connection.producer.sendBatch({ acks: -1, topicMessages: byTopic(chunk) });
       } catch (error) {
         await retire(connection);
         throw produceError(error, `writing ${records.length} record(s)`);

@@ -48,7 +48,11 @@ export function createMemoryKafka(): MemoryKafka {
 
   return {
     createTopic(name, partitions) {
-      if (!topics.has(name)) topics.set(name, Array.from({ length: partitions }, () => []));
+      if (!topics.has(name))
+        topics.set(
+          name,
+          Array.from({ length: partitions }, () => []),
+        );
     },
     writer() {
       return {
@@ -57,7 +61,14 @@ export function createMemoryKafka(): MemoryKafka {
             const partitions = log(record.topic);
             const partition = record.key === null ? 0 : hash(record.key) % partitions.length;
             const entries = partitions[partition]!;
-            entries.push({ key: record.key, value: record.value, headers: { ...record.headers }, timestamp: record.timestamp ?? Date.now(), partition, offset: entries.length });
+            entries.push({
+              key: record.key,
+              value: record.value,
+              headers: { ...record.headers },
+              timestamp: record.timestamp ?? Date.now(),
+              partition,
+              offset: entries.length,
+            });
           }
           for (const wake of listeners) wake();
         },
@@ -93,11 +104,14 @@ export function createMemoryKafka(): MemoryKafka {
       };
       let closing = false;
       let finish: (() => void) | undefined;
-      const end = (topic: string, partition: number) => options.endOffsets?.find((o) => o.topic === topic && o.partition === partition)?.offset;
+      const end = (topic: string, partition: number) =>
+        options.endOffsets?.find((o) => o.topic === topic && o.partition === partition)?.offset;
       /** Bounded: completes once every listed partition is committed up to its end. */
       const checkEnd = () => {
         if (!options.endOffsets || closing) return;
-        const reached = options.endOffsets.every((o) => Number(o.offset) === 0 || (commits.get(commitKey(o.topic, o.partition)) ?? -1) >= Number(o.offset));
+        const reached = options.endOffsets.every(
+          (o) => Number(o.offset) === 0 || (commits.get(commitKey(o.topic, o.partition)) ?? -1) >= Number(o.offset),
+        );
         if (!reached) return;
         closing = true;
         finish?.();
@@ -117,15 +131,27 @@ export function createMemoryKafka(): MemoryKafka {
                 await inFlight.reserve();
                 const origin = inFlight.emitted({ topic, partition, offset: String(at) });
                 positions.set(commitKey(topic, partition), at + 1);
-                subscriber.next(envelope({ key: entry.key, value: entry.value, headers: entry.headers, timestamp: entry.timestamp, origin }));
+                subscriber.next(
+                  envelope({
+                    key: entry.key,
+                    value: entry.value,
+                    headers: entry.headers,
+                    timestamp: entry.timestamp,
+                    origin,
+                  }),
+                );
                 emitted = true;
               }
             }
-            if (!emitted) await new Promise<void>((resolve) => {
-              const wake = () => { listeners.delete(wake); resolve(); };
-              listeners.add(wake);
-              setTimeout(wake, 20);
-            });
+            if (!emitted)
+              await new Promise<void>((resolve) => {
+                const wake = () => {
+                  listeners.delete(wake);
+                  resolve();
+                };
+                listeners.add(wake);
+                setTimeout(wake, 20);
+              });
           }
         };
         pump().catch((error: unknown) => subscriber.error(error));
@@ -145,7 +171,10 @@ export function createMemoryKafka(): MemoryKafka {
         async close() {
           closing = true;
           const drained = Promise.all(inFlight.partitions().map((tp) => inFlight.drained(tp)));
-          await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, options.closeTimeoutMs ?? 30_000).unref())]);
+          await Promise.race([
+            drained,
+            new Promise((resolve) => setTimeout(resolve, options.closeTimeoutMs ?? 30_000).unref()),
+          ]);
           commit();
           finish?.();
         },

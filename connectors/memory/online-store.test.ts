@@ -5,5 +5,7 @@ let clock = Date.UTC(2026, 0, 1);
 
 describeOnlineStoreContract('memory', async () => ({
   ...createMemoryStores({ now: () => clock }),
-  elapse: async (seconds) => { clock += seconds * 1000; },
+  elapse: async (seconds) => {
+    clock += seconds * 1000;
+  },
 }));

@@ -7,7 +7,12 @@
 // - idempotency keys expire `ttlSeconds` after the claim or markWritten that last wrote them,
 //   by the injected clock (Cassandra counts whole seconds; this fake counts milliseconds).
 import type {
-  FeatureStore, IdempotencyClaim, IdempotencyStore, PredictionStore, StoredFeatures, StoredPrediction,
+  FeatureStore,
+  IdempotencyClaim,
+  IdempotencyStore,
+  PredictionStore,
+  StoredFeatures,
+  StoredPrediction,
 } from '../online-store.ts';
 import { encodeFeatures, encodePrediction, writeTimestampMicros } from '../cassandra/rows.ts';
 import { checkTtl } from '../cassandra/ttl.ts';
@@ -62,7 +67,10 @@ export function createMemoryStores(options: MemoryStoresOptions = {}): MemorySto
   };
 }
 
-interface Row { readonly smsId: string; readonly eventTime: number }
+interface Row {
+  readonly smsId: string;
+  readonly eventTime: number;
+}
 
 class Table<T extends Row> {
   readonly #rows = new Map<string, Map<string, T>>();
@@ -101,5 +109,7 @@ class Table<T extends Row> {
 
 // Arrays are copied in and out, so callers cannot change stored rows behind the store's back.
 const copy = <T extends object>(row: T): T =>
-  Object.freeze(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Array.isArray(v) ? Object.freeze([...v]) : v]))) as T;
+  Object.freeze(
+    Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Array.isArray(v) ? Object.freeze([...v]) : v])),
+  ) as T;
 const utf8 = (value: string): Buffer => Buffer.from(value, 'utf8');

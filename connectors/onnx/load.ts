@@ -25,26 +25,41 @@ export interface LoadOptions {
  * a card is invalid, model.onnx does not match its card's sha256, or a model needs a view version
  * the registry does not compute (a refit vocabulary without retrained models, say).
  */
-export async function loadModels(dir: string, versions: readonly string[] = [], options: LoadOptions = {}): Promise<SpamModel[]> {
+export async function loadModels(
+  dir: string,
+  versions: readonly string[] = [],
+  options: LoadOptions = {},
+): Promise<SpamModel[]> {
   const found = availableModels(dir);
   const wanted = versions.length === 0 ? found : [...versions];
   const missing = wanted.filter((version) => !found.includes(version));
-  if (missing.length > 0) throw new SpamstreamError('INTERNAL', `no model ${missing.join(', ')} in ${dir} (found: ${found.join(', ') || 'none'})`);
+  if (missing.length > 0)
+    throw new SpamstreamError(
+      'INTERNAL',
+      `no model ${missing.join(', ')} in ${dir} (found: ${found.join(', ') || 'none'})`,
+    );
   const views = options.views ?? featureViews;
   const cards = wanted.map((version) => {
     const card = readCard(join(dir, version, 'card.json'));
-    if (card.version !== version) throw new SpamstreamError('INTERNAL', `${dir}/${version}/card.json says version ${card.version}`);
+    if (card.version !== version)
+      throw new SpamstreamError('INTERNAL', `${dir}/${version}/card.json says version ${card.version}`);
     for (const need of card.views) {
       if (!views.some((view) => view.id === need.id && view.version === need.version)) {
         const have = views.find((view) => view.id === need.id);
-        throw new SpamstreamError('VIEW_MISSING', `model ${version} needs view ${need.id} version ${need.version}; this program computes ${have ? `version ${have.version}` : 'no such view'} (retrain the model or restore the view)`);
+        throw new SpamstreamError(
+          'VIEW_MISSING',
+          `model ${version} needs view ${need.id} version ${need.version}; this program computes ${have ? `version ${have.version}` : 'no such view'} (retrain the model or restore the view)`,
+        );
       }
     }
     return card;
   });
   const models: SpamModel[] = [];
   try {
-    for (const card of cards) models.push(await openOnnxModel(join(dir, card.version, card.model.file), card, { threads: options.threads ?? 1 }));
+    for (const card of cards)
+      models.push(
+        await openOnnxModel(join(dir, card.version, card.model.file), card, { threads: options.threads ?? 1 }),
+      );
   } catch (error) {
     await Promise.all(models.map((model) => model.close()));
     throw error;

@@ -16,7 +16,10 @@ export async function openOnnxModel(path: string, card: ModelCard, options: Onnx
   const bytes = await readFile(path);
   const digest = createHash('sha256').update(bytes).digest('hex');
   if (digest !== card.model.sha256) {
-    throw new SpamstreamError('INTERNAL', `${path}: sha256 ${digest.slice(0, 12)}… differs from card ${card.version} (${card.model.sha256.slice(0, 12)}…); model and card are from different trainings`);
+    throw new SpamstreamError(
+      'INTERNAL',
+      `${path}: sha256 ${digest.slice(0, 12)}… differs from card ${card.version} (${card.model.sha256.slice(0, 12)}…); model and card are from different trainings`,
+    );
   }
   const session = await ort.InferenceSession.create(bytes, {
     executionProviders: ['cpu'],
@@ -29,7 +32,10 @@ export async function openOnnxModel(path: string, card: ModelCard, options: Onnx
   const missing = card.inputs.filter((input) => !session.inputNames.includes(input.name)).map((input) => input.name);
   if (missing.length > 0 || !session.outputNames.includes(card.output.name)) {
     await session.release();
-    throw new SpamstreamError('INTERNAL', `${path}: the graph (inputs ${session.inputNames.join(', ')}; outputs ${session.outputNames.join(', ')}) does not match card ${card.version}`);
+    throw new SpamstreamError(
+      'INTERNAL',
+      `${path}: the graph (inputs ${session.inputNames.join(', ')}; outputs ${session.outputNames.join(', ')}) does not match card ${card.version}`,
+    );
   }
   const spamColumn = card.labels.indexOf('spam');
   const width = card.output.shape[1];
@@ -39,16 +45,24 @@ export async function openOnnxModel(path: string, card: ModelCard, options: Onnx
     async predict(batch) {
       if (batch.length === 0) return new Float64Array(0);
       const feeds: Record<string, ort.Tensor> = {};
-      for (const input of buildInputs(batch, card.inputs)) feeds[input.name] = new ort.Tensor(input.dtype, input.data, input.dims);
+      for (const input of buildInputs(batch, card.inputs))
+        feeds[input.name] = new ort.Tensor(input.dtype, input.data, input.dims);
       let output: ort.Tensor | undefined;
       try {
         output = (await session.run(feeds, [card.output.name]))[card.output.name];
       } catch (error) {
-        throw new SpamstreamError('INFERENCE_FAILED', `model ${card.version}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        throw new SpamstreamError(
+          'INFERENCE_FAILED',
+          `model ${card.version}: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        );
       }
       const scores = output?.data;
       if (!(scores instanceof Float32Array) || scores.length !== batch.length * width) {
-        throw new SpamstreamError('INFERENCE_FAILED', `model ${card.version}: output ${card.output.name} has an unexpected shape`);
+        throw new SpamstreamError(
+          'INFERENCE_FAILED',
+          `model ${card.version}: output ${card.output.name} has an unexpected shape`,
+        );
       }
       const spam = new Float64Array(batch.length);
       for (let i = 0; i < batch.length; i++) spam[i] = scores[i * width + spamColumn] as number;

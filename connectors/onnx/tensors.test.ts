@@ -17,7 +17,13 @@ const codeOf = (f: () => unknown): string | undefined => {
 
 describe('buildInputs', () => {
   it('lays rows out one after another, in card order', () => {
-    const [a, b] = buildInputs([{ v1: [0.5, 2], v2: [5, 0, 0] }, { v1: [1, 3], v2: [7, 2, 1], extra: [9] }], [stats, ids]);
+    const [a, b] = buildInputs(
+      [
+        { v1: [0.5, 2], v2: [5, 0, 0] },
+        { v1: [1, 3], v2: [7, 2, 1], extra: [9] },
+      ],
+      [stats, ids],
+    );
     expect(a).toMatchObject({ name: 'v1', dtype: 'float32', dims: [2, 2] });
     expect(Array.from(a!.data as Float32Array)).toEqual([0.5, 2, 1, 3]);
     expect(b).toMatchObject({ name: 'v2', dtype: 'int64', dims: [2, 3] });

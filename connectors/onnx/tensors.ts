@@ -18,7 +18,10 @@ function rowValues(row: FeatureSet, spec: ModelInputSpec, index: number): readon
   const values = row[spec.view];
   if (values === undefined) throw new SpamstreamError('VIEW_MISSING', `row ${index} has no view ${spec.view}`);
   if (values.length !== spec.shape[1]) {
-    throw new SpamstreamError('INVALID_FIELD', `row ${index}: view ${spec.view} has ${values.length} values; input ${spec.name} takes ${spec.shape[1]}`);
+    throw new SpamstreamError(
+      'INVALID_FIELD',
+      `row ${index}: view ${spec.view} has ${values.length} values; input ${spec.name} takes ${spec.shape[1]}`,
+    );
   }
   return values;
 }
@@ -30,7 +33,8 @@ function floatInput(batch: readonly FeatureSet[], spec: ModelInputSpec): Float32
     const values = rowValues(row, spec, index);
     for (let j = 0; j < width; j++) {
       const value = values[j] as number;
-      if (!Number.isFinite(value)) throw new SpamstreamError('INVALID_FIELD', `row ${index}: view ${spec.view} value ${j} is ${value}`);
+      if (!Number.isFinite(value))
+        throw new SpamstreamError('INVALID_FIELD', `row ${index}: view ${spec.view} value ${j} is ${value}`);
       data[index * width + j] = value;
     }
   });
@@ -48,7 +52,10 @@ function idInput(batch: readonly FeatureSet[], spec: ModelInputSpec): BigInt64Ar
     for (let j = 0; j < width; j++) {
       const value = values[j] as number;
       if (!Number.isInteger(value) || value < 0 || value > 0x7fffffff) {
-        throw new SpamstreamError('INVALID_FIELD', `row ${index}: view ${spec.view} id ${j} is ${value}, not a non-negative integer`);
+        throw new SpamstreamError(
+          'INVALID_FIELD',
+          `row ${index}: view ${spec.view} id ${j} is ${value}, not a non-negative integer`,
+        );
       }
       if (words) words[(index * width + j) * 2] = value;
       else data[index * width + j] = BigInt(value);

@@ -25,9 +25,13 @@ function translate(error: unknown): never {
   if (error instanceof SpamstreamError) throw error;
   const pgError = error as { code?: string; detail?: string; message?: string };
   if (pgError.code === '42P01' || pgError.code === '3F000') {
-    throw new SpamstreamError('STORE_UNAVAILABLE', `PostgreSQL: ${pgError.message}: run \`spamstream topology apply\` (with CDC on) to create the inbox table`);
+    throw new SpamstreamError(
+      'STORE_UNAVAILABLE',
+      `PostgreSQL: ${pgError.message}: run \`spamstream topology apply\` (with CDC on) to create the inbox table`,
+    );
   }
-  if (pgError.code === '23505') throw new SpamstreamError('INVALID_FIELD', `already in the inbox: ${pgError.detail ?? pgError.message}`);
+  if (pgError.code === '23505')
+    throw new SpamstreamError('INVALID_FIELD', `already in the inbox: ${pgError.detail ?? pgError.message}`);
   if (typeof pgError.code === 'string' && /^(22|23)/.test(pgError.code)) {
     throw new SpamstreamError('INVALID_FIELD', `the inbox refused the row: ${pgError.message}`);
   }
@@ -35,7 +39,11 @@ function translate(error: unknown): never {
 }
 
 export function createPostgresInbox(options: { url: string; schema: string; maxConnections?: number }): Inbox {
-  const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 4, connectionTimeoutMillis: 3000 });
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.maxConnections ?? 4,
+    connectionTimeoutMillis: 3000,
+  });
   // An idle connection dropped by the server must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   const table = `${options.schema}.${INBOX_TABLE}`;
@@ -58,11 +66,20 @@ export function createPostgresInbox(options: { url: string; schema: string; maxC
           const chunk = rows.slice(start, start + 1000);
           const values: unknown[] = [];
           const tuples = chunk.map((row) => {
-            values.push(row.userId, row.smsId, row.senderId, row.text, row.receivedAt === undefined ? null : new Date(row.receivedAt));
+            values.push(
+              row.userId,
+              row.smsId,
+              row.senderId,
+              row.text,
+              row.receivedAt === undefined ? null : new Date(row.receivedAt),
+            );
             const n = values.length;
             return `($${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, coalesce($${n}::timestamptz, now()))`;
           });
-          await client.query(`INSERT INTO ${table} (user_id, sms_id, sender_id, sms_text, received_at) VALUES ${tuples.join(', ')}`, values);
+          await client.query(
+            `INSERT INTO ${table} (user_id, sms_id, sender_id, sms_text, received_at) VALUES ${tuples.join(', ')}`,
+            values,
+          );
         }
         await client.query('COMMIT');
         return rows.length;
@@ -75,21 +92,32 @@ export function createPostgresInbox(options: { url: string; schema: string; maxC
     },
     async list(userId, { limit, cursor }) {
       const after = cursor === undefined ? undefined : decodeCursor(cursor);
-      if (cursor !== undefined && after === undefined) throw new SpamstreamError('INVALID_REQUEST', 'the cursor is not one this API returned');
+      if (cursor !== undefined && after === undefined)
+        throw new SpamstreamError('INVALID_REQUEST', 'the cursor is not one this API returned');
       const where = after
         ? `user_id = $1 AND (received_at, sms_id) < (timestamptz 'epoch' + $3::bigint * interval '1 microsecond', $4)`
         : 'user_id = $1';
-      const values: unknown[] = after ? [userId, limit + 1, after.receivedAtUs.toString(), after.smsId] : [userId, limit + 1];
-      const { rows } = await query<Row>(`SELECT ${columns} FROM ${table} WHERE ${where} ORDER BY received_at DESC, sms_id DESC LIMIT $2`, values);
+      const values: unknown[] = after
+        ? [userId, limit + 1, after.receivedAtUs.toString(), after.smsId]
+        : [userId, limit + 1];
+      const { rows } = await query<Row>(
+        `SELECT ${columns} FROM ${table} WHERE ${where} ORDER BY received_at DESC, sms_id DESC LIMIT $2`,
+        values,
+      );
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       return {
         rows: page.map(toRow),
-        ...(rows.length > limit && last ? { next: encodeCursor({ receivedAtUs: BigInt(last.received_us), smsId: last.sms_id }) } : {}),
+        ...(rows.length > limit && last
+          ? { next: encodeCursor({ receivedAtUs: BigInt(last.received_us), smsId: last.sms_id }) }
+          : {}),
       };
     },
     async get(userId, smsId) {
-      const { rows } = await query<Row>(`SELECT ${columns} FROM ${table} WHERE user_id = $1 AND sms_id = $2`, [userId, smsId]);
+      const { rows } = await query<Row>(`SELECT ${columns} FROM ${table} WHERE user_id = $1 AND sms_id = $2`, [
+        userId,
+        smsId,
+      ]);
       return rows[0] ? toRow(rows[0]) : undefined;
     },
     async ping() {

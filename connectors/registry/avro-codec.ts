@@ -43,8 +43,10 @@ export function createAvroCodec(lookup: SchemaLookup, latestIdTtlMs = LATEST_ID_
     }
     return type;
   };
-  const writerType = (id: number) => cached(writers, id, async () => avro.Type.forSchema((await lookup.schemaById(id)) as avro.Schema));
-  const strictWriterType = (id: number) => cached(strictWriters, id, async () => strictType(await lookup.schemaById(id)));
+  const writerType = (id: number) =>
+    cached(writers, id, async () => avro.Type.forSchema((await lookup.schemaById(id)) as avro.Schema));
+  const strictWriterType = (id: number) =>
+    cached(strictWriters, id, async () => strictType(await lookup.schemaById(id)));
   const strictReaderType = (schema: object) => {
     let type = strictReaders.get(schema);
     if (!type) strictReaders.set(schema, (type = strictType(schema)));
@@ -59,8 +61,15 @@ export function createAvroCodec(lookup: SchemaLookup, latestIdTtlMs = LATEST_ID_
         resolver = reader.createResolver(writer) as avro.Type;
       } catch (error) {
         const missing = missingFields(writer, reader);
-        if (missing.length > 0) throw new SpamstreamError('MISSING_FIELD', `schema ${id} lacks required field(s) ${missing.join(', ')} of ${reader.name ?? 'the expected record'}`);
-        throw new SpamstreamError('DECODE_FAILED', `schema ${id} cannot be read as ${reader.name ?? 'the expected record'}: ${(error as Error).message}`);
+        if (missing.length > 0)
+          throw new SpamstreamError(
+            'MISSING_FIELD',
+            `schema ${id} lacks required field(s) ${missing.join(', ')} of ${reader.name ?? 'the expected record'}`,
+          );
+        throw new SpamstreamError(
+          'DECODE_FAILED',
+          `schema ${id} cannot be read as ${reader.name ?? 'the expected record'}: ${(error as Error).message}`,
+        );
       }
       byId.set(id, resolver);
     }
@@ -73,7 +82,10 @@ export function createAvroCodec(lookup: SchemaLookup, latestIdTtlMs = LATEST_ID_
       const type = await writerType(id);
       const paths: string[] = [];
       if (!type.isValid(value, { errorHook: (path) => paths.push(path.join('.') || '(record)') })) {
-        throw new SpamstreamError('INVALID_FIELD', `value does not match the schema of ${subject}: invalid ${paths.join(', ')}`);
+        throw new SpamstreamError(
+          'INVALID_FIELD',
+          `value does not match the schema of ${subject}: invalid ${paths.join(', ')}`,
+        );
       }
       const body = type.toBuffer(value);
       const header = Buffer.alloc(HEADER_BYTES);
@@ -84,7 +96,10 @@ export function createAvroCodec(lookup: SchemaLookup, latestIdTtlMs = LATEST_ID_
 
     async decode<T>(bytes: Buffer, readerSchema?: object): Promise<T> {
       if (bytes.length < HEADER_BYTES || bytes[0] !== MAGIC) {
-        throw new SpamstreamError('DECODE_FAILED', `not the Confluent wire format (${bytes.length} bytes, first byte ${bytes[0] ?? 'none'})`);
+        throw new SpamstreamError(
+          'DECODE_FAILED',
+          `not the Confluent wire format (${bytes.length} bytes, first byte ${bytes[0] ?? 'none'})`,
+        );
       }
       const id = bytes.readInt32BE(1);
       const writer = await strictWriterType(id);
@@ -94,7 +109,10 @@ export function createAvroCodec(lookup: SchemaLookup, latestIdTtlMs = LATEST_ID_
         return reader.fromBuffer(bytes.subarray(HEADER_BYTES), resolver as never) as T;
       } catch (error) {
         if (error instanceof SpamstreamError) throw error;
-        throw new SpamstreamError('DECODE_FAILED', `Avro body does not match schema ${id}: ${(error as Error).message}`);
+        throw new SpamstreamError(
+          'DECODE_FAILED',
+          `Avro body does not match schema ${id}: ${(error as Error).message}`,
+        );
       }
     },
   };
@@ -119,16 +137,19 @@ class StrictUtf8 extends avro.types.LogicalType {
   override _resolve(type: avro.Type) {
     // The writer's values arrive already read: as strings from a strict twin, as raw bytes otherwise.
     if (avro.Type.isType(type, `logical:${STRICT_UTF8}`)) return (value: unknown) => value;
-    if (avro.Type.isType(type, 'string', 'bytes')) return (value: unknown) => this._fromValue(Buffer.from(value as Buffer));
+    if (avro.Type.isType(type, 'string', 'bytes'))
+      return (value: unknown) => this._fromValue(Buffer.from(value as Buffer));
     return undefined;
   }
 }
 
 /** Fields the reader needs (no default) that the writer does not have. */
 function missingFields(writer: avro.Type, reader: avro.Type): string[] {
-  const fieldsOf = (type: avro.Type) => ((type as { fields?: { name: string; defaultValue(): unknown }[] }).fields ?? []);
+  const fieldsOf = (type: avro.Type) => (type as { fields?: { name: string; defaultValue(): unknown }[] }).fields ?? [];
   const written = new Set(fieldsOf(writer).map((field) => field.name));
-  return fieldsOf(reader).filter((field) => !written.has(field.name) && field.defaultValue() === undefined).map((field) => field.name);
+  return fieldsOf(reader)
+    .filter((field) => !written.has(field.name) && field.defaultValue() === undefined)
+    .map((field) => field.name);
 }
 
 const strictType = (schema: object) =>
@@ -139,11 +160,13 @@ function withStrictStrings(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(withStrictStrings);
   if (schema && typeof schema === 'object') {
     const node = schema as Record<string, unknown>;
-    if (node.type === 'string' && node.logicalType === undefined) return { ...node, type: 'bytes', logicalType: STRICT_UTF8 };
+    if (node.type === 'string' && node.logicalType === undefined)
+      return { ...node, type: 'bytes', logicalType: STRICT_UTF8 };
     const out: Record<string, unknown> = { ...node };
     if (node.type && typeof node.type === 'object') out.type = withStrictStrings(node.type);
     if (Array.isArray(node.type)) out.type = withStrictStrings(node.type);
-    if (Array.isArray(node.fields)) out.fields = node.fields.map((f: Record<string, unknown>) => ({ ...f, type: withStrictStrings(f.type) }));
+    if (Array.isArray(node.fields))
+      out.fields = node.fields.map((f: Record<string, unknown>) => ({ ...f, type: withStrictStrings(f.type) }));
     if (node.items !== undefined) out.items = withStrictStrings(node.items);
     if (node.values !== undefined) out.values = withStrictStrings(node.values);
     return out;

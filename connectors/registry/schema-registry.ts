@@ -57,7 +57,9 @@ export function createSchemaRegistryClient(config: RegistryAccess): SchemaRegist
       latestId: (subject) => call(`latest schema of ${subject}`, () => registry.getLatestSchemaId(subject)),
       schemaById: (id) =>
         call(`schema ${id}`, async () => {
-          const type = (await registry.getSchema(id)) as unknown as { schema(options: { exportAttrs: boolean }): object };
+          const type = (await registry.getSchema(id)) as unknown as {
+            schema(options: { exportAttrs: boolean }): object;
+          };
           return type.schema({ exportAttrs: true });
         }),
     },
@@ -67,7 +69,10 @@ export function createSchemaRegistryClient(config: RegistryAccess): SchemaRegist
       const rule = `${config.url}/config/${encodeURIComponent(subject)}`;
       await call(`compatibility of ${subject}`, () => json('PUT', rule, { compatibility: 'BACKWARD' }));
       const { id } = await call(`registration of ${subject}`, () =>
-        registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(schema) }, { subject, compatibility: COMPATIBILITY.BACKWARD }),
+        registry.register(
+          { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
+          { subject, compatibility: COMPATIBILITY.BACKWARD },
+        ),
       );
       return id;
     },
@@ -122,8 +127,13 @@ function registryError(what: string, error: unknown): SpamstreamError {
     const message = `${what}: the schema registry refused the credentials (${status}): ${hint}`;
     return new SpamstreamError('REGISTRY_UNAVAILABLE', message, { cause: error });
   }
-  if (status === 404) return new SpamstreamError('UNKNOWN_SCHEMA', `${what}: not found in the registry`, { cause: error });
-  if (status === 409 || status === 422) return new SpamstreamError('INVALID_FIELD', `${what}: rejected by the registry: ${message}`, { cause: error });
-  if (error instanceof Error && error.name.startsWith('ConfluentSchemaRegistry')) return new SpamstreamError('INVALID_FIELD', `${what}: ${message}`, { cause: error });
-  return new SpamstreamError('REGISTRY_UNAVAILABLE', `${what}: the schema registry did not answer: ${message}`, { cause: error });
+  if (status === 404)
+    return new SpamstreamError('UNKNOWN_SCHEMA', `${what}: not found in the registry`, { cause: error });
+  if (status === 409 || status === 422)
+    return new SpamstreamError('INVALID_FIELD', `${what}: rejected by the registry: ${message}`, { cause: error });
+  if (error instanceof Error && error.name.startsWith('ConfluentSchemaRegistry'))
+    return new SpamstreamError('INVALID_FIELD', `${what}: ${message}`, { cause: error });
+  return new SpamstreamError('REGISTRY_UNAVAILABLE', `${what}: the schema registry did not answer: ${message}`, {
+    cause: error,
+  });
 }

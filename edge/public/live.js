@@ -2,7 +2,6 @@
 // `snapshot` replaces everything (first connect and every reconnect); `prediction` adds one row,
 // replaces its model's tally and its second of the charts. Text goes in with textContent only,
 // never as HTML, so a message's text shows as the characters it has, markup included.
-'use strict';
 
 const KEEP_ROWS = 50;
 const SERIES_MS = 300_000;
@@ -66,19 +65,23 @@ function predictionRow(p) {
 }
 
 function renderTallies() {
-  const rows = [...tallies.values()].sort((a, b) => a.modelVersion.localeCompare(b.modelVersion, 'en', { numeric: true }));
-  modelsBody.replaceChildren(...rows.map((t) => {
-    const row = document.createElement('tr');
-    row.dataset.modelVersion = t.modelVersion;
-    cell(row, t.modelVersion);
-    cell(row, t.model);
-    cell(row, String(t.count), 'num count');
-    cell(row, String(t.spam), 'num spam');
-    cell(row, t.count ? `${((100 * t.spam) / t.count).toFixed(1)} %` : '—', 'num');
-    cell(row, formatLag(t.lastLagMs), 'num');
-    cell(row, formatLag(t.meanLagMs), 'num');
-    return row;
-  }));
+  const rows = [...tallies.values()].sort((a, b) =>
+    a.modelVersion.localeCompare(b.modelVersion, 'en', { numeric: true }),
+  );
+  modelsBody.replaceChildren(
+    ...rows.map((t) => {
+      const row = document.createElement('tr');
+      row.dataset.modelVersion = t.modelVersion;
+      cell(row, t.modelVersion);
+      cell(row, t.model);
+      cell(row, String(t.count), 'num count');
+      cell(row, String(t.spam), 'num spam');
+      cell(row, t.count ? `${((100 * t.spam) / t.count).toFixed(1)} %` : '—', 'num');
+      cell(row, formatLag(t.lastLagMs), 'num');
+      cell(row, formatLag(t.meanLagMs), 'num');
+      return row;
+    }),
+  );
   $('total').textContent = String(rows.reduce((sum, t) => sum + t.count, 0));
   $('total-spam').textContent = String(rows.reduce((sum, t) => sum + t.spam, 0));
 }
@@ -98,7 +101,13 @@ function drawChart(svg, maxLabel, values, format) {
     return bar;
   });
   const base = document.createElementNS(SVG, 'line');
-  for (const [name, value] of [['x1', 0], ['y1', 78], ['x2', 300], ['y2', 78]]) base.setAttribute(name, String(value));
+  for (const [name, value] of [
+    ['x1', 0],
+    ['y1', 78],
+    ['x2', 300],
+    ['y2', 78],
+  ])
+    base.setAttribute(name, String(value));
   base.setAttribute('class', 'axis');
   svg.replaceChildren(base, ...bars);
   svg.dataset.points = String(shown.length);
@@ -110,8 +119,18 @@ let chartsPending = false;
 function renderCharts() {
   chartsPending = false;
   const points = [...series.values()];
-  drawChart($('rate-chart'), $('rate-max'), points.map((p) => [p.t, p.messages]), (v) => `${v}/s`);
-  drawChart($('lag-chart'), $('lag-max'), points.map((p) => [p.t, p.meanLagMs]), formatLag);
+  drawChart(
+    $('rate-chart'),
+    $('rate-max'),
+    points.map((p) => [p.t, p.messages]),
+    (v) => `${v}/s`,
+  );
+  drawChart(
+    $('lag-chart'),
+    $('lag-max'),
+    points.map((p) => [p.t, p.meanLagMs]),
+    formatLag,
+  );
 }
 /** Predictions may arrive by the hundred a second: draw at most four times a second. */
 function scheduleCharts() {

@@ -6,7 +6,12 @@ import { buildApp } from '../app.ts';
 import { expectClientError, testDeps } from '../test-support.ts';
 
 const row = (smsId: string, view: string, values: number[]): StoredFeatures => ({
-  smsId, view, viewVersion: view === 'v2' ? 3 : 1, values, eventTime: 1_700_000_000_000, computedAt: 1_700_000_000_050,
+  smsId,
+  view,
+  viewVersion: view === 'v2' ? 3 : 1,
+  values,
+  eventTime: 1_700_000_000_000,
+  computedAt: 1_700_000_000_050,
 });
 
 let app: FastifyInstance | undefined;
@@ -85,13 +90,20 @@ describe('GET /features/:smsId', () => {
 
 describe('POST /features/query', () => {
   const query = (app: FastifyInstance, body: unknown) =>
-    app.inject({ method: 'POST', url: '/features/query', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+    app.inject({
+      method: 'POST',
+      url: '/features/query',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify(body),
+    });
 
   it('reads many ids × views, in request order, unknown ids marked not found', async () => {
     const app = await withStored([row('a', 'v1', [1]), row('a', 'v2', [2]), row('b', 'v2', [3])]);
     const res = await query(app, { smsIds: ['b', 'zz', 'a', 'b'], views: ['v2'] });
     expect(res.statusCode).toBe(200);
-    const { results } = res.json() as { results: { smsId: string; found: boolean; views: { view: string; values: number[] }[]; missing: string[] }[] };
+    const { results } = res.json() as {
+      results: { smsId: string; found: boolean; views: { view: string; values: number[] }[]; missing: string[] }[];
+    };
     expect(results.map((r) => [r.smsId, r.found, r.views.map((v) => v.values[0]), r.missing])).toEqual([
       ['b', true, [3], []],
       ['zz', false, [], ['v2']],

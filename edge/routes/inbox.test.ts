@@ -6,8 +6,17 @@ import { buildApp } from '../app.ts';
 import { expectClientError, testDeps } from '../test-support.ts';
 
 const stored = (smsId: string, modelVersion: string, spamProbability: number): StoredPrediction => ({
-  smsId, model: `model-${modelVersion}`, modelVersion, featureView: 'v1', label: spamProbability >= 0.5 ? 'spam' : 'ham',
-  spamProbability, labels: ['ham', 'spam'], scores: [1 - spamProbability, spamProbability], threshold: 0.5, eventTime: 1000, scoredAt: 1040,
+  smsId,
+  model: `model-${modelVersion}`,
+  modelVersion,
+  featureView: 'v1',
+  label: spamProbability >= 0.5 ? 'spam' : 'ham',
+  spamProbability,
+  labels: ['ham', 'spam'],
+  scores: [1 - spamProbability, spamProbability],
+  threshold: 0.5,
+  eventTime: 1000,
+  scoredAt: 1040,
 });
 
 let app: FastifyInstance | undefined;
@@ -19,10 +28,16 @@ afterEach(async () => {
 async function setup() {
   const inbox = createMemoryInbox();
   await inbox.insert([
-    ...Array.from({ length: 5 }, (_, i) => ({ userId: 'alice', smsId: `a-${i}`, senderId: '+4470', text: `hello ${i}`, receivedAt: 1_000 + i })),
+    ...Array.from({ length: 5 }, (_, i) => ({
+      userId: 'alice',
+      smsId: `a-${i}`,
+      senderId: '+4470',
+      text: `hello ${i}`,
+      receivedAt: 1_000 + i,
+    })),
     // Two at the same instant: the id breaks the tie, so no page repeats or loses one.
     { userId: 'alice', smsId: 'a-tie', senderId: '+4470', text: 'tie', receivedAt: 1_002 },
-    { userId: 'bob', smsId: 'b-0', senderId: '+4471', text: 'not alice\'s', receivedAt: 5_000 },
+    { userId: 'bob', smsId: 'b-0', senderId: '+4471', text: "not alice's", receivedAt: 5_000 },
   ]);
   const deps = testDeps({ inbox });
   await deps.predictions.putPredictions([stored('a-4', 'v2', 0.9), stored('a-4', 'v1', 0.2)]);
@@ -31,14 +46,25 @@ async function setup() {
 }
 
 describe('GET /users/:userId/sms', () => {
-  it('lists one user\'s messages newest first, each with its latest predictions (or none yet)', async () => {
+  it("lists one user's messages newest first, each with its latest predictions (or none yet)", async () => {
     const { app } = await setup();
     const res = await app.inject({ url: '/users/alice/sms?limit=2' });
     expect(res.statusCode).toBe(200);
-    const body = res.json() as { userId: string; messages: { smsId: string; predictions: { modelVersion: string }[] }[]; next?: string };
+    const body = res.json() as {
+      userId: string;
+      messages: { smsId: string; predictions: { modelVersion: string }[] }[];
+      next?: string;
+    };
     expect(body.messages.map((m) => m.smsId)).toEqual(['a-4', 'a-3']);
     expect(body.messages[0]!.predictions.map((p) => p.modelVersion)).toEqual(['v1', 'v2']);
-    expect(body.messages[1]).toEqual({ smsId: 'a-3', userId: 'alice', senderId: '+4470', text: 'hello 3', receivedAt: 1_003, predictions: [] });
+    expect(body.messages[1]).toEqual({
+      smsId: 'a-3',
+      userId: 'alice',
+      senderId: '+4470',
+      text: 'hello 3',
+      receivedAt: 1_003,
+      predictions: [],
+    });
     expect(typeof body.next).toBe('string');
   });
 
@@ -71,11 +97,16 @@ describe('GET /users/:userId/sms', () => {
 });
 
 describe('GET /users/:userId/sms/:smsId', () => {
-  it('returns one message with its predictions; 404 for another user\'s or an unknown id; 400 for a bad id', async () => {
+  it("returns one message with its predictions; 404 for another user's or an unknown id; 400 for a bad id", async () => {
     const { app } = await setup();
     const res = await app.inject({ url: '/users/alice/sms/a-4' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ smsId: 'a-4', userId: 'alice', text: 'hello 4', predictions: [{ modelVersion: 'v1' }, { modelVersion: 'v2' }] });
+    expect(res.json()).toMatchObject({
+      smsId: 'a-4',
+      userId: 'alice',
+      text: 'hello 4',
+      predictions: [{ modelVersion: 'v1' }, { modelVersion: 'v2' }],
+    });
     expect((await app.inject({ url: '/users/alice/sms/b-0' })).statusCode).toBe(404);
     expectClientError((await app.inject({ url: '/users/alice/sms/nope' })).body, 'NOT_FOUND');
     expectClientError((await app.inject({ url: '/users/alice/sms/bad%20id' })).body, 'INVALID_REQUEST');

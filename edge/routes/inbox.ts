@@ -26,7 +26,11 @@ const messageSchema = {
     senderId: { type: 'string' },
     text: { type: 'string' },
     receivedAt: { type: 'integer', description: 'epoch ms' },
-    predictions: { type: 'array', items: predictionSchema, description: 'latest per model version; empty until scored' },
+    predictions: {
+      type: 'array',
+      items: predictionSchema,
+      description: 'latest per model version; empty until scored',
+    },
   },
 } as const;
 
@@ -36,55 +40,80 @@ export const inboxRoutes: FastifyPluginAsync<{ deps: EdgeDeps }> = async (app, {
 
   const withPredictions = async (row: InboxRow) => {
     const stored = await deps.predictions.getPredictions(row.smsId);
-    const predictions = [...stored].sort((a, b) => a.modelVersion.localeCompare(b.modelVersion, 'en', { numeric: true })).map(predictionJson);
-    return { smsId: row.smsId, userId: row.userId, senderId: row.senderId, text: row.text, receivedAt: row.receivedAt, predictions };
+    const predictions = [...stored]
+      .sort((a, b) => a.modelVersion.localeCompare(b.modelVersion, 'en', { numeric: true }))
+      .map(predictionJson);
+    return {
+      smsId: row.smsId,
+      userId: row.userId,
+      senderId: row.senderId,
+      text: row.text,
+      receivedAt: row.receivedAt,
+      predictions,
+    };
   };
 
-  app.get<{ Params: { userId: string }; Querystring: { limit?: string; cursor?: string } }>('/users/:userId/sms', {
-    schema: {
-      tags: ['inbox'],
-      summary: 'A user\'s messages from the inbox table, newest first, with their latest predictions',
-      params: { type: 'object', required: ['userId'], properties: { userId: userIdSchema } },
-      querystring: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          // A string, as query values are: the edge never coerces types (edge/app.ts).
-          limit: { type: 'string', pattern: '^(100|[1-9][0-9]?)$', description: 'messages per page, 1 to 100 (default 20)' },
-          cursor: { type: 'string', pattern: CURSOR_PATTERN, description: 'the `next` of the previous page' },
-        },
-      },
-      response: {
-        200: {
+  app.get<{ Params: { userId: string }; Querystring: { limit?: string; cursor?: string } }>(
+    '/users/:userId/sms',
+    {
+      schema: {
+        tags: ['inbox'],
+        summary: "A user's messages from the inbox table, newest first, with their latest predictions",
+        params: { type: 'object', required: ['userId'], properties: { userId: userIdSchema } },
+        querystring: {
           type: 'object',
-          required: ['userId', 'messages'],
+          additionalProperties: false,
           properties: {
-            userId: { type: 'string' },
-            messages: { type: 'array', items: messageSchema },
-            next: { type: 'string', description: 'cursor of the next page; absent on the last' },
+            // A string, as query values are: the edge never coerces types (edge/app.ts).
+            limit: {
+              type: 'string',
+              pattern: '^(100|[1-9][0-9]?)$',
+              description: 'messages per page, 1 to 100 (default 20)',
+            },
+            cursor: { type: 'string', pattern: CURSOR_PATTERN, description: 'the `next` of the previous page' },
           },
         },
-        ...errorResponses(400, 404, 429, 503),
+        response: {
+          200: {
+            type: 'object',
+            required: ['userId', 'messages'],
+            properties: {
+              userId: { type: 'string' },
+              messages: { type: 'array', items: messageSchema },
+              next: { type: 'string', description: 'cursor of the next page; absent on the last' },
+            },
+          },
+          ...errorResponses(400, 404, 429, 503),
+        },
       },
     },
-  }, async (request) => {
-    const { userId } = request.params;
-    const page = await inbox.list(userId, { limit: Number(request.query.limit ?? 20), cursor: request.query.cursor });
-    const messages = await mapBounded(page.rows, deps.config.readConcurrency, withPredictions);
-    return { userId, messages, ...(page.next ? { next: page.next } : {}) };
-  });
-
-  app.get<{ Params: { userId: string; smsId: string } }>('/users/:userId/sms/:smsId', {
-    schema: {
-      tags: ['inbox'],
-      summary: 'One message of a user from the inbox table, with its latest predictions',
-      params: { type: 'object', required: ['userId', 'smsId'], properties: { userId: userIdSchema, smsId: smsIdSchema } },
-      response: { 200: messageSchema, ...errorResponses(400, 404, 429, 503) },
+    async (request) => {
+      const { userId } = request.params;
+      const page = await inbox.list(userId, { limit: Number(request.query.limit ?? 20), cursor: request.query.cursor });
+      const messages = await mapBounded(page.rows, deps.config.readConcurrency, withPredictions);
+      return { userId, messages, ...(page.next ? { next: page.next } : {}) };
     },
-  }, async (request) => {
-    const { userId, smsId } = request.params;
-    const row = await inbox.get(userId, smsId);
-    if (!row) throw new SpamstreamError('NOT_FOUND', `no message ${smsId} in the inbox of ${userId}`);
-    return withPredictions(row);
-  });
+  );
+
+  app.get<{ Params: { userId: string; smsId: string } }>(
+    '/users/:userId/sms/:smsId',
+    {
+      schema: {
+        tags: ['inbox'],
+        summary: 'One message of a user from the inbox table, with its latest predictions',
+        params: {
+          type: 'object',
+          required: ['userId', 'smsId'],
+          properties: { userId: userIdSchema, smsId: smsIdSchema },
+        },
+        response: { 200: messageSchema, ...errorResponses(400, 404, 429, 503) },
+      },
+    },
+    async (request) => {
+      const { userId, smsId } = request.params;
+      const row = await inbox.get(userId, smsId);
+      if (!row) throw new SpamstreamError('NOT_FOUND', `no message ${smsId} in the inbox of ${userId}`);
+      return withPredictions(row);
+    },
+  );
 };

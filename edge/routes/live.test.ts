@@ -11,7 +11,10 @@ afterEach(async () => {
   edge = undefined;
 });
 
-interface SseEvent { event: string; data: unknown }
+interface SseEvent {
+  event: string;
+  data: unknown;
+}
 
 /** Reads server-sent events until `count` have arrived. */
 async function readEvents(response: Response, count: number, timeoutMs = 5000): Promise<SseEvent[]> {
@@ -40,7 +43,11 @@ async function readEvents(response: Response, count: number, timeoutMs = 5000): 
 describe('the live page', () => {
   it('serves the page and its script and stylesheet with a strict content security policy', async () => {
     const app = buildApp(testDeps());
-    for (const [url, type] of [['/', 'text/html'], ['/live.js', 'text/javascript'], ['/live.css', 'text/css']] as const) {
+    for (const [url, type] of [
+      ['/', 'text/html'],
+      ['/live.js', 'text/javascript'],
+      ['/live.css', 'text/css'],
+    ] as const) {
       const res = await app.inject({ url });
       expect(res.statusCode, url).toBe(200);
       expect(res.headers['content-type']).toContain(type);
@@ -69,8 +76,12 @@ describe('GET /events', () => {
     // Give the stream a moment to subscribe before pushing.
     await new Promise((resolve) => setTimeout(resolve, 50));
     deps.feed.pushText('a', 'Free entry! <script>alert(1)</script>');
-    deps.feed.push(prediction({ sms_id: 'a', model_version: 'v2', spam_probability: 0.97, event_time: 1000, scored_at: 1250 }));
-    deps.feed.push(prediction({ sms_id: 'b', model_version: 'v1', spam_probability: 0.8, event_time: 1000, scored_at: 1100 }));
+    deps.feed.push(
+      prediction({ sms_id: 'a', model_version: 'v2', spam_probability: 0.97, event_time: 1000, scored_at: 1250 }),
+    );
+    deps.feed.push(
+      prediction({ sms_id: 'b', model_version: 'v1', spam_probability: 0.8, event_time: 1000, scored_at: 1100 }),
+    );
     const [snapshot, first, second] = await reading;
 
     expect(snapshot).toMatchObject({
@@ -85,15 +96,25 @@ describe('GET /events', () => {
       event: 'prediction',
       data: {
         prediction: {
-          smsId: 'a', model: 'spam-text-stats', modelVersion: 'v2', label: 'spam', spamProbability: 0.97, eventTime: 1000,
-          scoredAt: 1250, lagMs: 250, text: 'Free entry! <script>alert(1)</script>',
+          smsId: 'a',
+          model: 'spam-text-stats',
+          modelVersion: 'v2',
+          label: 'spam',
+          spamProbability: 0.97,
+          eventTime: 1000,
+          scoredAt: 1250,
+          lagMs: 250,
+          text: 'Free entry! <script>alert(1)</script>',
         },
         tally: { modelVersion: 'v2', model: 'spam-text-stats', count: 1, spam: 1, lastLagMs: 250, meanLagMs: 250 },
         // 'before' and 'a' may fall in the same second or not: the point counts at least 'a'.
         point: { t: expect.any(Number), messages: expect.any(Number), meanLagMs: expect.any(Number) },
       },
     });
-    expect(second).toMatchObject({ event: 'prediction', data: { prediction: { smsId: 'b' }, tally: { modelVersion: 'v1', count: 2, spam: 1, lastLagMs: 100 } } });
+    expect(second).toMatchObject({
+      event: 'prediction',
+      data: { prediction: { smsId: 'b' }, tally: { modelVersion: 'v1', count: 2, spam: 1, lastLagMs: 100 } },
+    });
   });
 
   it('closing the server ends open streams instead of waiting for them', async () => {

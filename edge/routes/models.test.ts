@@ -10,11 +10,21 @@ import { loadModels } from '../../connectors/onnx/load.ts';
 import { buildApp } from '../app.ts';
 import { expectClientError, testDeps } from '../test-support.ts';
 
-interface GoldenRow { id: string; text: string; features: Record<string, number[]>; spamProbability: number; label: string }
-interface Golden { tolerance: number; rows: GoldenRow[] }
+interface GoldenRow {
+  id: string;
+  text: string;
+  features: Record<string, number[]>;
+  spamProbability: number;
+  label: string;
+}
+interface Golden {
+  tolerance: number;
+  rows: GoldenRow[];
+}
 
 const MODELS_DIR = join(import.meta.dirname, '..', '..', 'models');
-const golden = (version: string) => JSON.parse(readFileSync(join(MODELS_DIR, version, 'golden.json'), 'utf8')) as Golden;
+const golden = (version: string) =>
+  JSON.parse(readFileSync(join(MODELS_DIR, version, 'golden.json'), 'utf8')) as Golden;
 const json = { 'content-type': 'application/json' };
 
 let models: SpamModel[];
@@ -31,7 +41,8 @@ afterAll(async () => {
   await Promise.all((models ?? []).map((model) => model.close()));
 });
 
-const post = (url: string, body: unknown) => app.inject({ method: 'POST', url, headers: json, payload: JSON.stringify(body) });
+const post = (url: string, body: unknown) =>
+  app.inject({ method: 'POST', url, headers: json, payload: JSON.stringify(body) });
 
 describe('GET /models', () => {
   it('lists every loaded model card, in version order, as written', async () => {
@@ -55,7 +66,10 @@ describe.each(['v1', 'v2', 'v3'])('model %s', (version) => {
     for (const row of rows) {
       const res = await post(`/models/${version}/features`, { text: row.text });
       expect(res.statusCode, row.id).toBe(200);
-      const body = res.json() as { modelVersion: string; views: { view: string; values: number[]; fields?: string[] }[] };
+      const body = res.json() as {
+        modelVersion: string;
+        views: { view: string; values: number[]; fields?: string[] }[];
+      };
       expect(body.modelVersion).toBe(version);
       expect(Object.fromEntries(body.views.map((v) => [v.view, v.values]))).toEqual(row.features);
       const v1 = body.views.find((v) => v.view === 'v1');
@@ -68,7 +82,14 @@ describe.each(['v1', 'v2', 'v3'])('model %s', (version) => {
     for (const row of rows) {
       const res = await post(`/models/${version}/predict`, { text: row.text });
       expect(res.statusCode, row.id).toBe(200);
-      const body = res.json() as { modelVersion: string; label: string; spamProbability: number; scores: number[]; labels: string[]; threshold: number };
+      const body = res.json() as {
+        modelVersion: string;
+        label: string;
+        spamProbability: number;
+        scores: number[];
+        labels: string[];
+        threshold: number;
+      };
       expect(body.modelVersion).toBe(version);
       expect(Math.abs(body.spamProbability - row.spamProbability), row.id).toBeLessThanOrEqual(tolerance);
       expect(body.label).toBe(row.label);
@@ -102,7 +123,12 @@ describe('bad input to the model endpoints', () => {
   });
 
   it('malformed JSON → 400', async () => {
-    const res = await app.inject({ method: 'POST', url: '/models/v1/predict', headers: json, payload: '{"text": "unterminated' });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/models/v1/predict',
+      headers: json,
+      payload: '{"text": "unterminated',
+    });
     expect(res.statusCode).toBe(400);
     expectClientError(res.body, 'INVALID_REQUEST');
   });
@@ -112,7 +138,12 @@ describe('without models', () => {
   it('lists none and refuses every version', async () => {
     const bare = buildApp(testDeps());
     expect((await bare.inject({ url: '/models' })).json()).toEqual({ models: [] });
-    const res = await bare.inject({ method: 'POST', url: '/models/v1/predict', headers: json, payload: '{"text":"hi"}' });
+    const res = await bare.inject({
+      method: 'POST',
+      url: '/models/v1/predict',
+      headers: json,
+      payload: '{"text":"hi"}',
+    });
     expect(res.statusCode).toBe(404);
     expect(res.json().message).toBe('no model v1 is loaded (loaded: none)');
     await bare.close();

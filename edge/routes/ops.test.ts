@@ -27,7 +27,11 @@ describe('GET /ready', () => {
     expect(res.statusCode).toBe(200);
     const body = res.json() as { status: string; checks: { name: string; ok: boolean }[] };
     expect(body.status).toBe('ready');
-    expect(body.checks.map((c) => [c.name, c.ok])).toEqual([['kafka', true], ['registry', true], ['cassandra', true]]);
+    expect(body.checks.map((c) => [c.name, c.ok])).toEqual([
+      ['kafka', true],
+      ['registry', true],
+      ['cassandra', true],
+    ]);
   });
 
   it('503 NOT_READY naming the dependency that failed', async () => {
@@ -36,11 +40,17 @@ describe('GET /ready', () => {
     expect(res.statusCode).toBe(503);
     const { message } = expectClientError(res.body, 'NOT_READY');
     expect(message).toBe('unreachable: cassandra (All host(s) tried for query failed)');
-    expect(res.json().checks).toMatchObject([{ name: 'kafka', ok: true }, { name: 'cassandra', ok: false }]);
+    expect(res.json().checks).toMatchObject([
+      { name: 'kafka', ok: true },
+      { name: 'cassandra', ok: false },
+    ]);
   });
 
   it('a check that hangs counts as unreachable after the timeout', async () => {
-    start({ config: { readyTimeoutMs: 100 }, health: [healthy('kafka'), { name: 'registry', check: () => new Promise(() => {}) }] });
+    start({
+      config: { readyTimeoutMs: 100 },
+      health: [healthy('kafka'), { name: 'registry', check: () => new Promise(() => {}) }],
+    });
     const started = Date.now();
     const res = await app!.inject({ url: '/ready' });
     expect(Date.now() - started).toBeLessThan(2000);
@@ -50,7 +60,16 @@ describe('GET /ready', () => {
 
   it('reports only the first line of a failure, never a stack', async () => {
     const error = new Error('connect ECONNREFUSED 127.0.0.1:9042');
-    start({ health: [{ name: 'cassandra', check: async () => { throw error; } }] });
+    start({
+      health: [
+        {
+          name: 'cassandra',
+          check: async () => {
+            throw error;
+          },
+        },
+      ],
+    });
     const res = await app!.inject({ url: '/ready' });
     expect(res.statusCode).toBe(503);
     expectClientError(res.body, 'NOT_READY');
@@ -74,6 +93,8 @@ describe('GET /metrics', () => {
     expect(res.body).toContain('spamstream_dead_letters_total{processor="scoring",code="INFERENCE_FAILED"} 1');
     expect(res.body).toContain('spamstream_consumer_lag{processor="scoring",topic="sms.features",partition="0"} 12');
     expect(res.body).toContain('spamstream_inference_seconds_count{model_version="v2"} 1');
-    expect(res.body).toContain('spamstream_http_request_duration_seconds_count{method="GET",route="/health",status="200"} 1');
+    expect(res.body).toContain(
+      'spamstream_http_request_duration_seconds_count{method="GET",route="/health",status="200"} 1',
+    );
   });
 });

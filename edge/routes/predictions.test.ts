@@ -35,10 +35,22 @@ describe('GET /predictions/:smsId', () => {
     expect(res.statusCode).toBe(200);
     const body = res.json() as { smsId: string; predictions: { modelVersion: string; spamProbability: number }[] };
     expect(body.smsId).toBe('sms-1');
-    expect(body.predictions.map((p) => [p.modelVersion, p.spamProbability])).toEqual([['v1', 0.7], ['v2', 0.9], ['v10', 0.2]]);
+    expect(body.predictions.map((p) => [p.modelVersion, p.spamProbability])).toEqual([
+      ['v1', 0.7],
+      ['v2', 0.9],
+      ['v10', 0.2],
+    ]);
     expect(body.predictions[0]).toEqual({
-      model: 'model-v1', modelVersion: 'v1', featureView: 'v1', label: 'spam', spamProbability: 0.7,
-      labels: ['ham', 'spam'], scores: [0.30000000000000004, 0.7], threshold: 0.5, eventTime: 1_700_000_000_000, scoredAt: 1_700_000_000_040,
+      model: 'model-v1',
+      modelVersion: 'v1',
+      featureView: 'v1',
+      label: 'spam',
+      spamProbability: 0.7,
+      labels: ['ham', 'spam'],
+      scores: [0.30000000000000004, 0.7],
+      threshold: 0.5,
+      eventTime: 1_700_000_000_000,
+      scoredAt: 1_700_000_000_040,
     });
   });
 

@@ -19,30 +19,38 @@ export const predictionJson = (row: StoredPrediction) => ({
 });
 
 export const predictionRoutes: FastifyPluginAsync<{ deps: EdgeDeps }> = async (app, { deps }) => {
-  app.get<{ Params: { smsId: string } }>('/predictions/:smsId', {
-    schema: {
-      tags: ['predictions'],
-      summary: 'The latest prediction per model version for one message',
-      params: smsIdParams,
-      response: {
-        200: {
-          type: 'object',
-          required: ['smsId', 'predictions'],
-          properties: {
-            smsId: { type: 'string' },
-            predictions: { type: 'array', items: predictionSchema, description: 'one per model version, ordered by version' },
+  app.get<{ Params: { smsId: string } }>(
+    '/predictions/:smsId',
+    {
+      schema: {
+        tags: ['predictions'],
+        summary: 'The latest prediction per model version for one message',
+        params: smsIdParams,
+        response: {
+          200: {
+            type: 'object',
+            required: ['smsId', 'predictions'],
+            properties: {
+              smsId: { type: 'string' },
+              predictions: {
+                type: 'array',
+                items: predictionSchema,
+                description: 'one per model version, ordered by version',
+              },
+            },
           },
+          ...errorResponses(400, 404, 429, 503),
         },
-        ...errorResponses(400, 404, 429, 503),
       },
     },
-  }, async (request) => {
-    const { smsId } = request.params;
-    const rows = await deps.predictions.getPredictions(smsId);
-    if (rows.length === 0) throw new SpamstreamError('NOT_FOUND', `no predictions stored for ${smsId}`);
-    const predictions = [...rows]
-      .sort((a, b) => a.modelVersion.localeCompare(b.modelVersion, 'en', { numeric: true }))
-      .map(predictionJson);
-    return { smsId, predictions };
-  });
+    async (request) => {
+      const { smsId } = request.params;
+      const rows = await deps.predictions.getPredictions(smsId);
+      if (rows.length === 0) throw new SpamstreamError('NOT_FOUND', `no predictions stored for ${smsId}`);
+      const predictions = [...rows]
+        .sort((a, b) => a.modelVersion.localeCompare(b.modelVersion, 'en', { numeric: true }))
+        .map(predictionJson);
+      return { smsId, predictions };
+    },
+  );
 };

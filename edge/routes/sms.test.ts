@@ -5,7 +5,11 @@ import { SpamstreamError } from '../../core/errors.ts';
 import { buildApp } from '../app.ts';
 import { type TestDeps, type TestOverrides, expectClientError, testDeps } from '../test-support.ts';
 
-const sms = { senderId: '+447700900123', recipientId: '+447700900456', text: 'WINNER!! Claim your £900 prize: call 09061701461' };
+const sms = {
+  senderId: '+447700900123',
+  recipientId: '+447700900456',
+  text: 'WINNER!! Claim your £900 prize: call 09061701461',
+};
 
 let app: FastifyInstance | undefined;
 let deps: TestDeps;
@@ -21,7 +25,12 @@ function start(overrides: TestOverrides = {}) {
 }
 
 const post = (body: unknown, headers: Record<string, string> = {}) =>
-  app!.inject({ method: 'POST', url: '/sms', headers: { 'content-type': 'application/json', ...headers }, payload: JSON.stringify(body) });
+  app!.inject({
+    method: 'POST',
+    url: '/sms',
+    headers: { 'content-type': 'application/json', ...headers },
+    payload: JSON.stringify(body),
+  });
 
 describe('POST /sms', () => {
   it('writes the message to sms.raw and answers 202 with the id it made', async () => {
@@ -33,7 +42,13 @@ describe('POST /sms', () => {
     expect(smsId).toMatch(/^sms-[0-9a-f-]{36}$/);
     expect(deps.ingest.submitted).toHaveLength(1);
     const raw = deps.ingest.submitted[0]!;
-    expect(raw).toMatchObject({ sms_id: smsId, sender: sms.senderId, recipient: sms.recipientId, text: sms.text, source: 'api' });
+    expect(raw).toMatchObject({
+      sms_id: smsId,
+      sender: sms.senderId,
+      recipient: sms.recipientId,
+      text: sms.text,
+      source: 'api',
+    });
     expect(raw.received_at).toBeGreaterThanOrEqual(before);
     expect(raw.received_at).toBeLessThanOrEqual(Date.now());
   });
@@ -115,7 +130,7 @@ describe('POST /sms', () => {
 
   it('accepts a text of exactly the byte limit, and alphanumeric sender ids', async () => {
     start();
-    const res = await post({ ...sms, senderId: 'MyBank', text: '€'.repeat(1365) + 'x' });
+    const res = await post({ ...sms, senderId: 'MyBank', text: `${'€'.repeat(1365)}x` });
     expect(res.statusCode).toBe(202);
   });
 
@@ -145,7 +160,12 @@ describe('POST /sms', () => {
 
     it('checks the key before reading the body, and leaves read endpoints open', async () => {
       start({ config: { apiKey: 's3cret-key' } });
-      const badJson = await app!.inject({ method: 'POST', url: '/sms', headers: { 'content-type': 'application/json' }, payload: '{"oops"' });
+      const badJson = await app!.inject({
+        method: 'POST',
+        url: '/sms',
+        headers: { 'content-type': 'application/json' },
+        payload: '{"oops"',
+      });
       expect(badJson.statusCode).toBe(401);
       expect((await post({})).statusCode).toBe(401);
       expect((await post({}, { 'x-api-key': 's3cret-key' })).statusCode).toBe(400);

@@ -28,55 +28,90 @@ export const smsRoutes: FastifyPluginAsync<{ deps: EdgeDeps }> = async (app, { d
       await deps.ingest.submit(raw);
     } catch (error) {
       if (error instanceof SpamstreamError && error.retriable) throw error;
-      throw new SpamstreamError('BROKER_UNAVAILABLE', 'sms.raw did not acknowledge the message; retry later', { cause: error });
+      throw new SpamstreamError('BROKER_UNAVAILABLE', 'sms.raw did not acknowledge the message; retry later', {
+        cause: error,
+      });
     }
   };
 
-  app.post<{ Body: SmsBody; Headers: { 'idempotency-key'?: string } }>('/sms', {
-    onRequest: requireApiKey(config.apiKey),
-    schema: {
-      tags: ['sms'],
-      summary: 'Submit a message to sms.raw; 202 with its id once the broker acknowledged it',
-      description: 'With an Idempotency-Key, a retried request returns the same smsId and writes no second message.',
-      security: config.apiKey ? [{ apiKey: [] }] : [],
-      headers: {
-        type: 'object',
-        properties: {
-          'idempotency-key': { type: 'string', minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7E]+$', description: 'visible ASCII, at most 128 characters' },
+  app.post<{ Body: SmsBody; Headers: { 'idempotency-key'?: string } }>(
+    '/sms',
+    {
+      onRequest: requireApiKey(config.apiKey),
+      schema: {
+        tags: ['sms'],
+        summary: 'Submit a message to sms.raw; 202 with its id once the broker acknowledged it',
+        description: 'With an Idempotency-Key, a retried request returns the same smsId and writes no second message.',
+        security: config.apiKey ? [{ apiKey: [] }] : [],
+        headers: {
+          type: 'object',
+          properties: {
+            'idempotency-key': {
+              type: 'string',
+              minLength: 1,
+              maxLength: 128,
+              pattern: '^[\\x21-\\x7E]+$',
+              description: 'visible ASCII, at most 128 characters',
+            },
+          },
         },
-      },
-      body: {
-        type: 'object',
-        required: ['senderId', 'recipientId', 'text'],
-        additionalProperties: false,
-        properties: {
-          senderId: { type: 'string', pattern: SENDER_PATTERN, description: 'phone number or alphanumeric sender id', examples: ['+447700900123'] },
-          recipientId: { type: 'string', pattern: RECIPIENT_PATTERN, description: 'phone number', examples: ['+447700900456'] },
-          text: textSchema(config.maxTextBytes),
+        body: {
+          type: 'object',
+          required: ['senderId', 'recipientId', 'text'],
+          additionalProperties: false,
+          properties: {
+            senderId: {
+              type: 'string',
+              pattern: SENDER_PATTERN,
+              description: 'phone number or alphanumeric sender id',
+              examples: ['+447700900123'],
+            },
+            recipientId: {
+              type: 'string',
+              pattern: RECIPIENT_PATTERN,
+              description: 'phone number',
+              examples: ['+447700900456'],
+            },
+            text: textSchema(config.maxTextBytes),
+          },
         },
-      },
-      response: {
-        202: { type: 'object', required: ['smsId'], properties: { smsId: { type: 'string' } } },
-        ...errorResponses(400, 401, 403, 413, 415, 429, 503),
+        response: {
+          202: { type: 'object', required: ['smsId'], properties: { smsId: { type: 'string' } } },
+          ...errorResponses(400, 401, 403, 413, 415, 429, 503),
+        },
       },
     },
-  }, async (request, reply) => {
-    const { senderId, recipientId, text } = request.body;
-    checkText(text, config.maxTextBytes);
-    const key = request.headers['idempotency-key'];
-    const candidate = `sms-${randomUUID()}`;
-    const claim = key === undefined ? { smsId: candidate, written: false } : await deps.idempotency.claim(key, candidate, config.idempotencyTtlSeconds);
-    if (claim.written) {
-      reply.header('idempotent-replayed', 'true');
-    } else {
-      await submit({ sms_id: claim.smsId, sender: senderId, recipient: recipientId, text, received_at: Date.now(), source: 'api' });
-      // The message is on sms.raw: failing to record that must not turn into an error the client
-      // retries. If the retry still comes, it reuses the claimed id, and the stores upsert by id.
-      if (key !== undefined) {
-        await deps.idempotency.markWritten(key, config.idempotencyTtlSeconds)
-          .catch((error: unknown) => request.log.warn({ err: error, smsId: claim.smsId }, 'idempotency key not marked written'));
+    async (request, reply) => {
+      const { senderId, recipientId, text } = request.body;
+      checkText(text, config.maxTextBytes);
+      const key = request.headers['idempotency-key'];
+      const candidate = `sms-${randomUUID()}`;
+      const claim =
+        key === undefined
+          ? { smsId: candidate, written: false }
+          : await deps.idempotency.claim(key, candidate, config.idempotencyTtlSeconds);
+      if (claim.written) {
+        reply.header('idempotent-replayed', 'true');
+      } else {
+        await submit({
+          sms_id: claim.smsId,
+          sender: senderId,
+          recipient: recipientId,
+          text,
+          received_at: Date.now(),
+          source: 'api',
+        });
+        // The message is on sms.raw: failing to record that must not turn into an error the client
+        // retries. If the retry still comes, it reuses the claimed id, and the stores upsert by id.
+        if (key !== undefined) {
+          await deps.idempotency
+            .markWritten(key, config.idempotencyTtlSeconds)
+            .catch((error: unknown) =>
+              request.log.warn({ err: error, smsId: claim.smsId }, 'idempotency key not marked written'),
+            );
+        }
       }
-    }
-    return reply.status(202).send({ smsId: claim.smsId });
-  });
+      return reply.status(202).send({ smsId: claim.smsId });
+    },
+  );
 };

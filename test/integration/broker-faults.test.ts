@@ -11,7 +11,12 @@ import { isolatedEnv, sleep } from '../support/pipeline-fixture.ts';
 import { type SecondBroker, startSecondBroker } from '../support/second-broker.ts';
 
 const message = (run: string, n: number): SmsRaw => ({
-  sms_id: `${run}-${n}`, sender: '+447700900000', recipient: '+447700900001', text: `hello number ${n}, see you at six`, received_at: 1_700_000_000_000, source: 'test',
+  sms_id: `${run}-${n}`,
+  sender: '+447700900000',
+  recipient: '+447700900001',
+  text: `hello number ${n}, see you at six`,
+  received_at: 1_700_000_000_000,
+  source: 'test',
 });
 
 /** The reader's own requests may meet the broker still recovering (a coordinator loading): try again. */
@@ -29,7 +34,12 @@ async function patiently<T>(read: () => Promise<T>): Promise<T> {
 describe('delivery through broker failures (a private broker)', () => {
   let broker: SecondBroker;
   const configFor = (run: string, extra: Record<string, string> = {}): Config =>
-    loadConfig({ ...isolatedEnv(run), SPAMSTREAM_KAFKA_BROKERS: broker.brokers.join(','), SPAMSTREAM_TOPIC_PARTITIONS: '2', ...extra });
+    loadConfig({
+      ...isolatedEnv(run),
+      SPAMSTREAM_KAFKA_BROKERS: broker.brokers.join(','),
+      SPAMSTREAM_TOPIC_PARTITIONS: '2',
+      ...extra,
+    });
 
   beforeAll(async () => {
     broker = await startSecondBroker();
@@ -48,7 +58,10 @@ describe('delivery through broker failures (a private broker)', () => {
       await broker.start();
       await applyTopology(applyPorts(config, messaging), config);
       await messaging.writer.send([record]);
-      expect((await messaging.endOffsets(config.topics.raw)).get(0)! + (await messaging.endOffsets(config.topics.raw)).get(1)!).toBe(1n);
+      expect(
+        (await messaging.endOffsets(config.topics.raw)).get(0)! +
+          (await messaging.endOffsets(config.topics.raw)).get(1)!,
+      ).toBe(1n);
     } finally {
       await messaging.close();
     }
@@ -67,7 +80,13 @@ describe('delivery through broker failures (a private broker)', () => {
       const subject = `${config.topics.raw}-value`;
       const total = 600;
       for (let i = 0; i < total; i += 20) {
-        const batch = await Promise.all(Array.from({ length: 20 }, (_, j) => message(run, i + j)).map(async (raw) => ({ topic: config.topics.raw, key: raw.sms_id, value: await messaging.codec.encode(subject, raw) })));
+        const batch = await Promise.all(
+          Array.from({ length: 20 }, (_, j) => message(run, i + j)).map(async (raw) => ({
+            topic: config.topics.raw,
+            key: raw.sms_id,
+            value: await messaging.codec.encode(subject, raw),
+          })),
+        );
         await messaging.writer.send(batch);
         if (i === 200) {
           broker.pause(); // mid-stream: transactions in flight, commits cannot be answered
@@ -76,7 +95,12 @@ describe('delivery through broker failures (a private broker)', () => {
         }
         await sleep(50);
       }
-      const features = await patiently(() => readTopic<SmsFeatures>(messaging, config.topics.features, { until: (r) => new Set(r.map((f) => f.value.sms_id)).size >= total, timeoutMs: 120_000 }));
+      const features = await patiently(() =>
+        readTopic<SmsFeatures>(messaging, config.topics.features, {
+          until: (r) => new Set(r.map((f) => f.value.sms_id)).size >= total,
+          timeoutMs: 120_000,
+        }),
+      );
       await sleep(3_000);
       const after = await patiently(() => readTopic<SmsFeatures>(messaging, config.topics.features));
       expect(failure).toBeUndefined();

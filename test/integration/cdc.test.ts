@@ -35,41 +35,67 @@ describe('cdc end to end', () => {
       values.push(`($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4})`);
       params.push(`user-${i % 7}`, m.sms_id, '+447700900000', m.text);
     });
-    await fixture.sql.query(`INSERT INTO ${fixture.table} (user_id, sms_id, sender_id, sms_text) VALUES ${values.join(', ')}`, params);
+    await fixture.sql.query(
+      `INSERT INTO ${fixture.table} (user_id, sms_id, sender_id, sms_text) VALUES ${values.join(', ')}`,
+      params,
+    );
 
-    const predictions = await fixture.readTopic<SmsPrediction>(fixture.config.topics.predictions, { until: (r) => r.length >= ROWS * models.length });
+    const predictions = await fixture.readTopic<SmsPrediction>(fixture.config.topics.predictions, {
+      until: (r) => r.length >= ROWS * models.length,
+    });
     const seconds = (Date.now() - started) / 1000;
     console.log(`[cdc] ${ROWS} rows × ${models.length} models scored in ${seconds.toFixed(1)} s from the INSERT`);
     const perPair = new Map<string, number>();
-    for (const { value } of predictions) perPair.set(`${value.sms_id}|${value.model_version}`, (perPair.get(`${value.sms_id}|${value.model_version}`) ?? 0) + 1);
+    for (const { value } of predictions)
+      perPair.set(
+        `${value.sms_id}|${value.model_version}`,
+        (perPair.get(`${value.sms_id}|${value.model_version}`) ?? 0) + 1,
+      );
     expect(perPair.size).toBe(ROWS * models.length);
     expect([...perPair.values()].every((n) => n === 1)).toBe(true);
     const byId = new Map(messages.map((m) => [m.sms_id, m.label]));
-    const best = Math.max(...models.map((version) => {
-      const mine = predictions.filter((p) => p.value.model_version === version);
-      return mine.filter((p) => p.value.label === byId.get(p.value.sms_id)).length / mine.length;
-    }));
+    const best = Math.max(
+      ...models.map((version) => {
+        const mine = predictions.filter((p) => p.value.model_version === version);
+        return mine.filter((p) => p.value.label === byId.get(p.value.sms_id)).length / mine.length;
+      }),
+    );
     expect(best).toBeGreaterThan(0.9);
 
     if (process.env.CDC_CAPTURE) {
       const changes = await fixture.readChanges();
-      writeFileSync(process.env.CDC_CAPTURE, JSON.stringify(changes.slice(0, 2).map((c) => ({ key: c.record.key, headers: c.record.headers, value: c.value })), null, 2));
+      writeFileSync(
+        process.env.CDC_CAPTURE,
+        JSON.stringify(
+          changes.slice(0, 2).map((c) => ({ key: c.record.key, headers: c.record.headers, value: c.value })),
+          null,
+          2,
+        ),
+      );
     }
   });
 
-  it('serves a user\'s messages from the table with their predictions, and is ready with PostgreSQL and the connector', async () => {
+  it("serves a user's messages from the table with their predictions, and is ready with PostgreSQL and the connector", async () => {
     const base = pipeline.edge!.address;
-    const ready = await (await fetch(`${base}/ready`)).json() as { status: string; checks: { name: string; ok: boolean }[] };
+    const ready = (await (await fetch(`${base}/ready`)).json()) as {
+      status: string;
+      checks: { name: string; ok: boolean }[];
+    };
     expect(ready.status).toBe('ready');
     expect(ready.checks.filter((c) => ['postgres', 'connect'].includes(c.name)).map((c) => c.ok)).toEqual([true, true]);
 
-    const first = await (await fetch(`${base}/users/user-3/sms?limit=30`)).json() as { messages: { smsId: string; predictions: unknown[] }[]; next?: string };
+    const first = (await (await fetch(`${base}/users/user-3/sms?limit=30`)).json()) as {
+      messages: { smsId: string; predictions: unknown[] }[];
+      next?: string;
+    };
     expect(first.messages).toHaveLength(30);
-    expect(first.messages.every((m) => m.smsId.startsWith(fixture.run) && m.predictions.length === models.length)).toBe(true);
+    expect(first.messages.every((m) => m.smsId.startsWith(fixture.run) && m.predictions.length === models.length)).toBe(
+      true,
+    );
     const ids = new Set(first.messages.map((m) => m.smsId));
     let cursor = first.next;
     while (cursor) {
-      const page = await (await fetch(`${base}/users/user-3/sms?limit=30&cursor=${cursor}`)).json() as typeof first;
+      const page = (await (await fetch(`${base}/users/user-3/sms?limit=30&cursor=${cursor}`)).json()) as typeof first;
       for (const m of page.messages) ids.add(m.smsId);
       cursor = page.next;
     }
@@ -83,27 +109,49 @@ describe('cdc end to end', () => {
   it('re-scores an update of sms_text, skips an update that keeps it and a delete, and dead-letters an empty text', async () => {
     const id = `${fixture.run}-upd`;
     const empty = `${fixture.run}-empty`;
-    await fixture.sql.query(`INSERT INTO ${fixture.table} (user_id, sms_id, sender_id, sms_text) VALUES ('u1', $1, 's1', 'see you at lunch'), ('u1', $2, 's1', '   ')`, [id, empty]);
-    await fixture.sql.query(`UPDATE ${fixture.table} SET sms_text = 'WINNER!! Claim your FREE prize now, call 09061701461' WHERE sms_id = $1`, [id]);
+    await fixture.sql.query(
+      `INSERT INTO ${fixture.table} (user_id, sms_id, sender_id, sms_text) VALUES ('u1', $1, 's1', 'see you at lunch'), ('u1', $2, 's1', '   ')`,
+      [id, empty],
+    );
+    await fixture.sql.query(
+      `UPDATE ${fixture.table} SET sms_text = 'WINNER!! Claim your FREE prize now, call 09061701461' WHERE sms_id = $1`,
+      [id],
+    );
     await fixture.sql.query(`UPDATE ${fixture.table} SET sender_id = 's2' WHERE sms_id = $1`, [id]);
     await fixture.sql.query(`DELETE FROM ${fixture.table} WHERE sms_id = $1`, [id]);
 
-    const isEmpty = (l: { value: DeadLetter }) => l.value.value?.toString('utf8').includes(`"sms_id":"${empty}"`) ?? false;
+    const isEmpty = (l: { value: DeadLetter }) =>
+      l.value.value?.toString('utf8').includes(`"sms_id":"${empty}"`) ?? false;
     const letters = await fixture.readTopic<DeadLetter>(fixture.config.topics.dlq, { until: (r) => r.some(isEmpty) });
     const letter = letters.find(isEmpty)!.value;
-    expect(letter).toMatchObject({ processor: 'cdc', source_topic: fixture.config.topics.cdc, error_code: 'EMPTY_TEXT', retriable: false });
+    expect(letter).toMatchObject({
+      processor: 'cdc',
+      source_topic: fixture.config.topics.cdc,
+      error_code: 'EMPTY_TEXT',
+      retriable: false,
+    });
     expect(JSON.parse(letter.value!.toString('utf8'))).toMatchObject({ sms_id: empty, sms_text: '   ', __op: 'c' });
 
-    const mine = (await fixture.readTopic<SmsPrediction>(fixture.config.topics.predictions, {
-      until: (r) => r.filter((p) => p.value.sms_id === id).length >= 2 * models.length,
-    })).filter((p) => p.value.sms_id === id);
+    const mine = (
+      await fixture.readTopic<SmsPrediction>(fixture.config.topics.predictions, {
+        until: (r) => r.filter((p) => p.value.sms_id === id).length >= 2 * models.length,
+      })
+    ).filter((p) => p.value.sms_id === id);
     // Insert and text update: two predictions per model; the sender update and the delete: none.
     expect(mine).toHaveLength(2 * models.length);
     const changes = await fixture.readChanges({ until: (r) => r.filter((c) => c.value.sms_id === id).length >= 4 });
     expect(changes.filter((c) => c.value.sms_id === id).map((c) => c.value.__op)).toEqual(['c', 'u', 'u', 'd']);
     if (process.env.CDC_CAPTURE) {
-      writeFileSync(`${process.env.CDC_CAPTURE}.more.json`, JSON.stringify(changes.filter((c) => c.value.sms_id === id || c.value.sms_id === empty)
-        .map((c) => ({ key: c.record.key, headers: c.record.headers, value: c.value })), null, 2));
+      writeFileSync(
+        `${process.env.CDC_CAPTURE}.more.json`,
+        JSON.stringify(
+          changes
+            .filter((c) => c.value.sms_id === id || c.value.sms_id === empty)
+            .map((c) => ({ key: c.record.key, headers: c.record.headers, value: c.value })),
+          null,
+          2,
+        ),
+      );
     }
   });
 });

@@ -16,7 +16,13 @@ const run = `cli${Date.now().toString(36)}`;
 const env = isolatedEnv(run);
 const config = loadConfig(env);
 const kafka = createKafkaClient(config.kafka, '-cli-it');
-const cli = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin', 'spamstream.js'), ...args], { cwd: root, env, encoding: 'utf8', timeout: 120_000 });
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, [join(root, 'bin', 'spamstream.js'), ...args], {
+    cwd: root,
+    env,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
 
 describe('the produce and consume commands', () => {
   const messaging = connectMessaging(config);
@@ -32,14 +38,27 @@ describe('the produce and consume commands', () => {
     expect(produced.stdout).toMatch(new RegExp(`produced 5 records to ${config.topics.raw.replaceAll('.', '\\.')}`));
     expect(produced.stderr).toMatch(/messages\.csv:3: skipped: no text/);
     // The ids made up for the TEXT arguments are printed, one line each, so a person can look them up.
-    const printed = [...produced.stdout.matchAll(/^(sms-[0-9a-f-]{36}) {2}(".*")$/gm)].map((m) => [m[1], JSON.parse(m[2]!)]);
+    const printed = [...produced.stdout.matchAll(/^(sms-[0-9a-f-]{36}) {2}(".*")$/gm)].map((m) => [
+      m[1],
+      JSON.parse(m[2]!),
+    ]);
     expect(printed.map(([, text]) => text)).toEqual(['first text', 'second text']);
 
     const consumed = cli('consume', config.topics.raw, '--from-beginning', '--max', '5', '--idle-timeout', '10');
     expect(consumed.status, consumed.stderr).toBe(0);
-    const lines = consumed.stdout.trim().split('\n').map((line) => JSON.parse(line) as { sms_id: string; text: string; source: string });
-    expect(lines.map((l) => l.text).sort()).toEqual(['Free entry, text WIN to 80086', 'first text', 'second text', 'see you later']);
-    expect(lines.map((l) => l.sms_id)).toEqual(expect.arrayContaining([`${run}-a`, `${run}-c`, ...printed.map(([id]) => id)]));
+    const lines = consumed.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { sms_id: string; text: string; source: string });
+    expect(lines.map((l) => l.text).sort()).toEqual([
+      'Free entry, text WIN to 80086',
+      'first text',
+      'second text',
+      'see you later',
+    ]);
+    expect(lines.map((l) => l.sms_id)).toEqual(
+      expect.arrayContaining([`${run}-a`, `${run}-c`, ...printed.map(([id]) => id)]),
+    );
     expect(lines.every((l) => l.source === 'cli')).toBe(true);
     expect(consumed.stderr).toMatch(/not decodable: not the Confluent wire format/);
   });

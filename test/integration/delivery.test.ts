@@ -10,11 +10,20 @@ import type { DeadLetter, SmsFeatures, SmsRaw } from '../../schemas/index.ts';
 import { type PipelineFixture, featuresInstance, pipelineFixture, sleep } from '../support/pipeline-fixture.ts';
 
 const message = (run: string, n: number | string, text = `hello number ${n}, see you at six`): SmsRaw => ({
-  sms_id: `${run}-${n}`, sender: '+447700900000', recipient: '+447700900001', text, received_at: 1_700_000_000_000, source: 'test',
+  sms_id: `${run}-${n}`,
+  sender: '+447700900000',
+  recipient: '+447700900001',
+  text,
+  received_at: 1_700_000_000_000,
+  source: 'test',
 });
 
 /** What a read-committed consumer sees of a topic right now: each record's origin offset. */
-async function visibleNow(config: PipelineFixture['config'], topic: string, forMs = 2_500): Promise<{ originOffset: number; partition: number; value: string }[]> {
+async function visibleNow(
+  config: PipelineFixture['config'],
+  topic: string,
+  forMs = 2_500,
+): Promise<{ originOffset: number; partition: number; value: string }[]> {
   const kafka = new Kafka({ clientId: 'delivery-it', brokers: [...config.kafka.brokers], logLevel: logLevel.NOTHING });
   const groupId = `delivery-it.${randomUUID()}`;
   const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
@@ -25,15 +34,21 @@ async function visibleNow(config: PipelineFixture['config'], topic: string, forM
     eachMessage: async ({ message: m }) => {
       const origin = m.headers?.['spamstream-origin']?.toString() ?? '';
       const [, partition, offset] = /\/(\d+)@(\d+)$/.exec(origin) ?? [];
-      seen.push({ partition: Number(partition), originOffset: Number(offset), value: m.value?.toString('latin1') ?? '' });
+      seen.push({
+        partition: Number(partition),
+        originOffset: Number(offset),
+        value: m.value?.toString('latin1') ?? '',
+      });
     },
   });
   await sleep(forMs);
   await consumer.disconnect();
-  await kafka.admin().deleteGroups([groupId]).catch(() => undefined);
+  await kafka
+    .admin()
+    .deleteGroups([groupId])
+    .catch(() => undefined);
   return seen;
 }
-
 
 describe('delivery correctness on the real broker', () => {
   const cleanup: (() => Promise<unknown>)[] = [];
@@ -54,11 +69,20 @@ describe('delivery correctness on the real broker', () => {
     for (let i = 0; i < first.length; i += 10) await fixture.produceRaw(first.slice(i, i + 10));
     const pipeline = await startParts(fixture.config, ['features'], () => {});
     cleanup.push(() => pipeline.stop());
-    await fixture.readTopic<DeadLetter>(fixture.config.topics.dlq, { until: (r) => r.length >= 200, timeoutMs: 60_000 });
+    await fixture.readTopic<DeadLetter>(fixture.config.topics.dlq, {
+      until: (r) => r.length >= 200,
+      timeoutMs: 60_000,
+    });
     await fixture.produceRaw(Array.from({ length: 12 }, (_, i) => message(run, `b${i}`)));
 
-    const expected = [...Array.from({ length: 200 }, (_, i) => `${run}-a${i}`), ...Array.from({ length: 12 }, (_, i) => `${run}-b${i}`)].sort();
-    const features = await fixture.readTopic<SmsFeatures>(fixture.config.topics.features, { until: (r) => r.length >= expected.length, timeoutMs: 60_000 });
+    const expected = [
+      ...Array.from({ length: 200 }, (_, i) => `${run}-a${i}`),
+      ...Array.from({ length: 12 }, (_, i) => `${run}-b${i}`),
+    ].sort();
+    const features = await fixture.readTopic<SmsFeatures>(fixture.config.topics.features, {
+      until: (r) => r.length >= expected.length,
+      timeoutMs: 60_000,
+    });
     const letters = await fixture.readTopic<DeadLetter>(fixture.config.topics.dlq);
     expect(features.map((f) => f.value.sms_id).sort()).toEqual(expected);
     expect(letters.map((l) => l.value.error_code)).toEqual(Array.from({ length: 200 }, () => 'TEXT_TOO_LONG'));
@@ -73,7 +97,12 @@ describe('delivery correctness on the real broker', () => {
     const { raw, dlq } = fixture.config.topics;
     const small = (n: number) => ({ topic: raw, key: `k${n}`, value: Buffer.from(`small ${n}`) });
     const large = (n: number) => ({ topic: dlq, key: `big${n}`, value: Buffer.alloc(60_000, n) });
-    const refused = await fixture.messaging.writer.send([...Array.from({ length: 8 }, (_, i) => small(i)), ...Array.from({ length: 20 }, (_, i) => large(i))]).then(() => undefined, (error: unknown) => error);
+    const refused = await fixture.messaging.writer
+      .send([...Array.from({ length: 8 }, (_, i) => small(i)), ...Array.from({ length: 20 }, (_, i) => large(i))])
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
     // Whether the writer splits the request or reports the refusal, what follows must all land.
     if (refused) expect(refused).toMatchObject({ code: 'BROKER_REJECTED' });
     const later = Array.from({ length: 12 }, (_, i) => small(100 + i));
@@ -100,36 +129,52 @@ describe('delivery correctness on the real broker', () => {
     }));
     cleanup.push(() => processor.stop());
     cleanup.push(async () => release());
-    await fixture.produceRaw([message(fixture.run, 'slow'), ...Array.from({ length: 20 }, (_, i) => message(fixture.run, i))]);
+    await fixture.produceRaw([
+      message(fixture.run, 'slow'),
+      ...Array.from({ length: 20 }, (_, i) => message(fixture.run, i)),
+    ]);
 
     await sleep(3_000); // the 20 fast records are done; the slow one (offset 0) is not
     const visible = await visibleNow(fixture.config, fixture.config.topics.features);
-    const committed = (await fixture.messaging.committedOffsets(`${fixture.run}.features`, fixture.config.topics.raw)).get(0) ?? 0n;
+    const committed =
+      (await fixture.messaging.committedOffsets(`${fixture.run}.features`, fixture.config.topics.raw)).get(0) ?? 0n;
     const uncovered = visible.filter((v) => BigInt(v.originOffset) >= committed);
     expect(uncovered, `outputs visible with input offsets at or past the committed ${committed}`).toEqual([]);
 
     release();
-    const features = await fixture.readTopic<SmsFeatures>(fixture.config.topics.features, { until: (r) => r.length >= 21, timeoutMs: 60_000 });
+    const features = await fixture.readTopic<SmsFeatures>(fixture.config.topics.features, {
+      until: (r) => r.length >= 21,
+      timeoutMs: 60_000,
+    });
     expect(features).toHaveLength(21);
-    expect(features.map((f) => f.record.headers['spamstream-origin'])).toEqual(Array.from({ length: 21 }, (_, i) => `${fixture.config.topics.raw}/0@${i}`));
+    expect(features.map((f) => f.record.headers['spamstream-origin'])).toEqual(
+      Array.from({ length: 21 }, (_, i) => `${fixture.config.topics.raw}/0@${i}`),
+    );
   }, 120_000);
 
   // Finding 6: a store outage made records dead letters after 8 attempts, and committed them.
   it('retries through a store outage without dead-lettering anything', async () => {
-    const fixture = await pipelineFixture({ SPAMSTREAM_RETRY_BACKOFF_MS: '10', SPAMSTREAM_RETRY_BACKOFF_MAX_MS: '200' });
+    const fixture = await pipelineFixture({
+      SPAMSTREAM_RETRY_BACKOFF_MS: '10',
+      SPAMSTREAM_RETRY_BACKOFF_MAX_MS: '200',
+    });
     cleanup.push(() => fixture.close());
     const outageEnds = Date.now() + 6_000;
     const processor = await featuresInstance(fixture, (store) => ({
       ...store,
       putFeatures: async (rows) => {
-        if (Date.now() < outageEnds) throw new SpamstreamError('STORE_UNAVAILABLE', 'Cassandra did not answer (test outage)');
+        if (Date.now() < outageEnds)
+          throw new SpamstreamError('STORE_UNAVAILABLE', 'Cassandra did not answer (test outage)');
         return store.putFeatures(rows);
       },
     }));
     cleanup.push(() => processor.stop());
     await fixture.produceRaw(Array.from({ length: 10 }, (_, i) => message(fixture.run, i)));
 
-    const features = await fixture.readTopic<SmsFeatures>(fixture.config.topics.features, { until: (r) => r.length >= 10, timeoutMs: 60_000 });
+    const features = await fixture.readTopic<SmsFeatures>(fixture.config.topics.features, {
+      until: (r) => r.length >= 10,
+      timeoutMs: 60_000,
+    });
     expect(features).toHaveLength(10);
     expect(Date.now()).toBeGreaterThanOrEqual(outageEnds);
     const letters = await visibleNow(fixture.config, fixture.config.topics.dlq, 1_500);
@@ -149,7 +194,8 @@ describe('delivery correctness on the real broker', () => {
     await fixture.readTopic(fixture.config.topics.features, { until: (r) => r.length >= 100, timeoutMs: 60_000 });
     await first.stop();
     const written = (await fixture.readTopic(fixture.config.topics.features)).length;
-    const committed = (await fixture.messaging.committedOffsets(`${fixture.run}.features`, fixture.config.topics.raw)).get(0) ?? 0n;
+    const committed =
+      (await fixture.messaging.committedOffsets(`${fixture.run}.features`, fixture.config.topics.raw)).get(0) ?? 0n;
     expect(Number(committed)).toBe(written);
   }, 120_000);
 });

@@ -13,7 +13,8 @@ import { connectStores } from '../../runtime/connect.ts';
 import { type RunningPipeline, startParts } from '../../runtime/pipeline.ts';
 import { type PipelineFixture, pipelineFixture } from '../support/pipeline-fixture.ts';
 
-const SPAM = 'WINNER!! You have been selected to receive a £900 cash prize. To claim call 09061701461 now. Valid 12hrs only';
+const SPAM =
+  'WINNER!! You have been selected to receive a £900 cash prize. To claim call 09061701461 now. Valid 12hrs only';
 const HAM = 'Are we still on for dinner at 7? I can pick up the bread on the way';
 
 let fixture: PipelineFixture;
@@ -68,9 +69,17 @@ afterAll(async () => {
 
 const api = (path: string, init: RequestInit = {}) => fetch(`${address}${path}`, init);
 const postJson = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  api(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  api(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 const postSms = (text: string, headers: Record<string, string> = {}) =>
-  postJson('/sms', { senderId: '+447700900123', recipientId: '+447700900456', text }, { 'x-api-key': 'integration-key', ...headers });
+  postJson(
+    '/sms',
+    { senderId: '+447700900123', recipientId: '+447700900456', text },
+    { 'x-api-key': 'integration-key', ...headers },
+  );
 
 /** Polls `path` until it answers 200 and `done` holds of its body. */
 async function eventually<T>(path: string, done: (body: T) => boolean, timeoutMs = 60_000): Promise<T> {
@@ -94,14 +103,23 @@ async function rawRecordCount(): Promise<number> {
   return [...ends.values()].reduce((sum, end) => sum + Number(end), 0);
 }
 
-interface Prediction { modelVersion: string; label: string; spamProbability: number; eventTime: number }
+interface Prediction {
+  modelVersion: string;
+  label: string;
+  spamProbability: number;
+  eventTime: number;
+}
 
 describe('the edge on the real stack', () => {
   it('is ready: Kafka, the registry and Cassandra answer', async () => {
     const res = await api('/ready');
     expect(res.status).toBe(200);
     const body = (await res.json()) as { checks: { name: string; ok: boolean }[] };
-    expect(body.checks.map((check) => [check.name, check.ok])).toEqual([['kafka', true], ['registry', true], ['cassandra', true]]);
+    expect(body.checks.map((check) => [check.name, check.ok])).toEqual([
+      ['kafka', true],
+      ['registry', true],
+      ['cassandra', true],
+    ]);
   });
 
   it('takes a message onto sms.raw once, streams its predictions, and serves its features and predictions', async () => {
@@ -119,29 +137,46 @@ describe('the edge on the real stack', () => {
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
     expect(await rawRecordCount()).toBe(1);
 
-    const stored = await eventually<{ predictions: Prediction[] }>(`/predictions/${smsId}`, (body) => body.predictions.length === models.length);
+    const stored = await eventually<{ predictions: Prediction[] }>(
+      `/predictions/${smsId}`,
+      (body) => body.predictions.length === models.length,
+    );
     expect(stored.predictions.map((p) => p.modelVersion)).toEqual(models);
     for (const prediction of stored.predictions) {
       expect(prediction.label).toBe('spam');
       // The synchronous endpoint runs the processors' code: the same text gets the same probability.
-      const sync = (await (await postJson(`/models/${prediction.modelVersion}/predict`, { text: SPAM })).json()) as Prediction;
+      const sync = (await (
+        await postJson(`/models/${prediction.modelVersion}/predict`, { text: SPAM })
+      ).json()) as Prediction;
       expect(Math.abs(sync.spamProbability - prediction.spamProbability)).toBeLessThan(1e-6);
     }
 
-    const features = (await (await api(`/features/${smsId}`)).json()) as { views: { view: string; values: number[]; eventTime: number }[] };
+    const features = (await (await api(`/features/${smsId}`)).json()) as {
+      views: { view: string; values: number[]; eventTime: number }[];
+    };
     expect(features.views.map((v) => v.view)).toEqual(['v1', 'v2']);
     expect(features.views.every((v) => v.eventTime === stored.predictions[0]!.eventTime)).toBe(true);
-    const computed = (await (await postJson('/models/v3/features', { text: SPAM })).json()) as { views: { view: string; values: number[] }[] };
+    const computed = (await (await postJson('/models/v3/features', { text: SPAM })).json()) as {
+      views: { view: string; values: number[] }[];
+    };
     expect(features.views.map((v) => v.values)).toEqual(computed.views.map((v) => v.values));
 
     const only = (await (await api(`/features/${smsId}?views=v2`)).json()) as { views: { view: string }[] };
     expect(only.views.map((v) => v.view)).toEqual(['v2']);
-    const query = (await (await postJson('/features/query', { smsIds: [smsId, `${run}-unknown`], views: ['v1'] })).json()) as { results: { smsId: string; found: boolean }[] };
-    expect(query.results.map((r) => [r.smsId, r.found])).toEqual([[smsId, true], [`${run}-unknown`, false]]);
+    const query = (await (
+      await postJson('/features/query', { smsIds: [smsId, `${run}-unknown`], views: ['v1'] })
+    ).json()) as { results: { smsId: string; found: boolean }[] };
+    expect(query.results.map((r) => [r.smsId, r.found])).toEqual([
+      [smsId, true],
+      [`${run}-unknown`, false],
+    ]);
 
     // The live stream carried one prediction per model for the message, from sms.predictions.
     const deadline = Date.now() + 30_000;
-    while ((streamed.match(new RegExp(`"smsId":"${smsId}"`, 'g')) ?? []).length < models.length && Date.now() < deadline) {
+    while (
+      (streamed.match(new RegExp(`"smsId":"${smsId}"`, 'g')) ?? []).length < models.length &&
+      Date.now() < deadline
+    ) {
       const { value, done } = await reader.read();
       if (done) break;
       streamed += value;
@@ -156,15 +191,24 @@ describe('the edge on the real stack', () => {
   it('scores a harmless message as ham', async () => {
     const res = await postSms(HAM);
     const { smsId } = (await res.json()) as { smsId: string };
-    const stored = await eventually<{ predictions: Prediction[] }>(`/predictions/${smsId}`, (body) => body.predictions.length === models.length);
+    const stored = await eventually<{ predictions: Prediction[] }>(
+      `/predictions/${smsId}`,
+      (body) => body.predictions.length === models.length,
+    );
     expect(stored.predictions.map((p) => p.label)).toEqual(models.map(() => 'ham'));
   });
 
   it('refuses writes without the API key and bad input, writing nothing', async () => {
     const before = await rawRecordCount();
-    expect((await postJson('/sms', { senderId: '+447700900123', recipientId: '+447700900456', text: 'hi' })).status).toBe(401);
+    expect(
+      (await postJson('/sms', { senderId: '+447700900123', recipientId: '+447700900456', text: 'hi' })).status,
+    ).toBe(401);
     expect((await postSms('')).status).toBe(400);
-    const bad = await api('/sms', { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'integration-key' }, body: '{"text":' });
+    const bad = await api('/sms', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'integration-key' },
+      body: '{"text":',
+    });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: 'INVALID_REQUEST' });
     expect(await rawRecordCount()).toBe(before);
@@ -172,7 +216,9 @@ describe('the edge on the real stack', () => {
 
   it('reports HTTP latency and the processors in one scrape', async () => {
     const text = await (await api('/metrics')).text();
-    expect(text).toMatch(/spamstream_http_request_duration_seconds_count\{method="POST",route="\/sms",status="202"\} [1-9]/);
+    expect(text).toMatch(
+      /spamstream_http_request_duration_seconds_count\{method="POST",route="\/sms",status="202"\} [1-9]/,
+    );
     expect(text).toMatch(/spamstream_records_processed_total\{processor="features",outcome="ok"\} [1-9]/);
     expect(text).toMatch(/spamstream_inference_seconds_count\{model_version="v1"\} [1-9]/);
   });
@@ -181,14 +227,16 @@ describe('the edge on the real stack', () => {
     // The real checks against the real servers, except a registry nobody listens for.
     const stores = await connectStores(fixture.config);
     const unreachable = createSchemaRegistryClient({ url: 'http://127.0.0.1:1' });
-    const broken = await startEdge(testDeps({
-      config: { port: 0, logLevel: 'silent' },
-      health: [
-        { name: 'kafka', check: () => fixture.messaging.pingKafka() },
-        { name: 'registry', check: () => unreachable.ping() },
-        { name: 'cassandra', check: () => stores.ping() },
-      ],
-    }));
+    const broken = await startEdge(
+      testDeps({
+        config: { port: 0, logLevel: 'silent' },
+        health: [
+          { name: 'kafka', check: () => fixture.messaging.pingKafka() },
+          { name: 'registry', check: () => unreachable.ping() },
+          { name: 'cassandra', check: () => stores.ping() },
+        ],
+      }),
+    );
     try {
       const res = await fetch(`${broken.address}/ready`);
       expect(res.status).toBe(503);

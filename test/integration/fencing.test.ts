@@ -11,7 +11,12 @@ import { featuresInstance, isolatedEnv, pipelineFixture, sleep } from '../suppor
 
 const root = join(import.meta.dirname, '..', '..');
 const message = (run: string, n: number | string): SmsRaw => ({
-  sms_id: `${run}-${n}`, sender: '+447700900000', recipient: '+447700900001', text: `hello number ${n}, see you at six`, received_at: 1_700_000_000_000, source: 'test',
+  sms_id: `${run}-${n}`,
+  sender: '+447700900000',
+  recipient: '+447700900001',
+  text: `hello number ${n}, see you at six`,
+  received_at: 1_700_000_000_000,
+  source: 'test',
 });
 
 function countIds(records: readonly { value: SmsFeatures }[]) {
@@ -19,7 +24,6 @@ function countIds(records: readonly { value: SmsFeatures }[]) {
   for (const { value } of records) counts.set(value.sms_id, (counts.get(value.sms_id) ?? 0) + 1);
   return { distinct: counts.size, duplicates: records.length - counts.size };
 }
-
 
 describe('partitions changing hands under exactly-once', () => {
   const cleanup: (() => Promise<unknown>)[] = [];
@@ -34,7 +38,10 @@ describe('partitions changing hands under exactly-once', () => {
     const input = { topic: fixture.config.topics.raw, partition: 0 };
     const old = fixture.messaging.openTransactionalWriter(groupId);
     const owner = fixture.messaging.openTransactionalWriter(groupId);
-    cleanup.push(() => old.close(), () => owner.close());
+    cleanup.push(
+      () => old.close(),
+      () => owner.close(),
+    );
     const record = (key: string) => ({ topic: fixture.config.topics.dlq, key, value: Buffer.from(key) });
 
     expect(await old.claim(input)).toBeUndefined();
@@ -51,11 +58,20 @@ describe('partitions changing hands under exactly-once', () => {
     cleanup.push(() => fixture.close());
     await fixture.produceRaw([message(fixture.run, 0)]);
     const source = fixture.messaging.openSource({
-      groupId: `${fixture.run}.crash`, topics: [fixture.config.topics.raw], fromBeginning: true, maxInFlight: 10, partitionsConcurrently: 1, processor: 'crash',
-      claim: async () => { throw new SpamstreamError('BROKER_REJECTED', 'not authorised to write for this group (test)'); },
+      groupId: `${fixture.run}.crash`,
+      topics: [fixture.config.topics.raw],
+      fromBeginning: true,
+      maxInFlight: 10,
+      partitionsConcurrently: 1,
+      processor: 'crash',
+      claim: async () => {
+        throw new SpamstreamError('BROKER_REJECTED', 'not authorised to write for this group (test)');
+      },
     });
     cleanup.push(() => source.close());
-    const ended = new Promise<unknown>((resolve) => source.records.subscribe({ error: resolve, complete: () => resolve('completed') }));
+    const ended = new Promise<unknown>((resolve) =>
+      source.records.subscribe({ error: resolve, complete: () => resolve('completed') }),
+    );
     const outcome = await Promise.race([ended, sleep(30_000).then(() => 'still running')]);
     expect(outcome).toMatchObject({ code: 'BROKER_UNAVAILABLE', message: expect.stringContaining('not authorised') });
   }, 60_000);
@@ -64,7 +80,11 @@ describe('partitions changing hands under exactly-once', () => {
   // session (it heartbeats while it waits), gives the partition up after the drain bound, and
   // its late result is never committed.
   it('a partition revoked while a record is stuck is reprocessed once, and the late result is dropped', async () => {
-    const fixture = await pipelineFixture({ SPAMSTREAM_TOPIC_PARTITIONS: '2', SPAMSTREAM_SESSION_TIMEOUT_MS: '6000', SPAMSTREAM_DRAIN_TIMEOUT_MS: '3000' });
+    const fixture = await pipelineFixture({
+      SPAMSTREAM_TOPIC_PARTITIONS: '2',
+      SPAMSTREAM_SESSION_TIMEOUT_MS: '6000',
+      SPAMSTREAM_DRAIN_TIMEOUT_MS: '3000',
+    });
     cleanup.push(() => fixture.close());
     const stuckId = `${fixture.run}-stuck`;
     let stuckOnce = false;
@@ -88,7 +108,10 @@ describe('partitions changing hands under exactly-once', () => {
     const second = await featuresInstance(fixture);
     cleanup.push(() => second.stop());
 
-    const features = await fixture.readTopic<SmsFeatures>(fixture.config.topics.features, { until: (r) => countIds(r as never).distinct >= messages.length, timeoutMs: 90_000 });
+    const features = await fixture.readTopic<SmsFeatures>(fixture.config.topics.features, {
+      until: (r) => countIds(r as never).distinct >= messages.length,
+      timeoutMs: 90_000,
+    });
     expect(countIds(features).distinct).toBe(messages.length);
     while (!lateDone) await sleep(500); // the stuck write finishes, and its instance tries to deliver it
     await sleep(3_000);
@@ -100,11 +123,25 @@ describe('partitions changing hands under exactly-once', () => {
   // then resumed. Its late transactions must be fenced.
   it('a zombie resumed after its partitions moved commits nothing', async () => {
     const pauseMs = Number(process.env.ZOMBIE_PAUSE_MS ?? 15_000);
-    const fixture = await pipelineFixture({ SPAMSTREAM_TOPIC_PARTITIONS: '3', SPAMSTREAM_SESSION_TIMEOUT_MS: '6000', SPAMSTREAM_DRAIN_TIMEOUT_MS: '3000' });
+    const fixture = await pipelineFixture({
+      SPAMSTREAM_TOPIC_PARTITIONS: '3',
+      SPAMSTREAM_SESSION_TIMEOUT_MS: '6000',
+      SPAMSTREAM_DRAIN_TIMEOUT_MS: '3000',
+    });
     cleanup.push(() => fixture.close());
-    const env = { ...isolatedEnv(fixture.run), SPAMSTREAM_TOPIC_PARTITIONS: '3', SPAMSTREAM_SESSION_TIMEOUT_MS: '6000', SPAMSTREAM_DRAIN_TIMEOUT_MS: '3000' };
+    const env = {
+      ...isolatedEnv(fixture.run),
+      SPAMSTREAM_TOPIC_PARTITIONS: '3',
+      SPAMSTREAM_SESSION_TIMEOUT_MS: '6000',
+      SPAMSTREAM_DRAIN_TIMEOUT_MS: '3000',
+    };
     expect(loadConfig(env).topics.raw).toBe(fixture.config.topics.raw);
-    const instance = (): ChildProcess => spawn(process.execPath, [join(root, 'bin', 'spamstream.js'), 'run', 'features'], { cwd: root, env, stdio: 'ignore' });
+    const instance = (): ChildProcess =>
+      spawn(process.execPath, [join(root, 'bin', 'spamstream.js'), 'run', 'features'], {
+        cwd: root,
+        env,
+        stdio: 'ignore',
+      });
     const zombie = instance();
     cleanup.push(async () => zombie.kill('SIGKILL'));
     // A steady stream, so the zombie has transactions in flight when it is paused.
@@ -123,7 +160,10 @@ describe('partitions changing hands under exactly-once', () => {
     zombie.kill('SIGCONT');
     await producing;
 
-    const features = await fixture.readTopic<SmsFeatures>(fixture.config.topics.features, { until: (r) => countIds(r as never).distinct >= total, timeoutMs: 120_000 });
+    const features = await fixture.readTopic<SmsFeatures>(fixture.config.topics.features, {
+      until: (r) => countIds(r as never).distinct >= total,
+      timeoutMs: 120_000,
+    });
     await sleep(5_000); // anything the zombie still had in flight has had its chance
     const after = await fixture.readTopic<SmsFeatures>(fixture.config.topics.features);
     expect(countIds(features).distinct).toBe(total);

@@ -30,7 +30,9 @@ export async function setup(): Promise<void> {
   if (!report.ok) {
     await stackDown(config, { only: startedHere });
     startedHere = [];
-    throw new Error(`the local stack did not start; run \`npx spamstream stack up\` to see it on its own.\n${explain(report)}`);
+    throw new Error(
+      `the local stack did not start; run \`npx spamstream stack up\` to see it on its own.\n${explain(report)}`,
+    );
   }
   log(`ready in ${report.seconds}s: ${report.servers.map((s) => `${s.name} ${s.endpoint}`).join(', ')}`);
 }

@@ -27,14 +27,20 @@ describe('online store schema', () => {
     const stores = await createCassandraStores(config);
     try {
       const row = {
-        smsId: `schema-${randomUUID()}`, view: 'v', viewVersion: 1, values: [1], eventTime: 1, computedAt: 2,
+        smsId: `schema-${randomUUID()}`,
+        view: 'v',
+        viewVersion: 1,
+        values: [1],
+        eventTime: 1,
+        computedAt: 2,
       };
       await stores.features.putFeatures([row]);
       await applyOnlineStoreSchema(admin, config);
       expect(await stores.features.getFeatures(row.smsId)).toEqual([row]);
-      const tables = await admin.execute('SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?', [config.keyspace]);
-      expect(tables.rows.map((r) => r['table_name']).sort()).toEqual(
-        expect.arrayContaining(Object.values(TABLES)));
+      const tables = await admin.execute('SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?', [
+        config.keyspace,
+      ]);
+      expect(tables.rows.map((r) => r.table_name).sort()).toEqual(expect.arrayContaining(Object.values(TABLES)));
     } finally {
       await stores.close();
     }
@@ -53,7 +59,10 @@ describe('cassandra stores', () => {
 
   it('report a closed port as STORE_UNAVAILABLE, retriable', async () => {
     const attempt = createCassandraStores({ ...config, contactPoints: ['127.0.0.1:1'] });
-    const error = await attempt.then(() => undefined, (e: unknown) => e);
+    const error = await attempt.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(SpamstreamError);
     expect(error).toMatchObject({ code: 'STORE_UNAVAILABLE', retriable: true });
   });

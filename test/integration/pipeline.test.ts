@@ -5,7 +5,7 @@ import { connectStores } from '../../runtime/connect.ts';
 import { type RunningPipeline, startParts } from '../../runtime/pipeline.ts';
 import { availableModels } from '../../connectors/model-runtime.ts';
 import type { CassandraStores } from '../../connectors/cassandra/store.ts';
-import { type DeadLetter, type SmsFeatures, type SmsPrediction, type SmsRaw, loadSchema } from '../../schemas/index.ts';
+import { type DeadLetter, type SmsPrediction, type SmsRaw, loadSchema } from '../../schemas/index.ts';
 import { type PipelineFixture, labelledMessages, pipelineFixture, sleep } from '../support/pipeline-fixture.ts';
 
 const MESSAGES = 1_000;
@@ -34,16 +34,26 @@ describe('pipeline end to end', () => {
     const started = Date.now();
     await fixture.produceRaw(messages);
 
-    const rawId = (await fixture.messaging.codec.encode(`${fixture.config.topics.raw}-value`, { ...messages[0]!, sms_id: 'probe' })).readInt32BE(1);
+    const rawId = (
+      await fixture.messaging.codec.encode(`${fixture.config.topics.raw}-value`, { ...messages[0]!, sms_id: 'probe' })
+    ).readInt32BE(1);
     const junk = await junkRecords(fixture, rawId);
     await fixture.produceBytes(junk.map(({ key, value }) => ({ key, value })));
 
-    const predictions = await fixture.readTopic<SmsPrediction>(fixture.config.topics.predictions, { until: (r) => r.length >= MESSAGES * models.length });
+    const predictions = await fixture.readTopic<SmsPrediction>(fixture.config.topics.predictions, {
+      until: (r) => r.length >= MESSAGES * models.length,
+    });
     const seconds = (Date.now() - started) / 1000;
-    console.log(`[pipeline] ${MESSAGES} messages × ${models.length} models scored in ${seconds.toFixed(1)} s (${Math.round(MESSAGES / seconds)} messages/s, end to end on the real stack)`);
+    console.log(
+      `[pipeline] ${MESSAGES} messages × ${models.length} models scored in ${seconds.toFixed(1)} s (${Math.round(MESSAGES / seconds)} messages/s, end to end on the real stack)`,
+    );
 
     const perPair = new Map<string, number>();
-    for (const { value } of predictions) perPair.set(`${value.sms_id}|${value.model_version}`, (perPair.get(`${value.sms_id}|${value.model_version}`) ?? 0) + 1);
+    for (const { value } of predictions)
+      perPair.set(
+        `${value.sms_id}|${value.model_version}`,
+        (perPair.get(`${value.sms_id}|${value.model_version}`) ?? 0) + 1,
+      );
     expect(perPair.size).toBe(MESSAGES * models.length);
     expect([...perPair.values()].every((n) => n === 1)).toBe(true);
     expect(new Set(predictions.map((p) => p.value.model_version))).toEqual(new Set(models));
@@ -56,11 +66,17 @@ describe('pipeline end to end', () => {
       expect(accuracy, `accuracy of ${version}`).toBeGreaterThan(0.9);
     }
 
-    const letters = await fixture.readTopic<DeadLetter>(fixture.config.topics.dlq, { until: (r) => r.length >= junk.length });
+    const letters = await fixture.readTopic<DeadLetter>(fixture.config.topics.dlq, {
+      until: (r) => r.length >= junk.length,
+    });
     expect(letters.map((l) => l.value.error_code).sort()).toEqual(junk.map((j) => j.code).sort());
     for (const letter of letters) {
       const sent = junk.find((j) => j.key === letter.record.key)!;
-      expect(letter.value).toMatchObject({ processor: 'features', source_topic: fixture.config.topics.raw, retriable: false });
+      expect(letter.value).toMatchObject({
+        processor: 'features',
+        source_topic: fixture.config.topics.raw,
+        retriable: false,
+      });
       expect(letter.value.value).toEqual(sent.value);
       expect(letter.value.error_reason.length).toBeGreaterThan(5);
     }
@@ -75,8 +91,20 @@ describe('pipeline end to end', () => {
 
   it('keeps the newest features when an older event of the same message is replayed later', async () => {
     const id = `${fixture.run}-replayed`;
-    const newer: SmsRaw = { sms_id: id, sender: 's', recipient: 'r', text: 'WIN CASH NOW!!! call 09061701461', received_at: Date.now(), source: 'test' };
-    const older: SmsRaw = { ...newer, text: 'see you at lunch', received_at: newer.received_at - 86_400_000, source: 'replay' };
+    const newer: SmsRaw = {
+      sms_id: id,
+      sender: 's',
+      recipient: 'r',
+      text: 'WIN CASH NOW!!! call 09061701461',
+      received_at: Date.now(),
+      source: 'test',
+    };
+    const older: SmsRaw = {
+      ...newer,
+      text: 'see you at lunch',
+      received_at: newer.received_at - 86_400_000,
+      source: 'replay',
+    };
     await fixture.produceRaw([newer]);
     await waitFor(async () => (await stores.features.getFeatures(id)).length === 2);
     await fixture.produceRaw([older]);
@@ -97,7 +125,16 @@ describe('pipeline end to end', () => {
 
   it('scores a message whose event time lies days ahead (outputs keep the accepted record timestamp)', async () => {
     const id = `${fixture.run}-future`;
-    await fixture.produceRaw([{ sms_id: id, sender: 's', recipient: 'r', text: 'hello from the future', received_at: Date.now() + 3 * 86_400_000, source: 'test' }]);
+    await fixture.produceRaw([
+      {
+        sms_id: id,
+        sender: 's',
+        recipient: 'r',
+        text: 'hello from the future',
+        received_at: Date.now() + 3 * 86_400_000,
+        source: 'test',
+      },
+    ]);
     await waitFor(async () => (await stores.predictions.getPredictions(id)).length === models.length);
   });
 });
@@ -106,18 +143,39 @@ describe('pipeline end to end', () => {
 async function junkRecords(fixture: PipelineFixture, rawSchemaId: number) {
   const run = fixture.run;
   const encode = (raw: SmsRaw) => fixture.messaging.codec.encode(`${fixture.config.topics.raw}-value`, raw);
-  const base: SmsRaw = { sms_id: `${run}-junk`, sender: 's', recipient: 'r', text: 'x', received_at: Date.now(), source: 'test' };
+  const base: SmsRaw = {
+    sms_id: `${run}-junk`,
+    sender: 's',
+    recipient: 'r',
+    text: 'x',
+    received_at: Date.now(),
+    source: 'test',
+  };
   // Invalid UTF-8 in the text, written through a twin schema where text is bytes (same encoding).
   const schema = loadSchema('sms-raw') as { fields: { name: string; type: unknown }[] };
-  const twin = avro.Type.forSchema({ ...schema, fields: schema.fields.map((f) => (f.name === 'text' ? { ...f, type: 'bytes' } : f)) } as avro.Schema);
+  const twin = avro.Type.forSchema({
+    ...schema,
+    fields: schema.fields.map((f) => (f.name === 'text' ? { ...f, type: 'bytes' } : f)),
+  } as avro.Schema);
   const header = Buffer.from([0, 0, 0, 0, 0]);
   header.writeInt32BE(rawSchemaId, 1);
   return [
     { key: `${run}-j1`, code: 'DECODE_FAILED', value: Buffer.from('{"sms_id": "not avro"}') },
     { key: `${run}-j2`, code: 'UNKNOWN_SCHEMA', value: Buffer.from([0, 0x7f, 0x00, 0x00, 0x01, 2, 0x61]) },
     { key: `${run}-j3`, code: 'EMPTY_TEXT', value: await encode({ ...base, sms_id: `${run}-j3`, text: '  ' }) },
-    { key: `${run}-j4`, code: 'TEXT_TOO_LONG', value: await encode({ ...base, sms_id: `${run}-j4`, text: 'x'.repeat(5_000) }) },
-    { key: `${run}-j5`, code: 'INVALID_UTF8', value: Buffer.concat([header, twin.toBuffer({ ...base, sms_id: `${run}-j5`, text: Buffer.from([0x68, 0xc3, 0x28]) })]) },
+    {
+      key: `${run}-j4`,
+      code: 'TEXT_TOO_LONG',
+      value: await encode({ ...base, sms_id: `${run}-j4`, text: 'x'.repeat(5_000) }),
+    },
+    {
+      key: `${run}-j5`,
+      code: 'INVALID_UTF8',
+      value: Buffer.concat([
+        header,
+        twin.toBuffer({ ...base, sms_id: `${run}-j5`, text: Buffer.from([0x68, 0xc3, 0x28]) }),
+      ]),
+    },
     { key: `${run}-j6`, code: 'INVALID_FIELD', value: await encode({ ...base, sms_id: 'has spaces in id' }) },
   ];
 }

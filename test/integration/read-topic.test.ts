@@ -13,7 +13,9 @@ describe('readTopic', () => {
   const messaging = connectMessaging(config);
   const topic = unique('read-topic');
   const producer = kafka.producer({
-    transactionalId: unique('read-topic-tx'), idempotent: true, maxInFlightRequests: 1,
+    transactionalId: unique('read-topic-tx'),
+    idempotent: true,
+    maxInFlightRequests: 1,
   });
   const admin = kafka.admin();
 
@@ -21,8 +23,12 @@ describe('readTopic', () => {
     key: id,
     partition,
     value: await messaging.codec.encode(valueSubject(topic), {
-      sms_id: id, sender: '+447700900000', recipient: '+447700900001', text: `text of ${id}`,
-      received_at: Date.now(), source: 'test',
+      sms_id: id,
+      sender: '+447700900000',
+      recipient: '+447700900001',
+      text: `text of ${id}`,
+      received_at: Date.now(),
+      source: 'test',
     } satisfies SmsRaw),
   });
   /** One transaction writing `ids` round-robin over both partitions, committed or aborted. */
@@ -81,7 +87,8 @@ describe('readTopic', () => {
   });
 
   it('gives up with a clear error when the condition never holds', async () => {
-    await expect(readTopic(messaging, topic, { until: (r) => r.length > 100, timeoutMs: 3_000 }))
-      .rejects.toThrow(/not caught up or condition not met/);
+    await expect(readTopic(messaging, topic, { until: (r) => r.length > 100, timeoutMs: 3_000 })).rejects.toThrow(
+      /not caught up or condition not met/,
+    );
   });
 });

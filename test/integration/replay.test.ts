@@ -14,14 +14,24 @@ import { connectStores } from '../../runtime/connect.ts';
 import { type RunningPipeline, startParts } from '../../runtime/pipeline.ts';
 import { type ReplayRequest, type ReplaySummary, beginReplay, prepareReplay, runReplay } from '../../runtime/replay.ts';
 import type { DeadLetter, SmsPrediction, SmsRaw } from '../../schemas/index.ts';
-import { type PipelineFixture, isolatedEnv, labelledMessages, pipelineFixture, sleep } from '../support/pipeline-fixture.ts';
+import {
+  type PipelineFixture,
+  isolatedEnv,
+  labelledMessages,
+  pipelineFixture,
+  sleep,
+} from '../support/pipeline-fixture.ts';
 
 const MESSAGES = 300;
 const quiet = () => {};
 const root = join(import.meta.dirname, '..', '..');
 const bin = join(root, 'bin', 'spamstream.js');
-const cliEnv = (live: Live) => ({ ...isolatedEnv(live.fixture.run), SPAMSTREAM_STACK_DIR: live.fixture.config.stack.dataDir });
-const cli = (live: Live, ...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: root, env: cliEnv(live), encoding: 'utf8', timeout: 120_000 });
+const cliEnv = (live: Live) => ({
+  ...isolatedEnv(live.fixture.run),
+  SPAMSTREAM_STACK_DIR: live.fixture.config.stack.dataDir,
+});
+const cli = (live: Live, ...args: string[]) =>
+  spawnSync(process.execPath, [bin, ...args], { cwd: root, env: cliEnv(live), encoding: 'utf8', timeout: 120_000 });
 
 interface Live {
   fixture: PipelineFixture;
@@ -37,7 +47,9 @@ async function livePipeline(overrides: Record<string, string>, modelsPerMessage:
   const pipeline = await startParts(fixture.config, ['features', 'scoring'], quiet);
   const messages = await labelledMessages(fixture.run, MESSAGES);
   await fixture.produceRaw(messages);
-  await fixture.readTopic<SmsPrediction>(fixture.config.topics.predictions, { until: (r) => r.length >= MESSAGES * modelsPerMessage });
+  await fixture.readTopic<SmsPrediction>(fixture.config.topics.predictions, {
+    until: (r) => r.length >= MESSAGES * modelsPerMessage,
+  });
   return { fixture, stores, pipeline, messages };
 }
 
@@ -53,7 +65,16 @@ function liveTraffic(live: Live) {
   let sent = 0;
   const loop = (async () => {
     while (running) {
-      await live.fixture.produceRaw([{ sms_id: `${live.fixture.run}-live-${sent}`, sender: 's', recipient: 'r', text: `live message ${sent}, call me`, received_at: Date.now(), source: 'test' }]);
+      await live.fixture.produceRaw([
+        {
+          sms_id: `${live.fixture.run}-live-${sent}`,
+          sender: 's',
+          recipient: 'r',
+          text: `live message ${sent}, call me`,
+          received_at: Date.now(),
+          source: 'test',
+        },
+      ]);
       sent += 1;
       await sleep(50);
     }
@@ -65,7 +86,11 @@ function liveTraffic(live: Live) {
   };
 }
 
-async function replay(live: Live, request: ReplayRequest, metrics?: Metrics): Promise<{ summary: ReplaySummary; runId: string }> {
+async function replay(
+  live: Live,
+  request: ReplayRequest,
+  metrics?: Metrics,
+): Promise<{ summary: ReplaySummary; runId: string }> {
   const prepared = await prepareReplay(live.fixture.config, request);
   await beginReplay(live.fixture.config, prepared);
   const running = await runReplay(live.fixture.config, prepared.plan, { metrics });
@@ -85,7 +110,9 @@ describe('replay scoring beside the live pipeline', () => {
     await sleep(500);
     const { summary, runId } = await replay(live, { kind: 'scoring', from: 'earliest', to: 'latest', models: ['v3'] });
     const liveSent = await stopTraffic();
-    console.log(`[replay scoring] ${summary.messages} messages in ${summary.seconds.toFixed(1)} s (${Math.round(summary.rate)}/s), ${liveSent} live messages meanwhile`);
+    console.log(
+      `[replay scoring] ${summary.messages} messages in ${summary.seconds.toFixed(1)} s (${Math.round(summary.rate)}/s), ${liveSent} live messages meanwhile`,
+    );
     expect(summary.completed).toBe(true);
     expect(liveSent).toBeGreaterThan(5);
 
@@ -106,7 +133,9 @@ describe('replay scoring beside the live pipeline', () => {
     // v3 the live messages that were there when it started, and nothing later).
     const liveOnes = predictions.filter((p) => p.value.sms_id.includes('-live-'));
     expect(liveOnes.filter((p) => p.value.model_version === 'v1').length).toBe(liveSent);
-    expect(liveOnes.every((p) => (p.value.model_version === 'v1') === (p.record.headers[REPLAY_HEADER] === undefined))).toBe(true);
+    expect(
+      liveOnes.every((p) => (p.value.model_version === 'v1') === (p.record.headers[REPLAY_HEADER] === undefined)),
+    ).toBe(true);
     // And the online store has v3 beside v1.
     const stored = await live.stores.predictions.getPredictions(live.messages[11]!.sms_id);
     expect(stored.map((p) => p.modelVersion)).toEqual(['v1', 'v3']);
@@ -122,7 +151,9 @@ describe('replay scoring beside the live pipeline', () => {
 
     const refused = cli(live, 'reset', 'scoring', '--to', 'earliest');
     expect(refused.status).toBe(1);
-    expect(refused.stderr).toMatch(new RegExp(`consumer group ${group.replaceAll('.', '\\.')} has 1 live member\\(s\\): spamstream`));
+    expect(refused.stderr).toMatch(
+      new RegExp(`consumer group ${group.replaceAll('.', '\\.')} has 1 live member\\(s\\): spamstream`),
+    );
 
     await live.pipeline.stop();
     live = { ...live, pipeline: { ...live.pipeline, stop: async () => {} } };
@@ -153,7 +184,14 @@ describe('replay features beside the live pipeline', () => {
   it('replay features --views v2 fills the online store without touching rows with newer event times', async () => {
     const [newer, ...rest] = live.messages;
     const newerTime = newer!.received_at + 86_400_000;
-    const newerRow = { smsId: newer!.sms_id, view: 'v2', viewVersion: 1, values: Array.from({ length: 96 }, () => 7), eventTime: newerTime, computedAt: newerTime };
+    const newerRow = {
+      smsId: newer!.sms_id,
+      view: 'v2',
+      viewVersion: 1,
+      values: Array.from({ length: 96 }, () => 7),
+      eventTime: newerTime,
+      computedAt: newerTime,
+    };
     await live.stores.features.putFeatures([newerRow]);
     expect(await live.stores.features.getFeatures(rest[0]!.sms_id, ['v2'])).toEqual([]);
 
@@ -186,8 +224,12 @@ describe('replay features beside the live pipeline', () => {
     // First run: interrupted after a few seconds.
     const first = spawn(process.execPath, [bin, ...args], { cwd: root, env: cliEnv(live) });
     let out = '';
-    first.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
-    first.stderr.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    first.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    first.stderr.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
     const exited = new Promise<number | null>((resolve) => first.on('exit', resolve));
     const deadline = Date.now() + 60_000;
     while (!out.includes('offsets to read') && Date.now() < deadline) await sleep(100);
@@ -243,16 +285,23 @@ describe('replay store', () => {
     const { summary, runId } = await replay(live, { kind: 'store', from: 'earliest', to: 'latest' }, metrics);
     expect(summary).toMatchObject({ completed: true, written: 0, deadLetters: 0 });
     const text = await metrics.registry.metrics();
-    const gauge = (name: string) => Number(new RegExp(`${name}\\{run="${runId}",kind="store"\\} ([\\d.]+)`).exec(text)?.[1]);
+    const gauge = (name: string) =>
+      Number(new RegExp(`${name}\\{run="${runId}",kind="store"\\} ([\\d.]+)`).exec(text)?.[1]);
     expect(gauge('spamstream_replay_offsets_total')).toBe(summary.total);
     expect(gauge('spamstream_replay_offsets_done')).toBe(summary.total);
     expect(gauge('spamstream_replay_messages_per_second')).toBeGreaterThan(0);
     expect(summary.messages).toBe(MESSAGES * 4); // one features record and three predictions each
     for (const message of live.messages) {
       const features = await live.stores.features.getFeatures(message.sms_id);
-      expect(features.map((f) => f.view), message.sms_id).toEqual(['v1', 'v2']);
+      expect(
+        features.map((f) => f.view),
+        message.sms_id,
+      ).toEqual(['v1', 'v2']);
       const predictions = await live.stores.predictions.getPredictions(message.sms_id);
-      expect(predictions.map((p) => p.modelVersion), message.sms_id).toEqual(['v1', 'v2', 'v3']);
+      expect(
+        predictions.map((p) => p.modelVersion),
+        message.sms_id,
+      ).toEqual(['v1', 'v2', 'v3']);
       expect(predictions[0]!.eventTime).toBe(message.received_at);
     }
   }, 300_000);

@@ -42,11 +42,18 @@ describe('two instances of the features processor', () => {
     await first.stop();
     running.splice(running.indexOf(first), 1);
 
-    const records = await fixture.readTopic<SmsFeatures>(fixture.config.topics.features, { until: (r) => r.length >= MESSAGES });
+    const records = await fixture.readTopic<SmsFeatures>(fixture.config.topics.features, {
+      until: (r) => r.length >= MESSAGES,
+    });
     const perMessage = new Map<string, number>();
     for (const { value } of records) perMessage.set(value.sms_id, (perMessage.get(value.sms_id) ?? 0) + 1);
     expect(perMessage.size).toBe(MESSAGES);
-    const duplicated = records.filter(({ value }) => perMessage.get(value.sms_id)! > 1).map(({ value, record }) => `${value.sms_id} from ${record.headers['spamstream-origin']} at ${record.origin.partition}@${record.origin.offset}`);
+    const duplicated = records
+      .filter(({ value }) => perMessage.get(value.sms_id)! > 1)
+      .map(
+        ({ value, record }) =>
+          `${value.sms_id} from ${record.headers['spamstream-origin']} at ${record.origin.partition}@${record.origin.offset}`,
+      );
     expect(duplicated).toEqual([]);
   });
 });

@@ -56,7 +56,13 @@ describe('the second broker', () => {
   it('pause freezes it and resume brings it back; dispose leaves no process', async () => {
     broker.pause();
     const frozen = client().admin();
-    const answer = frozen.connect().then(() => frozen.describeCluster()).then(() => 'answered', () => 'failed');
+    const answer = frozen
+      .connect()
+      .then(() => frozen.describeCluster())
+      .then(
+        () => 'answered',
+        () => 'failed',
+      );
     const first = await Promise.race([answer, new Promise((r) => setTimeout(() => r('silent'), 3_000))]);
     expect(first).toBe('silent');
     broker.resume();

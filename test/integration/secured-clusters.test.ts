@@ -18,7 +18,10 @@ import { applyPorts, connectMessaging } from '../../runtime/connect.ts';
 import { startParts } from '../../runtime/pipeline.ts';
 import { applyTopology } from '../../topology/apply.ts';
 import {
-  type AuthCassandra, type ScramKafka, startAuthCassandra, startScramKafka,
+  type AuthCassandra,
+  type ScramKafka,
+  startAuthCassandra,
+  startScramKafka,
 } from '../support/secured-servers.ts';
 
 const run = promisify(execFile);
@@ -89,8 +92,11 @@ describe('secured clusters (SASL/SCRAM Kafka, authenticated Cassandra)', () => {
     const stores = await createCassandraStores(config.cassandra);
     try {
       const texts = ['WINNER!! Claim your £900 prize now', 'see you at 6?', 'Your parcel is waiting: pay £1.99'];
-      const { stdout } = await run(process.execPath, [join(root, 'bin', 'spamstream.js'), 'produce', ...texts],
-        { cwd: root, env: { ...process.env, ...env }, timeout: 60_000 });
+      const { stdout } = await run(process.execPath, [join(root, 'bin', 'spamstream.js'), 'produce', ...texts], {
+        cwd: root,
+        env: { ...process.env, ...env },
+        timeout: 60_000,
+      });
       const ids = [...stdout.matchAll(/^(sms-[0-9a-f-]{36})\s/gm)].map((match) => match[1]!);
       expect(ids).toHaveLength(3);
       expect(stdout).not.toContain(kafkaUser.password);
@@ -107,8 +113,18 @@ describe('secured clusters (SASL/SCRAM Kafka, authenticated Cassandra)', () => {
       // The features topic, read back through the secured broker by the CLI's consumer.
       let consumed: string[] = [];
       while (Date.now() < deadline && consumed.length < ids.length) {
-        const read = await run(process.execPath, [join(root, 'bin', 'spamstream.js'), 'consume', config.topics.features,
-          '--from-beginning', '--idle-timeout', '3'], { cwd: root, env: { ...process.env, ...env }, timeout: 60_000 });
+        const read = await run(
+          process.execPath,
+          [
+            join(root, 'bin', 'spamstream.js'),
+            'consume',
+            config.topics.features,
+            '--from-beginning',
+            '--idle-timeout',
+            '3',
+          ],
+          { cwd: root, env: { ...process.env, ...env }, timeout: 60_000 },
+        );
         const lines = read.stdout.trim().split('\n').filter(Boolean);
         consumed = lines.map((line) => (JSON.parse(line) as { sms_id: string }).sms_id);
       }
@@ -122,7 +138,10 @@ describe('secured clusters (SASL/SCRAM Kafka, authenticated Cassandra)', () => {
   it('a wrong Kafka password fails within seconds, naming the broker and the settings to check', async () => {
     const started = Date.now();
     const wrong = createKafkaClient({ ...config.kafka, saslPassword: 'not-the-password' });
-    const error = await pingKafka(wrong).then(() => undefined, (caught: unknown) => caught as Error);
+    const error = await pingKafka(wrong).then(
+      () => undefined,
+      (caught: unknown) => caught as Error,
+    );
     expect(error, 'the wrong password was accepted').toBeInstanceOf(Error);
     expect(error!.message).toMatch(/SASL|authentication/i);
     expect(error!.message).toContain(kafka.brokers[0]);
@@ -135,10 +154,17 @@ describe('secured clusters (SASL/SCRAM Kafka, authenticated Cassandra)', () => {
     const started = Date.now();
     const outcome = await run(process.execPath, [join(root, 'bin', 'spamstream.js'), 'topology', 'apply'], {
       cwd: root,
-      env: { ...process.env, ...env, SPAMSTREAM_KAFKA_SASL_PASSWORD_FILE: '',
-        SPAMSTREAM_KAFKA_SASL_PASSWORD: 'nope-nope' },
+      env: {
+        ...process.env,
+        ...env,
+        SPAMSTREAM_KAFKA_SASL_PASSWORD_FILE: '',
+        SPAMSTREAM_KAFKA_SASL_PASSWORD: 'nope-nope',
+      },
       timeout: 60_000,
-    }).then(() => undefined, (caught: unknown) => caught as { code: number; stderr: string });
+    }).then(
+      () => undefined,
+      (caught: unknown) => caught as { code: number; stderr: string },
+    );
     expect(outcome, 'topology apply succeeded with a wrong password').toBeDefined();
     expect(outcome!.code).not.toBe(0);
     expect(outcome!.stderr).toContain(kafka.brokers[0]);
@@ -150,11 +176,13 @@ describe('secured clusters (SASL/SCRAM Kafka, authenticated Cassandra)', () => {
   it('a wrong Cassandra password, or none, fails within seconds naming the node and the settings', async () => {
     for (const credentials of [{ password: 'wrong' }, { username: '', password: '' }]) {
       const started = Date.now();
-      const error = await createCassandraStores({ ...config.cassandra, ...credentials })
-        .then(async (stores) => {
+      const error = await createCassandraStores({ ...config.cassandra, ...credentials }).then(
+        async (stores) => {
           await stores.close();
           return undefined;
-        }, (caught: unknown) => caught as Error);
+        },
+        (caught: unknown) => caught as Error,
+      );
       expect(error, `accepted ${JSON.stringify(credentials)}`).toBeInstanceOf(Error);
       expect(error!.message).toContain(cass.contactPoints[0]);
       expect(error!.message).toMatch(/SPAMSTREAM_CASSANDRA_USERNAME/);

@@ -41,8 +41,7 @@ describe('stopping `spamstream run`', () => {
 
   const cli = (...args: string[]) =>
     spawnSync(process.execPath, [bin, ...args], { cwd: root, env, encoding: 'utf8', timeout: 120_000 });
-  const kafka = () =>
-    new Kafka({ clientId: 'shutdown-test', brokers: broker.brokers, logLevel: logLevel.NOTHING });
+  const kafka = () => new Kafka({ clientId: 'shutdown-test', brokers: broker.brokers, logLevel: logLevel.NOTHING });
 
   /** Records (and markers) in the features topic; -1 while a broker that just restarted refuses. */
   async function featuresWritten(): Promise<number> {

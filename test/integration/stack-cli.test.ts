@@ -9,17 +9,22 @@ const node = join(root, 'node_modules', '.bin', 'node');
 
 function spamstream(args: string[], env: Record<string, string> = {}) {
   const started = Date.now();
-  const result = spawnSync(node, [join(root, 'bin', 'spamstream.js'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
+  const result = spawnSync(node, [join(root, 'bin', 'spamstream.js'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 60_000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, ms: Date.now() - started };
 }
-
 
 describe('spamstream stack', () => {
   it('status exits 0 and lists the five servers when the stack is up', () => {
     const result = spamstream(['stack', 'status']);
     expect(result.stderr).not.toMatch(/^down:/m);
     expect(result.status).toBe(0);
-    for (const name of ['kafka', 'registry', 'cassandra', 'postgres', 'connect']) expect(result.stdout).toMatch(new RegExp(`^\\s+${name}\\s+(running|up)\\s`, 'm'));
+    for (const name of ['kafka', 'registry', 'cassandra', 'postgres', 'connect'])
+      expect(result.stdout).toMatch(new RegExp(`^\\s+${name}\\s+(running|up)\\s`, 'm'));
   });
 
   it('up on a running stack starts nothing and returns quickly', () => {

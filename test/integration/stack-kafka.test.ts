@@ -8,7 +8,11 @@ import { loadConfig } from '../../config/config.ts';
 import { createTopicsAndWait } from '../../connectors/kafka/admin.ts';
 
 const config = loadConfig();
-const kafka = new Kafka({ clientId: 'spamstream-stack-test', brokers: [...config.kafka.brokers], logLevel: logLevel.NOTHING });
+const kafka = new Kafka({
+  clientId: 'spamstream-stack-test',
+  brokers: [...config.kafka.brokers],
+  logLevel: logLevel.NOTHING,
+});
 const admin = kafka.admin();
 const run = randomUUID().slice(0, 8);
 const consumers: Consumer[] = [];
@@ -20,7 +24,12 @@ afterAll(async () => {
 });
 
 /** Subscribes a new consumer and collects `count` messages (or fails after `ms`). */
-async function consume(topic: string, groupId: string, count: number, options: { readUncommitted?: boolean; ms?: number } = {}): Promise<KafkaMessage[]> {
+async function consume(
+  topic: string,
+  groupId: string,
+  count: number,
+  options: { readUncommitted?: boolean; ms?: number } = {},
+): Promise<KafkaMessage[]> {
   const consumer = kafka.consumer({ groupId, readUncommitted: options.readUncommitted ?? false });
   consumers.push(consumer);
   await consumer.connect();
@@ -29,7 +38,10 @@ async function consume(topic: string, groupId: string, count: number, options: {
   // A rejoin (the machine under load) may deliver a record again: kafkajs' own group is at-least-once.
   const seen = new Set<string>();
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`got ${messages.length} of ${count} messages from ${topic}`)), options.ms ?? 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`got ${messages.length} of ${count} messages from ${topic}`)),
+      options.ms ?? 30_000,
+    );
     void consumer.run({
       eachMessage: async ({ partition, message }) => {
         if (seen.has(`${partition}@${message.offset}`)) return;
@@ -45,7 +57,7 @@ async function consume(topic: string, groupId: string, count: number, options: {
   return messages;
 }
 
-describe('kafkajs 2.2.4 against the stack\'s Kafka', () => {
+describe("kafkajs 2.2.4 against the stack's Kafka", () => {
   it('describes a one-broker cluster and creates topics', async () => {
     const cluster = await admin.describeCluster();
     expect(cluster.brokers).toHaveLength(1);
@@ -82,7 +94,10 @@ describe('kafkajs 2.2.4 against the stack\'s Kafka', () => {
     try {
       const committed = await producer.transaction();
       await committed.send({ topic: output, messages: [{ value: 'kept' }] });
-      await committed.sendOffsets({ consumerGroupId: groupId, topics: [{ topic: input, partitions: [{ partition: 0, offset: '7' }] }] });
+      await committed.sendOffsets({
+        consumerGroupId: groupId,
+        topics: [{ topic: input, partitions: [{ partition: 0, offset: '7' }] }],
+      });
       await committed.commit();
 
       const aborted = await producer.transaction();

@@ -12,19 +12,28 @@ const config = loadConfig();
 const run = randomUUID().slice(0, 8);
 
 const record = (name: string) => ({
-  type: 'record', name, namespace: 'spamstream.stacktest',
-  fields: [{ name: 'id', type: 'string' }, { name: 'run', type: 'string', default: run }],
+  type: 'record',
+  name,
+  namespace: 'spamstream.stacktest',
+  fields: [
+    { name: 'id', type: 'string' },
+    { name: 'run', type: 'string', default: run },
+  ],
 });
 
 async function registryCall(method: string, path: string, body?: object): Promise<{ status: number; json: unknown }> {
   const response = await fetch(`${config.registry.url}${path}`, {
-    method, headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' }, body: body ? JSON.stringify(body) : undefined,
+    method,
+    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+    body: body ? JSON.stringify(body) : undefined,
   });
   return { status: response.status, json: await response.json() };
 }
 
 async function register(subject: string, schema: object): Promise<number> {
-  const { status, json } = await registryCall('POST', `/subjects/${subject}/versions`, { schema: JSON.stringify(schema) });
+  const { status, json } = await registryCall('POST', `/subjects/${subject}/versions`, {
+    schema: JSON.stringify(schema),
+  });
   expect(status, JSON.stringify(json)).toBe(200);
   const { id } = json as { id?: unknown };
   expect(id).toEqual(expect.any(Number));
@@ -38,29 +47,37 @@ afterAll(async () => {
 
 // An external registry is not ours to restart.
 describe.runIf(config.stack.mode === 'local')('registry storage across a restart of the registry', () => {
-  it('keeps subjects and ids, and hands out fresh ids afterwards', async () => {
-    const subject = `stack-test.persist.${run}-value`;
-    const before = record(`Persisted_${run}`);
-    const id = await register(subject, before);
+  it(
+    'keeps subjects and ids, and hands out fresh ids afterwards',
+    async () => {
+      const subject = `stack-test.persist.${run}-value`;
+      const before = record(`Persisted_${run}`);
+      const id = await register(subject, before);
 
-    const [stopped] = await stackDown(config, { only: ['registry'] });
-    // Anything but "stopped" means this stack did not run the registry, so nothing was restarted.
-    expect(stopped).toMatchObject({ name: 'registry', outcome: 'stopped' });
-    await expect(probeRegistry(config.registry.url)).rejects.toThrow();
+      const [stopped] = await stackDown(config, { only: ['registry'] });
+      // Anything but "stopped" means this stack did not run the registry, so nothing was restarted.
+      expect(stopped).toMatchObject({ name: 'registry', outcome: 'stopped' });
+      await expect(probeRegistry(config.registry.url)).rejects.toThrow();
 
-    const report = await stackUp(config);
-    expect(report.servers.find((s) => s.name === 'registry')).toMatchObject({ state: 'started' });
-    expect(report.ok).toBe(true);
+      const report = await stackUp(config);
+      expect(report.servers.find((s) => s.name === 'registry')).toMatchObject({ state: 'started' });
+      expect(report.ok).toBe(true);
 
-    const stored = await registryCall('GET', `/schemas/ids/${id}`);
-    expect(stored.status).toBe(200);
-    expect(JSON.parse((stored.json as { schema: string }).schema)).toEqual(before);
-    expect((await registryCall('GET', `/subjects/${subject}/versions`)).json).toEqual([1]);
-    expect((await registryCall('GET', `/subjects/${subject}/versions/1`)).json).toMatchObject({ subject, version: 1, id });
-    // The same schema again is recognised as the stored one, not added as a second version.
-    expect(await register(subject, before)).toBe(id);
+      const stored = await registryCall('GET', `/schemas/ids/${id}`);
+      expect(stored.status).toBe(200);
+      expect(JSON.parse((stored.json as { schema: string }).schema)).toEqual(before);
+      expect((await registryCall('GET', `/subjects/${subject}/versions`)).json).toEqual([1]);
+      expect((await registryCall('GET', `/subjects/${subject}/versions/1`)).json).toMatchObject({
+        subject,
+        version: 1,
+        id,
+      });
+      // The same schema again is recognised as the stored one, not added as a second version.
+      expect(await register(subject, before)).toBe(id);
 
-    const fresh = await register(`stack-test.persist-after.${run}-value`, record(`FreshAfterRestart_${run}`));
-    expect(fresh).toBeGreaterThan(id);
-  }, 2 * config.stack.startTimeoutMs);
+      const fresh = await register(`stack-test.persist-after.${run}-value`, record(`FreshAfterRestart_${run}`));
+      expect(fresh).toBeGreaterThan(id);
+    },
+    2 * config.stack.startTimeoutMs,
+  );
 });

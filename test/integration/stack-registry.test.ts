@@ -14,19 +14,35 @@ const requested: string[] = [];
 const registry = new SchemaRegistry({
   host: config.registry.url,
   // Records every URL the client calls, to check that the /apis/ccompat/v7 prefix is kept.
-  middlewares: [() => ({ prepareRequest: (next) => next().then((request) => { requested.push(request.url()); return request; }) })],
+  middlewares: [
+    () => ({
+      prepareRequest: (next) =>
+        next().then((request) => {
+          requested.push(request.url());
+          return request;
+        }),
+    }),
+  ],
 });
-const kafka = new Kafka({ clientId: 'spamstream-stack-test', brokers: [...config.kafka.brokers], logLevel: logLevel.NOTHING });
+const kafka = new Kafka({
+  clientId: 'spamstream-stack-test',
+  brokers: [...config.kafka.brokers],
+  logLevel: logLevel.NOTHING,
+});
 
 const record = (name: string, extraFields: object[] = []) => ({
-  type: 'record', name, namespace: 'spamstream.stacktest',
+  type: 'record',
+  name,
+  namespace: 'spamstream.stacktest',
   fields: [{ name: 'id', type: 'string' }, { name: 'score', type: 'double' }, ...extraFields],
 });
 const avro = (schema: object) => ({ type: SchemaType.AVRO as const, schema: JSON.stringify(schema) });
 
 async function registryCall(method: string, path: string, body?: object): Promise<{ status: number; json: unknown }> {
   const response = await fetch(`${config.registry.url}${path}`, {
-    method, headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' }, body: body ? JSON.stringify(body) : undefined,
+    method,
+    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+    body: body ? JSON.stringify(body) : undefined,
   });
   return { status: response.status, json: await response.json() };
 }
@@ -70,7 +86,10 @@ describe('Avro through the registry and Kafka', () => {
     const first = await registry.register(avro(record('Again')), { subject });
     // The client's first registration also set the subject's own rule to BACKWARD, which is what
     // lets the second pass its check of the subject's compatibility.
-    expect(await registryCall('GET', `/config/${subject}`)).toEqual({ status: 200, json: { compatibilityLevel: 'BACKWARD' } });
+    expect(await registryCall('GET', `/config/${subject}`)).toEqual({
+      status: 200,
+      json: { compatibilityLevel: 'BACKWARD' },
+    });
     const second = await registry.register(avro(record('Again')), { subject });
     expect(second.id).toBe(first.id);
     expect((await registryCall('GET', `/subjects/${subject}/versions`)).json).toEqual([1]);
@@ -78,8 +97,14 @@ describe('Avro through the registry and Kafka', () => {
 
   it('needs the subject rule set before registering a subject another tool created (Apicurio answers NONE)', async () => {
     const subject = `stack-test.foreign.${run}-value`;
-    expect((await registryCall('POST', `/subjects/${subject}/versions`, { schema: JSON.stringify(record('Foreign')) })).status).toBe(200);
-    expect(await registryCall('GET', `/config/${subject}`)).toEqual({ status: 200, json: { compatibilityLevel: 'NONE' } });
+    expect(
+      (await registryCall('POST', `/subjects/${subject}/versions`, { schema: JSON.stringify(record('Foreign')) }))
+        .status,
+    ).toBe(200);
+    expect(await registryCall('GET', `/config/${subject}`)).toEqual({
+      status: 200,
+      json: { compatibilityLevel: 'NONE' },
+    });
     await expect(registry.register(avro(record('Foreign')), { subject })).rejects.toThrow(/BACKWARD != NONE/);
 
     expect((await registryCall('PUT', `/config/${subject}`, { compatibility: 'BACKWARD' })).status).toBe(200);

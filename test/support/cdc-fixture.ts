@@ -18,7 +18,10 @@ export interface CdcFixture extends PipelineFixture {
 }
 
 export function jsonMessaging(messaging: Messaging): Messaging {
-  return { ...messaging, codec: { ...messaging.codec, decode: async <T>(bytes: Buffer) => JSON.parse(bytes.toString('utf8')) as T } };
+  return {
+    ...messaging,
+    codec: { ...messaging.codec, decode: async <T>(bytes: Buffer) => JSON.parse(bytes.toString('utf8')) as T },
+  };
 }
 
 export async function cdcFixture(overrides: Record<string, string> = {}): Promise<CdcFixture> {
@@ -47,7 +50,9 @@ export async function cdcFixture(overrides: Record<string, string> = {}): Promis
       // The slot stays active until the deleted connector's task has stopped: retry for a while.
       for (let attempt = 0; attempt < 50; attempt += 1) {
         try {
-          await sql.query('SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1', [cdc.slot]);
+          await sql.query('SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1', [
+            cdc.slot,
+          ]);
           break;
         } catch {
           await sleep(200);

@@ -52,7 +52,10 @@ export function cdcEnv(run: string): Record<string, string | undefined> {
   };
 }
 
-export async function pipelineFixture(overrides: Record<string, string> = {}, options: { cdc?: boolean } = {}): Promise<PipelineFixture> {
+export async function pipelineFixture(
+  overrides: Record<string, string> = {},
+  options: { cdc?: boolean } = {},
+): Promise<PipelineFixture> {
   const run = `it${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   const config = loadConfig({
     ...(options.cdc ? cdcEnv(run) : isolatedEnv(run)),
@@ -69,7 +72,13 @@ export async function pipelineFixture(overrides: Record<string, string> = {}, op
     run,
     async produceRaw(messages) {
       const subject = valueSubject(config.topics.raw);
-      const records = await Promise.all(messages.map(async (raw) => ({ topic: config.topics.raw, key: raw.sms_id, value: await messaging.codec.encode(subject, raw) })));
+      const records = await Promise.all(
+        messages.map(async (raw) => ({
+          topic: config.topics.raw,
+          key: raw.sms_id,
+          value: await messaging.codec.encode(subject, raw),
+        })),
+      );
       for (let i = 0; i < records.length; i += 500) await send(records.slice(i, i + 500));
     },
     produceBytes: (records) => send(records.map((r) => ({ topic: config.topics.raw, ...r }))),
@@ -82,7 +91,15 @@ export async function pipelineFixture(overrides: Record<string, string> = {}, op
 export async function labelledMessages(run: string, count: number): Promise<(SmsRaw & { label: string })[]> {
   const out: (SmsRaw & { label: string })[] = [];
   for await (const row of readSmsCsv(DATA_CSV, { requireLabel: true, maxTextBytes: 4096, onProblem: () => {} })) {
-    out.push({ sms_id: `${run}-${row.smsId}`, sender: '+447700900000', recipient: '+447700900001', text: row.text, received_at: Date.now(), source: 'test', label: row.label! });
+    out.push({
+      sms_id: `${run}-${row.smsId}`,
+      sender: '+447700900000',
+      recipient: '+447700900001',
+      text: row.text,
+      received_at: Date.now(),
+      source: 'test',
+      label: row.label!,
+    });
     if (out.length === count) break;
   }
   return out;
@@ -95,9 +112,17 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
  * production wiring (runtime/connect.ts), with its feature store wrapped where a test needs a slow
  * or failing write.
  */
-export async function featuresInstance(fixture: PipelineFixture, wrap: (store: FeatureStore) => FeatureStore = (store) => store) {
+export async function featuresInstance(
+  fixture: PipelineFixture,
+  wrap: (store: FeatureStore) => FeatureStore = (store) => store,
+) {
   const stores = await connectStores(fixture.config);
-  const ports = topologyPorts(fixture.config, fixture.messaging, { features: wrap(stores.features), predictions: stores.predictions }, []);
+  const ports = topologyPorts(
+    fixture.config,
+    fixture.messaging,
+    { features: wrap(stores.features), predictions: stores.predictions },
+    [],
+  );
   const running = buildTopology(ports, fixture.config).processor('features').start();
   return {
     running,

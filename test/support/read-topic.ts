@@ -76,8 +76,9 @@ export async function readTopic<T>(
     for (;;) {
       // Read committed: `high` is the last stable offset, which counts committed transactions' markers.
       const ends = await admin.fetchTopicOffsets(topic);
-      const caughtUp = ends.every(({ partition, high, low }) =>
-        BigInt(high) <= BigInt(low) || (positions.get(partition) ?? 0n) >= BigInt(high));
+      const caughtUp = ends.every(
+        ({ partition, high, low }) => BigInt(high) <= BigInt(low) || (positions.get(partition) ?? 0n) >= BigInt(high),
+      );
       if (caughtUp && (options.until?.(out) ?? true)) break;
       if (Date.now() > deadline) {
         const what = `${out.length} records after ${timeoutMs} ms`;

@@ -23,4 +23,5 @@ export async function createTopics(kafka: Kafka, topics: { topic: string; numPar
 
 export { createKafkaSource, createKafkaWriter };
 
-export const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
+export const unique = (prefix: string) =>
+  `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;

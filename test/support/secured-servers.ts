@@ -30,7 +30,10 @@ async function freePorts(count: number): Promise<number[]> {
 
 /** Starts `server` (prepared in `dataDir`), waits until its probe answers, and arms the watchdog. */
 async function startPrivate(
-  server: Server, settings: Config, dataDir: string, timeoutMs: number,
+  server: Server,
+  settings: Config,
+  dataDir: string,
+  timeoutMs: number,
 ): Promise<PrivateServer> {
   const dir = serverDir(settings, server.name);
   const log = logFile(dir, server.name);
@@ -110,8 +113,10 @@ export async function startScramKafka(user: { name: string; password: string }):
       'listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config': jaas,
     },
     formatArgs: [
-      '--add-scram', `SCRAM-SHA-256=[name=${admin.name},password=${admin.password}]`,
-      '--add-scram', `SCRAM-SHA-256=[name=${user.name},password=${user.password}]`,
+      '--add-scram',
+      `SCRAM-SHA-256=[name=${admin.name},password=${admin.password}]`,
+      '--add-scram',
+      `SCRAM-SHA-256=[name=${user.name},password=${user.password}]`,
     ],
   });
   try {
