@@ -59,6 +59,8 @@ export interface PartProcess {
 /** The shortest consumer session the broker allows, and a drain that fits in it. */
 export const FAST_REBALANCE = { SPAMSTREAM_SESSION_TIMEOUT_MS: '6000', SPAMSTREAM_DRAIN_TIMEOUT_MS: '3000' };
 
+export const RUNNING = /processor \w+ running/;
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const root = join(import.meta.dirname, '..');
 /** How long `run <part>` may take to exit after SIGINT/SIGTERM before the scenario fails. */
@@ -161,6 +163,13 @@ export class Harness {
     }
   }
 
+  /** `start`, then waits until its processor (or edge) runs: a signal before that ends it at once. */
+  async startRunning(part: Part, extraEnv: Record<string, string> = {}): Promise<PartProcess> {
+    const started = this.start(part, extraEnv);
+    await this.waitForLog(started, part === 'edge' ? /edge listening on \S+/ : RUNNING, 120_000);
+    return started;
+  }
+
   running(part?: Part): PartProcess[] {
     return this.parts.filter((p) => (part === undefined || p.part === part) && p.child.exitCode === null && p.child.signalCode === null);
   }
@@ -203,6 +212,7 @@ export class Harness {
 
   /** Good messages with ids of this run, texts cycling through the data set. */
   async messages(count: number, prefix = 'm'): Promise<SmsRaw[]> {
+    if (count <= 0) return [];
     const all = await texts();
     const first = this.sentIds.length;
     return Array.from({ length: count }, (_, i) => ({
@@ -224,16 +234,39 @@ export class Harness {
    * restarting) is sent again until it lands, so some raw records may exist twice: the counts
    * compare predictions with the raw records actually written.
    */
-  async produce(count: number, rate: number, options: { prefix?: string; retryForMs?: number } = {}): Promise<void> {
-    const messages = await this.messages(count, options.prefix);
+  async produce(count: number, rate: number, options: { retryForMs?: number } = {}): Promise<void> {
+    await this.flow(rate, options).stopAt(count);
+  }
+
+  /** Produces at `rate` until told to stop: phases of a scenario can then follow events, not the clock. */
+  flow(rate: number, options: { retryForMs?: number } = {}): { stopAt(count: number): Promise<void>; stop(): Promise<void> } {
     const slice = Math.max(1, Math.round(rate / 10));
-    const begin = Date.now();
-    for (let i = 0; i < messages.length; i += slice) {
-      const batch = messages.slice(i, i + slice);
-      await this.sendGood(batch, options.retryForMs ?? 120_000);
-      const due = begin + ((i + slice) / rate) * 1000;
-      if (due > Date.now()) await sleep(due - Date.now());
-    }
+    let limit = Number.POSITIVE_INFINITY;
+    const done = (async () => {
+      const begin = Date.now();
+      const first = this.sentIds.length;
+      while (this.sentIds.length < limit) {
+        const batch = await this.messages(Math.min(slice, limit - this.sentIds.length));
+        await this.sendGood(batch, options.retryForMs ?? 120_000);
+        const due = begin + ((this.sentIds.length - first) / rate) * 1000;
+        if (due > Date.now()) await sleep(due - Date.now());
+      }
+    })();
+    return {
+      stopAt: (count) => {
+        limit = Math.max(count, this.sentIds.length);
+        return done;
+      },
+      stop: () => {
+        limit = this.sentIds.length;
+        return done;
+      },
+    };
+  }
+
+  /** Resolves once `count` good messages were sent. */
+  async waitForSent(count: number): Promise<void> {
+    while (this.sentIds.length < count) await sleep(100);
   }
 
   async sendGood(batch: readonly SmsRaw[], retryForMs = 120_000): Promise<void> {

@@ -1,9 +1,7 @@
 // Scenario 1: `kill -9` each processor again and again while messages flow, restarting it each time.
 // A killed instance's open transaction is aborted (its successor claims the partitions' transactional
 // ids), so exactly-once delivery must show 0 lost and 0 duplicates.
-import { FAST_REBALANCE, type Scenario, sleep, withHarness } from './harness.ts';
-
-const RUNNING = /processor \w+ running/;
+import { FAST_REBALANCE, RUNNING, type Scenario, sleep, withHarness } from './harness.ts';
 
 export const kill9: Scenario = {
   name: 'kill -9 processors',
@@ -14,7 +12,7 @@ export const kill9: Scenario = {
     const kills = quick ? 3 : 10;
     // About 4 s per kill (restart, a second or two of work): the messages flow during all of them.
     const rate = Math.round(messages / (2 * kills * 4));
-    const current = { features: h.start('features'), scoring: h.start('scoring') };
+    const current = { features: await h.startRunning('features'), scoring: await h.startRunning('scoring') };
     const producing = h.produce(messages, rate);
     for (let kill = 0; kill < 2 * kills; kill += 1) {
       const part = kill % 2 === 0 ? 'features' : 'scoring';

@@ -8,8 +8,11 @@ import { dropKafkajsTimerWarnings } from '../runtime/warnings.ts';
 import { type ServerName, stackDown, stackStatus, stackUp } from '../stack/index.ts';
 import type { Scenario, ScenarioResult } from './harness.ts';
 import { kill9 } from './kill9.ts';
+import { poison } from './poison.ts';
+import { scale } from './scale.ts';
+import { zombie } from './zombie.ts';
 
-export const SCENARIOS: readonly Scenario[] = [kill9];
+export const SCENARIOS: readonly Scenario[] = [kill9, poison, scale, zombie];
 
 const { values: args } = parseArgs({
   options: {
