@@ -416,6 +416,15 @@ export class Harness {
   }
 }
 
+/** A result for a scenario that could not run to its end. */
+export function failedResult(name: string, error: unknown, harness?: Harness, started = Date.now()): ScenarioResult {
+  const problem = `scenario failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`;
+  return {
+    name, sent: harness?.sentIds.length ?? 0, delivered: 0, lost: 0, duplicates: 0, dead_lettered: 0,
+    seconds: Math.round((Date.now() - started) / 1000), ok: false, problems: [...(harness?.problems ?? []), problem], notes: [...(harness?.notes ?? [])],
+  };
+}
+
 /** Runs a scenario body with a harness, always closing it; a thrown error becomes a failed result. */
 export async function withHarness(
   name: string,
@@ -428,12 +437,26 @@ export async function withHarness(
     harness = await Harness.create(name, overrides);
     return await body(harness);
   } catch (error) {
-    const problem = `scenario failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`;
-    return {
-      name, sent: harness?.sentIds.length ?? 0, delivered: 0, lost: 0, duplicates: 0, dead_lettered: 0,
-      seconds: Math.round((Date.now() - started) / 1000), ok: false, problems: [...(harness?.problems ?? []), problem], notes: [...(harness?.notes ?? [])],
-    };
+    return failedResult(name, error, harness, started);
   } finally {
     await harness?.close();
+  }
+}
+
+/** Runs `body` with a private server started first and disposed of after, whatever happens. */
+export async function withServer<S extends { dispose(): Promise<void> }>(
+  name: string,
+  start: () => Promise<S>,
+  body: (server: S) => Promise<ScenarioResult>,
+): Promise<ScenarioResult> {
+  const started = Date.now();
+  let server: S | undefined;
+  try {
+    server = await start();
+    return await body(server);
+  } catch (error) {
+    return failedResult(name, error, undefined, started);
+  } finally {
+    await server?.dispose();
   }
 }

@@ -6,13 +6,14 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.ts';
 import { dropKafkajsTimerWarnings } from '../runtime/warnings.ts';
 import { type ServerName, stackDown, stackStatus, stackUp } from '../stack/index.ts';
-import type { Scenario, ScenarioResult } from './harness.ts';
+import { type Scenario, type ScenarioResult, failedResult } from './harness.ts';
+import { brokerRestart } from './broker-restart.ts';
 import { kill9 } from './kill9.ts';
 import { poison } from './poison.ts';
 import { scale } from './scale.ts';
 import { zombie } from './zombie.ts';
 
-export const SCENARIOS: readonly Scenario[] = [kill9, poison, scale, zombie];
+export const SCENARIOS: readonly Scenario[] = [kill9, brokerRestart, poison, scale, zombie];
 
 const { values: args } = parseArgs({
   options: {
@@ -55,7 +56,9 @@ const results: ScenarioResult[] = [];
 try {
   for (const scenario of chosen) {
     log(`[faults] ${scenario.name}${args.quick ? ' (quick)' : ''}`);
-    const result = await scenario.run({ quick: args.quick!, log });
+    const started = Date.now();
+    const outcome = await scenario.run({ quick: args.quick!, log }).catch((error: unknown) => failedResult(scenario.name, error, undefined, started));
+    const result = { ...outcome, name: scenario.name };
     results.push(result);
     for (const note of result.notes) log(`  · ${note}`);
     for (const problem of result.problems) log(`  ✗ ${problem}`);
