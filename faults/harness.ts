@@ -347,9 +347,11 @@ export class Harness {
 
     const letters = await this.read<DeadLetter>(dlq);
     const lettered = new Map<string, string[]>();
+    const why = new Map<string, string>();
     for (const { value } of letters) {
       const key = value.key?.toString('utf8') ?? '';
       lettered.set(key, [...(lettered.get(key) ?? []), value.error_code]);
+      why.set(key, `${value.processor} ${value.error_code} at ${value.source_topic}/${value.source_partition}@${value.source_offset}: ${value.error_reason}`);
     }
     let poisonLost = 0;
     let wrongCode = 0;
@@ -360,7 +362,7 @@ export class Harness {
     }
     const stray = [...lettered.keys()].filter((key) => !poison.has(key));
     this.check(wrongCode === 0, `${wrongCode} poison records dead-lettered with another code than expected`);
-    this.check(stray.length === 0, `${stray.length} dead letters of records that were not poison (e.g. ${stray.slice(0, 3).join(', ')}: ${stray.slice(0, 3).map((k) => lettered.get(k)).join('; ')})`);
+    this.check(stray.length === 0, `${stray.length} dead letters of good messages, e.g. ${stray.slice(0, 3).map((k) => `${k} (${why.get(k)})`).join('; ')}`);
     const lost = good.length - delivered + poisonLost;
     this.check(lost === 0, `${lost} lost (${good.length - delivered} messages without all ${this.models} predictions, ${poisonLost} poison records not dead-lettered)`);
     this.check(duplicates === 0, `${duplicates} duplicate predictions`);

@@ -8,12 +8,13 @@ import { dropKafkajsTimerWarnings } from '../runtime/warnings.ts';
 import { type ServerName, stackDown, stackStatus, stackUp } from '../stack/index.ts';
 import { type Scenario, type ScenarioResult, failedResult } from './harness.ts';
 import { brokerRestart } from './broker-restart.ts';
+import { cassandraOutage } from './cassandra-outage.ts';
 import { kill9 } from './kill9.ts';
 import { poison } from './poison.ts';
 import { scale } from './scale.ts';
 import { zombie } from './zombie.ts';
 
-export const SCENARIOS: readonly Scenario[] = [kill9, brokerRestart, poison, scale, zombie];
+export const SCENARIOS: readonly Scenario[] = [kill9, brokerRestart, cassandraOutage, poison, scale, zombie];
 
 const { values: args } = parseArgs({
   options: {
