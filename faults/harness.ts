@@ -7,12 +7,13 @@ import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import avro from 'avsc';
 import { Kafka, logLevel } from 'kafkajs';
 import { type Config, loadConfig } from '../config/config.ts';
 import { availableModels } from '../connectors/model-runtime.ts';
 import { readSmsCsv } from '../features/sms-csv.ts';
 import { type Messaging, applyPorts, connectMessaging } from '../runtime/connect.ts';
-import type { DeadLetter, SmsPrediction, SmsRaw } from '../schemas/index.ts';
+import { type DeadLetter, type SmsPrediction, type SmsRaw, loadSchema } from '../schemas/index.ts';
 import { DATA_CSV, isolatedEnv } from '../test/support/pipeline-fixture.ts';
 import { type ReadRecord, readTopic } from '../test/support/read-topic.ts';
 import { applyTopology } from '../topology/apply.ts';
@@ -61,6 +62,13 @@ export const FAST_REBALANCE = { SPAMSTREAM_SESSION_TIMEOUT_MS: '6000', SPAMSTREA
 
 export const RUNNING = /processor \w+ running/;
 
+/** Confluent framing: magic byte 0, the schema id, the Avro body. */
+export function framed(id: number, body: Buffer): Buffer {
+  const header = Buffer.alloc(5);
+  header.writeInt32BE(id, 1);
+  return Buffer.concat([header, body]);
+}
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const root = join(import.meta.dirname, '..');
 /** How long `run <part>` may take to exit after SIGINT/SIGTERM before the scenario fails. */
@@ -90,6 +98,7 @@ export class Harness {
   readonly sentIds: string[] = [];
   sentPoison = 0;
   private readonly started = Date.now();
+  private rawWriter: Promise<{ id: number; type: avro.Type }> | undefined;
   private launched = 0;
 
   private constructor(run: string, env: Record<string, string | undefined>) {
@@ -225,8 +234,17 @@ export class Harness {
     }));
   }
 
+  /**
+   * SmsRaw in the wire format, with the id its schema got in this pipeline's registry, asked once:
+   * the harness must go on producing while a scenario has the registry down.
+   */
   async encode(raw: SmsRaw): Promise<Buffer> {
-    return this.messaging.codec.encode(valueSubject(this.config.topics.raw), raw);
+    this.rawWriter ??= (async () => {
+      const schema = loadSchema('sms-raw');
+      return { id: await this.messaging.registry.register(valueSubject(this.config.topics.raw), schema), type: avro.Type.forSchema(schema as avro.Schema) };
+    })();
+    const { id, type } = await this.rawWriter;
+    return framed(id, type.toBuffer(raw));
   }
 
   /**

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import avro from 'avsc';
 import { type SmsRaw, loadSchema } from '../schemas/index.ts';
 import { valueSubject } from '../topology/topics.ts';
-import type { Harness } from './harness.ts';
+import { type Harness, framed } from './harness.ts';
 
 export interface PoisonRecord {
   readonly key: string;
@@ -16,11 +16,6 @@ export interface PoisonRecord {
 export const LARGE_TEXT_BYTES = 300_000;
 export const BURST = 20;
 
-const framed = (id: number, body: Buffer) => {
-  const header = Buffer.alloc(5);
-  header.writeInt32BE(id, 1);
-  return Buffer.concat([header, body]);
-};
 const pick = <T>(items: readonly T[]) => items[Math.floor(Math.random() * items.length)]!;
 const between = (low: number, high: number) => low + Math.floor(Math.random() * (high - low + 1));
 

@@ -11,10 +11,11 @@ import { brokerRestart } from './broker-restart.ts';
 import { cassandraOutage } from './cassandra-outage.ts';
 import { kill9 } from './kill9.ts';
 import { poison } from './poison.ts';
+import { registryOutage } from './registry-outage.ts';
 import { scale } from './scale.ts';
 import { zombie } from './zombie.ts';
 
-export const SCENARIOS: readonly Scenario[] = [kill9, brokerRestart, cassandraOutage, poison, scale, zombie];
+export const SCENARIOS: readonly Scenario[] = [kill9, brokerRestart, cassandraOutage, registryOutage, poison, scale, zombie];
 
 const { values: args } = parseArgs({
   options: {
