@@ -18,7 +18,7 @@ export interface PrivateServer {
   readonly pid: () => number | undefined;
   /** Starts it again on the same ports and data (after stop or kill); resolves once it answers. */
   start(): Promise<void>;
-  /** SIGTERM (a clean shutdown), SIGKILL after 30 s. */
+  /** A clean shutdown (SIGTERM unless told otherwise), SIGKILL after 30 s. */
   stop(): Promise<void>;
   /** SIGKILL: a crash. */
   kill(): Promise<void>;
@@ -37,6 +37,8 @@ export interface PrivateServerOptions {
   readonly env: Record<string, string>;
   readonly server: (settings: Config) => Server;
   readonly startTimeoutMs?: number;
+  /** The signal of a clean stop (PostgreSQL: SIGINT, its fast shutdown; SIGTERM would wait for clients). */
+  readonly stopSignal?: NodeJS.Signals;
 }
 
 export async function startPrivateServer(options: PrivateServerOptions): Promise<PrivateServer> {
@@ -98,7 +100,7 @@ export async function startPrivateServer(options: PrivateServerOptions): Promise
   const stop = async () => {
     if (pid === undefined) return;
     signal('SIGCONT'); // a paused JVM would not act on SIGTERM
-    await stopProcess(pid, 30_000);
+    await stopProcess(pid, 30_000, options.stopSignal);
     await exited();
   };
 
