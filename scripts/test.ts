@@ -1,8 +1,11 @@
 // `npm test`: the TypeScript suites (vitest: unit + integration against the real stack) and the
 // Python training tests (pytest, in training/.venv, created here from training/requirements.txt).
-// Ends with one line `N passed, N failed, N skipped` summed from both runners' own counts.
-// Arguments are passed to vitest (e.g. `npm test -- --project unit`); they also skip pytest.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+// Ends with one line `N passed, N failed, N skipped` summed from the runners' own counts.
+// Without arguments a third part follows: the fault suite in its quick form (`npm run test:faults --
+// --quick`), each scenario counted as one test (passed: nothing lost, nothing duplicated, every check
+// held); SPAMSTREAM_SKIP_FAULTS=1 leaves it out.
+// Arguments are passed to vitest (e.g. `npm test -- --project unit`); they also skip pytest and faults.
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pythonVenv, run } from './python-env.ts';
 
@@ -56,7 +59,27 @@ function pytest(): Counts {
   return counts;
 }
 
-const parts = [vitest(), ...(args.length === 0 && !process.env.SPAMSTREAM_SKIP_PYTHON ? [pytest()] : [])];
+/** The quick fault suite (faults/run.ts), one test per scenario, from the JSON it writes. */
+function faults(): Counts {
+  const out = join(resultsDir, 'faults.json');
+  rmSync(out, { force: true });
+  const status = run(process.execPath, [join(root, 'faults', 'run.ts'), '--quick', '--json', out], root);
+  if (!existsSync(out)) return { passed: 0, failed: 1, skipped: 0 };
+  const results = JSON.parse(readFileSync(out, 'utf8')) as { ok: boolean }[];
+  const counts = {
+    passed: results.filter((r) => r.ok).length,
+    failed: results.filter((r) => !r.ok).length,
+    skipped: 0,
+  };
+  if (status !== 0 && counts.failed === 0) counts.failed = 1;
+  return counts;
+}
+
+const parts = [
+  vitest(),
+  ...(args.length === 0 && !process.env.SPAMSTREAM_SKIP_PYTHON ? [pytest()] : []),
+  ...(args.length === 0 && !process.env.SPAMSTREAM_SKIP_FAULTS ? [faults()] : []),
+];
 const total = parts.reduce((a, b) => ({
   passed: a.passed + b.passed,
   failed: a.failed + b.failed,

@@ -11,7 +11,8 @@ afterEach(() => {
 
 /** A Node process that idles for a minute, with `marker` on its command line as a JVM server would have. */
 async function idle(dir: string, marker: string, ignoreTerm = false): Promise<number> {
-  const script = `${ignoreTerm ? "process.on('SIGTERM', () => {});" : ''} setTimeout(() => {}, 60000)`;
+  // The stubborn one says when its SIGTERM handler is in place (a loaded machine starts Node slowly).
+  const script = `${ignoreTerm ? "process.on('SIGTERM', () => {}); console.log('ready');" : ''} setTimeout(() => {}, 60000)`;
   const pid = await startDetached(dir, join(dir, 'idle.log'), {
     command: process.execPath,
     args: ['-e', script, '--', marker],
@@ -43,7 +44,9 @@ describe('detached servers', () => {
     expect(await stopProcess(polite, 5000)).toBe('stopped');
     expect(isAlive(polite)).toBe(false);
     const stubborn = await idle(dir, ownerMarker('/b'), true);
-    await new Promise((resolve) => setTimeout(resolve, 300)); // let it install its SIGTERM handler
+    for (let waited = 0; tail(join(dir, 'idle.log'), 1).trim() !== 'ready' && waited < 10_000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     expect(await stopProcess(stubborn, 500)).toBe('killed');
     expect(isAlive(stubborn)).toBe(false);
   });

@@ -30,6 +30,10 @@ export function isUnavailable(error: unknown): boolean {
   if (error instanceof errors.OperationTimedOutError) return true;
   if (error instanceof errors.BusyConnectionError) return true;
   if (error instanceof errors.ResponseError) return UNAVAILABLE_RESPONSES.has(error.code);
+  // The driver fails every request in flight on a connection that closed (the node died or
+  // restarted) with a plain DriverError "Socket was closed" marked isSocketError: the write may or
+  // may not have been applied, and trying it again (an idempotent upsert) is what finishes it.
+  if ((error as { isSocketError?: unknown } | null)?.isSocketError === true) return true;
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && SOCKET_ERROR_CODES.has(code);
 }

@@ -1,0 +1,91 @@
+// Scenario 3: the online store killed mid-stream and started again about 30 s later — a private
+// Cassandra (test/support/second-cassandra.ts), never the shared one. Processors must back off
+// (retriable STORE_UNAVAILABLE, never a dead letter), `/ready` must answer 503 naming cassandra, no
+// offset may be committed while no record can be written, and afterwards every message must be in
+// the store and scored.
+import cassandra from 'cassandra-driver';
+import { startSecondCassandra } from '../test/support/second-cassandra.ts';
+import type { Harness } from './harness.ts';
+import { type Scenario, sleep, withHarness, withServer } from './harness.ts';
+import { committed, edgeUrl, waitReady, watchReady } from './outage-checks.ts';
+
+export const cassandraOutage: Scenario = {
+  name: 'Cassandra down 30 s',
+  run: ({ quick, log }) =>
+    withServer(
+      'cassandra',
+      () => startSecondCassandra(),
+      (store) =>
+        withHarness('cassandra', { SPAMSTREAM_CASSANDRA_CONTACT_POINTS: store.contactPoint }, async (h) => {
+          const messages = quick ? 3_000 : 20_000;
+          const rate = quick ? 100 : 250;
+          const [url] = await Promise.all([edgeUrl(h), h.startRunning('features'), h.startRunning('scoring')]);
+          const flow = h.flow(rate);
+          await h.waitForSent(messages * 0.25);
+          const down = Date.now();
+          await store.kill();
+          log(`  cassandra killed at ${h.elapsed()}, ${h.sentIds.length} sent`);
+          // What was written before the kill may still commit; then nothing more can.
+          const outage = (async () => {
+            await sleep(5_000);
+            const before = await committed(h);
+            // The rest of the 30 s (quick: 15 s), then Cassandra's own start (10-40 s here).
+            await sleep(quick ? 10_000 : 25_000);
+            const after = await committed(h);
+            h.check(before === after, `offsets were committed while Cassandra was down: ${before} → ${after}`);
+            await store.start();
+          })();
+          const answers = await watchReady(url, outage);
+          await outage;
+          const seconds = (Date.now() - down) / 1000;
+          log(`  cassandra answering again at ${h.elapsed()}`);
+          const naming = answers.filter((a) => a.status === 503 && /cassandra/.test(a.message));
+          h.check(
+            naming.length > 0,
+            `/ready never answered 503 naming cassandra while it was down: ${JSON.stringify(answers.slice(0, 3))}`,
+          );
+          const readyAgain = await waitReady(url);
+          h.check(readyAgain !== undefined, '/ready did not answer 200 within 180 s of Cassandra answering again');
+          h.note(
+            `Cassandra down ${seconds.toFixed(1)} s; /ready answered ${naming.length} of ${answers.length} polls 503 naming cassandra ("${naming[0]?.message.slice(0, 60) ?? ''}…"), 200 again ${readyAgain?.toFixed(1) ?? '—'} s after it answered`,
+          );
+          await flow.stopAt(messages);
+          await h.waitForPredictions(240_000);
+          log(`  every prediction present at ${h.elapsed()}`);
+          await checkStore(h, store.contactPoint);
+          await h.stopAll();
+          return h.result(cassandraOutage.name);
+        }),
+    ),
+};
+
+/** Every message sent must have its feature views and a prediction per model in the store. */
+async function checkStore(h: Harness, contactPoint: string): Promise<void> {
+  const { keyspace, localDataCenter } = h.config.cassandra;
+  const client = new cassandra.Client({ contactPoints: [contactPoint], localDataCenter, keyspace });
+  try {
+    const rows = async (query: string) => {
+      const out = new Map<string, number>();
+      let pageState: string | undefined;
+      do {
+        const page = await client.execute(query, [], { prepare: true, fetchSize: 5_000, pageState });
+        for (const row of page.rows)
+          out.set(row.get('sms_id') as string, (out.get(row.get('sms_id') as string) ?? 0) + 1);
+        pageState = page.pageState ?? undefined;
+      } while (pageState);
+      return out;
+    };
+    const features = await rows('SELECT sms_id FROM features_by_sms');
+    const predictions = await rows('SELECT sms_id FROM predictions_by_sms');
+    const missing = h.sentIds.filter((id) => !features.has(id) || (predictions.get(id) ?? 0) < h.models);
+    const detail = (id: string) =>
+      `${id}: ${features.get(id) ?? 0} feature rows, ${predictions.get(id) ?? 0} prediction rows`;
+    h.check(
+      missing.length === 0,
+      `${missing.length} messages without all their rows in Cassandra, e.g. ${missing.slice(0, 5).map(detail).join('; ')}`,
+    );
+    h.note(`Cassandra holds features of ${features.size} and predictions of ${predictions.size} messages`);
+  } finally {
+    await client.shutdown();
+  }
+}

@@ -1,0 +1,91 @@
+// `npm run test:faults [-- --quick] [-- --json <file>] [-- --only <name,…>]`: the fault scenarios against
+// the real stack, one after another, each measured from the outside. Prints a table; exits 1 when a
+// scenario lost or duplicated anything or broke a promise it checks.
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/config.ts';
+import { dropKafkajsTimerWarnings } from '../runtime/warnings.ts';
+import { type ServerName, stackDown, stackStatus, stackUp } from '../stack/index.ts';
+import { type Scenario, type ScenarioResult, failedResult } from './harness.ts';
+import { brokerRestart } from './broker-restart.ts';
+import { cassandraOutage } from './cassandra-outage.ts';
+import { cdc } from './cdc.ts';
+import { kill9 } from './kill9.ts';
+import { poison } from './poison.ts';
+import { registryOutage } from './registry-outage.ts';
+import { scale } from './scale.ts';
+import { zombie } from './zombie.ts';
+
+export const SCENARIOS: readonly Scenario[] = [
+  kill9,
+  brokerRestart,
+  cassandraOutage,
+  registryOutage,
+  poison,
+  scale,
+  zombie,
+  cdc,
+];
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    json: { type: 'string' },
+    only: { type: 'string' },
+  },
+});
+const log = (line: string) => console.log(line);
+dropKafkajsTimerWarnings();
+
+/** Like the integration tests' global setup: start what is not running, stop only that afterwards. */
+async function ensureStack(): Promise<ServerName[]> {
+  const config = loadConfig();
+  const status = await stackStatus(config);
+  if (status.ok) return [];
+  if (config.stack.mode === 'external') throw new Error('external mode: the configured servers do not answer');
+  log('[faults] starting the local stack');
+  const report = await stackUp(config, (line) => log(`[stack] ${line}`));
+  const started = report.servers.filter((s) => s.state === 'started').map((s) => s.name);
+  if (!report.ok) {
+    await stackDown(config, { only: started });
+    throw new Error('the local stack did not start: run `npx spamstream stack up` to see why');
+  }
+  return started;
+}
+
+function table(results: readonly ScenarioResult[]): string {
+  const header = ['scenario', 'sent', 'delivered', 'lost', 'duplicates', 'dead_lettered', 'seconds', 'result'];
+  const rows = results.map((r) =>
+    [r.name, r.sent, r.delivered, r.lost, r.duplicates, r.dead_lettered, r.seconds, r.ok ? 'ok' : 'FAILED'].map(String),
+  );
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+const only = args.only?.split(',').map((s) => s.trim());
+const chosen = SCENARIOS.filter((s) => !only || only.some((o) => s.name.includes(o)));
+const startedStack = await ensureStack();
+const results: ScenarioResult[] = [];
+try {
+  for (const scenario of chosen) {
+    log(`[faults] ${scenario.name}${args.quick ? ' (quick)' : ''}`);
+    const started = Date.now();
+    const outcome = await scenario
+      .run({ quick: args.quick!, log })
+      .catch((error: unknown) => failedResult(scenario.name, error, undefined, started));
+    const result = { ...outcome, name: scenario.name };
+    results.push(result);
+    for (const note of result.notes) log(`  · ${note}`);
+    for (const problem of result.problems) log(`  ✗ ${problem}`);
+    log(
+      `  ${result.ok ? 'ok' : 'FAILED'}: sent ${result.sent}, delivered ${result.delivered}, lost ${result.lost}, duplicates ${result.duplicates}, dead-lettered ${result.dead_lettered}, ${result.seconds} s`,
+    );
+  }
+} finally {
+  if (startedStack.length > 0) await stackDown(loadConfig(), { only: startedStack });
+}
+console.log(`\n${table(results)}`);
+if (args.json) writeFileSync(args.json, `${JSON.stringify(results, null, 2)}\n`);
+process.exit(results.every((r) => r.ok) ? 0 : 1);
