@@ -10,7 +10,8 @@ import type { RunningEdge } from '../edge/server.ts';
 import { featureViews } from '../features/index.ts';
 import { type RunningProcessor, buildTopology } from '../topology/build.ts';
 import type { ProcessorName } from '../topology/graph.ts';
-import { checkConnectorRunning } from '../connectors/cdc/connect.ts';
+import { checkConnectorRunning, restartFailedTasks } from '../connectors/cdc/connect.ts';
+import { watchConnector } from './connector-watch.ts';
 import { connectInbox, connectMessaging, connectModels, connectStores, topologyPorts } from './connect.ts';
 
 export type PartName = ProcessorName | 'edge';
@@ -63,6 +64,10 @@ export async function startParts(
       ),
     );
     for (const p of processors) log(`processor ${p.name} running (group ${topology.processor(p.name).groupId})`);
+    if (parts.includes('cdc')) {
+      const watch = watchConnector(() => restartFailedTasks(config.cdc.connectUrl, config.cdc.connector), processLog);
+      closers.push(async () => watch.stop());
+    }
 
     let edge: RunningEdge | undefined;
     if (parts.includes('edge')) {

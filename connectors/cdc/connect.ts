@@ -106,3 +106,19 @@ export async function deleteConnector(connectUrl: string, name: string): Promise
   if (!response.ok && response.status !== 404)
     throw new Error(`Kafka Connect: DELETE ${name} answered ${response.status}`);
 }
+
+/**
+ * Restarts the connector's failed tasks, if any: Kafka Connect never does by itself, so a Debezium
+ * task that started while PostgreSQL was away stays FAILED until asked. Resolves with how many
+ * tasks had failed (0: nothing was asked).
+ */
+export async function restartFailedTasks(connectUrl: string, name: string): Promise<number> {
+  const state = await connectorState(connectUrl, name);
+  const failed = state?.tasks.filter((task) => task.state === 'FAILED').length ?? 0;
+  if (!state || (failed === 0 && state.connector !== 'FAILED')) return 0;
+  const url = `${connectUrl}/connectors/${encodeURIComponent(name)}/restart?includeTasks=true&onlyFailed=true`;
+  const response = await call('POST', url);
+  if (!response.ok)
+    throw new SpamstreamError('STORE_UNAVAILABLE', `Kafka Connect: restart of ${name} answered ${response.status}`);
+  return Math.max(failed, 1);
+}
