@@ -11,43 +11,55 @@ import { committed, edgeUrl, waitReady, watchReady } from './outage-checks.ts';
 
 export const cassandraOutage: Scenario = {
   name: 'Cassandra down 30 s',
-  run: ({ quick, log }) => withServer('cassandra', () => startSecondCassandra(), (store) =>
-    withHarness('cassandra', { SPAMSTREAM_CASSANDRA_CONTACT_POINTS: store.contactPoint }, async (h) => {
-      const messages = quick ? 3_000 : 20_000;
-      const rate = quick ? 100 : 250;
-      const [url] = await Promise.all([edgeUrl(h), h.startRunning('features'), h.startRunning('scoring')]);
-      const flow = h.flow(rate);
-      await h.waitForSent(messages * 0.25);
-      const down = Date.now();
-      await store.kill();
-      const sentBeforeKill = h.sentIds.length;
-      log(`  cassandra killed at ${h.elapsed()}, ${h.sentIds.length} sent`);
-      // What was written before the kill may still commit; then nothing more can.
-      const outage = (async () => {
-        await sleep(5_000);
-        const before = await committed(h);
-        // The rest of the 30 s (quick: 15 s), then Cassandra's own start (10-40 s here).
-        await sleep(quick ? 10_000 : 25_000);
-        const after = await committed(h);
-        h.check(before === after, `offsets were committed while Cassandra was down: ${before} → ${after}`);
-        await store.start();
-      })();
-      const answers = await watchReady(url, outage);
-      await outage;
-      const seconds = (Date.now() - down) / 1000;
-      log(`  cassandra answering again at ${h.elapsed()}`);
-      const naming = answers.filter((a) => a.status === 503 && /cassandra/.test(a.message));
-      h.check(naming.length > 0, `/ready never answered 503 naming cassandra while it was down: ${JSON.stringify(answers.slice(0, 3))}`);
-      const readyAgain = await waitReady(url);
-      h.check(readyAgain !== undefined, '/ready did not answer 200 within 180 s of Cassandra answering again');
-      h.note(`Cassandra down ${seconds.toFixed(1)} s; /ready answered ${naming.length} of ${answers.length} polls 503 naming cassandra ("${naming[0]?.message.slice(0, 60) ?? ''}…"), 200 again ${readyAgain?.toFixed(1) ?? '—'} s after it answered`);
-      await flow.stopAt(messages);
-      await h.waitForPredictions(240_000);
-      log(`  every prediction present at ${h.elapsed()}`);
-      await checkStore(h, store.contactPoint, sentBeforeKill);
-      await h.stopAll();
-      return h.result(cassandraOutage.name);
-    })),
+  run: ({ quick, log }) =>
+    withServer(
+      'cassandra',
+      () => startSecondCassandra(),
+      (store) =>
+        withHarness('cassandra', { SPAMSTREAM_CASSANDRA_CONTACT_POINTS: store.contactPoint }, async (h) => {
+          const messages = quick ? 3_000 : 20_000;
+          const rate = quick ? 100 : 250;
+          const [url] = await Promise.all([edgeUrl(h), h.startRunning('features'), h.startRunning('scoring')]);
+          const flow = h.flow(rate);
+          await h.waitForSent(messages * 0.25);
+          const down = Date.now();
+          await store.kill();
+          const sentBeforeKill = h.sentIds.length;
+          log(`  cassandra killed at ${h.elapsed()}, ${h.sentIds.length} sent`);
+          // What was written before the kill may still commit; then nothing more can.
+          const outage = (async () => {
+            await sleep(5_000);
+            const before = await committed(h);
+            // The rest of the 30 s (quick: 15 s), then Cassandra's own start (10-40 s here).
+            await sleep(quick ? 10_000 : 25_000);
+            const after = await committed(h);
+            h.check(before === after, `offsets were committed while Cassandra was down: ${before} → ${after}`);
+            await store.start();
+          })();
+          const answers = await watchReady(url, outage);
+          await outage;
+          const seconds = (Date.now() - down) / 1000;
+          log(`  cassandra answering again at ${h.elapsed()}`);
+          const naming = answers.filter((a) => a.status === 503 && /cassandra/.test(a.message));
+          h.check(
+            naming.length > 0,
+            `/ready never answered 503 naming cassandra while it was down: ${JSON.stringify(answers.slice(0, 3))}`,
+          );
+          const readyAgain = await waitReady(url);
+          h.check(readyAgain !== undefined, '/ready did not answer 200 within 180 s of Cassandra answering again');
+          h.note(
+            `Cassandra down ${seconds.toFixed(1)} s; /ready answered ${naming.length} of ${answers.length} polls ` +
+              `503 naming cassandra ("${naming[0]?.message.slice(0, 60) ?? ''}…"), 200 again ` +
+              `${readyAgain?.toFixed(1) ?? '—'} s after it answered`,
+          );
+          await flow.stopAt(messages);
+          await h.waitForPredictions(240_000);
+          log(`  every prediction present at ${h.elapsed()}`);
+          await checkStore(h, store.contactPoint, sentBeforeKill);
+          await h.stopAll();
+          return h.result(cassandraOutage.name);
+        }),
+    ),
 };
 
 /**
@@ -66,7 +78,8 @@ async function checkStore(h: Harness, contactPoint: string, sentBeforeKill: numb
       let pageState: string | undefined;
       do {
         const page = await client.execute(query, [], { prepare: true, fetchSize: 5_000, pageState });
-        for (const row of page.rows) out.set(row.get('sms_id') as string, (out.get(row.get('sms_id') as string) ?? 0) + 1);
+        for (const row of page.rows)
+          out.set(row.get('sms_id') as string, (out.get(row.get('sms_id') as string) ?? 0) + 1);
         pageState = page.pageState ?? undefined;
       } while (pageState);
       return out;
@@ -74,11 +87,20 @@ async function checkStore(h: Harness, contactPoint: string, sentBeforeKill: numb
     const features = await rows('SELECT sms_id FROM features_by_sms');
     const predictions = await rows('SELECT sms_id FROM predictions_by_sms');
     const incomplete = (id: string) => !features.has(id) || (predictions.get(id) ?? 0) < h.models;
-    const detail = (id: string) => `${id}: ${features.get(id) ?? 0} feature rows, ${predictions.get(id) ?? 0} prediction rows`;
+    const detail = (id: string) =>
+      `${id}: ${features.get(id) ?? 0} feature rows, ${predictions.get(id) ?? 0} prediction rows`;
     const missing = h.sentIds.slice(sentBeforeKill).filter(incomplete);
-    h.check(missing.length === 0, `${missing.length} messages sent after the kill without all their rows in Cassandra, e.g. ${missing.slice(0, 5).map(detail).join('; ')}`);
+    h.check(
+      missing.length === 0,
+      `${missing.length} messages sent after the kill without all their rows in Cassandra, e.g. ` +
+        `${missing.slice(0, 5).map(detail).join('; ')}`,
+    );
     const lostByKill = h.sentIds.slice(0, sentBeforeKill).filter(incomplete);
-    if (lostByKill.length > 0) h.note(`${lostByKill.length} messages sent before the kill lack rows the killed Cassandra had acknowledged (periodic commit log), e.g. ${lostByKill.slice(0, 2).map(detail).join('; ')}`);
+    if (lostByKill.length > 0)
+      h.note(
+        `${lostByKill.length} messages sent before the kill lack rows the killed Cassandra had acknowledged ` +
+          `(periodic commit log), e.g. ${lostByKill.slice(0, 2).map(detail).join('; ')}`,
+      );
     h.note(`Cassandra holds features of ${features.size} and predictions of ${predictions.size} messages`);
   } finally {
     await client.shutdown();

@@ -14,7 +14,11 @@ import { type PrivateServer, startPrivateServer } from '../test/support/private-
 import { type SecondBroker, startSecondBroker } from '../test/support/second-broker.ts';
 import { type Harness, type Scenario, failedResult, sleep, withHarness } from './harness.ts';
 
-interface Servers { broker?: SecondBroker; postgres?: PrivateServer; connect?: PrivateServer }
+interface Servers {
+  broker?: SecondBroker;
+  postgres?: PrivateServer;
+  connect?: PrivateServer;
+}
 
 export const cdc: Scenario = {
   name: 'CDC: Connect killed, PostgreSQL restarted',
@@ -26,30 +30,50 @@ export const cdc: Scenario = {
       const brokers = servers.broker.brokers.join(',');
       const [postgresPort, connectPort] = [await closedPort(), await closedPort()];
       [servers.postgres, servers.connect] = await Promise.all([
-        startPrivateServer({ name: 'postgres', env: { SPAMSTREAM_POSTGRES_PORT: String(postgresPort) }, server: postgresServer, stopSignal: 'SIGINT' }),
+        startPrivateServer({
+          name: 'postgres',
+          env: { SPAMSTREAM_POSTGRES_PORT: String(postgresPort) },
+          server: postgresServer,
+          stopSignal: 'SIGINT',
+        }),
         startPrivateServer({
           name: 'connect',
-          env: { SPAMSTREAM_CONNECT_PORT: String(connectPort), SPAMSTREAM_KAFKA_BROKERS: brokers, SPAMSTREAM_CONNECT_HEAP_MB: '384' },
+          env: {
+            SPAMSTREAM_CONNECT_PORT: String(connectPort),
+            SPAMSTREAM_KAFKA_BROKERS: brokers,
+            SPAMSTREAM_CONNECT_HEAP_MB: '384',
+          },
           server: (settings) => connectServer(settings, () => serverJava(settings.stack)),
         }),
       ]);
       log(`  private broker, PostgreSQL and Connect up in ${((Date.now() - started) / 1000).toFixed(0)} s`);
       const { postgres, connect } = servers as Required<Servers>;
-      return await withHarness('cdc', {
-        SPAMSTREAM_CDC: 'on',
-        SPAMSTREAM_KAFKA_BROKERS: brokers,
-        SPAMSTREAM_POSTGRES_URL: postgres.settings.cdc.postgresUrl,
-        SPAMSTREAM_CONNECT_URL: connect.settings.cdc.connectUrl,
-      }, (h) => scenario(h, quick, log, postgres, connect));
+      return await withHarness(
+        'cdc',
+        {
+          SPAMSTREAM_CDC: 'on',
+          SPAMSTREAM_KAFKA_BROKERS: brokers,
+          SPAMSTREAM_POSTGRES_URL: postgres.settings.cdc.postgresUrl,
+          SPAMSTREAM_CONNECT_URL: connect.settings.cdc.connectUrl,
+        },
+        (h) => scenario(h, quick, log, postgres, connect),
+      );
     } catch (error) {
       return failedResult(cdc.name, error, undefined, started);
     } finally {
-      for (const server of [servers.connect, servers.postgres, servers.broker]) await server?.dispose().catch(() => undefined);
+      for (const server of [servers.connect, servers.postgres, servers.broker])
+        await server?.dispose().catch(() => undefined);
     }
   },
 };
 
-async function scenario(h: Harness, quick: boolean, log: (line: string) => void, postgres: PrivateServer, connect: PrivateServer) {
+async function scenario(
+  h: Harness,
+  quick: boolean,
+  log: (line: string) => void,
+  postgres: PrivateServer,
+  connect: PrivateServer,
+) {
   const rows = quick ? 2_000 : 10_000;
   const rate = quick ? 100 : 200;
   await waitForConnector(h);
@@ -74,7 +98,9 @@ async function scenario(h: Harness, quick: boolean, log: (line: string) => void,
   log(`  PostgreSQL stopped at ${h.elapsed()}, ${h.sentIds.length} rows inserted`);
   await sleep(5_000);
   await postgres.start();
-  h.note(`PostgreSQL stopped (fast shutdown) and started again: down ${((Date.now() - postgresDown) / 1000).toFixed(1)} s`);
+  h.note(
+    `PostgreSQL stopped (fast shutdown) and started again: down ${((Date.now() - postgresDown) / 1000).toFixed(1)} s`,
+  );
   log(`  PostgreSQL answering again at ${h.elapsed()}`);
   limit.rows = Math.max(rows, h.sentIds.length + rate * 5);
   await inserting;
@@ -102,7 +128,7 @@ async function waitForConnector(h: Harness): Promise<void> {
   }
 }
 
-/** Inserts rows at `rate` per second, ten per transaction; a failed transaction is tried again until PostgreSQL is back. */
+/** Inserts rows at `rate` per second, ten per transaction; a failed one is tried again until PostgreSQL is back. */
 async function insertRows(h: Harness, limit: { rows: number }, rate: number): Promise<void> {
   const table = `${h.config.cdc.schema}.smss_by_users`;
   let client: pg.Client | undefined;
@@ -118,8 +144,10 @@ async function insertRows(h: Harness, limit: { rows: number }, rate: number): Pr
             await client.connect();
           }
           const values = batch.map((_, j) => `($${4 * j + 1}, $${4 * j + 2}, $${4 * j + 3}, $${4 * j + 4})`).join(', ');
-          await client.query(`INSERT INTO ${table} (user_id, sms_id, sender_id, sms_text) VALUES ${values}`,
-            batch.flatMap((m) => [m.recipient, m.sms_id, m.sender, m.text]));
+          await client.query(
+            `INSERT INTO ${table} (user_id, sms_id, sender_id, sms_text) VALUES ${values}`,
+            batch.flatMap((m) => [m.recipient, m.sms_id, m.sender, m.text]),
+          );
           break;
         } catch {
           await client?.end().catch(() => undefined);

@@ -79,7 +79,8 @@ let corpus: string[] | undefined;
 async function texts(): Promise<string[]> {
   if (corpus) return corpus;
   const out: string[] = [];
-  for await (const row of readSmsCsv(DATA_CSV, { requireLabel: false, maxTextBytes: 4096, onProblem: () => {} })) out.push(row.text);
+  for await (const row of readSmsCsv(DATA_CSV, { requireLabel: false, maxTextBytes: 4096, onProblem: () => {} }))
+    out.push(row.text);
   corpus = out;
   return out;
 }
@@ -167,7 +168,10 @@ export class Harness {
       const match = Harness.read(target.logPath).match(pattern);
       if (match) return match[0];
       if (target.child.exitCode !== null || target.child.signalCode !== null || Date.now() > deadline) {
-        throw new Error(`${target.part}: no ${pattern} in its log (${target.child.exitCode ?? target.child.signalCode ?? 'timed out'}):\n${Harness.tail(target.logPath)}`);
+        throw new Error(
+          `${target.part}: no ${pattern} in its log ` +
+            `(${target.child.exitCode ?? target.child.signalCode ?? 'timed out'}):\n${Harness.tail(target.logPath)}`,
+        );
       }
       await sleep(100);
     }
@@ -181,7 +185,9 @@ export class Harness {
   }
 
   running(part?: Part): PartProcess[] {
-    return this.parts.filter((p) => (part === undefined || p.part === part) && p.child.exitCode === null && p.child.signalCode === null);
+    return this.parts.filter(
+      (p) => (part === undefined || p.part === part) && p.child.exitCode === null && p.child.signalCode === null,
+    );
   }
 
   /** kill -9: a crash. */
@@ -197,18 +203,28 @@ export class Harness {
   async stop(target: PartProcess, signal: 'SIGINT' | 'SIGTERM'): Promise<number> {
     const startedAt = Date.now();
     if (target.child.exitCode !== null || target.child.signalCode !== null) {
-      this.check(false, `${target.part} had already exited (${target.child.exitCode ?? target.child.signalCode}) before ${signal}; log ${target.logPath}`);
+      this.check(
+        false,
+        `${target.part} had already exited (${target.child.exitCode ?? target.child.signalCode}) before ${signal}; ` +
+          `log ${target.logPath}`,
+      );
       return 0;
     }
     target.child.kill(signal);
     const outcome = await Promise.race([target.exited, sleep(STOP_DEADLINE_MS).then(() => undefined)]);
     const ms = Date.now() - startedAt;
     if (!outcome) {
-      this.check(false, `${target.part} did not exit within ${STOP_DEADLINE_MS / 1000} s of ${signal}; killed; log ${target.logPath}`);
+      this.check(
+        false,
+        `${target.part} did not exit within ${STOP_DEADLINE_MS / 1000} s of ${signal}; killed; log ${target.logPath}`,
+      );
       target.child.kill('SIGKILL');
       await target.exited;
     } else {
-      this.check(outcome.code === 0, `${target.part} exited with ${outcome.code ?? outcome.signal} after ${signal}; log ${target.logPath}`);
+      this.check(
+        outcome.code === 0,
+        `${target.part} exited with ${outcome.code ?? outcome.signal} after ${signal}; log ${target.logPath}`,
+      );
     }
     return ms;
   }
@@ -217,7 +233,10 @@ export class Harness {
   async stopAll(): Promise<void> {
     const targets = this.running();
     const times = await Promise.all(targets.map((t, i) => this.stop(t, i % 2 === 0 ? 'SIGINT' : 'SIGTERM')));
-    if (times.length > 0) this.note(`${times.length} parts stopped by SIGINT/SIGTERM, slowest exit ${(Math.max(...times) / 1000).toFixed(1)} s`);
+    if (times.length > 0)
+      this.note(
+        `${times.length} parts stopped by SIGINT/SIGTERM, slowest exit ${(Math.max(...times) / 1000).toFixed(1)} s`,
+      );
   }
 
   /** Good messages with ids of this run, texts cycling through the data set. */
@@ -242,7 +261,10 @@ export class Harness {
   async encode(raw: SmsRaw): Promise<Buffer> {
     this.rawWriter ??= (async () => {
       const schema = loadSchema('sms-raw');
-      return { id: await this.messaging.registry.register(valueSubject(this.config.topics.raw), schema), type: avro.Type.forSchema(schema as avro.Schema) };
+      return {
+        id: await this.messaging.registry.register(valueSubject(this.config.topics.raw), schema),
+        type: avro.Type.forSchema(schema as avro.Schema),
+      };
     })();
     const { id, type } = await this.rawWriter;
     return framed(id, type.toBuffer(raw));
@@ -258,7 +280,10 @@ export class Harness {
   }
 
   /** Produces at `rate` until told to stop: phases of a scenario can then follow events, not the clock. */
-  flow(rate: number, options: { retryForMs?: number } = {}): { stopAt(count: number): Promise<void>; stop(): Promise<void> } {
+  flow(
+    rate: number,
+    options: { retryForMs?: number } = {},
+  ): { stopAt(count: number): Promise<void>; stop(): Promise<void> } {
     const slice = Math.max(1, Math.round(rate / 10));
     let limit = Number.POSITIVE_INFINITY;
     const done = (async () => {
@@ -289,7 +314,9 @@ export class Harness {
   }
 
   async sendGood(batch: readonly SmsRaw[], retryForMs = 120_000): Promise<void> {
-    const records = await Promise.all(batch.map(async (raw) => ({ topic: this.config.topics.raw, key: raw.sms_id, value: await this.encode(raw) })));
+    const records = await Promise.all(
+      batch.map(async (raw) => ({ topic: this.config.topics.raw, key: raw.sms_id, value: await this.encode(raw) })),
+    );
     await this.sendRetrying(records, retryForMs);
     for (const raw of batch) this.sentIds.push(raw.sms_id);
   }
@@ -308,7 +335,11 @@ export class Harness {
   }
 
   /** Reads a topic to its end (read committed); with `until`, on until it holds or `timeoutMs` passes. */
-  async read<T>(topic: string, until?: (records: readonly ReadRecord<T>[]) => boolean, timeoutMs = 120_000): Promise<ReadRecord<T>[]> {
+  async read<T>(
+    topic: string,
+    until?: (records: readonly ReadRecord<T>[]) => boolean,
+    timeoutMs = 120_000,
+  ): Promise<ReadRecord<T>[]> {
     const brokers = this.config.kafka.brokers;
     try {
       return await readTopic<T>(this.messaging, topic, { brokers, until, timeoutMs });
@@ -330,18 +361,28 @@ export class Harness {
   async waitForPredictions(timeoutMs = 180_000): Promise<void> {
     const expected = new Set(this.sentIds);
     const wanted = expected.size * this.models;
-    await this.read<SmsPrediction>(this.config.topics.predictions, (records) => {
-      if (records.length < wanted) return false;
-      const pairs = new Set(records.filter((r) => expected.has(r.value.sms_id)).map((r) => `${r.value.sms_id}|${r.value.model_version}`));
-      return pairs.size >= wanted;
-    }, timeoutMs);
+    await this.read<SmsPrediction>(
+      this.config.topics.predictions,
+      (records) => {
+        if (records.length < wanted) return false;
+        const pairs = new Set(
+          records.filter((r) => expected.has(r.value.sms_id)).map((r) => `${r.value.sms_id}|${r.value.model_version}`),
+        );
+        return pairs.size >= wanted;
+      },
+      timeoutMs,
+    );
   }
 
   /**
    * The measurement, after the pipeline stopped: every committed prediction and dead letter, against
    * the raw records that were written. `poison` maps each poison key to the code it must carry.
    */
-  async result(name: string, poison: ReadonlyMap<string, string> = new Map(), options: { oncePerId?: boolean } = {}): Promise<ScenarioResult> {
+  async result(
+    name: string,
+    poison: ReadonlyMap<string, string> = new Map(),
+    options: { oncePerId?: boolean } = {},
+  ): Promise<ScenarioResult> {
     const { predictions, dlq, raw } = this.config.topics;
     const rawKeys = await this.readKeys(raw);
     const rawCount = new Map<string, number>();
@@ -361,13 +402,17 @@ export class Harness {
       modelsPer.set(id, (modelsPer.get(id) ?? 0) + 1);
       // Raw records the harness wrote twice are its own doing; where the pipeline writes sms.raw
       // itself (CDC), every message is due exactly once.
-      duplicates += Math.max(0, count - (options.oncePerId ? 1 : rawCount.get(id) ?? 1));
+      duplicates += Math.max(0, count - (options.oncePerId ? 1 : (rawCount.get(id) ?? 1)));
     }
     const good = [...new Set(this.sentIds)];
     const delivered = good.filter((id) => modelsPer.get(id) === this.models).length;
     const producerDuplicates = [...rawCount.values()].reduce((sum, n) => sum + n - 1, 0);
-    if (producerDuplicates > 0 && options.oncePerId) this.note(`${producerDuplicates} messages written to sms.raw more than once`);
-    else if (producerDuplicates > 0) this.note(`${producerDuplicates} raw records written twice by the harness's retried sends (not counted as duplicates)`);
+    if (producerDuplicates > 0 && options.oncePerId)
+      this.note(`${producerDuplicates} messages written to sms.raw more than once`);
+    else if (producerDuplicates > 0)
+      this.note(
+        `${producerDuplicates} raw records written twice by the harness's retried sends (not counted as duplicates)`,
+      );
 
     const letters = await this.read<DeadLetter>(dlq);
     const lettered = new Map<string, string[]>();
@@ -375,7 +420,11 @@ export class Harness {
     for (const { value } of letters) {
       const key = value.key?.toString('utf8') ?? '';
       lettered.set(key, [...(lettered.get(key) ?? []), value.error_code]);
-      why.set(key, `${value.processor} ${value.error_code} at ${value.source_topic}/${value.source_partition}@${value.source_offset}: ${value.error_reason}`);
+      why.set(
+        key,
+        `${value.processor} ${value.error_code} at ` +
+          `${value.source_topic}/${value.source_partition}@${value.source_offset}: ${value.error_reason}`,
+      );
     }
     let poisonLost = 0;
     let wrongCode = 0;
@@ -386,16 +435,32 @@ export class Harness {
     }
     const stray = [...lettered.keys()].filter((key) => !poison.has(key));
     this.check(wrongCode === 0, `${wrongCode} poison records dead-lettered with another code than expected`);
-    this.check(stray.length === 0, `${stray.length} dead letters of good messages, e.g. ${stray.slice(0, 3).map((k) => `${k} (${why.get(k)})`).join('; ')}`);
+    this.check(
+      stray.length === 0,
+      `${stray.length} dead letters of good messages, e.g. ${stray
+        .slice(0, 3)
+        .map((k) => `${k} (${why.get(k)})`)
+        .join('; ')}`,
+    );
     const lost = good.length - delivered + poisonLost;
-    this.check(lost === 0, `${lost} lost (${good.length - delivered} messages without all ${this.models} predictions, ${poisonLost} poison records not dead-lettered)`);
+    this.check(
+      lost === 0,
+      `${lost} lost (${good.length - delivered} messages without all ${this.models} predictions, ${poisonLost} ` +
+        `poison records not dead-lettered)`,
+    );
     if (duplicates > 0) {
       // Where they come from: the same sms.features record scored twice (a scoring instance's second
       // commit), or two sms.features records of one message (the features stage wrote it twice).
       const twice = [...origins].filter(([, from]) => from.length > 1);
       const sameInput = twice.filter(([, from]) => new Set(from).size < from.length).length;
-      const examples = twice.slice(0, 3).map(([key, from]) => `${key} from ${from.join(' and ')}`).join('; ');
-      this.note(`duplicates: ${sameInput} of ${twice.length} twice-seen predictions come from the same sms.features record; e.g. ${examples}`);
+      const examples = twice
+        .slice(0, 3)
+        .map(([key, from]) => `${key} from ${from.join(' and ')}`)
+        .join('; ');
+      this.note(
+        `duplicates: ${sameInput} of ${twice.length} twice-seen predictions come from the same sms.features record; ` +
+          `e.g. ${examples}`,
+      );
     }
     this.check(duplicates === 0, `${duplicates} duplicate predictions`);
     return {
@@ -421,12 +486,18 @@ export class Harness {
     await this.messaging.close().catch(() => undefined);
     // The parts' logs are kept when something failed: problems name them.
     if (this.problems.length === 0) await rm(this.logDir, { recursive: true, force: true });
-    const kafka = new Kafka({ clientId: 'spamstream-faults', brokers: [...this.config.kafka.brokers], logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({
+      clientId: 'spamstream-faults',
+      brokers: [...this.config.kafka.brokers],
+      logLevel: logLevel.NOTHING,
+    });
     const admin = kafka.admin();
     try {
       await admin.connect();
       const { topics } = this.config;
-      await admin.deleteTopics({ topics: [topics.raw, topics.features, topics.predictions, topics.dlq], timeout: 10_000 }).catch(() => undefined);
+      await admin
+        .deleteTopics({ topics: [topics.raw, topics.features, topics.predictions, topics.dlq], timeout: 10_000 })
+        .catch(() => undefined);
       const groups = ['features', 'scoring', 'cdc'].map((p) => `${this.config.pipeline.consumerGroupPrefix}.${p}`);
       await admin.deleteGroups(groups).catch(() => undefined);
     } catch {
@@ -452,10 +523,18 @@ export class Harness {
 
 /** A result for a scenario that could not run to its end. */
 export function failedResult(name: string, error: unknown, harness?: Harness, started = Date.now()): ScenarioResult {
-  const problem = `scenario failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`;
+  const problem = `scenario failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
   return {
-    name, sent: harness?.sentIds.length ?? 0, delivered: 0, lost: 0, duplicates: 0, dead_lettered: 0,
-    seconds: Math.round((Date.now() - started) / 1000), ok: false, problems: [...(harness?.problems ?? []), problem], notes: [...(harness?.notes ?? [])],
+    name,
+    sent: harness?.sentIds.length ?? 0,
+    delivered: 0,
+    lost: 0,
+    duplicates: 0,
+    dead_lettered: 0,
+    seconds: Math.round((Date.now() - started) / 1000),
+    ok: false,
+    problems: [...(harness?.problems ?? []), problem],
+    notes: [...(harness?.notes ?? [])],
   };
 }
 

@@ -21,7 +21,10 @@ export async function ready(url: string): Promise<{ status: number; message: str
 }
 
 /** Polls `/ready` every second while `during` runs; returns every answer. */
-export async function watchReady(url: string, during: Promise<unknown>): Promise<{ status: number; message: string }[]> {
+export async function watchReady(
+  url: string,
+  during: Promise<unknown>,
+): Promise<{ status: number; message: string }[]> {
   const seen: { status: number; message: string }[] = [];
   let done = false;
   void during.finally(() => (done = true));
@@ -45,10 +48,18 @@ export async function waitReady(url: string, timeoutMs = 180_000): Promise<numbe
 /** Committed offsets of both processor groups on their inputs, as one comparable string. */
 export async function committed(h: Harness): Promise<string> {
   const { topics, pipeline } = h.config;
-  const groups: [string, string][] = [[`${pipeline.consumerGroupPrefix}.features`, topics.raw], [`${pipeline.consumerGroupPrefix}.scoring`, topics.features]];
-  const parts = await Promise.all(groups.map(async ([group, topic]) => {
-    const offsets = await h.messaging.committedOffsets(group, topic);
-    return `${topic}:${[...offsets].sort(([a], [b]) => a - b).map(([p, o]) => `${p}@${o}`).join(',')}`;
-  }));
+  const groups: [string, string][] = [
+    [`${pipeline.consumerGroupPrefix}.features`, topics.raw],
+    [`${pipeline.consumerGroupPrefix}.scoring`, topics.features],
+  ];
+  const parts = await Promise.all(
+    groups.map(async ([group, topic]) => {
+      const offsets = await h.messaging.committedOffsets(group, topic);
+      return `${topic}:${[...offsets]
+        .sort(([a], [b]) => a - b)
+        .map(([p, o]) => `${p}@${o}`)
+        .join(',')}`;
+    }),
+  );
   return parts.join(' ');
 }

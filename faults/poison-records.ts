@@ -24,7 +24,10 @@ export async function poisonRecords(h: Harness, total: number): Promise<PoisonRe
   const schema = loadSchema('sms-raw') as { name: string; fields: { name: string; type: unknown }[] };
   const rawId = await h.messaging.registry.register(valueSubject(h.config.topics.raw), schema);
   // The same record with its text as bytes: the wire format of a string, but any bytes at all.
-  const bytesText = avro.Type.forSchema({ ...schema, fields: schema.fields.map((f) => (f.name === 'text' ? { ...f, type: 'bytes' } : f)) } as avro.Schema);
+  const bytesText = avro.Type.forSchema({
+    ...schema,
+    fields: schema.fields.map((f) => (f.name === 'text' ? { ...f, type: 'bytes' } : f)),
+  } as avro.Schema);
   // A writer schema without `text`, registered under a subject of its own (the raw subject's
   // BACKWARD rule would refuse it).
   const withoutText = { ...schema, fields: schema.fields.filter((f) => f.name !== 'text') };
@@ -32,21 +35,61 @@ export async function poisonRecords(h: Harness, total: number): Promise<PoisonRe
   const missingType = avro.Type.forSchema(withoutText as avro.Schema);
 
   let n = 0;
-  const base = (): SmsRaw => ({ sms_id: `${h.run}-p${n}`, sender: 's', recipient: 'r', text: 'x', received_at: Date.now(), source: 'poison' });
+  const base = (): SmsRaw => ({
+    sms_id: `${h.run}-p${n}`,
+    sender: 's',
+    recipient: 'r',
+    text: 'x',
+    received_at: Date.now(),
+    source: 'poison',
+  });
   const kinds: [number, () => Promise<{ value: Buffer; code: string }>][] = [
     [0.15, async () => ({ value: randomBytes(between(1, 300)).fill(between(1, 255), 0, 1), code: 'DECODE_FAILED' })],
-    [0.15, async () => ({ value: framed(0x7f000000 + between(0, 99), randomBytes(between(0, 64))), code: 'UNKNOWN_SCHEMA' })],
-    [0.15, async () => {
-      const whole = await h.encode({ ...base(), text: pick(['win a prize now', 'see you at 6?', 'call me back']) });
-      return { value: whole.subarray(0, between(5, whole.length - 1)), code: 'DECODE_FAILED' };
-    }],
-    [0.15, async () => ({ value: framed(missingId, missingType.toBuffer({ ...base(), text: undefined })), code: 'MISSING_FIELD' })],
-    [0.15, async () => {
-      const bad = pick([[0x68, 0xc3, 0x28], [0xff, 0xfe], [0x41, 0xe2, 0x82], [0xed, 0xa0, 0x80], [0xc0, 0xaf]]);
-      return { value: framed(rawId, bytesText.toBuffer({ ...base(), text: Buffer.from(bad) })), code: 'INVALID_UTF8' };
-    }],
-    [0.1, async () => ({ value: await h.encode({ ...base(), text: 'spam '.repeat(between(820, 2_400)) }), code: 'TEXT_TOO_LONG' })],
-    [0.15, async () => ({ value: await h.encode({ ...base(), text: pick(['', ' ', '\n\t ', '   ']) }), code: 'EMPTY_TEXT' })],
+    [
+      0.15,
+      async () => ({ value: framed(0x7f000000 + between(0, 99), randomBytes(between(0, 64))), code: 'UNKNOWN_SCHEMA' }),
+    ],
+    [
+      0.15,
+      async () => {
+        const whole = await h.encode({ ...base(), text: pick(['win a prize now', 'see you at 6?', 'call me back']) });
+        return { value: whole.subarray(0, between(5, whole.length - 1)), code: 'DECODE_FAILED' };
+      },
+    ],
+    [
+      0.15,
+      async () => ({
+        value: framed(missingId, missingType.toBuffer({ ...base(), text: undefined })),
+        code: 'MISSING_FIELD',
+      }),
+    ],
+    [
+      0.15,
+      async () => {
+        const bad = pick([
+          [0x68, 0xc3, 0x28],
+          [0xff, 0xfe],
+          [0x41, 0xe2, 0x82],
+          [0xed, 0xa0, 0x80],
+          [0xc0, 0xaf],
+        ]);
+        return {
+          value: framed(rawId, bytesText.toBuffer({ ...base(), text: Buffer.from(bad) })),
+          code: 'INVALID_UTF8',
+        };
+      },
+    ],
+    [
+      0.1,
+      async () => ({
+        value: await h.encode({ ...base(), text: 'spam '.repeat(between(820, 2_400)) }),
+        code: 'TEXT_TOO_LONG',
+      }),
+    ],
+    [
+      0.15,
+      async () => ({ value: await h.encode({ ...base(), text: pick(['', ' ', '\n\t ', '   ']) }), code: 'EMPTY_TEXT' }),
+    ],
   ];
   const bursts = Math.max(1, Math.round(total / 3_000));
   const out: PoisonRecord[] = [];
@@ -66,7 +109,11 @@ export async function poisonRecords(h: Harness, total: number): Promise<PoisonRe
     const large: PoisonRecord[] = [];
     for (let i = 0; i < BURST; i += 1) {
       const key = `${h.run}-p${n}`;
-      large.push({ key, value: await h.encode({ ...base(), text: 'x'.repeat(LARGE_TEXT_BYTES) }), code: 'TEXT_TOO_LONG' });
+      large.push({
+        key,
+        value: await h.encode({ ...base(), text: 'x'.repeat(LARGE_TEXT_BYTES) }),
+        code: 'TEXT_TOO_LONG',
+      });
       n += 1;
     }
     out.splice(at, 0, ...large);

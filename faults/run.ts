@@ -16,7 +16,16 @@ import { registryOutage } from './registry-outage.ts';
 import { scale } from './scale.ts';
 import { zombie } from './zombie.ts';
 
-export const SCENARIOS: readonly Scenario[] = [kill9, brokerRestart, cassandraOutage, registryOutage, poison, scale, zombie, cdc];
+export const SCENARIOS: readonly Scenario[] = [
+  kill9,
+  brokerRestart,
+  cassandraOutage,
+  registryOutage,
+  poison,
+  scale,
+  zombie,
+  cdc,
+];
 
 const { values: args } = parseArgs({
   options: {
@@ -46,9 +55,12 @@ async function ensureStack(): Promise<ServerName[]> {
 
 function table(results: readonly ScenarioResult[]): string {
   const header = ['scenario', 'sent', 'delivered', 'lost', 'duplicates', 'dead_lettered', 'seconds', 'result'];
-  const rows = results.map((r) => [r.name, r.sent, r.delivered, r.lost, r.duplicates, r.dead_lettered, r.seconds, r.ok ? 'ok' : 'FAILED'].map(String));
+  const rows = results.map((r) =>
+    [r.name, r.sent, r.delivered, r.lost, r.duplicates, r.dead_lettered, r.seconds, r.ok ? 'ok' : 'FAILED'].map(String),
+  );
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), ...rows.map(line)].join('\n');
 }
 
@@ -60,12 +72,17 @@ try {
   for (const scenario of chosen) {
     log(`[faults] ${scenario.name}${args.quick ? ' (quick)' : ''}`);
     const started = Date.now();
-    const outcome = await scenario.run({ quick: args.quick!, log }).catch((error: unknown) => failedResult(scenario.name, error, undefined, started));
+    const outcome = await scenario
+      .run({ quick: args.quick!, log })
+      .catch((error: unknown) => failedResult(scenario.name, error, undefined, started));
     const result = { ...outcome, name: scenario.name };
     results.push(result);
     for (const note of result.notes) log(`  · ${note}`);
     for (const problem of result.problems) log(`  ✗ ${problem}`);
-    log(`  ${result.ok ? 'ok' : 'FAILED'}: sent ${result.sent}, delivered ${result.delivered}, lost ${result.lost}, duplicates ${result.duplicates}, dead-lettered ${result.dead_lettered}, ${result.seconds} s`);
+    log(
+      `  ${result.ok ? 'ok' : 'FAILED'}: sent ${result.sent}, delivered ${result.delivered}, lost ${result.lost}, ` +
+        `duplicates ${result.duplicates}, dead-lettered ${result.dead_lettered}, ${result.seconds} s`,
+    );
   }
 } finally {
   if (startedStack.length > 0) await stackDown(loadConfig(), { only: startedStack });

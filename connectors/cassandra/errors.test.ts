@@ -15,7 +15,8 @@ describe('toStoreError', () => {
     ['an overloaded node', new errors.ResponseError(codes.overloaded, 'overloaded')],
     ['a refused socket', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })],
     // What the driver hands every request in flight when the node dies (found by the fault suite).
-    ['a connection closed mid-request', Object.assign(new Error('Socket was closed'), { name: 'DriverError', isSocketError: true })],
+    ['a connection closed mid-request',
+      Object.assign(new Error('Socket was closed'), { name: 'DriverError', isSocketError: true })],
   ])('reports %s as STORE_UNAVAILABLE, retriable', (_case, cause) => {
     const error = toStoreError(cause, 'write features');
     expect(error).toBeInstanceOf(SpamstreamError);

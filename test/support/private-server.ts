@@ -73,11 +73,15 @@ export async function startPrivateServer(options: PrivateServerOptions): Promise
   };
 
   const start = async () => {
-    if (pid !== undefined && isAlive(pid)) throw new Error(`the private ${options.name} is already running (pid ${pid})`);
+    if (pid !== undefined && isAlive(pid))
+      throw new Error(`the private ${options.name} is already running (pid ${pid})`);
     const launch = await server.prepare(() => {});
     pid = await startDetached(dir, log, launch);
     const orphaned = `kill -CONT ${pid}; kill -9 ${pid}; sleep 1; rm -rf '${dataDir}'`;
-    watchdog = spawn('sh', ['-c', `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; ${orphaned}`], { detached: true, stdio: 'ignore' });
+    watchdog = spawn('sh', ['-c', `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; ${orphaned}`], {
+      detached: true,
+      stdio: 'ignore',
+    });
     watchdog.unref();
     const deadline = Date.now() + (options.startTimeoutMs ?? 180_000);
     for (;;) {
@@ -90,7 +94,10 @@ export async function startPrivateServer(options: PrivateServerOptions): Promise
         if (gone || Date.now() > deadline) {
           if (!gone) signal('SIGKILL');
           await exited();
-          throw new Error(`private ${options.name} ${server.endpoint}: ${gone ? 'exited' : 'no answer in time'} (${problem})\n${tail(log, 30)}`);
+          throw new Error(
+            `private ${options.name} ${server.endpoint}: ${gone ? 'exited' : 'no answer in time'} ` +
+              `(${problem})\n${tail(log, 30)}`,
+          );
         }
       }
       await sleep(500);

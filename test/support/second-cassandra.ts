@@ -16,7 +16,11 @@ export async function startSecondCassandra(): Promise<SecondCassandra> {
   while (storagePort === port) storagePort = await closedPort();
   const server = await startPrivateServer({
     name: 'cassandra',
-    env: { SPAMSTREAM_CASSANDRA_PORT: String(port), SPAMSTREAM_CASSANDRA_STORAGE_PORT: String(storagePort), SPAMSTREAM_CASSANDRA_HEAP_MB: '512' },
+    env: {
+      SPAMSTREAM_CASSANDRA_PORT: String(port),
+      SPAMSTREAM_CASSANDRA_STORAGE_PORT: String(storagePort),
+      SPAMSTREAM_CASSANDRA_HEAP_MB: '512',
+    },
     server: (settings) => cassandraServer(settings, () => serverJava(settings.stack)),
   });
   return { ...server, contactPoint: `127.0.0.1:${port}` };

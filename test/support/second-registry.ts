@@ -17,7 +17,11 @@ export async function startSecondRegistry(): Promise<SecondRegistry> {
   while (managementPort === port) managementPort = await closedPort();
   const server = await startPrivateServer({
     name: 'registry',
-    env: { SPAMSTREAM_REGISTRY_PORT: String(port), SPAMSTREAM_REGISTRY_MANAGEMENT_PORT: String(managementPort), SPAMSTREAM_REGISTRY_HEAP_MB: '256' },
+    env: {
+      SPAMSTREAM_REGISTRY_PORT: String(port),
+      SPAMSTREAM_REGISTRY_MANAGEMENT_PORT: String(managementPort),
+      SPAMSTREAM_REGISTRY_HEAP_MB: '256',
+    },
     server: (settings) => registryServer(settings, () => registryJava(settings.stack, () => {})),
   });
   return { ...server, url: server.settings.registry.url };
