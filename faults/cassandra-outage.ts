@@ -48,7 +48,9 @@ export const cassandraOutage: Scenario = {
           const readyAgain = await waitReady(url);
           h.check(readyAgain !== undefined, '/ready did not answer 200 within 180 s of Cassandra answering again');
           h.note(
-            `Cassandra down ${seconds.toFixed(1)} s; /ready answered ${naming.length} of ${answers.length} polls 503 naming cassandra ("${naming[0]?.message.slice(0, 60) ?? ''}…"), 200 again ${readyAgain?.toFixed(1) ?? '—'} s after it answered`,
+            `Cassandra down ${seconds.toFixed(1)} s; /ready answered ${naming.length} of ${answers.length} polls ` +
+              `503 naming cassandra ("${naming[0]?.message.slice(0, 60) ?? ''}…"), 200 again ` +
+              `${readyAgain?.toFixed(1) ?? '—'} s after it answered`,
           );
           await flow.stopAt(messages);
           await h.waitForPredictions(240_000);
@@ -90,12 +92,14 @@ async function checkStore(h: Harness, contactPoint: string, sentBeforeKill: numb
     const missing = h.sentIds.slice(sentBeforeKill).filter(incomplete);
     h.check(
       missing.length === 0,
-      `${missing.length} messages sent after the kill without all their rows in Cassandra, e.g. ${missing.slice(0, 5).map(detail).join('; ')}`,
+      `${missing.length} messages sent after the kill without all their rows in Cassandra, e.g. ` +
+        `${missing.slice(0, 5).map(detail).join('; ')}`,
     );
     const lostByKill = h.sentIds.slice(0, sentBeforeKill).filter(incomplete);
     if (lostByKill.length > 0)
       h.note(
-        `${lostByKill.length} messages sent before the kill lack rows the killed Cassandra had acknowledged (periodic commit log), e.g. ${lostByKill.slice(0, 2).map(detail).join('; ')}`,
+        `${lostByKill.length} messages sent before the kill lack rows the killed Cassandra had acknowledged ` +
+          `(periodic commit log), e.g. ${lostByKill.slice(0, 2).map(detail).join('; ')}`,
       );
     h.note(`Cassandra holds features of ${features.size} and predictions of ${predictions.size} messages`);
   } finally {

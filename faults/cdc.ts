@@ -128,7 +128,7 @@ async function waitForConnector(h: Harness): Promise<void> {
   }
 }
 
-/** Inserts rows at `rate` per second, ten per transaction; a failed transaction is tried again until PostgreSQL is back. */
+/** Inserts rows at `rate` per second, ten per transaction; a failed one is tried again until PostgreSQL is back. */
 async function insertRows(h: Harness, limit: { rows: number }, rate: number): Promise<void> {
   const table = `${h.config.cdc.schema}.smss_by_users`;
   let client: pg.Client | undefined;

@@ -169,7 +169,8 @@ export class Harness {
       if (match) return match[0];
       if (target.child.exitCode !== null || target.child.signalCode !== null || Date.now() > deadline) {
         throw new Error(
-          `${target.part}: no ${pattern} in its log (${target.child.exitCode ?? target.child.signalCode ?? 'timed out'}):\n${Harness.tail(target.logPath)}`,
+          `${target.part}: no ${pattern} in its log ` +
+            `(${target.child.exitCode ?? target.child.signalCode ?? 'timed out'}):\n${Harness.tail(target.logPath)}`,
         );
       }
       await sleep(100);
@@ -204,7 +205,8 @@ export class Harness {
     if (target.child.exitCode !== null || target.child.signalCode !== null) {
       this.check(
         false,
-        `${target.part} had already exited (${target.child.exitCode ?? target.child.signalCode}) before ${signal}; log ${target.logPath}`,
+        `${target.part} had already exited (${target.child.exitCode ?? target.child.signalCode}) before ${signal}; ` +
+          `log ${target.logPath}`,
       );
       return 0;
     }
@@ -420,7 +422,8 @@ export class Harness {
       lettered.set(key, [...(lettered.get(key) ?? []), value.error_code]);
       why.set(
         key,
-        `${value.processor} ${value.error_code} at ${value.source_topic}/${value.source_partition}@${value.source_offset}: ${value.error_reason}`,
+        `${value.processor} ${value.error_code} at ` +
+          `${value.source_topic}/${value.source_partition}@${value.source_offset}: ${value.error_reason}`,
       );
     }
     let poisonLost = 0;
@@ -442,7 +445,8 @@ export class Harness {
     const lost = good.length - delivered + poisonLost;
     this.check(
       lost === 0,
-      `${lost} lost (${good.length - delivered} messages without all ${this.models} predictions, ${poisonLost} poison records not dead-lettered)`,
+      `${lost} lost (${good.length - delivered} messages without all ${this.models} predictions, ${poisonLost} ` +
+        `poison records not dead-lettered)`,
     );
     if (duplicates > 0) {
       // Where they come from: the same sms.features record scored twice (a scoring instance's second
@@ -454,7 +458,8 @@ export class Harness {
         .map(([key, from]) => `${key} from ${from.join(' and ')}`)
         .join('; ');
       this.note(
-        `duplicates: ${sameInput} of ${twice.length} twice-seen predictions come from the same sms.features record; e.g. ${examples}`,
+        `duplicates: ${sameInput} of ${twice.length} twice-seen predictions come from the same sms.features record; ` +
+          `e.g. ${examples}`,
       );
     }
     this.check(duplicates === 0, `${duplicates} duplicate predictions`);

@@ -56,12 +56,14 @@ export const poison: Scenario = {
       const codes = new Map<string, number>();
       for (const p of bad) codes.set(p.code, (codes.get(p.code) ?? 0) + 1);
       h.note(
-        `poison sent: ${[...codes].map(([code, n]) => `${n} ${code}`).join(', ')} (${Math.max(1, Math.round(count / 3_000))} bursts of 20 × 300 KB among the TEXT_TOO_LONG)`,
+        `poison sent: ${[...codes].map(([code, n]) => `${n} ${code}`).join(', ')} ` +
+          `(${Math.max(1, Math.round(count / 3_000))} bursts of 20 × 300 KB among the TEXT_TOO_LONG)`,
       );
       for (const part of parts)
         h.check(
           part.child.exitCode === null && part.child.signalCode === null,
-          `${part.part} stopped during the poison (${part.child.exitCode ?? part.child.signalCode}); log ${part.logPath}`,
+          `${part.part} stopped during the poison (${part.child.exitCode ?? part.child.signalCode}); log ` +
+            `${part.logPath}`,
         );
       await h.stopAll();
       return h.result(poison.name, new Map(bad.map((p) => [p.key, p.code])));

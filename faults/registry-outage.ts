@@ -40,7 +40,8 @@ export const registryOutage: Scenario = {
             const flowed = new Set(scored.map((r) => r.value.sms_id).filter((id) => during.has(id))).size;
             h.check(flowed > 0, `no message sent while the registry was down was scored (${during.size} sent)`);
             h.note(
-              `${flowed} of the ${during.size} messages sent in the first ${(downMs * 0.4) / 1000} s without the registry were scored meanwhile`,
+              `${flowed} of the ${during.size} messages sent in the first ${(downMs * 0.4) / 1000} s without the ` +
+                `registry were scored meanwhile`,
             );
             // Then a schema version the processors never saw: they must wait for the registry, not
             // dead-letter. (Such a record holds up its partition until then: records go in order.)
@@ -69,7 +70,9 @@ export const registryOutage: Scenario = {
           const readyAgain = await waitReady(url);
           h.check(readyAgain !== undefined, '/ready did not answer 200 within 180 s of the registry answering again');
           h.note(
-            `registry down ${((Date.now() - down) / 1000).toFixed(1)} s; /ready answered ${naming.length} of ${answers.length} polls 503 naming it; 50 records of an unseen schema version waited and were scored after`,
+            `registry down ${((Date.now() - down) / 1000).toFixed(1)} s; /ready answered ${naming.length} of ` +
+              `${answers.length} polls 503 naming it; 50 records of an unseen schema version waited and were scored ` +
+              `after`,
           );
           await flow.stopAt(messages);
           await h.waitForPredictions();
@@ -116,6 +119,7 @@ async function produceNeedingRegistry(h: Harness): Promise<void> {
     `spamstream produce while the registry was down: exit ${status}, "${said}"`,
   );
   h.note(
-    `spamstream produce while the registry was down: exit ${status} after ${((Date.now() - begin) / 1000).toFixed(1)} s, "${said.slice(0, 160)}"`,
+    `spamstream produce while the registry was down: exit ${status} after ` +
+      `${((Date.now() - begin) / 1000).toFixed(1)} s, "${said.slice(0, 160)}"`,
   );
 }

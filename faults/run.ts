@@ -80,7 +80,8 @@ try {
     for (const note of result.notes) log(`  · ${note}`);
     for (const problem of result.problems) log(`  ✗ ${problem}`);
     log(
-      `  ${result.ok ? 'ok' : 'FAILED'}: sent ${result.sent}, delivered ${result.delivered}, lost ${result.lost}, duplicates ${result.duplicates}, dead-lettered ${result.dead_lettered}, ${result.seconds} s`,
+      `  ${result.ok ? 'ok' : 'FAILED'}: sent ${result.sent}, delivered ${result.delivered}, lost ${result.lost}, ` +
+        `duplicates ${result.duplicates}, dead-lettered ${result.dead_lettered}, ${result.seconds} s`,
     );
   }
 } finally {

@@ -24,7 +24,8 @@ export const scale: Scenario = {
       log(`  back to 1 instance of each at ${h.elapsed()}, ${down} sent`);
       await flow.stopAt(Math.max(messages, down + messages * 0.2));
       h.note(
-        `3 instances of each from message ${up} to ${down} of ${h.sentIds.length} at ${rate}/s; the 4 leaving instances exited within ${(Math.max(...times) / 1000).toFixed(1)} s`,
+        `3 instances of each from message ${up} to ${down} of ${h.sentIds.length} at ${rate}/s; the 4 leaving ` +
+          `instances exited within ${(Math.max(...times) / 1000).toFixed(1)} s`,
       );
       await h.waitForPredictions();
       log(`  every prediction present at ${h.elapsed()}`);

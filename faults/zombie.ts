@@ -21,7 +21,8 @@ export const zombie: Scenario = {
       for (const part of zombies) part.child.kill('SIGCONT');
       log(`  resumed them at ${h.elapsed()}, ${h.sentIds.length} sent`);
       h.note(
-        `one of two instances of each processor frozen for ${frozenMs / 1000} s (session ${FAST_REBALANCE.SPAMSTREAM_SESSION_TIMEOUT_MS} ms) while ${messages} messages flowed at ${rate}/s`,
+        `one of two instances of each processor frozen for ${frozenMs / 1000} s (session ` +
+          `${FAST_REBALANCE.SPAMSTREAM_SESSION_TIMEOUT_MS} ms) while ${messages} messages flowed at ${rate}/s`,
       );
       await producing;
       await h.waitForPredictions();

@@ -95,7 +95,8 @@ export async function startPrivateServer(options: PrivateServerOptions): Promise
           if (!gone) signal('SIGKILL');
           await exited();
           throw new Error(
-            `private ${options.name} ${server.endpoint}: ${gone ? 'exited' : 'no answer in time'} (${problem})\n${tail(log, 30)}`,
+            `private ${options.name} ${server.endpoint}: ${gone ? 'exited' : 'no answer in time'} ` +
+              `(${problem})\n${tail(log, 30)}`,
           );
         }
       }
