@@ -4,6 +4,7 @@
 // offset may be committed while no record can be written, and afterwards every message must be in
 // the store and scored.
 import cassandra from 'cassandra-driver';
+import { TABLES } from '../connectors/cassandra/tables.ts';
 import { startSecondCassandra } from '../test/support/second-cassandra.ts';
 import type { Harness } from './harness.ts';
 import { type Scenario, sleep, withHarness, withServer } from './harness.ts';
@@ -78,17 +79,17 @@ async function checkStore(h: Harness, contactPoint: string, sentBeforeKill: numb
       let pageState: string | undefined;
       do {
         const page = await client.execute(query, [], { prepare: true, fetchSize: 5_000, pageState });
-        for (const row of page.rows)
-          out.set(row.get('sms_id') as string, (out.get(row.get('sms_id') as string) ?? 0) + 1);
+        // One row per message; its map holds one entry per view (or model version).
+        for (const row of page.rows) out.set(row.get('sms_id') as string, Object.keys(row.get('encoded') ?? {}).length);
         pageState = page.pageState ?? undefined;
       } while (pageState);
       return out;
     };
-    const features = await rows('SELECT sms_id FROM features_by_sms');
-    const predictions = await rows('SELECT sms_id FROM predictions_by_sms');
+    const features = await rows(`SELECT sms_id, encoded FROM ${TABLES.features}`);
+    const predictions = await rows(`SELECT sms_id, encoded FROM ${TABLES.predictions}`);
     const incomplete = (id: string) => !features.has(id) || (predictions.get(id) ?? 0) < h.models;
     const detail = (id: string) =>
-      `${id}: ${features.get(id) ?? 0} feature rows, ${predictions.get(id) ?? 0} prediction rows`;
+      `${id}: ${features.get(id) ?? 0} feature views, ${predictions.get(id) ?? 0} predictions`;
     const missing = h.sentIds.slice(sentBeforeKill).filter(incomplete);
     h.check(
       missing.length === 0,
