@@ -103,9 +103,9 @@ export function connectServer(settings: StackSettings, java: () => Promise<strin
       await mkdir(dir, { recursive: true });
       await writeFile(join(dir, 'worker.properties'), workerProperties(settings, plugins));
       await writeFile(join(dir, 'log4j2.properties'), LOG4J2_PROPERTIES);
-      await waitForKafka(settings);
       return { command: await java(), args: connectJvmArgs(settings, libs, dir), cwd: dir };
     },
+    dependencies: () => waitForKafka(settings),
     probe: () => probeConnect(settings.cdc.connectUrl),
   };
 }

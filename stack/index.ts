@@ -116,6 +116,7 @@ async function bringUp(server: Server, settings: StackSettings, log: Log, start:
   }
   try {
     const launch = await server.prepare(log);
+    await server.dependencies?.();
     const pid = await startDetached(dir, logFile(dir, server.name), launch);
     log(`${server.name}: started (pid ${pid}), waiting for it to answer…`);
     const problem = await waitUntilReady(server, pid, deadline());

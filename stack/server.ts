@@ -16,6 +16,12 @@ export interface Server {
   readonly endpoint: string;
   /** Fetches what is missing, writes the config files, does one-time setup; returns the command line. */
   prepare(log: Log): Promise<Launch>;
+  /**
+   * Resolves once the servers this one needs answer (Connect needs Kafka). Called after `prepare`
+   * and outside it: the launcher runs the servers' `prepare`s one at a time (Maven's local
+   * repository takes one writer), so waiting inside one would keep the others from starting.
+   */
+  dependencies?(): Promise<void>;
   /** Resolves once the server answers a real request; rejects with the reason otherwise. */
   probe(): Promise<void>;
 }
