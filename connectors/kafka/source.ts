@@ -12,6 +12,7 @@ import { SpamstreamError } from '../../core/errors.ts';
 import type { Metrics } from '../../core/metrics.ts';
 import type { CommitOffset, RecordSource, TopicPartition } from '../kafka.ts';
 import { InFlight } from './in-flight.ts';
+import { settleWithin } from './produce.ts';
 
 export interface KafkaSourceOptions {
   readonly groupId: string;
@@ -306,7 +307,9 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
       const deadline = sleep(options.closeTimeoutMs ?? 30_000);
       await Promise.race([Promise.all(inFlight.partitions().map((tp) => inFlight.drained(tp))), deadline]);
       for (const tp of inFlight.partitions()) await commit(tp).catch(() => undefined);
-      await consumer.disconnect();
+      // Everything is committed by now. A consumer kafkajs restarted by itself (its broker came back)
+      // can keep disconnect() waiting for good on a connection it is still opening.
+      await settleWithin(5_000, consumer.disconnect());
     })());
 
   /** After a failed transaction: forget the partition's open records and read it again from its commit. */
