@@ -484,7 +484,8 @@ export class Harness {
       await part.exited;
     }
     await this.messaging.close().catch(() => undefined);
-    // The parts' logs are kept when something failed: problems name them.
+    // The parts' logs and topics are kept when something failed: problems name them, and the
+    // topics can still be read (for instance by the Java console consumer, to compare).
     if (this.problems.length === 0) await rm(this.logDir, { recursive: true, force: true });
     const kafka = new Kafka({
       clientId: 'spamstream-faults',
@@ -495,9 +496,10 @@ export class Harness {
     try {
       await admin.connect();
       const { topics } = this.config;
-      await admin
-        .deleteTopics({ topics: [topics.raw, topics.features, topics.predictions, topics.dlq], timeout: 10_000 })
-        .catch(() => undefined);
+      if (this.problems.length === 0)
+        await admin
+          .deleteTopics({ topics: [topics.raw, topics.features, topics.predictions, topics.dlq], timeout: 10_000 })
+          .catch(() => undefined);
       const groups = ['features', 'scoring', 'cdc'].map((p) => `${this.config.pipeline.consumerGroupPrefix}.${p}`);
       await admin.deleteGroups(groups).catch(() => undefined);
     } catch {

@@ -244,16 +244,22 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
             Number(batch.offsetLag()),
           );
 
-          let skipBelow: bigint | undefined;
+          const first = batch.firstOffset();
           if (claimedAt.get(tpKey(tp)) !== joins || reread.has(tpKey(tp))) {
             reread.delete(tpKey(tp));
-            skipBelow = await claim(payload, tp, rebalance);
-            const first = batch.firstOffset();
-            if (skipBelow !== undefined && first !== null && BigInt(first) > skipBelow) {
+            const committed = await claim(payload, tp, rebalance);
+            if (committed !== undefined && first !== null && BigInt(first) > committed) {
               // kafkajs read from further on than the partition is committed: go back.
-              consumer.seek({ ...tp, offset: skipBelow.toString() });
+              consumer.seek({ ...tp, offset: committed.toString() });
               return;
             }
+          }
+          // What is committed is never emitted again. After a hand-back kafkajs reads from where this
+          // instance was, which may lie far below what another owner committed since: go forward.
+          const skipBelow = inFlight.committedOffset(tp);
+          if (skipBelow !== undefined && first !== null && BigInt(first) < skipBelow) {
+            consumer.seek({ ...tp, offset: skipBelow.toString() });
+            return;
           }
           const generation = inFlight.generation(tp);
           const end = ends.get(tpKey(tp))?.end;
@@ -265,10 +271,6 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
               lastRead = end - 1n;
               payload.pause();
               break;
-            }
-            if (skipBelow !== undefined && BigInt(message.offset) < skipBelow) {
-              payload.resolveOffset(message.offset);
-              continue;
             }
             let reserved = inFlight.tryReserve();
             while (!reserved && live()) {

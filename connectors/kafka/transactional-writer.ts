@@ -106,6 +106,13 @@ export function createTransactionalWriter(kafka: Kafka, options: TransactionalWr
     async sendAndCommit(input, records, offset) {
       const state = claimed.get(key(input));
       if (!state) throw new SpamstreamError('REVOKED', `${key(input)} is not claimed by this instance`);
+      // A run that ends at or below the committed offset was written already, by this producer or
+      // another: writing it again would duplicate it and move the group's offset backwards.
+      if (state.committed !== undefined && BigInt(offset) <= BigInt(state.committed))
+        throw new SpamstreamError(
+          'REVOKED',
+          `${key(input)} is committed to ${state.committed} already: a run ending before ${offset} is not written again`,
+        );
       if (!state.producer && (await recover(input, state, offset)) === 'committed') return;
       const producer = state.producer!;
       let transaction: Transaction | undefined;

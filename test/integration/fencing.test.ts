@@ -52,6 +52,22 @@ describe('partitions changing hands under exactly-once', () => {
     expect((await fixture.messaging.committedOffsets(groupId, input.topic)).get(0)).toBe(2n);
   }, 60_000);
 
+  it('a writer never writes a run again that ends at or below the committed offset', async () => {
+    const fixture = await pipelineFixture({ SPAMSTREAM_TOPIC_PARTITIONS: '1' });
+    cleanup.push(() => fixture.close());
+    const groupId = `${fixture.run}.features`;
+    const input = { topic: fixture.config.topics.raw, partition: 0 };
+    const writer = fixture.messaging.openTransactionalWriter(groupId);
+    cleanup.push(() => writer.close());
+    const record = (key: string) => ({ topic: fixture.config.topics.dlq, key, value: Buffer.from(key) });
+
+    await writer.claim(input);
+    await writer.sendAndCommit(input, [record('first')], '5');
+    await expect(writer.sendAndCommit(input, [record('again')], '3')).rejects.toMatchObject({ code: 'REVOKED' });
+    await expect(writer.sendAndCommit(input, [record('again')], '5')).rejects.toMatchObject({ code: 'REVOKED' });
+    expect((await fixture.messaging.committedOffsets(groupId, input.topic)).get(0)).toBe(5n);
+  }, 60_000);
+
   // Finding 11: a consumer crash that kafkajs does not restart used to stall a processor silently.
   it('a consumer that stops for good errors the stream instead of stalling', async () => {
     const fixture = await pipelineFixture({ SPAMSTREAM_TOPIC_PARTITIONS: '1' });
