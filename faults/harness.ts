@@ -496,7 +496,10 @@ export class Harness {
       await admin.connect();
       const { topics } = this.config;
       await admin
-        .deleteTopics({ topics: [topics.raw, topics.features, topics.predictions, topics.dlq], timeout: 10_000 })
+        .deleteTopics({
+          topics: [topics.raw, topics.features, topics.predictions, topics.dlq, topics.replays],
+          timeout: 10_000,
+        })
         .catch(() => undefined);
       const groups = ['features', 'scoring', 'cdc'].map((p) => `${this.config.pipeline.consumerGroupPrefix}.${p}`);
       await admin.deleteGroups(groups).catch(() => undefined);
