@@ -18,6 +18,7 @@ import { liveRoutes } from './routes/live.ts';
 import { modelRoutes } from './routes/models.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { predictionRoutes } from './routes/predictions.ts';
+import { replayRoutes } from './routes/replays.ts';
 import { smsRoutes } from './routes/sms.ts';
 
 const MAX_PARAM_LENGTH = 1024;
@@ -106,6 +107,7 @@ export function buildApp(deps: EdgeDeps): FastifyInstance {
   app.register(modelRoutes, { deps });
   app.register(opsRoutes, { deps });
   app.register(liveRoutes, { deps });
+  app.register(replayRoutes, { deps });
   app.register(inboxRoutes, { deps });
   return app;
 }
