@@ -1,7 +1,8 @@
 // The HTTP edge as a Fastify instance, built without listening: tests drive it with `inject`,
 // server.ts puts it on a port. The edge only reads what the pipeline computed (online store,
-// prediction feed) and writes incoming messages to sms.raw; the one place it computes is the
-// synchronous model endpoints, through the same feature views and models the processors use.
+// prediction feed, replay progress) and writes incoming messages to sms.raw; the one place it
+// computes is the synchronous model endpoints, through the same feature views and models the
+// processors use.
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
