@@ -84,6 +84,8 @@ export interface TopicsConfig {
   readonly dlq: string;
   /** Debezium's change events of the inbox table (JSON); the cdc processor turns them into sms.raw. */
   readonly cdc: string;
+  /** Where replays publish their progress (compacted: the newest record per replay); the edge reads it. */
+  readonly replays: string;
   readonly partitions: number;
   /** Retention of sms.raw and sms.features: long, because they are replayed to backfill new versions. */
   readonly replayRetentionMs: number;
@@ -339,6 +341,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       predictions: get('topics.predictions'),
       dlq: get('topics.dlq'),
       cdc: get('topics.cdc'),
+      replays: get('topics.replays'),
       partitions: get('topics.partitions'),
       replayRetentionMs: get('topics.replayRetentionMs'),
     },

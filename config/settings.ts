@@ -424,9 +424,16 @@ export const SETTINGS: readonly SettingSpec[] = [
     ...fixed('sms.cdc.inbox', 'sms.cdc.inbox'),
   },
   {
+    key: 'topics.replays',
+    env: 'SPAMSTREAM_TOPIC_REPLAYS',
+    doc: 'progress of each replay (compacted), which the edge shows on its live page and `/metrics`',
+    parse: topicName,
+    ...fixed('sms.replays', 'sms.replays'),
+  },
+  {
     key: 'topics.partitions',
     env: 'SPAMSTREAM_TOPIC_PARTITIONS',
-    doc: 'partitions of each topic',
+    doc: 'partitions of each topic but sms.dlq and sms.replays (one each)',
     parse: int(1, 1000),
     ...fixed(6),
   },

@@ -15,10 +15,15 @@ export interface Metrics {
   readonly inferenceBatchSize: Histogram<'model_version'>;
   /** Change events of the inbox table that the cdc processor did not turn into a message, by reason. */
   readonly cdcSkipped: Counter<'reason'>;
-  /** A replay's progress (`spamstream replay`, served by the replay process): offsets read and to read, messages a second. */
+  /**
+   * A replay's progress: offsets read and to read, messages a second. The replay process sets them
+   * for its own run (`--metrics-port`); the edge for every replay it reads on sms.replays.
+   */
   readonly replayDone: Gauge<'run' | 'kind'>;
   readonly replayTotal: Gauge<'run' | 'kind'>;
   readonly replayRate: Gauge<'run' | 'kind'>;
+  /** 1 for a replay's state as the edge reads it (running, done, stopped, failed, lost), 0 for the others. */
+  readonly replayState: Gauge<'run' | 'kind' | 'state'>;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -75,6 +80,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       name: 'spamstream_replay_messages_per_second',
       help: 'Messages a second a replay has read, over its run',
       labelNames: ['run', 'kind'],
+      registers,
+    }),
+    replayState: new Gauge({
+      name: 'spamstream_replay_state',
+      help: "A replay's state as the edge reads it from the replays topic: 1 for the current one, 0 for the others",
+      labelNames: ['run', 'kind', 'state'],
       registers,
     }),
     inferenceBatchSize: new Histogram({

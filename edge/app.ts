@@ -1,7 +1,8 @@
 // The HTTP edge as a Fastify instance, built without listening: tests drive it with `inject`,
 // server.ts puts it on a port. The edge only reads what the pipeline computed (online store,
-// prediction feed) and writes incoming messages to sms.raw; the one place it computes is the
-// synchronous model endpoints, through the same feature views and models the processors use.
+// prediction feed, replay progress) and writes incoming messages to sms.raw; the one place it
+// computes is the synchronous model endpoints, through the same feature views and models the
+// processors use.
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -18,6 +19,7 @@ import { liveRoutes } from './routes/live.ts';
 import { modelRoutes } from './routes/models.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { predictionRoutes } from './routes/predictions.ts';
+import { replayRoutes } from './routes/replays.ts';
 import { smsRoutes } from './routes/sms.ts';
 
 const MAX_PARAM_LENGTH = 1024;
@@ -106,6 +108,7 @@ export function buildApp(deps: EdgeDeps): FastifyInstance {
   app.register(modelRoutes, { deps });
   app.register(opsRoutes, { deps });
   app.register(liveRoutes, { deps });
+  app.register(replayRoutes, { deps });
   app.register(inboxRoutes, { deps });
   return app;
 }

@@ -7,6 +7,7 @@ import type { FeatureStore, IdempotencyStore, PredictionStore } from '../connect
 import type { Metrics } from '../core/metrics.ts';
 import type { FeatureView } from '../features/index.ts';
 import type { SmsPrediction, SmsRaw } from '../schemas/index.ts';
+import type { ReplayBoard } from './replay-board.ts';
 
 export type { ModelCard, SpamModel };
 
@@ -45,6 +46,8 @@ export interface EdgeDeps {
   readonly models: readonly SpamModel[];
   readonly health: readonly HealthCheck[];
   readonly feed: PredictionFeed;
+  /** Replays running elsewhere, read from sms.replays (edge/replay-board.ts): the live page, `/replays`, `/metrics`. */
+  readonly replays: ReplayBoard;
   /** The process's registry: the edge adds its HTTP histogram; `/metrics` serves all of it. */
   readonly metrics: Metrics;
   /** Where the request log goes (edge/request-log.ts); standard output when absent. */

@@ -10,7 +10,7 @@ import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SmsPrediction } from '../schemas/index.ts';
 import { type RunningEdge, startEdge } from './server.ts';
-import { type TestDeps, prediction, testDeps } from './test-support.ts';
+import { type TestDeps, prediction, replayStatus, testDeps } from './test-support.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
@@ -160,5 +160,71 @@ describe.skipIf(!existsSync(CHROMIUM))('the live page in headless Chromium', () 
 
     await page.screenshot({ path: screenshotPath(scratch), fullPage: true });
     expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('shows replays running elsewhere: progress, rate, ETA and state, and a finished one below', async () => {
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    await page.goto(`${edge.address}/`);
+    await expect.poll(() => page.locator('#status').getAttribute('data-state')).toBe('live');
+    expect(await page.locator('#no-replays').isVisible()).toBe(true);
+    expect(await page.locator('#replays').isVisible()).toBe(false);
+
+    const now = Date.now();
+    deps.replays.update(
+      'g-store',
+      replayStatus({
+        group_id: 'g-store',
+        run_id: 'store-77',
+        kind: 'store',
+        state: 'done',
+        done: 5200,
+        total: 5200,
+        rate: 1328,
+        updated_at: now - 60_000,
+      }),
+    );
+    deps.replays.update(
+      'g-scoring',
+      replayStatus({
+        run_id: 'scoring-42',
+        done: 4020,
+        total: 10050,
+        rate: 2448.4,
+        eta_seconds: 125.2,
+        host: 'batch-2',
+        updated_at: now,
+      }),
+    );
+    const rows = page.locator('#replays tbody tr');
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await page.locator('#no-replays').isVisible()).toBe(false);
+    const running = rows.first();
+    expect(await running.getAttribute('data-run-id')).toBe('scoring-42');
+    expect(await running.innerText()).toMatch(
+      /^scoring\s+scoring-42\s+on batch-2\s+4,020 \/ 10,050 \(40 %\)\s+2,448\/s\s+2 min 6 s\s+running$/,
+    );
+    expect(await running.locator('[role="progressbar"]').getAttribute('aria-valuenow')).toBe('4020');
+    expect(await rows.nth(1).innerText()).toMatch(
+      /^store\s+store-77\s+on replayer-1\s+5,200 \/ 5,200 \(100 %\)\s+1,328\/s\s+—\s+done$/,
+    );
+
+    // Its last record: done, and the page follows.
+    deps.replays.update(
+      'g-scoring',
+      replayStatus({
+        run_id: 'scoring-42',
+        state: 'done',
+        done: 10050,
+        total: 10050,
+        eta_seconds: 0,
+        updated_at: Date.now(),
+      }),
+    );
+    await expect.poll(() => running.getAttribute('data-state')).toBe('done');
+    expect(await running.locator('.badge').innerText()).toBe('done');
+    expect(problems).toEqual([]);
+    await page.close();
   }, 60_000);
 });

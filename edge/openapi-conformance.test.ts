@@ -74,13 +74,13 @@ describe('methods a path does not have', () => {
 });
 
 describe('what the document says', () => {
-  it("documents the event stream's 200 as text/event-stream events named snapshot or prediction", async () => {
+  it("documents the event stream's 200 as text/event-stream events named snapshot, prediction or replays", async () => {
     const doc = await documentOf(start());
     const ok = doc.paths['/events']!.get!.responses['200']!;
     expect(Object.keys(ok.content ?? {})).toEqual(['text/event-stream']);
     expect(ok.content!['text/event-stream']!.schema).toMatchObject({
       required: ['event', 'data'],
-      properties: { event: { enum: ['snapshot', 'prediction'] } },
+      properties: { event: { enum: ['snapshot', 'prediction', 'replays'] } },
     });
   });
 

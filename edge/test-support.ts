@@ -5,7 +5,8 @@ import { createMemoryStores } from '../connectors/memory/online-store.ts';
 import { SpamstreamError } from '../core/errors.ts';
 import { createMetrics } from '../core/metrics.ts';
 import { featureViews } from '../features/index.ts';
-import type { SmsPrediction, SmsRaw } from '../schemas/index.ts';
+import { type ReplayTracker, createReplayTracker } from './replay-board.ts';
+import type { ReplayStatus, SmsPrediction, SmsRaw } from '../schemas/index.ts';
 import type { EdgeDeps, HealthCheck, PredictionFeed, SmsIngest } from './deps.ts';
 
 export function testConfig(overrides: Partial<EdgeConfig> = {}): EdgeConfig {
@@ -85,6 +86,25 @@ export function prediction(overrides: Partial<SmsPrediction> = {}): SmsPredictio
   };
 }
 
+/** A replay's record on sms.replays: a scoring replay 40 % through, updated at 1_700_000_000_000. */
+export function replayStatus(overrides: Partial<ReplayStatus> = {}): ReplayStatus {
+  return {
+    group_id: 'spamstream.replay.scoring.0123456789',
+    run_id: 'scoring-0123456789-abc',
+    kind: 'scoring',
+    state: 'running',
+    done: 400,
+    total: 1000,
+    messages: 390,
+    rate: 130,
+    eta_seconds: 4.6,
+    host: 'replayer-1',
+    started_at: 1_700_000_000_000 - 3_000,
+    updated_at: 1_700_000_000_000,
+    ...overrides,
+  };
+}
+
 export const healthy = (name: string): HealthCheck => ({ name, check: async () => undefined });
 export const unreachable = (name: string, message = 'connection refused'): HealthCheck => ({
   name,
@@ -96,9 +116,14 @@ export const unreachable = (name: string, message = 'connection refused'): Healt
 export interface TestDeps extends EdgeDeps {
   readonly ingest: FakeIngest;
   readonly feed: FakeFeed;
+  /** Fed by the test (`update`); it looks for lost replays only when told (`check`). */
+  readonly replays: ReplayTracker;
 }
 
-export type TestOverrides = Partial<Omit<EdgeDeps, 'ingest' | 'feed' | 'config'>> & { config?: Partial<EdgeConfig> };
+export type TestOverrides = Partial<Omit<EdgeDeps, 'ingest' | 'feed' | 'config' | 'replays'>> & {
+  config?: Partial<EdgeConfig>;
+  replays?: ReplayTracker;
+};
 
 export function testDeps(overrides: TestOverrides = {}): TestDeps {
   const stores = createMemoryStores();
@@ -111,6 +136,7 @@ export function testDeps(overrides: TestOverrides = {}): TestDeps {
     models: [],
     health: [healthy('kafka'), healthy('registry'), healthy('cassandra')],
     metrics: createMetrics({ defaultMetrics: false }),
+    replays: createReplayTracker({ checkEveryMs: 0 }),
     ...rest,
     config: testConfig(config),
     ingest: fakeIngest(),

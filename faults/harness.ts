@@ -498,7 +498,10 @@ export class Harness {
       const { topics } = this.config;
       if (this.problems.length === 0)
         await admin
-          .deleteTopics({ topics: [topics.raw, topics.features, topics.predictions, topics.dlq], timeout: 10_000 })
+          .deleteTopics({
+            topics: [topics.raw, topics.features, topics.predictions, topics.dlq, topics.replays],
+            timeout: 10_000,
+          })
           .catch(() => undefined);
       const groups = ['features', 'scoring', 'cdc'].map((p) => `${this.config.pipeline.consumerGroupPrefix}.${p}`);
       await admin.deleteGroups(groups).catch(() => undefined);

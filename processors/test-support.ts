@@ -17,12 +17,14 @@ export const TOPICS = {
   features: 'sms.features',
   predictions: 'sms.predictions',
   dlq: 'sms.dlq',
+  replays: 'sms.replays',
 } as const;
 const SUBJECT_OF = {
   'sms-raw': TOPICS.raw,
   'sms-features': TOPICS.features,
   'sms-predictions': TOPICS.predictions,
   'dead-letter': TOPICS.dlq,
+  'replay-status': TOPICS.replays,
 } as const;
 
 const v1 = featureViews.find((view) => view.id === 'v1')!;

@@ -72,11 +72,14 @@ export async function startParts(
     let edge: RunningEdge | undefined;
     if (parts.includes('edge')) {
       // Imported here, not at the top: a processor run alone never loads Fastify and its plugins.
-      const [{ createSmsIngest }, { createPredictionFeed }, { startEdge }] = await Promise.all([
-        import('../edge/ingest.ts'),
-        import('../edge/prediction-feed.ts'),
-        import('../edge/server.ts'),
-      ]);
+      const [{ createSmsIngest }, { createPredictionFeed }, { startEdge }, { createReplayTracker }, { followReplays }] =
+        await Promise.all([
+          import('../edge/ingest.ts'),
+          import('../edge/prediction-feed.ts'),
+          import('../edge/server.ts'),
+          import('../edge/replay-board.ts'),
+          import('../edge/replay-feed.ts'),
+        ]);
       // Every edge instance watches the whole prediction stream from now on: its own group, deleted on close.
       // It reads sms.raw too, for the texts the live page shows beside the predictions (edge/prediction-feed.ts).
       const liveGroup = `${config.pipeline.consumerGroupPrefix}.live.${randomUUID()}`;
@@ -95,6 +98,35 @@ export async function startParts(
       closers.push(async () => {
         await feed.close();
         await messaging.deleteGroup(liveGroup);
+      });
+      // Replays run in processes of their own, on this machine or another: the edge follows their
+      // progress on sms.replays, from the beginning — compacted, it holds each replay's newest
+      // record — so it shows the replays already running when it starts. Its own group, deleted on close.
+      const replaysGroup = `${config.pipeline.consumerGroupPrefix}.live-replays.${randomUUID()}`;
+      const replays = createReplayTracker();
+      const replayFeed = followReplays(
+        messaging.openSource({
+          groupId: replaysGroup,
+          topics: [config.topics.replays],
+          fromBeginning: true,
+          maxInFlight: 100,
+          partitionsConcurrently: 1,
+          processor: 'live-replays',
+        }),
+        messaging.codec,
+        replays,
+        {
+          onSkip: (reason) => processLog.debug(`${config.topics.replays}: a record skipped: ${String(reason)}`),
+          onError: (error) =>
+            processLog.warn(
+              `the edge shows no new replay progress: reading ${config.topics.replays} failed: ${(error as Error).message}`,
+            ),
+        },
+      );
+      closers.push(async () => {
+        await replayFeed.close();
+        replays.close();
+        await messaging.deleteGroup(replaysGroup);
       });
       const inbox = config.cdc.enabled ? connectInbox(config) : undefined;
       if (inbox) closers.push(() => inbox.close());
@@ -120,6 +152,7 @@ export async function startParts(
           ...cdcHealth,
         ],
         feed,
+        replays,
         metrics,
       });
       log(`edge listening on ${edge.address}`);

@@ -3,9 +3,11 @@
 // transactional ids are its own), from start offsets to end offsets captured when it first starts.
 // The group id is derived from the request, and the captured offsets are kept in a state file under
 // the stack's data folder: the same command again resumes from the group's commits and stops at
-// the same end. Outputs carry the header `spamstream-replay: <run id>`.
+// the same end. Outputs carry the header `spamstream-replay: <run id>`. Its progress goes to
+// sms.replays every second (runtime/replay-status.ts), where the edge reads it.
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import type { Config } from '../config/config.ts';
@@ -14,11 +16,15 @@ import type { Metrics } from '../core/metrics.ts';
 import type { CommitOffset } from '../connectors/kafka.ts';
 import { committedOffsets, groupMembers, setGroupOffsets } from '../connectors/kafka/admin.ts';
 import { createKafkaClient } from '../connectors/kafka/client.ts';
+import { settleWithin } from '../connectors/kafka/produce.ts';
+import { createKafkaWriter } from '../connectors/kafka/writer.ts';
 import { REPLAY_HEADER } from '../processors/deliver.ts';
+import type { ReplayStatus } from '../schemas/index.ts';
 import { type RunningNode, type StartOptions, buildTopology } from '../topology/build.ts';
 import { processorSpecs } from '../topology/graph.ts';
 import { connectMessaging, connectModels, connectStores, topologyPorts } from './connect.ts';
 import { parseOffsetSpec, resolveOffsets } from './offsets.ts';
+import { createStatusPublisher } from './replay-status.ts';
 
 export const REPLAY_KINDS = ['features', 'scoring', 'store'] as const;
 export type ReplayKind = (typeof REPLAY_KINDS)[number];
@@ -56,6 +62,11 @@ export interface ReplayProgress {
   readonly seconds: number;
   /** Input records a second, over the whole run. */
   readonly rate: number;
+  /**
+   * Seconds to the end at the pace of offsets of this run (a resumed run's earlier progress does
+   * not count as its own); absent until it has made some.
+   */
+  readonly eta?: number;
 }
 
 export interface ReplaySummary extends ReplayProgress {
@@ -240,6 +251,12 @@ export async function runReplay(
         })
       : [];
   const kafka = createKafkaClient(config.kafka, '-replay');
+  // A producer of its own for the progress records: a failed one of them (the topic missing, say)
+  // retires only this producer, never one the replay's outputs are written with.
+  const statusWriter = createKafkaWriter(createKafkaClient(config.kafka, '-replay-status', log));
+  const status = createStatusPublisher(statusWriter, messaging.codec, config.topics.replays, { log });
+  // What earlier runs of the command did, taken before this one starts: its pace is its own.
+  const before = await offsetProgress(kafka, plan).catch(() => ({ done: 0, total: 0 }));
   const topology = buildTopology(
     topologyPorts(config, messaging, stores, models, { metrics: options.metrics, log }),
     config,
@@ -262,38 +279,72 @@ export async function runReplay(
     kind === 'store' ? topology.startStoreLoader(startOptions) : topology.processor(kind).start(startOptions);
 
   const labels = { run: plan.runId, kind };
+  // The last figures stand in when the broker does not answer.
+  let offsets = before;
   const progress = async (): Promise<ReplayProgress> => {
     const seconds = (performance.now() - started) / 1000;
-    const offsets = await offsetProgress(kafka, plan).catch(() => ({ done: 0, total: 0 }));
-    const current = { ...offsets, ...counts, seconds, rate: counts.messages / Math.max(seconds, 1e-3) };
-    options.metrics?.replayDone.set(labels, current.done);
-    options.metrics?.replayTotal.set(labels, current.total);
-    options.metrics?.replayRate.set(labels, current.rate);
-    return current;
+    const current = (offsets = await offsetProgress(kafka, plan).catch(() => offsets));
+    const pace = (current.done - before.done) / Math.max(seconds, 1e-3);
+    const eta = current.done >= current.total ? 0 : pace > 0 ? (current.total - current.done) / pace : undefined;
+    const figures = { ...current, ...counts, seconds, rate: counts.messages / Math.max(seconds, 1e-3), eta };
+    options.metrics?.replayDone.set(labels, figures.done);
+    options.metrics?.replayTotal.set(labels, figures.total);
+    options.metrics?.replayRate.set(labels, figures.rate);
+    return figures;
   };
+  const startedAt = Date.now();
+  const host = hostname();
+  const statusOf = (state: ReplayStatus['state'], p: ReplayProgress): ReplayStatus => ({
+    group_id: plan.groupId,
+    run_id: plan.runId,
+    kind,
+    state,
+    done: p.done,
+    total: p.total,
+    messages: p.messages,
+    rate: p.rate,
+    eta_seconds: p.eta ?? null,
+    host,
+    started_at: startedAt,
+    updated_at: Date.now(),
+  });
+  let ending = false;
   const ticker = setInterval(() => {
-    void progress().then(options.onProgress);
+    void progress().then((p) => {
+      if (ending) return; // the last figures are close's, not a tick's still in flight
+      options.onProgress?.(p);
+      status.publish(statusOf('running', p));
+    });
   }, options.progressEveryMs ?? 1_000);
 
   let stopping = false;
   let closed: Promise<ReplaySummary> | undefined;
-  const close = () =>
+  const close = (failed = false) =>
     (closed ??= (async () => {
       // The run ended by itself (or failed): release its producers and connections.
-      await node.stop();
-      clearInterval(ticker);
+      try {
+        await node.stop();
+      } finally {
+        ending = true;
+        clearInterval(ticker);
+      }
       const last = await progress();
+      const completed = !failed && !stopping && last.done >= last.total;
+      await status.finish(statusOf(failed ? 'failed' : completed ? 'done' : 'stopped', last));
+      await settleWithin(5_000, statusWriter.close());
       await Promise.all(models.map((model) => model.close()));
       await stores.close();
       await messaging.close();
-      const completed = !stopping && last.done >= last.total;
       if (completed) await writePlan(baseConfig, { ...plan, completedAt: new Date().toISOString() });
       return { ...last, completed };
     })());
-  const finished = node.done.then(close, async (error: unknown) => {
-    await close().catch(() => undefined);
-    throw error;
-  });
+  const finished = node.done.then(
+    () => close(),
+    async (error: unknown) => {
+      await close(true).catch(() => undefined);
+      throw error;
+    },
+  );
   return {
     finished,
     stop: async () => {

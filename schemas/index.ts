@@ -1,15 +1,21 @@
-// The Avro schemas of the four topics, read from the .avsc files beside this one.
+// The Avro schemas of the topics (all but the CDC topic, whose values are Debezium's JSON), read from the .avsc files beside this one.
 // Their TypeScript types are generated into types.ts (`npm run gen:types`); a test fails when they drift.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export type AvroSchema = Readonly<Record<string, unknown>>;
 
-export type SchemaName = 'sms-raw' | 'sms-features' | 'sms-predictions' | 'dead-letter';
-export const SCHEMA_NAMES: readonly SchemaName[] = ['sms-raw', 'sms-features', 'sms-predictions', 'dead-letter'];
+export type SchemaName = 'sms-raw' | 'sms-features' | 'sms-predictions' | 'dead-letter' | 'replay-status';
+export const SCHEMA_NAMES: readonly SchemaName[] = [
+  'sms-raw',
+  'sms-features',
+  'sms-predictions',
+  'dead-letter',
+  'replay-status',
+];
 
 export function loadSchema(name: SchemaName): AvroSchema {
   return JSON.parse(readFileSync(join(import.meta.dirname, `${name}.avsc`), 'utf8')) as AvroSchema;
 }
 
-export type { DeadLetter, FeatureVector, SmsFeatures, SmsPrediction, SmsRaw } from './types.ts';
+export type { DeadLetter, FeatureVector, ReplayStatus, SmsFeatures, SmsPrediction, SmsRaw } from './types.ts';

@@ -76,3 +76,30 @@ export interface DeadLetter {
   readonly retriable: boolean;
   readonly failed_at: number;
 }
+
+/** Where one replay stands, as produced to sms.replays (key: group_id) about every second while it runs and once when it ends. The topic is compacted: the newest record of each replay stays. */
+export interface ReplayStatus {
+  /** The replay's consumer group; also the record key, the same when the same command resumes. */
+  readonly group_id: string;
+  /** The run id its outputs carry in the spamstream-replay header. */
+  readonly run_id: string;
+  /** features, scoring or store. */
+  readonly kind: string;
+  /** running until its end (done), a stop that the same command resumes (stopped), or an error (failed). */
+  readonly state: 'running' | 'done' | 'stopped' | 'failed';
+  /** Input offsets read and committed, of total (transaction markers take offsets too). */
+  readonly done: number;
+  readonly total: number;
+  /** Input records this run of the command finished. */
+  readonly messages: number;
+  /** Input records a second, over this run of the command. */
+  readonly rate: number;
+  /** Seconds to the end at this run's pace; null until it can be told. */
+  readonly eta_seconds: null | number;
+  /** The host the replay runs on. */
+  readonly host: string;
+  /** When this run of the command started. */
+  readonly started_at: number;
+  /** When these figures were taken (the replay host's clock). */
+  readonly updated_at: number;
+}

@@ -51,6 +51,7 @@ function isolatedEnv(): NodeJS.ProcessEnv {
     SPAMSTREAM_TOPIC_FEATURES: 'fuzz-edge.sms.features',
     SPAMSTREAM_TOPIC_PREDICTIONS: 'fuzz-edge.sms.predictions',
     SPAMSTREAM_TOPIC_DLQ: 'fuzz-edge.sms.dlq',
+    SPAMSTREAM_TOPIC_REPLAYS: 'fuzz-edge.sms.replays',
     SPAMSTREAM_TOPIC_PARTITIONS: '1',
     // Fuzzed messages are throw-away: an hour, not the replay topics' forever.
     SPAMSTREAM_REPLAY_RETENTION_MS: '3600000',

@@ -1,6 +1,7 @@
 // The topics of the pipeline. sms.raw and sms.features are kept for replay (backfilling a new
 // feature view or model version re-reads them), so their retention is long; predictions and
-// dead letters are outputs for consumers and operators, kept for weeks.
+// dead letters are outputs for consumers and operators, kept for weeks. sms.replays is the
+// replays' progress, for whoever watches (the edge): compacted, so it holds one record per replay.
 import type { TopicsConfig } from '../config/config.ts';
 import type { SchemaName } from '../schemas/index.ts';
 
@@ -45,6 +46,21 @@ export function topicSpecs(topics: TopicsConfig): readonly TopicSpec[] {
       schema: 'dead-letter',
       purpose: 'records a processor could not handle, with reason and original bytes',
       config: { 'cleanup.policy': 'delete', 'retention.ms': String(90 * DAY_MS) },
+    },
+    {
+      name: topics.replays,
+      // One partition: a few records a second at most, and one order for every replay.
+      partitions: 1,
+      schema: 'replay-status',
+      purpose: 'progress of each replay (key: its consumer group), compacted: the newest record per replay',
+      config: {
+        // Compacted so a reader starting from the beginning finds each replay's newest record
+        // without reading its every second; deleted after a week so finished replays drop off.
+        // Hour-long segments let the cleaner get to the records of a long replay while it runs.
+        'cleanup.policy': 'compact,delete',
+        'retention.ms': String(7 * DAY_MS),
+        'segment.ms': String(3_600_000),
+      },
     },
   ];
 }

@@ -122,7 +122,8 @@ export function replayCommand(): Command {
 
 /**
  * The replay runs in a process of its own, so it serves its own metrics — one more scrape target,
- * as Prometheus expects of every process — rather than passing them through the edge.
+ * as Prometheus expects of every process. (Its progress also reaches the edge's `/metrics` and live
+ * page through sms.replays, from wherever it runs; this endpoint needs no edge.)
  */
 async function serveMetrics(metrics: Metrics, port: number) {
   const server = createServer((request, response) => {
@@ -144,7 +145,7 @@ function progressReporter(kind: ReplayKind, tty: boolean) {
   let lastLine = Number.NEGATIVE_INFINITY;
   const describe = (p: ReplayProgress) => {
     const fraction = p.total > 0 ? Math.min(1, p.done / p.total) : 1;
-    const eta = p.rate > 0 && p.done > 0 ? ((p.total - p.done) / p.done) * p.seconds : undefined;
+    const { eta } = p;
     return {
       fraction,
       text: `${n(p.done)}/${n(p.total)} ${(fraction * 100).toFixed(0)}% ${n(p.rate)} messages/s ETA ${eta === undefined ? '?' : `${Math.ceil(eta)} s`}`,

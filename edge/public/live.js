@@ -1,6 +1,6 @@
-// The live page: listens to /events (server-sent events) and keeps two tables and two charts current.
+// The live page: listens to /events (server-sent events) and keeps three tables and two charts current.
 // `snapshot` replaces everything (first connect and every reconnect); `prediction` adds one row,
-// replaces its model's tally and its second of the charts. Text goes in with textContent only,
+// replaces its model's tally and its second of the charts; `replays` replaces the replays table. Text goes in with textContent only,
 // never as HTML, so a message's text shows as the characters it has, markup included.
 
 const KEEP_ROWS = 50;
@@ -14,6 +14,8 @@ let serverSkewMs = 0;
 const $ = (id) => document.getElementById(id);
 const recentBody = $('recent').tBodies[0];
 const modelsBody = $('models').tBodies[0];
+const replaysBody = $('replays').tBodies[0];
+const count = (n) => Math.round(n).toLocaleString('en');
 
 function formatLag(ms) {
   if (!Number.isFinite(ms)) return '—';
@@ -172,6 +174,57 @@ function onPrediction({ prediction, tally, point }) {
   showLatest(prediction);
 }
 
+function formatDuration(seconds) {
+  if (!Number.isFinite(seconds)) return '—';
+  const s = Math.max(0, Math.ceil(seconds));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
+function replayRow(r) {
+  const row = document.createElement('tr');
+  row.dataset.runId = r.runId;
+  row.dataset.state = r.state;
+  cell(row, r.kind);
+  const run = cell(row, '', 'message');
+  const id = document.createElement('span');
+  id.className = 'text id';
+  id.textContent = r.runId;
+  const host = document.createElement('span');
+  host.className = 'id';
+  host.textContent = `on ${r.host}`;
+  run.append(id, host);
+  const fraction = r.total > 0 ? Math.min(1, r.done / r.total) : 1;
+  const progress = cell(row, '', 'progress');
+  const bar = document.createElement('span');
+  bar.className = 'bar';
+  bar.setAttribute('role', 'progressbar');
+  bar.setAttribute('aria-valuemin', '0');
+  bar.setAttribute('aria-valuemax', String(r.total));
+  bar.setAttribute('aria-valuenow', String(r.done));
+  bar.style.setProperty('--score', String(fraction));
+  const value = document.createElement('span');
+  value.className = 'progress-value';
+  value.textContent = `${count(r.done)} / ${count(r.total)} (${Math.floor(fraction * 100)} %)`;
+  progress.append(bar, value);
+  cell(row, `${count(r.rate)}/s`, 'num rate');
+  cell(row, r.state === 'running' && r.etaSeconds !== undefined ? formatDuration(r.etaSeconds) : '—', 'num eta');
+  const state = cell(row, '');
+  const badge = document.createElement('span');
+  badge.className = `badge state-${r.state}`;
+  badge.textContent = r.state;
+  if (r.state === 'lost') badge.title = 'said it was running, and has not been heard of for 15 s';
+  state.append(badge);
+  return row;
+}
+
+function onReplays({ replays }) {
+  replaysBody.replaceChildren(...replays.map(replayRow));
+  $('replays').hidden = replays.length === 0;
+  $('no-replays').hidden = replays.length > 0;
+}
+
 function setStatus(state, text) {
   const status = $('status');
   status.dataset.state = state;
@@ -185,6 +238,7 @@ function connect() {
   events.addEventListener('error', () => setStatus('reconnecting', 'Connection lost — reconnecting…'));
   events.addEventListener('snapshot', (event) => onSnapshot(JSON.parse(event.data)));
   events.addEventListener('prediction', (event) => onPrediction(JSON.parse(event.data)));
+  events.addEventListener('replays', (event) => onReplays(JSON.parse(event.data)));
 }
 
 connect();

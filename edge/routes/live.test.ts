@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
 import { type RunningEdge, startEdge } from '../server.ts';
-import { type TestDeps, prediction, testDeps } from '../test-support.ts';
+import { type TestDeps, prediction, replayStatus, testDeps } from '../test-support.ts';
 
 let edge: RunningEdge | undefined;
 afterEach(async () => {
@@ -72,7 +72,7 @@ describe('GET /events', () => {
     const response = await fetch(`${address}/events`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
-    const reading = readEvents(response, 3);
+    const reading = readEvents(response, 4);
     // Give the stream a moment to subscribe before pushing.
     await new Promise((resolve) => setTimeout(resolve, 50));
     deps.feed.pushText('a', 'Free entry! <script>alert(1)</script>');
@@ -82,7 +82,7 @@ describe('GET /events', () => {
     deps.feed.push(
       prediction({ sms_id: 'b', model_version: 'v1', spam_probability: 0.8, event_time: 1000, scored_at: 1100 }),
     );
-    const [snapshot, first, second] = await reading;
+    const [snapshot, replays, first, second] = await reading;
 
     expect(snapshot).toMatchObject({
       event: 'snapshot',
@@ -92,6 +92,7 @@ describe('GET /events', () => {
         series: [{ t: expect.any(Number), messages: 1 }],
       },
     });
+    expect(replays).toEqual({ event: 'replays', data: { replays: [] } });
     expect(first).toEqual({
       event: 'prediction',
       data: {
@@ -115,6 +116,33 @@ describe('GET /events', () => {
       event: 'prediction',
       data: { prediction: { smsId: 'b' }, tally: { modelVersion: 'v1', count: 2, spam: 1, lastLagMs: 100 } },
     });
+  });
+
+  it('sends the replays on connect and again whenever one changes', async () => {
+    const { address } = await open();
+    // Fresh records (the tracker runs on the real clock here): running, not lost.
+    const status = (overrides: Parameters<typeof replayStatus>[0]) =>
+      replayStatus({ updated_at: Date.now(), ...overrides });
+    deps.replays.update('g1', status({ group_id: 'g1', done: 100 }));
+    const response = await fetch(`${address}/events`);
+    const reading = readEvents(response, 4);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    deps.replays.update('g1', status({ group_id: 'g1', done: 1000, state: 'done' }));
+    deps.replays.update('g2', status({ group_id: 'g2', run_id: 'store-2', kind: 'store' }));
+    const [snapshot, ...replays] = await reading;
+    expect(snapshot!.event).toBe('snapshot');
+    expect(replays.map((e) => e.event)).toEqual(['replays', 'replays', 'replays']);
+    const listed = replays.map(
+      (e) => (e.data as { replays: { runId: string; state: string; done: number }[] }).replays,
+    );
+    expect(listed.map((list) => list.map((r) => [r.runId, r.state, r.done]))).toEqual([
+      [['scoring-0123456789-abc', 'running', 100]],
+      [['scoring-0123456789-abc', 'done', 1000]],
+      [
+        ['store-2', 'running', 400],
+        ['scoring-0123456789-abc', 'done', 1000],
+      ],
+    ]);
   });
 
   it('closing the server ends open streams instead of waiting for them', async () => {

@@ -1,5 +1,6 @@
 // `/`: a small live page for people, and `/events`: the server-sent events it listens to — a
-// snapshot on connect, then each prediction with its model's updated tally.
+// snapshot and the replays on connect, then each prediction with its model's updated tally, and
+// the replays again whenever they change (a new record of one, one turning lost).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
@@ -39,12 +40,13 @@ export const liveRoutes: FastifyPluginAsync<{ deps: EdgeDeps }> = async (app, { 
     {
       schema: {
         tags: ['live'],
-        summary: 'Server-sent events: `snapshot` on connect, then one `prediction` per scored message',
+        summary:
+          'Server-sent events: `snapshot` and `replays` on connect, then one `prediction` per scored message and `replays` when they change',
         response: {
           200: {
             description:
-              'An endless text/event-stream: `retry`, then `event: snapshot` and `event: prediction` frames, ' +
-              'each with one JSON `data` line, and a comment line every 15 s',
+              'An endless text/event-stream: `retry`, then `event: snapshot`, `event: prediction` and `event: replays` ' +
+              'frames, each with one JSON `data` line, and a comment line every 15 s',
             content: {
               'text/event-stream': {
                 // One event of the stream (schemathesis checks each against it).
@@ -52,8 +54,12 @@ export const liveRoutes: FastifyPluginAsync<{ deps: EdgeDeps }> = async (app, { 
                   type: 'object',
                   required: ['event', 'data'],
                   properties: {
-                    event: { type: 'string', enum: ['snapshot', 'prediction'] },
-                    data: { type: 'string', description: 'one line of JSON: the board, or a prediction and its tally' },
+                    event: { type: 'string', enum: ['snapshot', 'prediction', 'replays'] },
+                    data: {
+                      type: 'string',
+                      description:
+                        'one line of JSON: the board, a prediction and its tally, or `{replays}` as `GET /replays` answers',
+                    },
                   },
                 },
               },
@@ -80,10 +86,12 @@ export const liveRoutes: FastifyPluginAsync<{ deps: EdgeDeps }> = async (app, { 
         res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
       };
       const unsubscribe = board.subscribe((update) => send('prediction', update));
+      const unsubscribeReplays = deps.replays.subscribe((replays) => send('replays', { replays }));
       const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
       const end = () => {
         if (!streams.delete(end)) return;
         unsubscribe();
+        unsubscribeReplays();
         clearInterval(heartbeat);
         res.end();
       };
@@ -92,6 +100,7 @@ export const liveRoutes: FastifyPluginAsync<{ deps: EdgeDeps }> = async (app, { 
       res.on('close', end);
       res.write('retry: 3000\n\n');
       send('snapshot', board.snapshot());
+      send('replays', { replays: deps.replays.snapshot() });
     },
   );
 

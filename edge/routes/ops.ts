@@ -1,7 +1,9 @@
 // Operations: liveness, readiness (every dependency answers within a short timeout) and the
-// Prometheus metrics of the whole process (edge, processors, inference) in one scrape.
+// Prometheus metrics of the whole process (edge, processors, inference) in one scrape, with the
+// replays this edge reads on sms.replays, wherever they run.
 import type { FastifyPluginAsync } from 'fastify';
 import type { EdgeDeps, HealthCheck } from '../deps.ts';
+import { mirrorReplays } from '../replay-metrics.ts';
 
 interface CheckResult {
   name: string;
@@ -95,11 +97,13 @@ export const opsRoutes: FastifyPluginAsync<{ deps: EdgeDeps }> = async (app, { d
     {
       schema: {
         tags: ['operations'],
-        summary: 'Prometheus metrics: HTTP latency, processor throughput and lag, dead letters, inference latency',
+        summary:
+          'Prometheus metrics: HTTP latency, processor throughput and lag, dead letters, inference latency, replays',
       },
     },
     async (_request, reply) => {
       const { registry } = deps.metrics;
+      mirrorReplays(deps.metrics, deps.replays.snapshot());
       return reply.type(registry.contentType).send(await registry.metrics());
     },
   );

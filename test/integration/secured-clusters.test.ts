@@ -70,6 +70,7 @@ describe('secured clusters (SASL/SCRAM Kafka, authenticated Cassandra)', () => {
       SPAMSTREAM_TOPIC_FEATURES: `${id}.features`,
       SPAMSTREAM_TOPIC_PREDICTIONS: `${id}.predictions`,
       SPAMSTREAM_TOPIC_DLQ: `${id}.dlq`,
+      SPAMSTREAM_TOPIC_REPLAYS: `${id}.replays`,
       SPAMSTREAM_TOPIC_PARTITIONS: '2',
       SPAMSTREAM_GROUP_PREFIX: id,
     };

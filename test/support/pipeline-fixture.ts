@@ -33,6 +33,7 @@ export function isolatedEnv(run: string): Record<string, string | undefined> {
     SPAMSTREAM_TOPIC_FEATURES: `${run}.sms.features`,
     SPAMSTREAM_TOPIC_PREDICTIONS: `${run}.sms.predictions`,
     SPAMSTREAM_TOPIC_DLQ: `${run}.sms.dlq`,
+    SPAMSTREAM_TOPIC_REPLAYS: `${run}.sms.replays`,
     SPAMSTREAM_GROUP_PREFIX: run,
     SPAMSTREAM_TOPIC_CDC: `${run}.sms.cdc.inbox`,
     // A connector, slot and table per run cost PostgreSQL and Connect: only CDC tests ask (cdcEnv).
