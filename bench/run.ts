@@ -13,12 +13,23 @@ import { passThrough, type PassThrough } from './passthrough.ts';
 import { pipelineBench, type PipelineFigures } from './pipeline.ts';
 import { feastBench, type FeastFigures } from './peers/feast.ts';
 import { perMessageHttpBench, type HttpModelFigures } from './peers/http-model.ts';
+import { replayBench, type ReplayFigures } from './replay.ts';
 import { storeCeiling, type StoreCeiling } from './store.ts';
 import { DEFAULT_DATA, readTexts } from './support.ts';
 import avro from 'avsc';
 import { loadSchema } from '../schemas/index.ts';
 
-const SCENARIOS = ['store', 'passthrough', 'pipeline', 'small-heap', 'edge', 'feast', 'http-model', 'onnx'] as const;
+const SCENARIOS = [
+  'store',
+  'passthrough',
+  'pipeline',
+  'small-heap',
+  'edge',
+  'feast',
+  'http-model',
+  'onnx',
+  'replay',
+] as const;
 const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
@@ -85,6 +96,10 @@ const httpModel = await scenario<HttpModelFigures>('http-model', () =>
   perMessageHttpBench(texts, { messages: size(2_000, 10_000) }),
 );
 const onnx = await scenario<OnnxFigures>('onnx', () => onnxBench(config, texts, { seconds: size(1, 3) }));
+// The live pipeline and two replays over its history, in one process, live traffic going on.
+const replay = await scenario<ReplayFigures>('replay', () =>
+  replayBench(args.data, { messages: size(3_000, 10_000), liveRate: 50 }),
+);
 
 const figures = {
   machine:
@@ -114,8 +129,9 @@ const figures = {
   feast_same_values: feast?.sameValues ?? null,
   per_message_http_msgs_per_s: httpModel?.msgsPerSecond ?? null,
   onnx_inferences_per_s: onnx ?? null,
-  // Slot for `spamstream replay` (being built elsewhere): null until that command exists.
-  replay_msgs_per_s: null,
+  replay_msgs_per_s: replay?.scoring.msgsPerSecond ?? null,
+  replay_store_msgs_per_s: replay?.store.msgsPerSecond ?? null,
+  replay_beside_live_msgs_per_s: replay?.live.msgsPerSecond ?? null,
   rss_mb: {
     features: pipeline?.rssMb.features ?? null,
     scoring: pipeline?.rssMb.scoring ?? null,
@@ -215,7 +231,14 @@ const rows: string[][] = [
     '',
     '',
   ],
-  ['replay (msg/s)', 'not measured: `spamstream replay` does not exist yet', '', '', '', ''],
+  [
+    'replay scoring --models v3 / replay store (msg/s)',
+    both(f.replay_msgs_per_s, f.replay_store_msgs_per_s),
+    `live pipeline, same run ${fmt(f.replay_beside_live_msgs_per_s)}`,
+    `${ratio(f.replay_msgs_per_s, f.replay_beside_live_msgs_per_s)} / ${ratio(f.replay_store_msgs_per_s, f.replay_beside_live_msgs_per_s)}`,
+    '',
+    '',
+  ],
 ];
 console.log(`\n${figures.machine}; ${quick ? 'quick' : 'full'} run, ${figures.seconds} s\n`);
 console.log('| figure | measured | ceiling | ratio | peer | ratio to peer |\n| --- | --- | --- | --- | --- | --- |');
