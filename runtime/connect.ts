@@ -70,6 +70,7 @@ export function connectMessaging(
         sessionTimeoutMs: pipeline.sessionTimeoutMs,
         drainTimeoutMs: pipeline.drainTimeoutMs,
         debug: (line) => log.debug(line),
+        warn: (line) => log.warn(line),
         ...options,
         metrics,
       }),

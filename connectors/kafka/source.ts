@@ -13,6 +13,7 @@ import type { Metrics } from '../../core/metrics.ts';
 import type { CommitOffset, RecordSource, TopicPartition } from '../kafka.ts';
 import { InFlight } from './in-flight.ts';
 import { settleWithin } from './produce.ts';
+import { watchStalls } from './stall-watch.ts';
 
 export interface KafkaSourceOptions {
   readonly groupId: string;
@@ -42,6 +43,10 @@ export interface KafkaSourceOptions {
   readonly claim?: (input: TopicPartition) => Promise<string | undefined>;
   /** Lines for an operator's debug log (expected retries, rebalances). */
   readonly debug?: (line: string) => void;
+  /** Problems an operator must see: records in flight that stopped finishing. */
+  readonly warn?: (line: string) => void;
+  /** How long records may be in flight with none finishing before `warn` says so (default 60 s). */
+  readonly stallWarningMs?: number;
   /**
    * A bounded source (a replay): per partition, the offset where reading stops. Records at or past
    * it are not emitted, and the stream completes once every listed partition is committed up to it.
@@ -57,6 +62,7 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
   const heartbeatEvery = Math.max(100, Math.floor(sessionTimeout / 10));
   const drainTimeout = options.drainTimeoutMs ?? Math.floor((sessionTimeout * 2) / 3);
   const debug = options.debug ?? (() => {});
+  const stalls = watchStalls(inFlight, options);
   const consumer: Consumer = kafka.consumer({
     groupId: options.groupId,
     sessionTimeout,
@@ -306,6 +312,7 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
   const stop = () =>
     (stopped ??= (async () => {
       closing = true;
+      stalls.stop();
       const deadline = sleep(options.closeTimeoutMs ?? 30_000);
       await Promise.race([Promise.all(inFlight.partitions().map((tp) => inFlight.drained(tp))), deadline]);
       for (const tp of inFlight.partitions()) await commit(tp).catch(() => undefined);
@@ -332,10 +339,12 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
     async acknowledge(origins, commitWith) {
       if (!commitWith) {
         inFlight.done(origins);
+        stalls.progressed();
         return;
       }
       try {
         await inFlight.finishInTransaction(origins, commitWith);
+        stalls.progressed();
         checkEnd();
       } catch (error) {
         if (error instanceof SpamstreamError && error.code === 'REVOKED') handBack(origins);
