@@ -26,4 +26,14 @@ describe('coalesced', () => {
     await expect(good).resolves.toBe(5);
     await expect(read(7)).resolves.toBe(7);
   });
+
+  it('gives a synchronous throw to its caller only: the calls queued after it still start', async () => {
+    const read = coalesced((n: number) => {
+      if (n < 0) throw new Error(`bad ${n}`); // a function that throws before returning a promise
+      return Promise.resolve(n);
+    });
+    const [bad, good] = [read(-1), read(5)];
+    await expect(bad).rejects.toThrow('bad -1');
+    await expect(good).resolves.toBe(5);
+  });
 });

@@ -18,6 +18,13 @@ export function coalesced<A extends unknown[], R>(fn: (...args: A) => Promise<R>
           for (const start of starts) start();
         });
       }
-      queued.push(() => fn(...args).then(resolve, reject));
+      queued.push(() => {
+        // A function that throws before returning a promise must not stop the starts after it.
+        try {
+          fn(...args).then(resolve, reject);
+        } catch (error) {
+          reject(error);
+        }
+      });
     });
 }
