@@ -260,13 +260,10 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
               return;
             }
           }
-          // What is committed is never emitted again. After a hand-back kafkajs reads from where this
-          // instance was, which may lie far below what another owner committed since: go forward.
+          // What is committed is never emitted again, in this batch or any later one: after a hand-back
+          // kafkajs reads on from where this instance was, which may lie far below what another owner
+          // committed since. (Not a seek: a batch often starts at a transaction marker just below.)
           const skipBelow = inFlight.committedOffset(tp);
-          if (skipBelow !== undefined && first !== null && BigInt(first) < skipBelow) {
-            consumer.seek({ ...tp, offset: skipBelow.toString() });
-            return;
-          }
           const generation = inFlight.generation(tp);
           const end = ends.get(tpKey(tp))?.end;
           let lastRead = BigInt(batch.lastOffset());
@@ -277,6 +274,10 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
               lastRead = end - 1n;
               payload.pause();
               break;
+            }
+            if (skipBelow !== undefined && BigInt(message.offset) < skipBelow) {
+              payload.resolveOffset(message.offset);
+              continue;
             }
             let reserved = inFlight.tryReserve();
             while (!reserved && live()) {
