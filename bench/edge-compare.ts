@@ -1,0 +1,95 @@
+// `node bench/edge-compare.ts --rev <before> [--rev <after>] [--rounds 3] [--seconds 5] [--rate-seconds 10]`:
+// the edge of each revision (`.` = this work tree, the default second) as its own `spamstream run
+// edge` process, and the driver reads from this process, all in one invocation and interleaved
+// round after round: what a change to the edge bought, measured on a machine whose speed drifts.
+// Each other revision is checked out with `git archive` under .cache/edge-compare/<commit>.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/config.ts';
+import { driverReads, edgeCalls, storeFeatureRows } from './edge.ts';
+import { type Call, interleavedRounds, median, ratio } from './rounds.ts';
+import { type Child, DEFAULT_DATA, ROOT, freePort, readTexts, startChild } from './support.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    rev: { type: 'string', multiple: true, default: [] },
+    rounds: { type: 'string', default: '3' },
+    seconds: { type: 'string', default: '5' },
+    rate: { type: 'string', default: '500' },
+    'rate-seconds': { type: 'string', default: '10' },
+    concurrency: { type: 'string', default: '32' },
+  },
+});
+const revs = args.rev.length === 1 ? [args.rev[0]!, '.'] : args.rev;
+if (revs.length < 2) throw new Error('give --rev <before> and optionally --rev <after> (default: this work tree)');
+
+/** The directory holding `rev`'s tree: this work tree for `.`, else an extracted copy. */
+function treeOf(rev: string): { dir: string; label: string } {
+  if (rev === '.') return { dir: ROOT, label: 'work tree' };
+  const commit = execFileSync('git', ['rev-parse', '--verify', `${rev}^{commit}`], { cwd: ROOT })
+    .toString()
+    .trim();
+  const dir = join(ROOT, '.cache', 'edge-compare', commit);
+  if (!existsSync(join(dir, 'bin'))) {
+    mkdirSync(dir, { recursive: true });
+    execFileSync('sh', ['-c', `git archive ${commit} | tar -x -C '${dir}'`], { cwd: ROOT });
+    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  }
+  return { dir, label: `${rev} (${commit.slice(0, 7)})` };
+}
+
+const options = {
+  rounds: Number(args.rounds),
+  concurrency: Number(args.concurrency),
+  seconds: Number(args.seconds),
+  rate: Number(args.rate),
+  rateSeconds: Number(args['rate-seconds']),
+};
+const config = loadConfig(process.env);
+const ids = await storeFeatureRows(config, await readTexts(DEFAULT_DATA), 1_000);
+const edges: { label: string; child: Child; calls: ReturnType<typeof edgeCalls> }[] = [];
+const driver = await driverReads(config, ids);
+try {
+  for (const rev of revs) {
+    const { dir, label } = treeOf(rev);
+    const port = await freePort();
+    const env = {
+      ...process.env,
+      SPAMSTREAM_EDGE_PORT: String(port),
+      SPAMSTREAM_RATE_LIMIT: '10000000',
+      SPAMSTREAM_EDGE_LOG_LEVEL: 'warn',
+    };
+    const child = startChild(process.execPath, [join(dir, 'bin', 'spamstream.js'), 'run', 'edge'], { env, cwd: dir });
+    edges.push({ label, child, calls: edgeCalls(port, options.concurrency, ids) });
+    await child.waitFor(/edge listening on/);
+  }
+  const calls: Record<string, Call> = { driver: driver.read };
+  for (const [i, edge] of edges.entries()) calls[`edge ${i}`] = edge.calls.get;
+  console.log(edges.map((edge, i) => `edge ${i}: ${edge.label}`).join('\n'));
+  console.log(
+    `${options.rounds} rounds; GET /features/:id, ${options.concurrency} clients; open loop ${options.rate}/s`,
+  );
+  const rounds = await interleavedRounds(calls, calls, options, (round, index) => {
+    for (const [name, r] of Object.entries(round.closed)) {
+      const at = round.atRate[name]!;
+      const vsDriver = name === 'driver' ? '' : ` (${ratio(r.perSecond, round.closed.driver!.perSecond)} of driver)`;
+      console.log(
+        `round ${index + 1} ${name}: ${r.perSecond}/s${vsDriver}, p99 ${r.p99} ms · at ${options.rate}/s p50 ${at.p50} p99 ${at.p99} ms, errors ${r.errors + at.errors}`,
+      );
+    }
+  });
+  console.log('medians over the rounds:');
+  for (const name of Object.keys(calls)) {
+    const of = (pick: (r: (typeof rounds)[number]) => number) => median(rounds.map(pick));
+    const rps = of((r) => r.closed[name]!.perSecond);
+    const share = of((r) => ratio(r.closed[name]!.perSecond, r.closed.driver!.perSecond));
+    const p99 = of((r) => r.atRate[name]!.p99);
+    console.log(`${name}: ${rps}/s (${share} of driver), p99 at ${options.rate}/s ${p99} ms`);
+  }
+} finally {
+  for (const edge of edges) edge.calls.close();
+  await driver.close();
+  for (const edge of edges) await edge.child.stop();
+}
