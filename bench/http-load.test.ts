@@ -50,4 +50,16 @@ describe('the benchmarks HTTP client', () => {
     expect(await http.get('/fine')).toBe(200);
     http.close();
   });
+
+  it('drops a connection the server closed while it was idle', async () => {
+    const port = await serve((req, res) => {
+      if (req.url === '/last-on-this-connection') res.setHeader('connection', 'close');
+      res.end('ok');
+    });
+    const http = httpClient(port, 1);
+    expect(await http.get('/last-on-this-connection')).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await http.get('/on-a-new-connection')).toBe(200);
+    http.close();
+  });
 });

@@ -79,7 +79,12 @@ export function httpClient(port: number, sockets: number) {
   const queued: (() => void)[] = [];
   let open = 0;
   const acquire = (): Promise<Connection> => {
-    const ready = idle.pop();
+    let ready = idle.pop();
+    // A server closes connections idle past its keep-alive timeout: those are dropped here.
+    while (ready?.closed) {
+      open -= 1;
+      ready = idle.pop();
+    }
     if (ready) return Promise.resolve(ready);
     if (open < sockets) {
       open += 1;
