@@ -1,20 +1,22 @@
-// `node bench/edge-compare.ts --rev <before> [--rev <after>] [--rounds 3] [--seconds 5] [--rate-seconds 10]`:
+// `node bench/edge-compare.ts --rev <before> [--rev <after>…] [--bare] [--rounds 3] [--seconds 5] [--rate-seconds 10]`:
 // the edge of each revision (`.` = this work tree, the default second) as its own `spamstream run
 // edge` process, and the driver reads from this process, all in one invocation and interleaved
 // round after round: what a change to the edge bought, measured on a machine whose speed drifts.
-// Each other revision is checked out with `git archive` under .cache/edge-compare/<commit>.
+// Each other revision is checked out with `git archive` under .cache/edge-compare/<commit>. With
+// --bare, bench/bare-http.ts too: the same answer from node:http with nothing of the edge.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.ts';
 import { driverReads, edgeCalls, storeFeatureRows } from './edge.ts';
-import { type Call, interleavedRounds, median, ratio } from './rounds.ts';
-import { type Child, DEFAULT_DATA, ROOT, freePort, readTexts, startChild } from './support.ts';
+import { type Call, type Watch, interleavedRounds, median, ratio } from './rounds.ts';
+import { type Child, DEFAULT_DATA, ROOT, cpuMs, freePort, readTexts, startChild } from './support.ts';
 
 const { values: args } = parseArgs({
   options: {
     rev: { type: 'string', multiple: true, default: [] },
+    bare: { type: 'boolean', default: false },
     rounds: { type: 'string', default: '3' },
     seconds: { type: 'string', default: '5' },
     rate: { type: 'string', default: '500' },
@@ -52,41 +54,75 @@ const ids = await storeFeatureRows(config, await readTexts(DEFAULT_DATA), 1_000)
 const edges: { label: string; child: Child; calls: ReturnType<typeof edgeCalls> }[] = [];
 const driver = await driverReads(config, ids);
 try {
+  const envOn = (port: number) => ({
+    ...process.env,
+    SPAMSTREAM_EDGE_PORT: String(port),
+    SPAMSTREAM_RATE_LIMIT: '10000000',
+    SPAMSTREAM_EDGE_LOG_LEVEL: 'warn',
+  });
   for (const rev of revs) {
     const { dir, label } = treeOf(rev);
     const port = await freePort();
-    const env = {
-      ...process.env,
-      SPAMSTREAM_EDGE_PORT: String(port),
-      SPAMSTREAM_RATE_LIMIT: '10000000',
-      SPAMSTREAM_EDGE_LOG_LEVEL: 'warn',
-    };
-    const child = startChild(process.execPath, [join(dir, 'bin', 'spamstream.js'), 'run', 'edge'], { env, cwd: dir });
+    const child = startChild(process.execPath, [join(dir, 'bin', 'spamstream.js'), 'run', 'edge'], {
+      env: envOn(port),
+      cwd: dir,
+    });
     edges.push({ label, child, calls: edgeCalls(port, options.concurrency, ids) });
     await child.waitFor(/edge listening on/);
   }
+  if (args.bare) {
+    const port = await freePort();
+    const child = startChild(process.execPath, [join(ROOT, 'bench', 'bare-http.ts')], { env: envOn(port) });
+    edges.push({
+      label: 'bare node:http (bench/bare-http.ts)',
+      child,
+      calls: edgeCalls(port, options.concurrency, ids),
+    });
+    await child.waitFor(/bare listening/);
+  }
   const calls: Record<string, Call> = { driver: driver.read };
-  for (const [i, edge] of edges.entries()) calls[`edge ${i}`] = edge.calls.get;
+  const pids: Record<string, number> = { driver: process.pid };
+  for (const [i, edge] of edges.entries()) {
+    calls[`edge ${i}`] = edge.calls.get;
+    pids[`edge ${i}`] = edge.child.process.pid!;
+  }
   console.log(edges.map((edge, i) => `edge ${i}: ${edge.label}`).join('\n'));
   console.log(
     `${options.rounds} rounds; GET /features/:id, ${options.concurrency} clients; open loop ${options.rate}/s`,
   );
-  const rounds = await interleavedRounds(calls, calls, options, (round, index) => {
-    for (const [name, r] of Object.entries(round.closed)) {
-      const at = round.atRate[name]!;
-      const vsDriver = name === 'driver' ? '' : ` (${ratio(r.perSecond, round.closed.driver!.perSecond)} of driver)`;
-      console.log(
-        `round ${index + 1} ${name}: ${r.perSecond}/s${vsDriver}, p99 ${r.p99} ms · at ${options.rate}/s p50 ${at.p50} p99 ${at.p99} ms, errors ${r.errors + at.errors}`,
-      );
-    }
-  });
+  // CPU per request of the serving process (the edge's; for the driver, this process's), closed loop.
+  const cpu: Record<string, number[]> = {};
+  const watch: Watch = (name, kind) => {
+    const before = cpuMs(pids[name]!);
+    return (result) => {
+      if (kind === 'closed') (cpu[name] ??= []).push(Math.round(((cpuMs(pids[name]!) - before) * 1000) / result.count));
+    };
+  };
+  const rounds = await interleavedRounds(
+    calls,
+    calls,
+    options,
+    (round, index) => {
+      for (const [name, r] of Object.entries(round.closed)) {
+        const at = round.atRate[name]!;
+        const vsDriver = name === 'driver' ? '' : ` (${ratio(r.perSecond, round.closed.driver!.perSecond)} of driver)`;
+        console.log(
+          `round ${index + 1} ${name}: ${r.perSecond}/s${vsDriver}, p99 ${r.p99} ms, CPU ${cpu[name]!.at(-1)} µs/request · at ${options.rate}/s p50 ${at.p50} p99 ${at.p99} ms, errors ${r.errors + at.errors}`,
+        );
+      }
+    },
+    watch,
+  );
   console.log('medians over the rounds:');
   for (const name of Object.keys(calls)) {
     const of = (pick: (r: (typeof rounds)[number]) => number) => median(rounds.map(pick));
     const rps = of((r) => r.closed[name]!.perSecond);
     const share = of((r) => ratio(r.closed[name]!.perSecond, r.closed.driver!.perSecond));
     const p99 = of((r) => r.atRate[name]!.p99);
-    console.log(`${name}: ${rps}/s (${share} of driver), p99 at ${options.rate}/s ${p99} ms`);
+    const cpuPerRequest = median(cpu[name]!);
+    console.log(
+      `${name}: ${rps}/s (${share} of driver), CPU ${cpuPerRequest} µs/request, p99 at ${options.rate}/s ${p99} ms`,
+    );
   }
 } finally {
   for (const edge of edges) edge.calls.close();

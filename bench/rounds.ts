@@ -13,6 +13,9 @@ export interface RoundOptions {
   readonly rateSeconds: number;
 }
 
+/** Called before each load; what it returns is called with the load's result. */
+export type Watch = (name: string, kind: 'closed' | 'atRate') => (result: LoadResult) => void;
+
 export interface Round<C extends string, R extends string> {
   readonly closed: Record<C, LoadResult>;
   readonly atRate: Record<R, LoadResult>;
@@ -28,6 +31,7 @@ export async function interleavedRounds<C extends string, R extends string>(
   atRate: Record<R, Call>,
   options: RoundOptions,
   onRound: (round: Round<C, R>, index: number) => void = () => {},
+  watch: Watch = () => () => {},
 ): Promise<Round<C, R>[]> {
   const { concurrency, seconds, rate, rateSeconds } = options;
   for (const call of [...Object.values<Call>(closed), ...Object.values<Call>(atRate)])
@@ -35,10 +39,16 @@ export async function interleavedRounds<C extends string, R extends string>(
   const rounds: Round<C, R>[] = [];
   for (let index = 0; index < options.rounds; index++) {
     const round = { closed: {} as Record<C, LoadResult>, atRate: {} as Record<R, LoadResult> };
-    for (const [name, call] of Object.entries<Call>(closed))
+    for (const [name, call] of Object.entries<Call>(closed)) {
+      const done = watch(name, 'closed');
       round.closed[name as C] = await closedLoop({ concurrency, seconds }, call);
-    for (const [name, call] of Object.entries<Call>(atRate))
+      done(round.closed[name as C]);
+    }
+    for (const [name, call] of Object.entries<Call>(atRate)) {
+      const done = watch(name, 'atRate');
       round.atRate[name as R] = await openLoop({ rate, seconds: rateSeconds }, call);
+      done(round.atRate[name as R]);
+    }
     rounds.push(round);
     onRound(round, index);
   }
