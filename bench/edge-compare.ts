@@ -2,10 +2,12 @@
 // the edge of each revision (`.` = this work tree, the default second) as its own `spamstream run
 // edge` process, and the driver reads from this process, all in one invocation and interleaved
 // round after round: what a change to the edge bought, measured on a machine whose speed drifts.
-// Each other revision is checked out with `git archive` under .cache/edge-compare/<commit>. With
+// Each other revision is checked out with `git archive` under the system's temporary directory
+// (outside the work tree, where the test runner would find its tests). With
 // --bare, bench/bare-http.ts too: the same answer from node:http with nothing of the edge.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.ts';
@@ -33,7 +35,7 @@ function treeOf(rev: string): { dir: string; label: string } {
   const commit = execFileSync('git', ['rev-parse', '--verify', `${rev}^{commit}`], { cwd: ROOT })
     .toString()
     .trim();
-  const dir = join(ROOT, '.cache', 'edge-compare', commit);
+  const dir = join(tmpdir(), 'spamstream-edge-compare', commit);
   if (!existsSync(join(dir, 'bin'))) {
     mkdirSync(dir, { recursive: true });
     execFileSync('sh', ['-c', `git archive ${commit} | tar -x -C '${dir}'`], { cwd: ROOT });
