@@ -59,15 +59,20 @@ export function refuseUnroutedMethods(app: FastifyInstance): void {
     return best;
   };
 
-  // A routed request matched its route's path, so only a more specific path can own its URL: per
-  // route, those are listed once (routes are all known by the first request) and most requests test
-  // none or one, instead of every path's pattern (a share of the edge's CPU under load).
+  // A routed request matched its route's path, so only a more specific path that can match the
+  // same URLs (as many segments, or a wildcard in either) can own its URL. Per route, those are
+  // listed once (routes are all known by the first request) and most requests test none or one,
+  // instead of every path's pattern (a share of the edge's CPU under load).
   const moreSpecific = new Map<string, RoutePattern[]>();
   const moreSpecificThan = (url: string): RoutePattern[] => {
     let found = moreSpecific.get(url);
     if (!found) {
       const routed = routes.get(url);
-      found = [...routes.values()].filter((route) => !routed || compareRanks(route.rank, routed.rank) > 0);
+      const mayOwn = (route: RoutePattern) =>
+        !routed ||
+        (compareRanks(route.rank, routed.rank) > 0 &&
+          (route.rank.length === routed.rank.length || route.rank.includes(0) || routed.rank.includes(0)));
+      found = [...routes.values()].filter(mayOwn);
       moreSpecific.set(url, found);
     }
     return found;
