@@ -34,12 +34,12 @@ const toJson = (row: StoredFeatures): FeatureVectorJson => ({
 const byView = (a: StoredFeatures, b: StoredFeatures) => a.view.localeCompare(b.view);
 
 /**
- * Responses written by JSON.stringify rather than compiled from the response schemas: every object
- * in them is built field by field as the schema declares (toJson, the handlers, http-errors.ts), so
- * the output is the same, but as one flat string. The compiled serializer concatenates one piece
- * per number (133 per message), and flattening that string to write it and measure its length cost
- * the edge more than the serializing itself. The schemas still validate nothing here, as before;
- * they document the responses, and edge/openapi-conformance.test.ts holds the routes to them.
+ * Responses written by JSON.stringify, not by the serializer Fastify compiles from the response
+ * schemas. Every object in them is built field by field as the schemas declare (toJson, the
+ * handlers, http-errors.ts), so the bytes are the same; but the compiled serializer adds one piece
+ * per number (133 per message) to a string that then has to be flattened to be measured and
+ * written, which cost the edge more than the serializing itself. The schemas still document the
+ * responses; the route tests compare whole bodies, so an undeclared field would show.
  */
 const flatJson = { serializerCompiler: () => (data: unknown) => JSON.stringify(data) };
 
