@@ -1,10 +1,13 @@
-// `node bench/edge-compare.ts --rev <before> [--rev <after>…] [--bare] [--rounds 3] [--seconds 5] [--rate-seconds 10]`:
+// `node bench/edge-compare.ts --rev <before> [--rev <after>…] [--bare] [--node-client] [--rounds 3] [--seconds 5]
+// [--rate-seconds 10]`:
 // the edge of each revision (`.` = this work tree, the default second) as its own `spamstream run
 // edge` process, and the driver reads from this process, all in one invocation and interleaved
 // round after round: what a change to the edge bought, measured on a machine whose speed drifts.
 // Each other revision is checked out with `git archive` under the system's temporary directory
 // (outside the work tree, where the test runner would find its tests). With
-// --bare, bench/bare-http.ts too: the same answer from node:http with nothing of the edge.
+// --bare, bench/bare-http.ts too: the same answer from node:http with nothing of the edge. With
+// --node-client, the first edge is loaded a second time through Node's http client (the load
+// generator the benchmarks used before bench/http-load.ts), to show what the client costs.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,12 +16,22 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.ts';
 import { driverReads, edgeCalls, storeFeatureRows } from './edge.ts';
 import { type Call, type Watch, interleavedRounds, median, ratio } from './rounds.ts';
-import { type Child, DEFAULT_DATA, ROOT, cpuMs, freePort, readTexts, startChild } from './support.ts';
+import {
+  type Child,
+  DEFAULT_DATA,
+  ROOT,
+  cpuMs,
+  freePort,
+  httpClient as nodeHttpClient,
+  readTexts,
+  startChild,
+} from './support.ts';
 
 const { values: args } = parseArgs({
   options: {
     rev: { type: 'string', multiple: true, default: [] },
     bare: { type: 'boolean', default: false },
+    'node-client': { type: 'boolean', default: false },
     rounds: { type: 'string', default: '3' },
     seconds: { type: 'string', default: '5' },
     rate: { type: 'string', default: '500' },
@@ -53,7 +66,9 @@ const options = {
 };
 const config = loadConfig(process.env);
 const ids = await storeFeatureRows(config, await readTexts(DEFAULT_DATA), 1_000);
-const edges: { label: string; child: Child; calls: ReturnType<typeof edgeCalls> }[] = [];
+const edges: { label: string; child: Child; port: number }[] = [];
+/** What the rounds load: each edge (and the bare server), then the driver, by name. */
+const targets: { name: string; label: string; pid: number; get: Call; close(): void }[] = [];
 const driver = await driverReads(config, ids);
 try {
   const envOn = (port: number) => ({
@@ -69,35 +84,52 @@ try {
       env: envOn(port),
       cwd: dir,
     });
-    edges.push({ label, child, calls: edgeCalls(port, options.concurrency, ids) });
+    edges.push({ label, child, port });
     await child.waitFor(/edge listening on/);
   }
   if (args.bare) {
     const port = await freePort();
     const child = startChild(process.execPath, [join(ROOT, 'bench', 'bare-http.ts')], { env: envOn(port) });
-    edges.push({
-      label: 'bare node:http (bench/bare-http.ts)',
-      child,
-      calls: edgeCalls(port, options.concurrency, ids),
-    });
+    edges.push({ label: 'bare node:http (bench/bare-http.ts)', child, port });
     await child.waitFor(/bare listening/);
   }
-  const calls: Record<string, Call> = { driver: driver.read };
-  const pids: Record<string, number> = { driver: process.pid };
   for (const [i, edge] of edges.entries()) {
-    calls[`edge ${i}`] = edge.calls.get;
-    pids[`edge ${i}`] = edge.child.process.pid!;
+    const calls = edgeCalls(edge.port, options.concurrency, ids);
+    targets.push({ name: `edge ${i}`, label: edge.label, pid: edge.child.process.pid!, ...calls });
   }
-  console.log(edges.map((edge, i) => `edge ${i}: ${edge.label}`).join('\n'));
+  if (args['node-client']) {
+    const http = nodeHttpClient(edges[0]!.port, options.concurrency);
+    const get: Call = async (i) => (await http.get(`/features/${ids[i % ids.length]}`)) === 200;
+    const label = `${edges[0]!.label}, through Node's http client`;
+    targets.push({ name: 'edge 0 node:http client', label, pid: edges[0]!.child.process.pid!, get, close: http.close });
+  }
+  targets.push({
+    name: 'driver',
+    label: 'driver reads in this process',
+    pid: process.pid,
+    get: driver.read,
+    close() {},
+  });
+  const calls = Object.fromEntries(targets.map((target) => [target.name, target.get]));
+  const pids = Object.fromEntries(targets.map((target) => [target.name, target.pid]));
+  console.log(targets.map((target) => `${target.name}: ${target.label}`).join('\n'));
   console.log(
     `${options.rounds} rounds; GET /features/:id, ${options.concurrency} clients; open loop ${options.rate}/s`,
   );
-  // CPU per request of the serving process (the edge's; for the driver, this process's), closed loop.
+  // CPU per request (closed loop) of the serving process (the edge's; for the driver, this one's)
+  // and of the load generator (this process).
   const cpu: Record<string, number[]> = {};
+  const loadCpu: Record<string, number[]> = {};
+  const ownCpuMs = () => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1000;
+  };
   const watch: Watch = (name, kind) => {
-    const before = cpuMs(pids[name]!);
+    const [served, generated] = [cpuMs(pids[name]!), ownCpuMs()];
     return (result) => {
-      if (kind === 'closed') (cpu[name] ??= []).push(Math.round(((cpuMs(pids[name]!) - before) * 1000) / result.count));
+      if (kind !== 'closed') return;
+      (cpu[name] ??= []).push(Math.round(((cpuMs(pids[name]!) - served) * 1000) / result.count));
+      (loadCpu[name] ??= []).push(Math.round(((ownCpuMs() - generated) * 1000) / result.count));
     };
   };
   const rounds = await interleavedRounds(
@@ -109,7 +141,8 @@ try {
         const at = round.atRate[name]!;
         const vsDriver = name === 'driver' ? '' : ` (${ratio(r.perSecond, round.closed.driver!.perSecond)} of driver)`;
         console.log(
-          `round ${index + 1} ${name}: ${r.perSecond}/s${vsDriver}, p99 ${r.p99} ms, CPU ${cpu[name]!.at(-1)} µs/request · at ${options.rate}/s p50 ${at.p50} p99 ${at.p99} ms, errors ${r.errors + at.errors}`,
+          `round ${index + 1} ${name}: ${r.perSecond}/s${vsDriver}, p99 ${r.p99} ms, CPU ${cpu[name]!.at(-1)} µs/request ` +
+            `(load generator ${loadCpu[name]!.at(-1)}) · at ${options.rate}/s p50 ${at.p50} p99 ${at.p99} ms, errors ${r.errors + at.errors}`,
         );
       }
     },
@@ -121,13 +154,13 @@ try {
     const rps = of((r) => r.closed[name]!.perSecond);
     const share = of((r) => ratio(r.closed[name]!.perSecond, r.closed.driver!.perSecond));
     const p99 = of((r) => r.atRate[name]!.p99);
-    const cpuPerRequest = median(cpu[name]!);
+    const [served, generated] = [median(cpu[name]!), median(loadCpu[name]!)];
     console.log(
-      `${name}: ${rps}/s (${share} of driver), CPU ${cpuPerRequest} µs/request, p99 at ${options.rate}/s ${p99} ms`,
+      `${name}: ${rps}/s (${share} of driver), CPU ${served} µs/request (load generator ${generated}), p99 at ${options.rate}/s ${p99} ms`,
     );
   }
 } finally {
-  for (const edge of edges) edge.calls.close();
+  for (const target of targets) target.close();
   await driver.close();
   for (const edge of edges) await edge.child.stop();
 }
