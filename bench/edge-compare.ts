@@ -1,5 +1,5 @@
-// `node bench/edge-compare.ts --rev <before> [--rev <after>…] [--bare] [--node-client] [--rounds 3] [--seconds 5]
-// [--rate-seconds 10]`:
+// `node bench/edge-compare.ts --rev <before> [--rev <after>…] [--bare] [--node-client] [--cassandra-pid <pid>]
+// [--rounds 3] [--seconds 5] [--rate-seconds 10]`:
 // the edge of each revision (`.` = this work tree, the default second) as its own `spamstream run
 // edge` process, and the driver reads from this process, all in one invocation and interleaved
 // round after round: what a change to the edge bought, measured on a machine whose speed drifts.
@@ -7,7 +7,8 @@
 // (outside the work tree, where the test runner would find its tests). With
 // --bare, bench/bare-http.ts too: the same answer from node:http with nothing of the edge. With
 // --node-client, the first edge is loaded a second time through Node's http client (the load
-// generator the benchmarks used before bench/http-load.ts), to show what the client costs.
+// generator the benchmarks used before bench/http-load.ts), to show what the client costs. With
+// --cassandra-pid (the local stack's is in .stack/cassandra/pid), Cassandra's CPU is shown too.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,6 +33,7 @@ const { values: args } = parseArgs({
     rev: { type: 'string', multiple: true, default: [] },
     bare: { type: 'boolean', default: false },
     'node-client': { type: 'boolean', default: false },
+    'cassandra-pid': { type: 'string' },
     rounds: { type: 'string', default: '3' },
     seconds: { type: 'string', default: '5' },
     rate: { type: 'string', default: '500' },
@@ -116,20 +118,30 @@ try {
   console.log(
     `${options.rounds} rounds; GET /features/:id, ${options.concurrency} clients; open loop ${options.rate}/s`,
   );
-  // CPU per request (closed loop) of the serving process (the edge's; for the driver, this one's)
-  // and of the load generator (this process).
+  // CPU per request (closed loop) of the serving process (the edge's; for the driver, this one's),
+  // of the load generator (this process) and, when its pid is given, of Cassandra; and Cassandra's
+  // CPU per second of the open loop.
+  const cassandraPid = args['cassandra-pid'] === undefined ? undefined : Number(args['cassandra-pid']);
   const cpu: Record<string, number[]> = {};
   const loadCpu: Record<string, number[]> = {};
+  const cassandraCpu: Record<string, number[]> = {};
+  const cassandraAtRate: Record<string, number[]> = {};
   const ownCpuMs = () => {
     const { user, system } = process.cpuUsage();
     return (user + system) / 1000;
   };
+  const cassandraMs = () => (cassandraPid === undefined ? Number.NaN : cpuMs(cassandraPid));
   const watch: Watch = (name, kind) => {
-    const [served, generated] = [cpuMs(pids[name]!), ownCpuMs()];
+    const [served, generated, cassandra] = [cpuMs(pids[name]!), ownCpuMs(), cassandraMs()];
     return (result) => {
-      if (kind !== 'closed') return;
-      (cpu[name] ??= []).push(Math.round(((cpuMs(pids[name]!) - served) * 1000) / result.count));
-      (loadCpu[name] ??= []).push(Math.round(((ownCpuMs() - generated) * 1000) / result.count));
+      if (kind === 'atRate') {
+        (cassandraAtRate[name] ??= []).push(Math.round((cassandraMs() - cassandra) / options.rateSeconds));
+        return;
+      }
+      const perRequest = (ms: number) => Math.round((ms * 1000) / result.count);
+      (cpu[name] ??= []).push(perRequest(cpuMs(pids[name]!) - served));
+      (loadCpu[name] ??= []).push(perRequest(ownCpuMs() - generated));
+      (cassandraCpu[name] ??= []).push(perRequest(cassandraMs() - cassandra));
     };
   };
   const rounds = await interleavedRounds(
@@ -142,7 +154,8 @@ try {
         const vsDriver = name === 'driver' ? '' : ` (${ratio(r.perSecond, round.closed.driver!.perSecond)} of driver)`;
         console.log(
           `round ${index + 1} ${name}: ${r.perSecond}/s${vsDriver}, p99 ${r.p99} ms, CPU ${cpu[name]!.at(-1)} µs/request ` +
-            `(load generator ${loadCpu[name]!.at(-1)}) · at ${options.rate}/s p50 ${at.p50} p99 ${at.p99} ms, errors ${r.errors + at.errors}`,
+            `(load generator ${loadCpu[name]!.at(-1)}, Cassandra ${cassandraCpu[name]!.at(-1)}) · at ${options.rate}/s ` +
+            `p50 ${at.p50} p99 ${at.p99} ms (Cassandra ${cassandraAtRate[name]!.at(-1)} ms CPU/s), errors ${r.errors + at.errors}`,
         );
       }
     },
@@ -154,9 +167,10 @@ try {
     const rps = of((r) => r.closed[name]!.perSecond);
     const share = of((r) => ratio(r.closed[name]!.perSecond, r.closed.driver!.perSecond));
     const p99 = of((r) => r.atRate[name]!.p99);
-    const [served, generated] = [median(cpu[name]!), median(loadCpu[name]!)];
+    const [served, generated, cassandra] = [cpu, loadCpu, cassandraCpu].map((byName) => median(byName[name]!));
     console.log(
-      `${name}: ${rps}/s (${share} of driver), CPU ${served} µs/request (load generator ${generated}), p99 at ${options.rate}/s ${p99} ms`,
+      `${name}: ${rps}/s (${share} of driver), CPU ${served} µs/request (load generator ${generated}, ` +
+        `Cassandra ${cassandra}), p99 at ${options.rate}/s ${p99} ms`,
     );
   }
 } finally {
