@@ -254,6 +254,16 @@ export function sampleRss(pids: readonly number[], everyMs = 200) {
   };
 }
 
+/** CPU time (user + system) a process has used, in ms, from /proc (Linux; NaN elsewhere). */
+export function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime and stime, in ticks of 10 ms
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** A free TCP port on 127.0.0.1. */
 export async function freePort(): Promise<number> {
   const { createServer } = await import('node:net');

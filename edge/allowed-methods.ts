@@ -51,23 +51,44 @@ export function refuseUnroutedMethods(app: FastifyInstance): void {
     if (route.prefix && route.url === route.prefix) add(`${route.url}/`, route.method);
   });
 
-  const mostSpecific = (path: string): RoutePattern | undefined => {
+  const mostSpecific = (path: string, among: Iterable<RoutePattern>): RoutePattern | undefined => {
     let best: RoutePattern | undefined;
-    for (const route of routes.values()) {
+    for (const route of among) {
       if (route.matches.test(path) && (!best || compareRanks(route.rank, best.rank) > 0)) best = route;
     }
     return best;
   };
 
-  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+  // A routed request matched its route's path, so only a more specific path that can match the
+  // same URLs (as many segments, or a wildcard in either) can own its URL. Per route, those are
+  // listed once (routes are all known by the first request) and most requests test none or one,
+  // instead of every path's pattern (a share of the edge's CPU under load).
+  const moreSpecific = new Map<string, RoutePattern[]>();
+  const moreSpecificThan = (url: string): RoutePattern[] => {
+    let found = moreSpecific.get(url);
+    if (!found) {
+      const routed = routes.get(url);
+      const mayOwn = (route: RoutePattern) =>
+        !routed ||
+        (compareRanks(route.rank, routed.rank) > 0 &&
+          (route.rank.length === routed.rank.length || route.rank.includes(0) || routed.rank.includes(0)));
+      found = [...routes.values()].filter(mayOwn);
+      moreSpecific.set(url, found);
+    }
+    return found;
+  };
+
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
+    const candidates = request.is404 ? routes.values() : moreSpecificThan(request.routeOptions.url ?? '');
     const path = request.url.split('?')[0] ?? '';
-    const owner = mostSpecific(path);
-    if (!owner || owner.methods.has(request.method)) return;
+    const owner = mostSpecific(path, candidates);
+    // No more specific path matches: the routed one owns the URL, and the router matched its method.
+    if (!owner || owner.methods.has(request.method)) return done();
     // Unmatched (404) or routed to a less specific path than the one that owns this URL.
     const routed = request.is404 ? undefined : request.routeOptions.url;
-    if (routed === owner.url) return;
+    if (routed === owner.url) return done();
     const allow = [...owner.methods].sort().join(', ');
     void reply.header('allow', allow);
-    throw new SpamstreamError('METHOD_NOT_ALLOWED', `${path} does not accept ${request.method}; it accepts ${allow}`);
+    done(new SpamstreamError('METHOD_NOT_ALLOWED', `${path} does not accept ${request.method}; it accepts ${allow}`));
   });
 }

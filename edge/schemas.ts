@@ -1,5 +1,6 @@
 // JSON schemas shared by the routes: they validate requests, shape responses (Fastify serializes
-// with them, so nothing undeclared leaks out) and make up the OpenAPI document.
+// with them, so nothing undeclared leaks out; the feature routes build their responses field by
+// field and write them with JSON.stringify, routes/features.ts) and make up the OpenAPI document.
 import type { EdgeConfig } from '../config/config.ts';
 import { SMS_ID_PATTERN_SOURCE } from '../core/message-rules.ts';
 

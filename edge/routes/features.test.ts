@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config/config.ts';
 import type { FeatureStore, StoredFeatures } from '../../connectors/online-store.ts';
 import { SpamstreamError } from '../../core/errors.ts';
 import { buildApp } from '../app.ts';
@@ -132,6 +133,25 @@ describe('POST /features/query', () => {
     expect(res.statusCode).toBe(200);
     expect(reads.sort()).toEqual([...new Set(ids)].sort());
     expect(most).toBe(3);
+  });
+
+  it('with the shipped settings, reads every id of the largest request at once: one round', async () => {
+    const { maxQueryIds, readConcurrency } = loadConfig({}).edge;
+    let inFlight = 0;
+    let most = 0;
+    const slow: FeatureStore = {
+      putFeatures: async () => undefined,
+      getFeatures: async (smsId) => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        inFlight--;
+        return [row(smsId, 'v1', [1])];
+      },
+    };
+    const app = await withStored([], { features: slow, config: { maxQueryIds, readConcurrency } });
+    const res = await query(app, { smsIds: Array.from({ length: maxQueryIds }, (_, i) => `id-${i}`) });
+    expect(res.statusCode).toBe(200);
+    expect(most).toBe(maxQueryIds);
   });
 
   it.each([
