@@ -9,6 +9,24 @@ import { SpamstreamError } from '../../core/errors.ts';
 import { tlsOptions } from '../tls.ts';
 import type { SchemaLookup } from './avro-codec.ts';
 
+/** How long any request to the registry may go unanswered. */
+const REQUEST_TIMEOUT_MS = 5_000;
+
+type RegistryOptions = ConstructorParameters<typeof SchemaRegistry>[0];
+
+interface TimedRequest {
+  timeout(): number | undefined;
+  enhance(extras: { timeout: number }): TimedRequest;
+}
+
+/** A middleware of mappersmith (the client library's HTTP layer): a request without a time limit gets ours. */
+const timeLimit = () => ({
+  async prepareRequest(next: () => Promise<TimedRequest>): Promise<TimedRequest> {
+    const request = await next();
+    return request.timeout() ? request : request.enhance({ timeout: REQUEST_TIMEOUT_MS });
+  },
+});
+
 export interface SchemaRegistryClient {
   readonly lookup: SchemaLookup;
   /**
@@ -41,7 +59,15 @@ function accessOf(config: RegistryAccess): Access {
 
 export function createSchemaRegistryClient(config: RegistryAccess): SchemaRegistryClient {
   const access = accessOf(config);
-  const registry = new SchemaRegistry({ host: config.url, retry: { retries: 2 }, ...access });
+  // The client library's requests have no time limit of their own: one that never gets an answer
+  // (a keep-alive connection the registry closed as it was reused) held its schema id's lookup,
+  // and every record waiting on it, for good — the full poison scenario's stalls. 5 s, like ours.
+  const registry = new SchemaRegistry({
+    host: config.url,
+    retry: { retries: 2 },
+    middlewares: [timeLimit as unknown as NonNullable<RegistryOptions['middlewares']>[number]],
+    ...access,
+  });
   const json = (method: 'GET' | 'PUT', url: string, body?: unknown) => requestJson(method, url, access, body);
 
   const call = async <T>(what: string, request: () => Promise<T>): Promise<T> => {
@@ -94,7 +120,7 @@ function requestJson(method: 'GET' | 'PUT', url: string, access: Access, body?: 
   }
   const send = url.startsWith('https:') ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const options = { method, headers, timeout: 5_000, ...(access.agent ? { agent: access.agent } : {}) };
+    const options = { method, headers, timeout: REQUEST_TIMEOUT_MS, ...(access.agent ? { agent: access.agent } : {}) };
     const request = send(url, options, (response) => {
       let text = '';
       response.setEncoding('utf8');
@@ -111,7 +137,7 @@ function requestJson(method: 'GET' | 'PUT', url: string, access: Access, body?: 
         }
       });
     });
-    request.on('timeout', () => request.destroy(new Error('no answer within 5000 ms')));
+    request.on('timeout', () => request.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)));
     request.on('error', reject);
     request.end(payload);
   });

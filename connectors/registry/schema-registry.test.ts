@@ -1,0 +1,31 @@
+// The registry client against a server that takes requests and never answers: every lookup must
+// end with a retriable failure, never wait for good (a record waiting on it holds its processor).
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSchemaRegistryClient } from './schema-registry.ts';
+
+describe('schema registry client', () => {
+  const silent = createServer(() => {}); // reads each request, answers none
+  let url = '';
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    silent.closeAllConnections();
+    await new Promise((resolve) => silent.close(resolve));
+  });
+
+  it('gives up on a schema lookup the registry never answers, as a retriable failure', async () => {
+    const client = createSchemaRegistryClient({ url });
+    const started = Date.now();
+    await expect(client.lookup.schemaById(2_130_706_473)).rejects.toMatchObject({ code: 'REGISTRY_UNAVAILABLE' });
+    expect(Date.now() - started).toBeLessThan(15_000);
+  }, 30_000);
+
+  it('gives up on a latest-version lookup the registry never answers', async () => {
+    const client = createSchemaRegistryClient({ url });
+    await expect(client.lookup.latestId('sms.raw-value')).rejects.toMatchObject({ code: 'REGISTRY_UNAVAILABLE' });
+  }, 30_000);
+});
