@@ -71,7 +71,8 @@ function sampleRecord(): Buffer {
   return Buffer.concat([Buffer.from([0, 0, 0, 0, 1]), body]);
 }
 
-const backlog = size(5_000, 20_000);
+// Long enough for the processors to reach their steady state (the first seconds run cold code).
+const backlog = size(20_000, 50_000);
 const store = await scenario<StoreCeiling>('store', () => storeCeiling(config, texts, { messages: backlog }));
 const pass = await scenario<PassThrough>('passthrough', async () =>
   passThrough(config, sampleRecord(), { messages: size(30_000, 100_000) }),
