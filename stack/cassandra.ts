@@ -74,7 +74,7 @@ saved_caches_directory: ${join(dataDir, 'saved_caches')}
 hints_directory: ${join(dataDir, 'hints')}
 # Test keyspaces come and go; snapshots on every drop would only fill the disk.
 auto_snapshot: false
-memtable_heap_space: 64MiB
+memtable_heap_space: 256MiB
 memtable_offheap_space: 64MiB
 `;
 }
