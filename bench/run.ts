@@ -23,7 +23,7 @@ const SCENARIOS = [
   'store',
   'passthrough',
   'pipeline',
-  'small-heap',
+  'uncapped-heap',
   'edge',
   'feast',
   'http-model',
@@ -80,11 +80,16 @@ const pass = await scenario<PassThrough>('passthrough', async () =>
 const pipeline = await scenario<PipelineFigures>('pipeline', () =>
   pipelineBench(texts, { messages: backlog, rate: 200, seconds: size(10, 30) }),
 );
-// The same, with V8's young generation capped: Node 24 lets it grow to 128 MiB here, most of a
-// processor's RSS under load, and reads the cap only at start-up (so only NODE_OPTIONS can set it).
-const smallHeapOptions = `${process.env.NODE_OPTIONS ?? ''} --max-semi-space-size=8`.trim();
-const smallHeap = await scenario<PipelineFigures>('small-heap', () =>
-  pipelineBench(texts, { messages: backlog, rate: 200, seconds: size(5, 15), env: { NODE_OPTIONS: smallHeapOptions } }),
+// The same with V8's young generation as Node sizes it on this machine (64 MiB a semi-space), not
+// as the CLI caps it (8 MiB, bin/spamstream.js): what the cap buys in memory and costs in speed.
+const uncappedHeapOptions = `${process.env.NODE_OPTIONS ?? ''} --max-semi-space-size=64`.trim();
+const uncappedHeap = await scenario<PipelineFigures>('uncapped-heap', () =>
+  pipelineBench(texts, {
+    messages: backlog,
+    rate: 200,
+    seconds: size(5, 15),
+    env: { NODE_OPTIONS: uncappedHeapOptions },
+  }),
 );
 const load = { concurrency: 32, seconds: size(5, 15) };
 const edge = await scenario<EdgeFigures>('edge', () =>
@@ -145,10 +150,10 @@ const figures = {
     edge: edge?.rssMb ?? null,
   },
   max_rss_mb: pipeline ? Math.max(pipeline.rssMb.features, pipeline.rssMb.scoring) : null,
-  small_heap_node_options: smallHeap ? smallHeapOptions : null,
-  small_heap_pipeline_msgs_per_s: smallHeap?.msgsPerSecond ?? null,
-  small_heap_max_rss_mb: smallHeap ? Math.max(smallHeap.rssMb.features, smallHeap.rssMb.scoring) : null,
-  small_heap_rss_mb: smallHeap?.rssMb ?? null,
+  uncapped_heap_node_options: uncappedHeap ? uncappedHeapOptions : null,
+  uncapped_heap_pipeline_msgs_per_s: uncappedHeap?.msgsPerSecond ?? null,
+  uncapped_heap_max_rss_mb: uncappedHeap ? Math.max(uncappedHeap.rssMb.features, uncappedHeap.rssMb.scoring) : null,
+  uncapped_heap_rss_mb: uncappedHeap?.rssMb ?? null,
   seconds: Math.round((Date.now() - started) / 1000),
 };
 
@@ -241,8 +246,8 @@ const rows: string[][] = [
     '',
   ],
   [
-    '  with --max-semi-space-size=8: features / scoring (MiB); msg/s',
-    `${both(smallHeap?.rssMb.features, smallHeap?.rssMb.scoring)}; ${fmt(f.small_heap_pipeline_msgs_per_s)}`,
+    '  young generation uncapped (--max-semi-space-size=64): features / scoring (MiB); msg/s',
+    `${both(uncappedHeap?.rssMb.features, uncappedHeap?.rssMb.scoring)}; ${fmt(f.uncapped_heap_pipeline_msgs_per_s)}`,
     '',
     '',
     '',

@@ -101,6 +101,8 @@ export interface PipelineConfig {
   readonly maxTextBytes: number;
   /** Records in flight per processor, bounding memory and concurrency. */
   readonly maxInFlight: number;
+  /** Bytes per fetch of a processor's input, in all and per partition. */
+  readonly fetchMaxBytes: number;
   readonly inferenceBatchSize: number;
   readonly inferenceBatchWaitMs: number;
   readonly consumerGroupPrefix: string;
@@ -351,6 +353,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       modelsDir: resolve(cwd, get('pipeline.modelsDir')),
       maxTextBytes: get('pipeline.maxTextBytes'),
       maxInFlight: get('pipeline.maxInFlight'),
+      fetchMaxBytes: get('pipeline.fetchMaxBytes'),
       inferenceBatchSize: get('pipeline.inferenceBatchSize'),
       inferenceBatchWaitMs: get('pipeline.inferenceBatchWaitMs'),
       consumerGroupPrefix: get('pipeline.consumerGroupPrefix'),

@@ -501,6 +501,13 @@ export const SETTINGS: readonly SettingSpec[] = [
     ...fixed(3),
   },
   {
+    key: 'pipeline.fetchMaxBytes',
+    env: 'SPAMSTREAM_FETCH_MAX_BYTES',
+    doc: "most bytes one fetch of a processor's input brings (in all, and per partition); every record read keeps its whole fetch in memory until it is done",
+    parse: int(1024, 100 * 1024 * 1024),
+    ...fixed(1024 * 1024),
+  },
+  {
     key: 'pipeline.deliverBatchSize',
     env: 'SPAMSTREAM_DELIVER_BATCH',
     doc: 'largest batch of output records per Kafka write',

@@ -69,6 +69,7 @@ export function connectMessaging(
       createKafkaSource(kafka, {
         sessionTimeoutMs: pipeline.sessionTimeoutMs,
         drainTimeoutMs: pipeline.drainTimeoutMs,
+        fetchMaxBytes: pipeline.fetchMaxBytes,
         debug: (line) => log.debug(line),
         warn: (line) => log.warn(line),
         ...options,

@@ -21,6 +21,8 @@ export interface KafkaSourceOptions {
   /** For a group with no committed offset: start at the beginning (true) or the end (false). */
   readonly fromBeginning: boolean;
   readonly maxInFlight: number;
+  /** Most bytes a fetch brings, in all and per partition (kafkajs: 10 MiB and 1 MiB). */
+  readonly fetchMaxBytes?: number;
   /** Partitions processed at once by this instance. */
   readonly partitionsConcurrently?: number;
   /** Labels the lag gauge. */
@@ -69,6 +71,9 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
     rebalanceTimeout: Math.max(60_000, sessionTimeout),
     heartbeatInterval: heartbeatEvery,
     maxWaitTimeInMs: 250,
+    ...(options.fetchMaxBytes === undefined
+      ? {}
+      : { maxBytes: options.fetchMaxBytes, maxBytesPerPartition: options.fetchMaxBytes }),
   });
   let closing = false;
   let stopped: Promise<void> | undefined;
