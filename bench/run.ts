@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.ts';
 import { edgeBench, type EdgeFigures, medianRatio, storeFeatureRows } from './edge.ts';
 import { onnxBench, type OnnxFigures } from './onnx.ts';
+import { benchTable } from './table.ts';
 import { passThrough, type PassThrough } from './passthrough.ts';
 import { pipelineBench, type PipelineFigures } from './pipeline.ts';
 import { feastBench, type FeastFigures } from './peers/feast.ts';
@@ -157,114 +158,8 @@ const figures = {
   seconds: Math.round((Date.now() - started) / 1000),
 };
 
-type Figure = number | null | undefined;
-const fmt = (n: Figure) => (n === null || n === undefined || Number.isNaN(n) ? '—' : n.toLocaleString('en'));
-const ratio = (a: Figure, b: Figure) => (a && b ? `${(a / b).toFixed(2)}×` : '—');
-const ratioOf = (r: Figure) => (r === null || r === undefined || Number.isNaN(r) ? '—' : `${r.toFixed(2)}×`);
-const f = figures;
-const both = (a: Figure, b: Figure) => `${fmt(a)} / ${fmt(b)}`;
-const rows: string[][] = [
-  [
-    'pipeline backlog, exactly-once (msg/s)',
-    fmt(f.pipeline_msgs_per_s),
-    `store rows alone ${fmt(f.store_ceiling_msgs_per_s)}`,
-    ratio(f.pipeline_msgs_per_s, f.store_ceiling_msgs_per_s),
-    `per-message HTTP model server ${fmt(f.per_message_http_msgs_per_s)}`,
-    ratio(f.pipeline_msgs_per_s, f.per_message_http_msgs_per_s),
-  ],
-  [
-    '  … beside Kafka alone (msg/s)',
-    '',
-    `kafkajs pass-through ${fmt(f.passthrough_msgs_per_s)}, 1 tx/batch ${fmt(f.passthrough_transactional_msgs_per_s)}`,
-    ratio(f.pipeline_msgs_per_s, f.passthrough_transactional_msgs_per_s),
-    '',
-    '',
-  ],
-  [
-    `event → prediction at ${f.e2e_rate_msgs_per_s ?? '—'} msg/s (p50 / p99 ms)`,
-    both(f.e2e_p50_ms, f.e2e_p99_ms),
-    '',
-    '',
-    '',
-    '',
-  ],
-  [
-    `GET /features/:id, 32 clients (req/s), median of ${f.edge_rounds ?? '—'} interleaved rounds`,
-    fmt(f.edge_rps),
-    `driver point reads ${fmt(f.raw_read_rps)}`,
-    ratioOf(f.edge_to_driver_rps_median),
-    `Feast feature server ${fmt(f.feast_rps)}`,
-    ratio(f.edge_rps, f.feast_rps),
-  ],
-  ['  … edge ÷ driver in each round', '', '', (f.edge_to_driver_rps_by_round ?? []).join(' · '), '', ''],
-  [
-    '  p99 (ms)',
-    fmt(f.edge_p99_ms),
-    fmt(f.raw_read_p99_ms),
-    ratio(f.edge_p99_ms, f.raw_read_p99_ms),
-    fmt(f.feast_p99_ms),
-    ratio(f.edge_p99_ms, f.feast_p99_ms),
-  ],
-  [
-    'GET /features/:id, open loop 500 req/s (p50 / p99 ms)',
-    both(f.edge_p50_ms_at_500rps, f.edge_p99_ms_at_500rps),
-    `driver reads ${both(f.raw_read_p50_ms_at_500rps, f.raw_read_p99_ms_at_500rps)}`,
-    `p99 ${ratioOf(f.edge_to_driver_p99_at_500rps_median)}`,
-    '',
-    '',
-  ],
-  [
-    '  … edge p99 ÷ driver p99 in each round',
-    '',
-    '',
-    (f.edge_to_driver_p99_at_500rps_by_round ?? []).join(' · '),
-    '',
-    '',
-  ],
-  [
-    'POST /features/query, 10 ids, 32 clients (req/s, p99 ms)',
-    both(f.edge_query_10_ids_rps, f.edge_query_10_ids_p99_ms),
-    '',
-    '',
-    '',
-    '',
-  ],
-  ...Object.entries(onnx ?? {}).map(([model, r]) => [
-    `ONNX ${model} alone (rows/s, batch 1 / 64)`,
-    both(r.batch1, r.batch64),
-    '',
-    '',
-    '',
-    '',
-  ]),
-  [
-    'peak RSS under load (MiB): features / scoring / edge',
-    `${both(pipeline?.rssMb.features, pipeline?.rssMb.scoring)} / ${fmt(edge?.rssMb)}`,
-    '',
-    '',
-    '',
-    '',
-  ],
-  [
-    '  young generation uncapped (--max-semi-space-size=64): features / scoring (MiB); msg/s',
-    `${both(uncappedHeap?.rssMb.features, uncappedHeap?.rssMb.scoring)}; ${fmt(f.uncapped_heap_pipeline_msgs_per_s)}`,
-    '',
-    '',
-    '',
-    '',
-  ],
-  [
-    'replay scoring --models v3 / replay store (msg/s)',
-    both(f.replay_msgs_per_s, f.replay_store_msgs_per_s),
-    `live pipeline, same run ${fmt(f.replay_beside_live_msgs_per_s)}`,
-    `${ratio(f.replay_msgs_per_s, f.replay_beside_live_msgs_per_s)} / ${ratio(f.replay_store_msgs_per_s, f.replay_beside_live_msgs_per_s)}`,
-    '',
-    '',
-  ],
-];
 console.log(`\n${figures.machine}; ${quick ? 'quick' : 'full'} run, ${figures.seconds} s\n`);
-console.log('| figure | measured | ceiling | ratio | peer | ratio to peer |\n| --- | --- | --- | --- | --- | --- |');
-for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+console.log(benchTable(figures));
 if (args.json) {
   writeFileSync(args.json, `${JSON.stringify(figures, null, 2)}\n`);
   console.log(`\nfigures written to ${args.json}`);

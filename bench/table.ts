@@ -1,0 +1,168 @@
+// The table `npm run bench` prints, from its figures alone (the JSON it writes), so that the README's
+// copy can be generated from docs/benchmarks/quick-run.json (`npm run gen:readme`) and checked.
+
+type Figure = number | null | undefined;
+type Pair = { readonly features?: Figure; readonly scoring?: Figure; readonly edge?: Figure } | null | undefined;
+
+/** The fields of the bench's JSON the table shows; all may be missing (a scenario left out or failed). */
+export interface BenchFigures {
+  readonly [field: string]: unknown;
+  readonly pipeline_msgs_per_s?: Figure;
+  readonly store_ceiling_msgs_per_s?: Figure;
+  readonly passthrough_msgs_per_s?: Figure;
+  readonly passthrough_transactional_msgs_per_s?: Figure;
+  readonly per_message_http_msgs_per_s?: Figure;
+  readonly e2e_rate_msgs_per_s?: Figure;
+  readonly e2e_p50_ms?: Figure;
+  readonly e2e_p99_ms?: Figure;
+  readonly edge_rounds?: Figure;
+  readonly edge_rps?: Figure;
+  readonly raw_read_rps?: Figure;
+  readonly edge_to_driver_rps_median?: Figure;
+  readonly edge_to_driver_rps_by_round?: readonly number[] | null;
+  readonly feast_rps?: Figure;
+  readonly edge_p99_ms?: Figure;
+  readonly raw_read_p99_ms?: Figure;
+  readonly feast_p99_ms?: Figure;
+  readonly edge_p50_ms_at_500rps?: Figure;
+  readonly edge_p99_ms_at_500rps?: Figure;
+  readonly raw_read_p50_ms_at_500rps?: Figure;
+  readonly raw_read_p99_ms_at_500rps?: Figure;
+  readonly edge_to_driver_p99_at_500rps_median?: Figure;
+  readonly edge_to_driver_p99_at_500rps_by_round?: readonly number[] | null;
+  readonly edge_query_10_ids_rps?: Figure;
+  readonly edge_query_10_ids_p99_ms?: Figure;
+  readonly onnx_inferences_per_s?: Readonly<
+    Record<string, { readonly batch1: number; readonly batch64: number }>
+  > | null;
+  readonly rss_mb?: Pair;
+  readonly uncapped_heap_rss_mb?: Pair;
+  readonly uncapped_heap_pipeline_msgs_per_s?: Figure;
+  readonly replay_msgs_per_s?: Figure;
+  readonly replay_store_msgs_per_s?: Figure;
+  readonly replay_beside_live_msgs_per_s?: Figure;
+}
+
+const fmt = (n: Figure) => (n === null || n === undefined || Number.isNaN(n) ? '—' : n.toLocaleString('en'));
+const ratio = (a: Figure, b: Figure) => (a && b ? `${(a / b).toFixed(2)}×` : '—');
+const ratioOf = (r: Figure) => (r === null || r === undefined || Number.isNaN(r) ? '—' : `${r.toFixed(2)}×`);
+const both = (a: Figure, b: Figure) => `${fmt(a)} / ${fmt(b)}`;
+export function benchTable(f: BenchFigures): string {
+  const rows: string[][] = [
+    [
+      'pipeline backlog, exactly-once (msg/s)',
+      fmt(f.pipeline_msgs_per_s),
+      `store rows alone ${fmt(f.store_ceiling_msgs_per_s)}`,
+      ratio(f.pipeline_msgs_per_s, f.store_ceiling_msgs_per_s),
+      `per-message HTTP model server ${fmt(f.per_message_http_msgs_per_s)}`,
+      ratio(f.pipeline_msgs_per_s, f.per_message_http_msgs_per_s),
+    ],
+    [
+      '  … beside Kafka alone (msg/s)',
+      '',
+      `kafkajs pass-through ${fmt(f.passthrough_msgs_per_s)}, 1 tx/batch ${fmt(f.passthrough_transactional_msgs_per_s)}`,
+      ratio(f.pipeline_msgs_per_s, f.passthrough_transactional_msgs_per_s),
+      '',
+      '',
+    ],
+    [
+      `event → prediction at ${f.e2e_rate_msgs_per_s ?? '—'} msg/s (p50 / p99 ms)`,
+      both(f.e2e_p50_ms, f.e2e_p99_ms),
+      '',
+      '',
+      '',
+      '',
+    ],
+    [
+      `GET /features/:id, 32 clients (req/s), median of ${f.edge_rounds ?? '—'} interleaved rounds`,
+      fmt(f.edge_rps),
+      `driver point reads ${fmt(f.raw_read_rps)}`,
+      ratioOf(f.edge_to_driver_rps_median),
+      `Feast feature server ${fmt(f.feast_rps)}`,
+      ratio(f.edge_rps, f.feast_rps),
+    ],
+    ['  … edge ÷ driver in each round', '', '', (f.edge_to_driver_rps_by_round ?? []).join(' · '), '', ''],
+    [
+      '  p99 (ms)',
+      fmt(f.edge_p99_ms),
+      fmt(f.raw_read_p99_ms),
+      ratio(f.edge_p99_ms, f.raw_read_p99_ms),
+      fmt(f.feast_p99_ms),
+      ratio(f.edge_p99_ms, f.feast_p99_ms),
+    ],
+    [
+      'GET /features/:id, open loop 500 req/s (p50 / p99 ms)',
+      both(f.edge_p50_ms_at_500rps, f.edge_p99_ms_at_500rps),
+      `driver reads ${both(f.raw_read_p50_ms_at_500rps, f.raw_read_p99_ms_at_500rps)}`,
+      `p99 ${ratioOf(f.edge_to_driver_p99_at_500rps_median)}`,
+      '',
+      '',
+    ],
+    [
+      '  … edge p99 ÷ driver p99 in each round',
+      '',
+      '',
+      (f.edge_to_driver_p99_at_500rps_by_round ?? []).join(' · '),
+      '',
+      '',
+    ],
+    [
+      'POST /features/query, 10 ids, 32 clients (req/s, p99 ms)',
+      both(f.edge_query_10_ids_rps, f.edge_query_10_ids_p99_ms),
+      '',
+      '',
+      '',
+      '',
+    ],
+    ...Object.entries(f.onnx_inferences_per_s ?? {}).map(([model, r]) => [
+      `ONNX ${model} alone (rows/s, batch 1 / 64)`,
+      both(r.batch1, r.batch64),
+      '',
+      '',
+      '',
+      '',
+    ]),
+    [
+      'peak RSS under load (MiB): features / scoring / edge',
+      `${both(f.rss_mb?.features, f.rss_mb?.scoring)} / ${fmt(f.rss_mb?.edge)}`,
+      '',
+      '',
+      '',
+      '',
+    ],
+    [
+      '  young generation uncapped (--max-semi-space-size=64): features / scoring (MiB); msg/s',
+      `${both(f.uncapped_heap_rss_mb?.features, f.uncapped_heap_rss_mb?.scoring)}; ${fmt(f.uncapped_heap_pipeline_msgs_per_s)}`,
+      '',
+      '',
+      '',
+      '',
+    ],
+    [
+      'replay scoring --models v3 / replay store (msg/s)',
+      both(f.replay_msgs_per_s, f.replay_store_msgs_per_s),
+      `live pipeline, same run ${fmt(f.replay_beside_live_msgs_per_s)}`,
+      `${ratio(f.replay_msgs_per_s, f.replay_beside_live_msgs_per_s)} / ${ratio(f.replay_store_msgs_per_s, f.replay_beside_live_msgs_per_s)}`,
+      '',
+      '',
+    ],
+  ];
+  return [
+    '| figure | measured | ceiling | ratio | peer | ratio to peer |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
+}
+
+export const BENCH_BEGIN = '<!-- bench:begin -->';
+export const BENCH_END = '<!-- bench:end -->';
+/** The run the README shows. */
+export const README_RUN = new URL('../docs/benchmarks/quick-run.json', import.meta.url);
+
+/** The README with the table between the bench markers rewritten from `figures`. */
+export function withBenchTable(readme: string, figures: BenchFigures): string {
+  const begin = readme.indexOf(BENCH_BEGIN);
+  const end = readme.indexOf(BENCH_END);
+  if (begin < 0 || end < begin) throw new Error(`README.md lacks the markers ${BENCH_BEGIN} … ${BENCH_END}`);
+  return `${readme.slice(0, begin + BENCH_BEGIN.length)}\n${benchTable(figures)}\n${readme.slice(end)}`;
+}
