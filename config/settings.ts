@@ -489,7 +489,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   {
     key: 'pipeline.inferenceBatchWaitMs',
     env: 'SPAMSTREAM_INFERENCE_WAIT_MS',
-    doc: 'longest wait to fill a micro-batch',
+    doc: 'how long an idle scorer waits for more records to join the first one in a micro-batch (while it is busy, a batch is what arrived meanwhile)',
     parse: int(0, 10_000),
     ...fixed(5),
   },
@@ -517,7 +517,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   {
     key: 'pipeline.deliverWaitMs',
     env: 'SPAMSTREAM_DELIVER_WAIT_MS',
-    doc: 'longest wait to fill an output batch',
+    doc: 'longest wait to fill an output batch; it ends as soon as every record read is computed',
     parse: int(0, 10_000),
     ...fixed(10),
   },

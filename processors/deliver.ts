@@ -29,7 +29,9 @@ export interface DeliverSettings {
   readonly processor: string;
   readonly dlqTopic: string;
   readonly batchSize: number;
+  /** Longest wait to fill a batch; it ends sooner once `settled()` says nothing more is on its way. */
   readonly waitMs: number;
+  readonly settled?: () => boolean;
   readonly policy: RetryPolicy;
   /** Headers of every record written (a replay marks its outputs). */
   readonly headers?: Readonly<Record<string, string>>;
@@ -60,7 +62,13 @@ interface Item {
 export function deliver(ports: DeliverPorts, settings: DeliverSettings): OperatorFunction<Input, Delivered> {
   const steps = deliverySteps(ports, settings);
   return (flows: Observable<Input>) =>
-    flows.pipe(batchWhileBusy(steps.deliverBatch, { maxSize: settings.batchSize, lingerMs: settings.waitMs }));
+    flows.pipe(
+      batchWhileBusy(steps.deliverBatch, {
+        maxSize: settings.batchSize,
+        lingerMs: settings.waitMs,
+        settled: settings.settled,
+      }),
+    );
 }
 
 /** The sink's steps, numbered as in the code below; with a transactional writer, or without. */

@@ -1,9 +1,9 @@
-import { Subject, from, lastValueFrom, toArray } from 'rxjs';
+import { Subject, delay, from, lastValueFrom, toArray } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { envelope } from '../core/envelope.ts';
 import { ok } from '../core/result.ts';
 import { SpamstreamError } from '../core/errors.ts';
-import { type Flow, batchWhileBusy, mapOkAsync, withRetry } from './flow.ts';
+import { type Flow, batchWhileBusy, inTransit, mapOkAsync, withRetry } from './flow.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -53,6 +53,47 @@ describe('batchWhileBusy', () => {
     expect(batches).toEqual([2, 2, 1]);
   });
 
+  it('ends its linger once `settled` says nothing more is on its way', async () => {
+    vi.useFakeTimers();
+    const values = new Subject<number>();
+    const batches: number[][] = [];
+    let onTheWay = 3;
+    values
+      .pipe(
+        batchWhileBusy(
+          async (batch: readonly number[]) => {
+            batches.push([...batch]);
+          },
+          { maxSize: 100, lingerMs: 1_000, settled: () => onTheWay === 0 },
+        ),
+      )
+      .subscribe();
+    for (const value of [1, 2, 3]) {
+      onTheWay -= 1;
+      values.next(value);
+    }
+    await vi.advanceTimersByTimeAsync(0);
+    expect(batches).toEqual([[1, 2, 3]]); // not 1,000 ms later
+    onTheWay = 2;
+    onTheWay -= 1;
+    values.next(4); // one still on its way: the linger runs
+    await vi.advanceTimersByTimeAsync(500);
+    expect(batches).toHaveLength(1);
+    onTheWay -= 1;
+    values.next(5);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(batches).toEqual([
+      [1, 2, 3],
+      [4, 5],
+    ]);
+    onTheWay = 1;
+    values.next(6); // never settles: written after the linger
+    await vi.advanceTimersByTimeAsync(999);
+    expect(batches).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(batches).toEqual([[1, 2, 3], [4, 5], [6]]);
+  });
+
   it('fails the stream when a write fails', async () => {
     const failing = from([1]).pipe(
       batchWhileBusy(
@@ -63,6 +104,23 @@ describe('batchWhileBusy', () => {
       ),
     );
     await expect(lastValueFrom(failing)).rejects.toThrow('disk on fire');
+  });
+});
+
+describe('inTransit', () => {
+  it('is empty when every value that entered the stretch has left it', async () => {
+    const transit = inTransit();
+    const inner = new Subject<number>();
+    const seen: boolean[] = [];
+    const entered = new Subject<number>();
+    entered.pipe(transit.enter()).subscribe(inner);
+    inner.pipe(delay(10), transit.leave()).subscribe(() => seen.push(transit.empty()));
+    expect(transit.empty()).toBe(true);
+    entered.next(1);
+    entered.next(2);
+    expect(transit.empty()).toBe(false);
+    await sleep(30);
+    expect(seen).toEqual([false, true]);
   });
 });
 

@@ -5,11 +5,10 @@ import {
   type MonoTypeOperatorFunction,
   Observable,
   type OperatorFunction,
-  bufferTime,
   concatMap,
-  filter,
   map,
   pipe,
+  tap,
 } from 'rxjs';
 import { type Envelope, withValue } from '../core/envelope.ts';
 import { type Result, attempt, fail, ok } from '../core/result.ts';
@@ -206,35 +205,32 @@ export function mapOkAsync<A, B>(
 }
 
 /**
- * Groups successful values into micro-batches (up to `size`, waiting at most `waitMs`) for one
- * call of `step`, which returns one result per value, in order. Failures skip the batch.
+ * Groups successful values into micro-batches for one call of `step`, which returns one result
+ * per value, in order. One call at a time: a batch is what arrived while the previous call ran
+ * (up to `size`), or, when idle, what arrives within `waitMs`. Failures skip the batch.
  */
 export function mapOkBatched<A, B>(
   step: (values: readonly A[]) => Promise<readonly Result<B>[]>,
   options: { size: number; waitMs: number; policy: RetryPolicy },
 ): OperatorFunction<Flow<A>, Flow<B>> {
-  return (source: Observable<Flow<A>>) =>
-    source.pipe(
-      bufferTime(options.waitMs, null, options.size),
-      filter((batch) => batch.length > 0),
-      // One batch at a time, in order: records never overtake each other.
-      concatMap(async (batch) => {
-        const okFlows = batch.filter((flow) => flow.value.result.ok);
-        const values = okFlows.map((flow) => (flow.value.result as { value: A }).value);
-        const outcome = values.length > 0 ? await withRetry(() => step(values), options.policy) : ok([] as Result<B>[]);
-        const results = new Map<Flow<A>, Result<B>>();
-        for (const [i, flow] of okFlows.entries()) {
-          results.set(
-            flow,
-            outcome.ok ? (outcome.value[i] ?? fail('INTERNAL', 'batch step returned too few results')) : outcome,
-          );
-        }
-        return batch.map((flow) =>
-          results.has(flow) ? settle(flow, results.get(flow)!) : (flow as unknown as Flow<B>),
-        );
-      }),
-      concatMap((flows) => flows),
-    );
+  const run = async (batch: readonly Flow<A>[]): Promise<readonly Flow<B>[]> => {
+    const okFlows = batch.filter((flow) => flow.value.result.ok);
+    const values = okFlows.map((flow) => (flow.value.result as { value: A }).value);
+    const outcome = values.length > 0 ? await withRetry(() => step(values), options.policy) : ok([] as Result<B>[]);
+    const results = new Map<Flow<A>, Result<B>>();
+    for (const [i, flow] of okFlows.entries()) {
+      results.set(
+        flow,
+        outcome.ok ? (outcome.value[i] ?? fail('INTERNAL', 'batch step returned too few results')) : outcome,
+      );
+    }
+    return batch.map((flow) => (results.has(flow) ? settle(flow, results.get(flow)!) : (flow as unknown as Flow<B>)));
+  };
+  return pipe(
+    // In order: records never overtake each other.
+    batchWhileBusy(run, { maxSize: options.size, lingerMs: options.waitMs }),
+    concatMap((flows) => flows),
+  );
 }
 
 /**
@@ -243,20 +239,38 @@ export function mapOkBatched<A, B>(
  * load batches stay small (low latency); under heavy load they grow, so a costly write — a Kafka
  * transaction — is paid per many records. No stock operator sizes batches by the sink's pace
  * (bufferTime's window is fixed). The queue is bounded by the source's in-flight limit.
+ *
+ * `settled`, when given, tells when nothing more is on its way (every record read so far has
+ * arrived): the linger ends then, since waiting longer would only delay what is here. A source
+ * that reads no further until its records are written makes this the usual case at low load.
  */
 export function batchWhileBusy<T, R>(
   write: (batch: readonly T[]) => Promise<R>,
-  options: { maxSize: number; lingerMs: number },
+  options: { maxSize: number; lingerMs: number; settled?: () => boolean },
 ): OperatorFunction<T, R> {
+  const settled = options.settled ?? (() => false);
   return (source) =>
     new Observable<R>((subscriber) => {
       const queue: T[] = [];
       let writing = false;
       let completed = false;
+      /** Ends the linger under way, if any. */
+      let endLinger: (() => void) | undefined;
+      const linger = () =>
+        new Promise<void>((resolve) => {
+          if (settled()) return resolve();
+          const timer = setTimeout(resolve, options.lingerMs);
+          endLinger = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        }).finally(() => {
+          endLinger = undefined;
+        });
       const drain = async () => {
         writing = true;
         try {
-          await new Promise((resolve) => setTimeout(resolve, options.lingerMs));
+          await linger();
           while (queue.length > 0 && !subscriber.closed) subscriber.next(await write(queue.splice(0, options.maxSize)));
         } catch (error) {
           subscriber.error(error);
@@ -270,13 +284,39 @@ export function batchWhileBusy<T, R>(
         next(value) {
           queue.push(value);
           if (!writing) void drain();
+          else if (endLinger && settled()) endLinger();
         },
         error: (error: unknown) => subscriber.error(error),
         complete() {
           completed = true;
+          endLinger?.();
           if (!writing && queue.length === 0) subscriber.complete();
         },
       });
       return () => subscription.unsubscribe();
     });
+}
+
+/**
+ * Counts values between two points of a pipe: `enter` before a stretch, `leave` after it. `empty`
+ * is true when everything that entered has left — for an operator that emits one value per input
+ * value, when nothing is still being worked on inside.
+ */
+export function inTransit(): {
+  enter<T>(): MonoTypeOperatorFunction<T>;
+  leave<T>(): MonoTypeOperatorFunction<T>;
+  readonly empty: () => boolean;
+} {
+  let inside = 0;
+  return {
+    enter: () =>
+      tap(() => {
+        inside += 1;
+      }),
+    leave: () =>
+      tap(() => {
+        inside -= 1;
+      }),
+    empty: () => inside <= 0,
+  };
 }

@@ -11,7 +11,7 @@ import type { FeatureView } from '../features/index.ts';
 import { type Delivered, deliver, sinkSteps } from '../processors/deliver.ts';
 import { cdcProcessor } from '../processors/cdc.ts';
 import { featuresProcessor } from '../processors/features.ts';
-import { type RecordProcessor, type RetryPolicy, paced } from '../processors/flow.ts';
+import { type RecordProcessor, type RetryPolicy, inTransit, paced } from '../processors/flow.ts';
 import { materializeProcessor } from '../processors/materialize.ts';
 import type { ScoringModel } from '../models/scoring.ts';
 import { scoringProcessor } from '../processors/scoring.ts';
@@ -161,11 +161,15 @@ export function buildTopology(
         ),
     };
     const records = options.maxRate === undefined ? source.records : source.records.pipe(paced(options.maxRate));
+    // The operator turns each record into one flow; the sink writes as soon as none is still inside.
+    const computing = inTransit();
     let subscription: Subscription | undefined;
     const done = new Promise<void>((resolve, reject) => {
       subscription = records
         .pipe(
+          computing.enter(),
           operator(policy),
+          computing.leave(),
           deliver(
             { writer: ports.writer, transactional, codec: ports.codec, source, metrics: ports.metrics },
             {
@@ -173,6 +177,7 @@ export function buildTopology(
               dlqTopic: topics.dlq,
               batchSize: pipeline.deliverBatchSize,
               waitMs: pipeline.deliverWaitMs,
+              settled: computing.empty,
               policy,
               headers: options.headers,
             },
