@@ -1,15 +1,7 @@
 // The operators every processor is built from. A record moves through a processor as a Flow:
 // its envelope, carrying the original bytes (for the dead-letter topic) and the result so far.
 // A failed record passes every later step untouched, so one bad record never errors the stream.
-import {
-  type MonoTypeOperatorFunction,
-  Observable,
-  type OperatorFunction,
-  concatMap,
-  map,
-  pipe,
-  tap,
-} from 'rxjs';
+import { type MonoTypeOperatorFunction, Observable, type OperatorFunction, concatMap, map, pipe, tap } from 'rxjs';
 import { type Envelope, withValue } from '../core/envelope.ts';
 import { type Result, attempt, fail, ok } from '../core/result.ts';
 import type { RecordCodec } from '../connectors/codec.ts';
@@ -207,11 +199,12 @@ export function mapOkAsync<A, B>(
 /**
  * Groups successful values into micro-batches for one call of `step`, which returns one result
  * per value, in order. One call at a time: a batch is what arrived while the previous call ran
- * (up to `size`), or, when idle, what arrives within `waitMs`. Failures skip the batch.
+ * (up to `size`), or, when idle, what arrives within `waitMs` — less once `settled()` says
+ * nothing more is on its way. Failures skip the batch.
  */
 export function mapOkBatched<A, B>(
   step: (values: readonly A[]) => Promise<readonly Result<B>[]>,
-  options: { size: number; waitMs: number; policy: RetryPolicy },
+  options: { size: number; waitMs: number; settled?: () => boolean; policy: RetryPolicy },
 ): OperatorFunction<Flow<A>, Flow<B>> {
   const run = async (batch: readonly Flow<A>[]): Promise<readonly Flow<B>[]> => {
     const okFlows = batch.filter((flow) => flow.value.result.ok);
@@ -228,7 +221,7 @@ export function mapOkBatched<A, B>(
   };
   return pipe(
     // In order: records never overtake each other.
-    batchWhileBusy(run, { maxSize: options.size, lingerMs: options.waitMs }),
+    batchWhileBusy(run, { maxSize: options.size, lingerMs: options.waitMs, settled: options.settled }),
     concatMap((flows) => flows),
   );
 }

@@ -1,4 +1,6 @@
+import { Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { envelope } from '../core/envelope.ts';
 import type { SmsFeatures, SmsPrediction } from '../schemas/index.ts';
 import { computeFeatures } from './features.ts';
 import { type ScoringModel, selectModels } from '../models/scoring.ts';
@@ -71,6 +73,44 @@ describe('scoring processor', () => {
     const inputs = await Promise.all([good, shouting, onlyV2, short].map(encodeFeatures));
     const flows = await collect(feed(TOPICS.features, inputs).pipe(processor, all()));
     expect(outcome(flows)).toEqual({ 0: 'ok', 1: 'INFERENCE_FAILED', 2: 'VIEW_MISSING', 3: 'INVALID_FIELD' });
+  });
+
+  it('scores what was read at once, without waiting out the micro-batch linger', async () => {
+    const batches: number[] = [];
+    const counting: ScoringModel = {
+      ...capitalsModel,
+      predict: async (batch) => {
+        batches.push(batch.length);
+        return batch.map(() => 0.5);
+      },
+    };
+    const pipeline = memoryPipeline();
+    const processor = scoringProcessor(
+      { codec: pipeline.codec, store: pipeline.stores.predictions, models: [counting], views: pipeline.views },
+      { predictionsTopic: TOPICS.predictions, batchSize: 8, batchWaitMs: 60_000, policy },
+    );
+    const encoded = await Promise.all(
+      ['a', 'b', 'c'].map((id) =>
+        pipeline.codec.encode(`${TOPICS.features}-value`, computeFeatures(raw(id, 'HI'), pipeline.views, 2_000)),
+      ),
+    );
+    const feedOne = (value: Buffer, offset: number) =>
+      envelope({
+        key: null,
+        value,
+        headers: {},
+        timestamp: 0,
+        origin: { topic: TOPICS.features, partition: 0, offset: String(offset) },
+      });
+    const input = new Subject<ReturnType<typeof feedOne>>();
+    const scored: unknown[] = [];
+    const subscription = input.pipe(processor).subscribe((flow) => scored.push(flow));
+    for (const [offset, value] of encoded.entries()) input.next(feedOne(value, offset));
+    // Nothing else is on its way (the stream stays open): the batch goes now, not 60 s later.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    subscription.unsubscribe();
+    expect(batches).toEqual([3]);
+    expect(scored).toHaveLength(3);
   });
 
   it('selects models by view version, not just view id', () => {

@@ -1,5 +1,6 @@
 // The scoring processor:
 //   sms.features ─► decode ─► select models ─► micro-batched inference ─► upsert latest ─► encode ─► sms.predictions
+import { pipe } from 'rxjs';
 import type { Metrics } from '../core/metrics.ts';
 import { type Failure, type Result, ok } from '../core/result.ts';
 import type { RecordCodec } from '../connectors/codec.ts';
@@ -19,6 +20,7 @@ import {
   type RecordProcessor,
   type RetryPolicy,
   decodeRecords,
+  inTransit,
   mapOk,
   mapOkAsync,
   mapOkBatched,
@@ -47,23 +49,32 @@ const FEATURES_SCHEMA = loadSchema('sms-features');
 
 export function scoringProcessor(ports: ScoringPorts, settings: ScoringSettings): RecordProcessor {
   const now = settings.now ?? Date.now;
+  // Records decoded and selected but not yet at the batcher: once none is, a batch waits no longer.
+  const arriving = inTransit();
   return namedPipe(
-    step('decode SmsFeatures', decodeRecords<SmsFeatures>(ports.codec, FEATURES_SCHEMA, settings.policy)),
+    step(
+      'decode SmsFeatures',
+      pipe(arriving.enter(), decodeRecords<SmsFeatures>(ports.codec, FEATURES_SCHEMA, settings.policy)),
+    ),
     step(
       'select the models whose views are present',
-      mapOk((features, record) => {
-        const selected = selectModels(features, ports.models, ports.views);
-        // A replay backfilling a view no configured model reads is no bad input: nothing to score.
-        if (!selected.ok && selected.code === 'VIEW_MISSING' && record.headers[REPLAY_HEADER] !== undefined)
-          return ok({ features, set: {}, models: [] });
-        return selected;
-      }),
+      pipe(
+        mapOk((features: SmsFeatures, record) => {
+          const selected = selectModels(features, ports.models, ports.views);
+          // A replay backfilling a view no configured model reads is no bad input: nothing to score.
+          if (!selected.ok && selected.code === 'VIEW_MISSING' && record.headers[REPLAY_HEADER] !== undefined)
+            return ok({ features, set: {}, models: [] });
+          return selected;
+        }),
+        arriving.leave(),
+      ),
     ),
     step(
       'micro-batched ONNX inference',
       mapOkBatched((batch: readonly Selected[]) => scoreBatch(batch, ports, now), {
         size: settings.batchSize,
         waitMs: settings.batchWaitMs,
+        settled: arriving.empty,
         policy: settings.policy,
       }),
     ),
