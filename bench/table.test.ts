@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BENCH_BEGIN, BENCH_END, README_RUN, benchTable, withBenchTable } from './table.ts';
+import { BENCH_BEGIN, BENCH_END, README_RUN, benchChart, benchTable, withBenchTable } from './table.ts';
 
 describe('the benchmark table', () => {
   it('shows each figure beside its ceiling and peer, with their ratios', () => {
@@ -13,6 +13,21 @@ describe('the benchmark table', () => {
       '| pipeline backlog, exactly-once (msg/s) | 1,234 | store rows alone 2,468 | 0.50× | per-message HTTP model server 617 | 2.00× |',
     );
     expect(table).toContain('| event → prediction at — msg/s (p50 / p99 ms) | — / — |');
+  });
+
+  it('charts each figure against its target, higher always better, cut at 2', () => {
+    const chart = benchChart({
+      pipeline_msgs_per_s: 1_000,
+      store_ceiling_msgs_per_s: 5_000,
+      e2e_p99_ms: 200,
+      edge_to_driver_rps_median: 0.4,
+      edge_p99_ms_at_500rps: 2,
+      rss_mb: { features: 128, scoring: 320 },
+    });
+    // 1,000 ÷ 2,000; (1,000 ÷ 5,000) ÷ 0.8; 100 ÷ 200; 0.4 ÷ 0.8; 10 ÷ 2 cut at 2; 256 ÷ 320.
+    expect(chart).toContain('  bar [0.5, 0.25, 0.5, 0.5, 2, 0.8]');
+    expect(chart).toContain('  line [1, 1, 1, 1, 1, 1]');
+    expect(benchChart({})).toContain('  bar [0, 0, 0, 0, 0, 0]');
   });
 
   it('in the README is the one of docs/benchmarks/quick-run.json (npm run gen:readme writes it)', () => {

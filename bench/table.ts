@@ -154,15 +154,69 @@ export function benchTable(f: BenchFigures): string {
   ].join('\n');
 }
 
+/** The issue's targets, each a figure that reaches it at 1 or more. */
+const TARGETS = {
+  pipelineMsgsPerS: 2_000,
+  shareOfStoreCeiling: 0.8,
+  e2eP99Ms: 100,
+  shareOfDriverReads: 0.8,
+  edgeP99MsAt500: 10,
+  rssMb: 256,
+} as const;
+/** Bars are cut here so that one far past its target does not flatten the others. */
+const CHART_CAP = 2;
+
+/**
+ * A Mermaid bar chart: each figure against its target (1 = met; for a latency or a memory size,
+ * the target ÷ the figure, so that higher is always better), beside a line at 1.
+ */
+export function benchChart(f: BenchFigures): string {
+  const against = (value: Figure, target: number, lowerIsBetter = false) => {
+    if (!value) return 0;
+    return Math.min(CHART_CAP, Number((lowerIsBetter ? target / value : value / target).toFixed(2)));
+  };
+  const pipeline = f.pipeline_msgs_per_s;
+  const store = f.store_ceiling_msgs_per_s;
+  const rss = Math.max(f.rss_mb?.features ?? 0, f.rss_mb?.scoring ?? 0);
+  const bars: [string, number][] = [
+    [`pipeline ≥ ${TARGETS.pipelineMsgsPerS} msg/s`, against(pipeline, TARGETS.pipelineMsgsPerS)],
+    [
+      `pipeline ≥ ${TARGETS.shareOfStoreCeiling} of store rows`,
+      pipeline && store ? against(pipeline / store, TARGETS.shareOfStoreCeiling) : 0,
+    ],
+    [`e2e p99 ≤ ${TARGETS.e2eP99Ms} ms`, against(f.e2e_p99_ms, TARGETS.e2eP99Ms, true)],
+    [
+      `edge ≥ ${TARGETS.shareOfDriverReads} of driver reads`,
+      against(f.edge_to_driver_rps_median, TARGETS.shareOfDriverReads),
+    ],
+    [
+      `edge p99 ≤ ${TARGETS.edgeP99MsAt500} ms at 500 req/s`,
+      against(f.edge_p99_ms_at_500rps, TARGETS.edgeP99MsAt500, true),
+    ],
+    [`processor RSS ≤ ${TARGETS.rssMb} MiB`, against(rss, TARGETS.rssMb, true)],
+  ];
+  return [
+    '```mermaid',
+    'xychart-beta',
+    `  title "Each figure against its target: 1 = met (line); bars cut at ${CHART_CAP}"`,
+    `  x-axis [${bars.map(([name]) => `"${name}"`).join(', ')}]`,
+    `  y-axis "figure ÷ target" 0 --> ${CHART_CAP}`,
+    `  bar [${bars.map(([, value]) => value).join(', ')}]`,
+    `  line [${bars.map(() => 1).join(', ')}]`,
+    '```',
+  ].join('\n');
+}
+
 export const BENCH_BEGIN = '<!-- bench:begin -->';
 export const BENCH_END = '<!-- bench:end -->';
 /** The run the README shows. */
 export const README_RUN = new URL('../docs/benchmarks/quick-run.json', import.meta.url);
 
-/** The README with the table between the bench markers rewritten from `figures`. */
+/** The README with the table and the chart between the bench markers rewritten from `figures`. */
 export function withBenchTable(readme: string, figures: BenchFigures): string {
   const begin = readme.indexOf(BENCH_BEGIN);
   const end = readme.indexOf(BENCH_END);
   if (begin < 0 || end < begin) throw new Error(`README.md lacks the markers ${BENCH_BEGIN} … ${BENCH_END}`);
-  return `${readme.slice(0, begin + BENCH_BEGIN.length)}\n${benchTable(figures)}\n${readme.slice(end)}`;
+  const generated = `${benchTable(figures)}\n\n${benchChart(figures)}`;
+  return `${readme.slice(0, begin + BENCH_BEGIN.length)}\n${generated}\n${readme.slice(end)}`;
 }
