@@ -115,7 +115,7 @@ export class InFlight {
     for (const origin of origins) {
       const state = this.#current(origin);
       const offset = BigInt(origin.offset);
-      if (!state || state.done.has(offset) || !state.open.includes(offset)) continue;
+      if (!state || state.done.has(offset) || !sortedHas(state.open, offset)) continue;
       state.done.add(offset);
       this.#release(1);
       this.#wakeIfDrained(state);
@@ -239,8 +239,26 @@ export class InFlight {
 
 function groupByPartition(origins: readonly Origin[]): Map<string, Origin[]> {
   const runs = new Map<string, Origin[]>();
-  for (const origin of origins) runs.set(key(origin), [...(runs.get(key(origin)) ?? []), origin]);
+  for (const origin of origins) {
+    const run = runs.get(key(origin));
+    if (run) run.push(origin);
+    else runs.set(key(origin), [origin]);
+  }
   return runs;
+}
+
+/** Whether ascending `offsets` hold `offset`: a binary search, as a batch's acknowledgements each look one up. */
+function sortedHas(offsets: readonly bigint[], offset: bigint): boolean {
+  let low = 0;
+  let high = offsets.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const found = offsets[middle]!;
+    if (found === offset) return true;
+    if (found < offset) low = middle + 1;
+    else high = middle - 1;
+  }
+  return false;
 }
 
 const key = (tp: TopicPartition) => `${tp.topic}:${tp.partition}`;
