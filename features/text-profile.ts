@@ -4,7 +4,7 @@
 // Character classes are Unicode properties:
 //   letter = \p{L}; capital = \p{Lu} or \p{Lt}; digit = \p{Nd}; space = \p{White_Space};
 //   Latin letter = \p{Script=Latin}; emoji = \p{Extended_Pictographic}; currency = \p{Sc}.
-import { tokenizeNormalized } from './tokenizer.ts';
+import { tokenize } from './tokenizer.ts';
 
 export interface TextProfile {
   readonly codePoints: number;
@@ -123,6 +123,6 @@ export function profileText(raw: string): TextProfile {
     longestDigitRun,
     chunks: text.split(/\p{White_Space}+/u).filter((chunk) => chunk.length > 0),
     text,
-    tokens: new Set(tokenizeNormalized(text.toLowerCase())),
+    tokens: new Set(tokenize(raw)),
   };
 }

@@ -52,4 +52,11 @@ describe('tokenize', () => {
     expect(tokenize(' \t\n')).toEqual([]);
     expect(tokenize('... --- ***')).toEqual([]);
   });
+
+  it('answers each text with its own tokens, asked again or after another', () => {
+    const first = tokenize('win cash');
+    expect(tokenize('win cash')).toBe(first); // the second view's call is served from the first's
+    expect(tokenize('call me')).toEqual(['call', 'me']);
+    expect(tokenize('win cash')).toEqual(['win', 'cash']);
+  });
 });

@@ -55,7 +55,16 @@ export function tokenizeNormalized(normalized: string): string[] {
   return tokens;
 }
 
+// View v1 (cue words) and view v2 (token ids) each tokenize the same text, one right after the
+// other: the last text's tokens are kept, so the second asks for them for free.
+let lastText: string | undefined;
+let lastTokens: readonly string[] = [];
+
 /** Tokens of a raw message text, in order. Pure and total: any string, even empty, is accepted. */
-export function tokenize(text: string): string[] {
-  return tokenizeNormalized(normalizeText(text));
+export function tokenize(text: string): readonly string[] {
+  if (text !== lastText) {
+    lastTokens = tokenizeNormalized(normalizeText(text));
+    lastText = text;
+  }
+  return lastTokens;
 }
