@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BENCH_BEGIN, BENCH_END, README_RUN, benchChart, benchTable, withBenchTable } from './table.ts';
+import { BENCH_BEGIN, BENCH_END, README_RUN, benchChart, benchTable, targetList, withBenchTable } from './table.ts';
 
 describe('the benchmark table', () => {
   it('shows each figure beside its ceiling and peer, with their ratios', () => {
@@ -28,6 +28,14 @@ describe('the benchmark table', () => {
     expect(chart).toContain('  bar [0.5, 0.25, 0.5, 0.5, 2, 0.8]');
     expect(chart).toContain('  line [1, 1, 1, 1, 1, 1]');
     expect(benchChart({})).toContain('  bar [0, 0, 0, 0, 0, 0]');
+  });
+
+  it('lists each target with its figure and whether the run met it', () => {
+    const list = targetList({ pipeline_msgs_per_s: 2_500, store_ceiling_msgs_per_s: 5_000, e2e_p99_ms: 100 });
+    expect(list).toContain('- pipeline ≥ 2,000 msg/s: 2,500 msg/s, **met**');
+    expect(list).toContain('- pipeline ≥ 0.8 of store rows: 0.5, not met');
+    expect(list).toContain('- e2e p99 ≤ 100 ms: 100 ms, **met**');
+    expect(list).toContain('- processor RSS ≤ 256 MiB: — MiB, not measured');
   });
 
   it('in the README is the one of docs/benchmarks/quick-run.json (npm run gen:readme writes it)', () => {

@@ -166,43 +166,77 @@ const TARGETS = {
 /** Bars are cut here so that one far past its target does not flatten the others. */
 const CHART_CAP = 2;
 
-/**
- * A Mermaid bar chart: each figure against its target (1 = met; for a latency or a memory size,
- * the target ÷ the figure, so that higher is always better), beside a line at 1.
- */
-export function benchChart(f: BenchFigures): string {
-  const against = (value: Figure, target: number, lowerIsBetter = false) => {
-    if (!value) return 0;
-    return Math.min(CHART_CAP, Number((lowerIsBetter ? target / value : value / target).toFixed(2)));
-  };
+interface TargetCheck {
+  readonly target: string;
+  readonly measured: string;
+  /** The figure ÷ its target (for a latency or a memory size, the target ÷ the figure): ≥ 1 is met. */
+  readonly score: number | undefined;
+}
+
+/** Each target of the benchmark issue, with the run's figure for it. */
+export function targetChecks(f: BenchFigures): readonly TargetCheck[] {
+  const score = (value: Figure, target: number, lowerIsBetter = false) =>
+    value ? (lowerIsBetter ? target / value : value / target) : undefined;
   const pipeline = f.pipeline_msgs_per_s;
   const store = f.store_ceiling_msgs_per_s;
-  const rss = Math.max(f.rss_mb?.features ?? 0, f.rss_mb?.scoring ?? 0);
-  const bars: [string, number][] = [
-    [`pipeline ≥ ${TARGETS.pipelineMsgsPerS} msg/s`, against(pipeline, TARGETS.pipelineMsgsPerS)],
-    [
-      `pipeline ≥ ${TARGETS.shareOfStoreCeiling} of store rows`,
-      pipeline && store ? against(pipeline / store, TARGETS.shareOfStoreCeiling) : 0,
-    ],
-    [`e2e p99 ≤ ${TARGETS.e2eP99Ms} ms`, against(f.e2e_p99_ms, TARGETS.e2eP99Ms, true)],
-    [
-      `edge ≥ ${TARGETS.shareOfDriverReads} of driver reads`,
-      against(f.edge_to_driver_rps_median, TARGETS.shareOfDriverReads),
-    ],
-    [
-      `edge p99 ≤ ${TARGETS.edgeP99MsAt500} ms at 500 req/s`,
-      against(f.edge_p99_ms_at_500rps, TARGETS.edgeP99MsAt500, true),
-    ],
-    [`processor RSS ≤ ${TARGETS.rssMb} MiB`, against(rss, TARGETS.rssMb, true)],
+  const share = pipeline && store ? Number((pipeline / store).toFixed(2)) : undefined;
+  const rss = Math.max(f.rss_mb?.features ?? 0, f.rss_mb?.scoring ?? 0) || undefined;
+  return [
+    {
+      target: `pipeline ≥ ${fmt(TARGETS.pipelineMsgsPerS)} msg/s`,
+      measured: `${fmt(pipeline)} msg/s`,
+      score: score(pipeline, TARGETS.pipelineMsgsPerS),
+    },
+    {
+      target: `pipeline ≥ ${TARGETS.shareOfStoreCeiling} of store rows`,
+      measured: `${fmt(share)}`,
+      score: score(share, TARGETS.shareOfStoreCeiling),
+    },
+    {
+      target: `e2e p99 ≤ ${TARGETS.e2eP99Ms} ms`,
+      measured: `${fmt(f.e2e_p99_ms)} ms`,
+      score: score(f.e2e_p99_ms, TARGETS.e2eP99Ms, true),
+    },
+    {
+      target: `edge ≥ ${TARGETS.shareOfDriverReads} of driver reads`,
+      measured: fmt(f.edge_to_driver_rps_median),
+      score: score(f.edge_to_driver_rps_median, TARGETS.shareOfDriverReads),
+    },
+    {
+      target: `edge p99 ≤ ${TARGETS.edgeP99MsAt500} ms at 500 req/s`,
+      measured: `${fmt(f.edge_p99_ms_at_500rps)} ms`,
+      score: score(f.edge_p99_ms_at_500rps, TARGETS.edgeP99MsAt500, true),
+    },
+    {
+      target: `processor RSS ≤ ${TARGETS.rssMb} MiB`,
+      measured: `${fmt(rss)} MiB`,
+      score: score(rss, TARGETS.rssMb, true),
+    },
   ];
+}
+
+/** The targets in words: each with its figure and whether this run met it. */
+export function targetList(f: BenchFigures): string {
+  return targetChecks(f)
+    .map(({ target, measured, score }) => {
+      const verdict = score === undefined ? 'not measured' : score >= 1 ? '**met**' : 'not met';
+      return `- ${target}: ${measured}, ${verdict}`;
+    })
+    .join('\n');
+}
+
+/** A Mermaid bar chart of `targetChecks`: 1 = met (a line), higher is always better. */
+export function benchChart(f: BenchFigures): string {
+  const checks = targetChecks(f);
+  const bar = (score: number | undefined) => Math.min(CHART_CAP, Number((score ?? 0).toFixed(2)));
   return [
     '```mermaid',
     'xychart-beta',
     `  title "Each figure against its target: 1 = met (line); bars cut at ${CHART_CAP}"`,
-    `  x-axis [${bars.map(([name]) => `"${name}"`).join(', ')}]`,
+    `  x-axis [${checks.map(({ target }) => `"${target}"`).join(', ')}]`,
     `  y-axis "figure ÷ target" 0 --> ${CHART_CAP}`,
-    `  bar [${bars.map(([, value]) => value).join(', ')}]`,
-    `  line [${bars.map(() => 1).join(', ')}]`,
+    `  bar [${checks.map(({ score }) => bar(score)).join(', ')}]`,
+    `  line [${checks.map(() => 1).join(', ')}]`,
     '```',
   ].join('\n');
 }
@@ -212,11 +246,11 @@ export const BENCH_END = '<!-- bench:end -->';
 /** The run the README shows. */
 export const README_RUN = new URL('../docs/benchmarks/quick-run.json', import.meta.url);
 
-/** The README with the table and the chart between the bench markers rewritten from `figures`. */
+/** The README with the table, the chart and the targets' list between the bench markers rewritten from `figures`. */
 export function withBenchTable(readme: string, figures: BenchFigures): string {
   const begin = readme.indexOf(BENCH_BEGIN);
   const end = readme.indexOf(BENCH_END);
   if (begin < 0 || end < begin) throw new Error(`README.md lacks the markers ${BENCH_BEGIN} … ${BENCH_END}`);
-  const generated = `${benchTable(figures)}\n\n${benchChart(figures)}`;
+  const generated = `${benchTable(figures)}\n\n${benchChart(figures)}\n\nAgainst the targets, in this run:\n\n${targetList(figures)}`;
   return `${readme.slice(0, begin + BENCH_BEGIN.length)}\n${generated}\n${readme.slice(end)}`;
 }
