@@ -26,10 +26,16 @@ export interface HealthCheck {
   check(): Promise<void>;
 }
 
+/** Where a prediction came from, as its record's headers tell. */
+export interface PredictionOrigin {
+  /** The run id of the replay that recomputed it, when one did (its `spamstream-replay` header). */
+  readonly replay?: string;
+}
+
 /** Predictions as they are produced to sms.predictions, for the live page. */
 export interface PredictionFeed {
   /** Calls `listener` for every prediction from now on; returns the unsubscribe function. */
-  subscribe(listener: (prediction: SmsPrediction) => void): () => void;
+  subscribe(listener: (prediction: SmsPrediction, origin: PredictionOrigin) => void): () => void;
   /** The text of a recent message, when the feed saw it on sms.raw (edge/recent-texts.ts). */
   textOf?(smsId: string): string | undefined;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SERIES_SECONDS, createLiveBoard, shortText } from './live-board.ts';
+import { type LiveUpdate, SERIES_SECONDS, createLiveBoard, shortText } from './live-board.ts';
 import { createRecentTexts } from './recent-texts.ts';
 import { fakeFeed, prediction } from './test-support.ts';
 
@@ -45,6 +45,26 @@ describe('the live board', () => {
       'arrived after its prediction',
       '<b>WIN</b> £900 &amp; more',
     ]);
+  });
+
+  it('lists and counts what a replay recomputed, but in no lag figure: its lag is its message age', () => {
+    const feed = fakeFeed();
+    const board = createLiveBoard(feed, { now: () => 5_000_000 });
+    const updates: LiveUpdate[] = [];
+    board.subscribe((update) => updates.push(update));
+    feed.push(prediction({ sms_id: 'live', event_time: 4_999_900, scored_at: 5_000_000 }));
+    feed.push(prediction({ sms_id: 'old', event_time: 0, scored_at: 5_000_000 }), { replay: 'scoring-run-1' });
+    feed.push(prediction({ sms_id: 'old', model_version: 'v3', event_time: 0, scored_at: 5_000_000 }), {
+      replay: 'scoring-run-1',
+    });
+    expect(updates[1]!.prediction).toMatchObject({ smsId: 'old', replay: 'scoring-run-1', lagMs: 5_000_000 });
+    const { models, series, recent } = board.snapshot();
+    expect(recent.map((p) => p.replay)).toEqual(['scoring-run-1', 'scoring-run-1', undefined]);
+    expect(models).toEqual([
+      { modelVersion: 'v1', model: 'spam-text-stats', count: 2, spam: 2, lastLagMs: 100, meanLagMs: 100 },
+      { modelVersion: 'v3', model: 'spam-text-stats', count: 1, spam: 1 }, // replayed only: no lag yet
+    ]);
+    expect(series).toEqual([{ t: 5_000_000, messages: 2, meanLagMs: 100 }]);
   });
 
   it('counts distinct messages and their mean lag per second, over the last five minutes', () => {

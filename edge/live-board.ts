@@ -3,6 +3,8 @@
 // scored, how many it called spam and the pipeline lag (scored_at − event_time), and per second of
 // the last minutes the messages scored and their mean lag (the page's chart). A page opened later
 // starts from this snapshot; every update carries the new state of what it changed.
+// A prediction a replay recomputed is shown and counted, but in no lag figure: its scored_at −
+// event_time is how old its message is, not how far behind the pipeline runs.
 import type { SmsPrediction } from '../schemas/index.ts';
 import type { PredictionFeed } from './deps.ts';
 
@@ -15,6 +17,8 @@ export interface LivePrediction {
   readonly eventTime: number;
   readonly scoredAt: number;
   readonly lagMs: number;
+  /** The run id of the replay that recomputed this prediction; its lag counts in no lag figure. */
+  readonly replay?: string;
   /** The message's text, cut to TEXT_CHARS code points; absent when the feed did not see it. */
   readonly text?: string;
 }
@@ -24,7 +28,8 @@ export interface SeriesPoint {
   /** Start of the second, epoch ms (the edge's clock, when the predictions arrived). */
   readonly t: number;
   readonly messages: number;
-  readonly meanLagMs: number;
+  /** Absent when every prediction of the second came from a replay. */
+  readonly meanLagMs?: number;
 }
 
 export interface ModelTally {
@@ -32,9 +37,10 @@ export interface ModelTally {
   readonly model: string;
   readonly count: number;
   readonly spam: number;
-  readonly lastLagMs: number;
-  /** Mean lag of the last LAG_WINDOW predictions of this model. */
-  readonly meanLagMs: number;
+  /** Absent (as the mean) while the model has scored only for replays. */
+  readonly lastLagMs?: number;
+  /** Mean lag of the last LAG_WINDOW live predictions of this model. */
+  readonly meanLagMs?: number;
 }
 
 export interface LiveSnapshot {
@@ -85,7 +91,7 @@ interface Bucket {
 const pointOf = (bucket: Bucket): SeriesPoint => ({
   t: bucket.t,
   messages: bucket.ids.size,
-  meanLagMs: Math.round(bucket.lagSum / Math.max(1, bucket.lagCount)),
+  ...(bucket.lagCount > 0 ? { meanLagMs: Math.round(bucket.lagSum / bucket.lagCount) } : {}),
 });
 
 interface Tally {
@@ -111,8 +117,10 @@ export function createLiveBoard(feed: PredictionFeed, options: LiveBoardOptions 
     }
     while (series.length > 0 && series[0]!.t <= t - SERIES_SECONDS * 1000) series.shift();
     current.ids.add(prediction.smsId);
-    current.lagSum += prediction.lagMs;
-    current.lagCount++;
+    if (prediction.replay === undefined) {
+      current.lagSum += prediction.lagMs;
+      current.lagCount++;
+    }
     return pointOf(current);
   };
   const textOf = (smsId: string): string | undefined => {
@@ -127,11 +135,15 @@ export function createLiveBoard(feed: PredictionFeed, options: LiveBoardOptions 
     model: tally.model,
     count: tally.count,
     spam: tally.spam,
-    lastLagMs: tally.lags.at(-1) ?? 0,
-    meanLagMs: Math.round(tally.lags.reduce((sum, lag) => sum + lag, 0) / Math.max(1, tally.lags.length)),
+    ...(tally.lags.length > 0
+      ? {
+          lastLagMs: tally.lags.at(-1)!,
+          meanLagMs: Math.round(tally.lags.reduce((sum, lag) => sum + lag, 0) / tally.lags.length),
+        }
+      : {}),
   });
 
-  const unsubscribe = feed.subscribe((p: SmsPrediction) => {
+  const unsubscribe = feed.subscribe((p: SmsPrediction, origin) => {
     const prediction: LivePrediction = {
       smsId: p.sms_id,
       model: p.model,
@@ -142,6 +154,7 @@ export function createLiveBoard(feed: PredictionFeed, options: LiveBoardOptions 
       scoredAt: p.scored_at,
       // Clocks of different hosts can disagree by a little: never show a negative lag.
       lagMs: Math.max(0, p.scored_at - p.event_time),
+      ...(origin.replay === undefined ? {} : { replay: origin.replay }),
       text: textOf(p.sms_id),
     };
     recent.unshift(prediction);
@@ -152,8 +165,10 @@ export function createLiveBoard(feed: PredictionFeed, options: LiveBoardOptions 
     tally.model = prediction.model;
     tally.count++;
     if (prediction.label === 'spam') tally.spam++;
-    tally.lags.push(prediction.lagMs);
-    if (tally.lags.length > LAG_WINDOW) tally.lags.shift();
+    if (prediction.replay === undefined) {
+      tally.lags.push(prediction.lagMs);
+      if (tally.lags.length > LAG_WINDOW) tally.lags.shift();
+    }
     const update = { prediction, tally: tallyJson(prediction.modelVersion, tally), point: countIn(prediction) };
     for (const listener of listeners) listener(update);
   });

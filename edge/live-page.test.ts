@@ -162,6 +162,28 @@ describe.skipIf(!existsSync(CHROMIUM))('the live page in headless Chromium', () 
     expect(problems).toEqual([]);
   }, 60_000);
 
+  it("marks what a replay recomputed instead of showing its message's age as the pipeline's lag", async () => {
+    const page = await context.newPage();
+    await page.goto(`${edge.address}/`);
+    await expect.poll(() => page.locator('#status').getAttribute('data-state')).toBe('live');
+    const now = Date.now();
+    deps.feed.push(prediction({ sms_id: 'sms-live-1', event_time: now - 30, scored_at: now }));
+    deps.feed.push(prediction({ sms_id: 'sms-old-1', event_time: now - 86_400_000, scored_at: now }), {
+      replay: 'scoring-run-9',
+    });
+    const firstRow = page.locator('#recent tbody tr').first();
+    await expect.poll(() => firstRow.getAttribute('data-sms-id')).toBe('sms-old-1');
+    expect(await firstRow.innerText()).toMatch(/\sv1\s+replay$/);
+    expect(await firstRow.locator('td').last().getAttribute('title')).toBe('recomputed by replay scoring-run-9');
+    expect(await page.locator('#lag').innerText()).toBe('30 ms');
+    // A page opened now starts from the snapshot, whose newest prediction is the replayed one.
+    const late = await context.newPage();
+    await late.goto(`${edge.address}/`);
+    await expect.poll(() => late.locator('#recent tbody tr').first().getAttribute('data-sms-id')).toBe('sms-old-1');
+    expect(await late.locator('#lag').innerText()).toBe('30 ms');
+    await Promise.all([late.close(), page.close()]);
+  }, 60_000);
+
   it('shows replays running elsewhere: progress, rate, ETA and state, and a finished one below', async () => {
     const page = await context.newPage();
     const problems: string[] = [];

@@ -5,6 +5,8 @@ import { createMemorySchemaLookup } from '../connectors/memory/schema-lookup.ts'
 import { createAvroCodec } from '../connectors/registry/avro-codec.ts';
 import { type Envelope, type Origin, envelope } from '../core/envelope.ts';
 import { type SmsPrediction, loadSchema } from '../schemas/index.ts';
+import { REPLAY_HEADER } from '../processors/deliver.ts';
+import type { PredictionOrigin } from './deps.ts';
 import { createPredictionFeed } from './prediction-feed.ts';
 import { prediction } from './test-support.ts';
 
@@ -24,12 +26,12 @@ function memorySource() {
       records.complete();
     },
   };
-  const emit = (value: Buffer | null, topic = 'sms.predictions') =>
+  const emit = (value: Buffer | null, topic = 'sms.predictions', headers: Record<string, string> = {}) =>
     records.next(
       envelope({
         key: null,
         value,
-        headers: {},
+        headers,
         timestamp: 0,
         origin: { topic, partition: 0, offset: String(offset++) },
       }),
@@ -50,7 +52,11 @@ async function setup() {
     keepTexts: 2,
   });
   const received: SmsPrediction[] = [];
-  feed.subscribe((p) => received.push(p));
+  const origins: PredictionOrigin[] = [];
+  feed.subscribe((p, origin) => {
+    received.push(p);
+    origins.push(origin);
+  });
   const encode = (p: SmsPrediction) => codec.encode('sms.predictions-value', p);
   const emitRaw = async (id: string, text: string) =>
     emit(
@@ -65,7 +71,7 @@ async function setup() {
       'sms.raw',
     );
   const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
-  return { feed, source, emit, emitRaw, acknowledged, skipped, received, encode, settle };
+  return { feed, source, emit, emitRaw, acknowledged, skipped, received, origins, encode, settle };
 }
 
 describe('createPredictionFeed', () => {
@@ -80,6 +86,14 @@ describe('createPredictionFeed', () => {
     ]);
     expect(received[0]).toEqual(prediction({ sms_id: 'a' }));
     expect(acknowledged).toEqual(['0', '1']);
+  });
+
+  it("tells which predictions a replay recomputed, from the record's replay header", async () => {
+    const { emit, origins, encode, settle } = await setup();
+    emit(await encode(prediction({ sms_id: 'live' })));
+    emit(await encode(prediction({ sms_id: 'old' })), 'sms.predictions', { [REPLAY_HEADER]: 'scoring-run-1' });
+    await settle();
+    expect(origins).toEqual([{}, { replay: 'scoring-run-1' }]);
   });
 
   it('remembers the texts it reads on the raw topic, the newest few, without emitting them', async () => {

@@ -8,7 +8,8 @@ import { concatMap, filter } from 'rxjs';
 import type { RecordCodec } from '../connectors/codec.ts';
 import type { RecordSource } from '../connectors/kafka.ts';
 import { type SmsPrediction, type SmsRaw, loadSchema } from '../schemas/index.ts';
-import type { PredictionFeed } from './deps.ts';
+import { REPLAY_HEADER } from '../processors/deliver.ts';
+import type { PredictionFeed, PredictionOrigin } from './deps.ts';
 import { createRecentTexts } from './recent-texts.ts';
 
 export interface PredictionFeedOptions {
@@ -34,7 +35,7 @@ export function createPredictionFeed(
 ): ClosablePredictionFeed {
   const readerSchema = loadSchema('sms-predictions');
   const rawSchema = loadSchema('sms-raw');
-  const listeners = new Set<(prediction: SmsPrediction) => void>();
+  const listeners = new Set<(prediction: SmsPrediction, origin: PredictionOrigin) => void>();
   const texts = createRecentTexts(options.keepTexts ?? 5_000);
 
   const decode = async (value: Buffer | null, topic: string): Promise<SmsPrediction | undefined> => {
@@ -57,18 +58,20 @@ export function createPredictionFeed(
     .pipe(
       concatMap(async (record) => {
         try {
-          return await decode(record.value, record.origin.topic);
+          const prediction = await decode(record.value, record.origin.topic);
+          const replay = record.headers[REPLAY_HEADER];
+          return prediction && { prediction, origin: replay === undefined ? {} : { replay } };
         } finally {
           source.acknowledge([record.origin]);
         }
       }),
-      filter((prediction): prediction is SmsPrediction => prediction !== undefined),
+      filter((decoded) => decoded !== undefined),
     )
     .subscribe({
-      next: (prediction) => {
+      next: ({ prediction, origin }) => {
         for (const listener of listeners) {
           try {
-            listener(prediction);
+            listener(prediction, origin);
           } catch (error) {
             // One broken listener must not starve the others or end the feed.
             options.onSkip?.(error);

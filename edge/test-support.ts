@@ -7,7 +7,7 @@ import { createMetrics } from '../core/metrics.ts';
 import { featureViews } from '../features/index.ts';
 import { type ReplayTracker, createReplayTracker } from './replay-board.ts';
 import type { ReplayStatus, SmsPrediction, SmsRaw } from '../schemas/index.ts';
-import type { EdgeDeps, HealthCheck, PredictionFeed, SmsIngest } from './deps.ts';
+import type { EdgeDeps, HealthCheck, PredictionFeed, PredictionOrigin, SmsIngest } from './deps.ts';
 
 export function testConfig(overrides: Partial<EdgeConfig> = {}): EdgeConfig {
   return {
@@ -46,21 +46,21 @@ export function fakeIngest(): FakeIngest {
 }
 
 export interface FakeFeed extends PredictionFeed {
-  push(prediction: SmsPrediction): void;
+  push(prediction: SmsPrediction, origin?: PredictionOrigin): void;
   /** As if the feed had read this message on sms.raw. */
   pushText(smsId: string, text: string): void;
 }
 
 export function fakeFeed(): FakeFeed {
-  const listeners = new Set<(p: SmsPrediction) => void>();
+  const listeners = new Set<(p: SmsPrediction, origin: PredictionOrigin) => void>();
   const texts = new Map<string, string>();
   return {
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    push: (prediction) => {
-      for (const listener of listeners) listener(prediction);
+    push: (prediction, origin = {}) => {
+      for (const listener of listeners) listener(prediction, origin);
     },
     pushText: (smsId, text) => texts.set(smsId, text),
     textOf: (smsId) => texts.get(smsId),

@@ -62,7 +62,9 @@ function predictionRow(p) {
   badge.textContent = p.label;
   label.append(badge);
   cell(row, p.modelVersion);
-  cell(row, formatLag(p.lagMs), 'num');
+  // A replayed prediction's lag is its message's age, not the pipeline's: it is marked instead.
+  const lag = cell(row, p.replay ? 'replay' : formatLag(p.lagMs), 'num');
+  if (p.replay) lag.title = `recomputed by replay ${p.replay}`;
   return row;
 }
 
@@ -130,7 +132,7 @@ function renderCharts() {
   drawChart(
     $('lag-chart'),
     $('lag-max'),
-    points.map((p) => [p.t, p.meanLagMs]),
+    points.filter((p) => p.meanLagMs !== undefined).map((p) => [p.t, p.meanLagMs]),
     formatLag,
   );
 }
@@ -148,8 +150,9 @@ function addPoint(point) {
   for (const t of series.keys()) if (t <= point.t - SERIES_MS) series.delete(t);
 }
 
+/** The pipeline's lag as the newest live prediction tells it (replayed ones say nothing of it). */
 function showLatest(prediction) {
-  $('lag').textContent = prediction ? formatLag(prediction.lagMs) : '—';
+  if (!prediction?.replay) $('lag').textContent = prediction ? formatLag(prediction.lagMs) : '—';
   $('empty').hidden = recentBody.rows.length > 0;
 }
 
@@ -158,7 +161,7 @@ function onSnapshot(snapshot) {
   for (const t of snapshot.models) tallies.set(t.modelVersion, t);
   recentBody.replaceChildren(...snapshot.recent.map(predictionRow));
   renderTallies();
-  showLatest(snapshot.recent[0]);
+  showLatest(snapshot.recent.find((p) => !p.replay));
   series.clear();
   for (const point of snapshot.series) addPoint(point);
   renderCharts();
