@@ -37,7 +37,7 @@ export interface ModelTally {
   readonly model: string;
   readonly count: number;
   readonly spam: number;
-  /** Absent (as the mean) while the model has scored only for replays. */
+  /** Absent, as is the mean, while the model has scored for replays only. */
   readonly lastLagMs?: number;
   /** Mean lag of the last LAG_WINDOW live predictions of this model. */
   readonly meanLagMs?: number;
