@@ -29,7 +29,14 @@ export interface PipelineFigures {
 
 export async function pipelineBench(
   texts: readonly string[],
-  options: { messages: number; rate: number; seconds: number; env?: Record<string, string> },
+  options: {
+    messages: number;
+    rate: number;
+    seconds: number;
+    env?: Record<string, string>;
+    /** Node flags for both processors (bench/run.ts's `uncapped-heap`). */
+    nodeArgs?: readonly string[];
+  },
 ): Promise<PipelineFigures> {
   const run = `bench${Date.now().toString(36)}`;
   const env = { ...isolatedEnv(run), ...options.env };
@@ -41,8 +48,8 @@ export async function pipelineBench(
   const source = rawProducer(messaging, config, run, texts);
   await source.send(options.messages);
 
-  const features = startCli(['run', 'features'], env);
-  const scoring = startCli(['run', 'scoring'], env);
+  const features = startCli(['run', 'features'], env, options.nodeArgs);
+  const scoring = startCli(['run', 'scoring'], env, options.nodeArgs);
   const rss = sampleRss([features.process.pid!, scoring.process.pid!]);
   try {
     await Promise.all([features.waitFor(/processor features running/), scoring.waitFor(/processor scoring running/)]);

@@ -227,8 +227,9 @@ export function startChild(
 }
 
 /** `spamstream <args>` on this Node, as a child process. */
-export const startCli = (args: readonly string[], env: NodeJS.ProcessEnv): Child =>
-  startChild(process.execPath, [join(ROOT, 'bin', 'spamstream.js'), ...args], { env });
+/** `spamstream <args>` as a child process; `nodeArgs` go to Node before the script (V8 flags). */
+export const startCli = (args: readonly string[], env: NodeJS.ProcessEnv, nodeArgs: readonly string[] = []): Child =>
+  startChild(process.execPath, [...nodeArgs, join(ROOT, 'bin', 'spamstream.js'), ...args], { env });
 
 /** Samples the resident set size of processes every `everyMs` and keeps each one's peak, in MiB. */
 export function sampleRss(pids: readonly number[], everyMs = 200) {

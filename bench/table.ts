@@ -36,6 +36,8 @@ export interface BenchFigures {
     Record<string, { readonly batch1: number; readonly batch64: number }>
   > | null;
   readonly rss_mb?: Pair;
+  /** The Node flags of the `uncapped-heap` scenario: V8's own heap sizing, not the CLI's. */
+  readonly uncapped_heap_node_options?: string | null;
   readonly uncapped_heap_rss_mb?: Pair;
   readonly uncapped_heap_pipeline_msgs_per_s?: Figure;
   readonly replay_msgs_per_s?: Figure;
@@ -131,7 +133,7 @@ export function benchTable(f: BenchFigures): string {
       '',
     ],
     [
-      '  young generation uncapped (--max-semi-space-size=64): features / scoring (MiB); msg/s',
+      `  heap as V8 sizes it (${f.uncapped_heap_node_options ?? 'V8 defaults'}): features / scoring (MiB); msg/s`,
       `${both(f.uncapped_heap_rss_mb?.features, f.uncapped_heap_rss_mb?.scoring)}; ${fmt(f.uncapped_heap_pipeline_msgs_per_s)}`,
       '',
       '',

@@ -25,6 +25,18 @@ if (!semiSpaceSet && typeof process.execve === 'function' && process.platform !=
     ...process.argv.slice(1),
   ]);
 }
+// After each full collection V8 lets the old generation grow to up to 4 times what survived it on
+// a machine with this much memory (its heap-growing factor): a processor with 35 MiB alive held
+// 90-105 MiB of heap under load. 1.5 times keeps the pipeline's RSS under 256 MiB (scoring:
+// 198-205 MiB against 253-270 in interleaved runs) at the same throughput. Unlike
+// --max-old-space-size, which lowers the factor by lowering the limit (and cost 6-7 % here), it sets
+// no limit. V8 reads the flag at every collection, so setting it now works; one on the command line
+// wins (NODE_OPTIONS may not carry it).
+const GROWING = '--heap-growing-percent';
+if (!process.execArgv.some((arg) => arg.startsWith(GROWING))) {
+  const { setFlagsFromString } = await import('node:v8');
+  setFlagsFromString(`${GROWING}=50`);
+}
 // Drops kafkajs's harmless negative-timer warning, and only that one (runtime/warnings.ts).
 const { dropKafkajsTimerWarnings } = await import('../runtime/warnings.ts');
 dropKafkajsTimerWarnings();
