@@ -111,6 +111,13 @@ describe('loadConfig', () => {
     expect(config.pipeline.delivery).toBe('at-least-once');
   });
 
+  it('works on every partition of a topic at once unless told otherwise', () => {
+    expect(loadConfig({}).pipeline.partitionsConcurrently).toBe(6);
+    expect(loadConfig({ SPAMSTREAM_TOPIC_PARTITIONS: '12' }).pipeline.partitionsConcurrently).toBe(12);
+    const set = { SPAMSTREAM_TOPIC_PARTITIONS: '12', SPAMSTREAM_PARTITIONS_CONCURRENTLY: '2' };
+    expect(loadConfig(set).pipeline.partitionsConcurrently).toBe(2);
+  });
+
   it('switches to external servers when an endpoint is set, unless told otherwise', () => {
     expect(loadConfig({ SPAMSTREAM_KAFKA_BROKERS: 'kafka:9092' }).stack.mode).toBe('external');
     expect(loadConfig({ SPAMSTREAM_KAFKA_BROKERS: 'kafka:9092', SPAMSTREAM_STACK: 'local' }).stack.mode).toBe('local');

@@ -496,9 +496,10 @@ export const SETTINGS: readonly SettingSpec[] = [
   {
     key: 'pipeline.partitionsConcurrently',
     env: 'SPAMSTREAM_PARTITIONS_CONCURRENTLY',
-    doc: 'partitions one processor instance works on at once',
+    doc: 'partitions one processor instance works on at once; the default, all of them, lets every partition of a fetch commit its transaction at once (kafkajs fetches again only when the whole last fetch is done)',
     parse: int(1, 1000),
-    ...fixed(3),
+    default: (v) => v.get('topics.partitions'),
+    defaultText: '$SPAMSTREAM_TOPIC_PARTITIONS',
   },
   {
     key: 'pipeline.fetchMaxBytes',
