@@ -226,8 +226,7 @@ export function startChild(
   };
 }
 
-/** `spamstream <args>` on this Node, as a child process. */
-/** `spamstream <args>` as a child process; `nodeArgs` go to Node before the script (V8 flags). */
+/** `spamstream <args>` on this Node, as a child process; `nodeArgs` go to Node before the script (V8 flags). */
 export const startCli = (args: readonly string[], env: NodeJS.ProcessEnv, nodeArgs: readonly string[] = []): Child =>
   startChild(process.execPath, [...nodeArgs, join(ROOT, 'bin', 'spamstream.js'), ...args], { env });
 

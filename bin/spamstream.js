@@ -28,7 +28,7 @@ if (!semiSpaceSet && typeof process.execve === 'function' && process.platform !=
 // After each full collection V8 lets the old generation grow to up to 4 times what survived it on
 // a machine with this much memory (its heap-growing factor): a processor with 35 MiB alive held
 // 90-105 MiB of heap under load. 1.5 times keeps the pipeline's RSS under 256 MiB (scoring:
-// 198-205 MiB against 253-270 in interleaved runs) at the same throughput. Unlike
+// 197-218 MiB against 194-281 in six interleaved pairs) at the same throughput. Unlike
 // --max-old-space-size, which lowers the factor by lowering the limit (and cost 6-7 % here), it sets
 // no limit. V8 reads the flag at every collection, so setting it now works; one on the command line
 // wins (NODE_OPTIONS may not carry it).
