@@ -1,4 +1,4 @@
-// What unlogged batches would save the online store (the README's "Gaps left"): the pipeline's own
+// What unlogged batches save the online store (connectors/cassandra/batched-writes.ts): the pipeline's own
 // rows — one features UPDATE and one predictions UPDATE per message, as connectors/cassandra/store.ts
 // writes them — sent one statement per request, or as unlogged batches of N messages (one batch per
 // table), 128 messages in flight either way, variants interleaved round after round. Prints msg/s
