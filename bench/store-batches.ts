@@ -12,7 +12,7 @@ import { featureUpserts, predictionUpserts, upsertCql } from '../connectors/cass
 import { applyOnlineStoreSchema } from '../connectors/cassandra/schema.ts';
 import { TABLES } from '../connectors/cassandra/schema.ts';
 import { createCassandraClient } from '../connectors/cassandra/store.ts';
-import { featureViews } from '../features/index.ts';
+import { messageRows } from './store.ts';
 import { DEFAULT_DATA, readTexts } from './support.ts';
 
 const { values: args } = parseArgs({
@@ -44,31 +44,8 @@ const featuresCql = upsertCql(`${config.cassandra.keyspace}.${TABLES.features}`)
 const predictionsCql = upsertCql(`${config.cassandra.keyspace}.${TABLES.predictions}`);
 
 /** The two upserts of one message: [features params, predictions params]. */
-function messageRows(run: string, i: number): [unknown[], unknown[]] {
-  const smsId = `${run}-${i}`;
-  const time = Date.now();
-  const text = texts[i % texts.length]!;
-  const views = featureViews.map((view) => ({
-    smsId,
-    view: view.id,
-    viewVersion: view.version,
-    values: view.compute(text),
-    eventTime: time,
-    computedAt: time,
-  }));
-  const models = ['v1', 'v2', 'v3'].map((version) => ({
-    smsId,
-    model: `spam-${version}`,
-    modelVersion: version,
-    featureView: 'v1',
-    label: 'ham',
-    spamProbability: 0.1,
-    labels: ['ham', 'spam'],
-    scores: [0.9, 0.1],
-    threshold: 0.5,
-    eventTime: time,
-    scoredAt: time,
-  }));
+function messageUpserts(run: string, i: number): [unknown[], unknown[]] {
+  const [views, models] = messageRows(`${run}-${i}`, texts[i % texts.length]!, ['v1', 'v2', 'v3']);
   return [featureUpserts(views)[0]!, predictionUpserts(models)[0]!];
 }
 
@@ -76,8 +53,9 @@ function messageRows(run: string, i: number): [unknown[], unknown[]] {
 const entryBytes = (params: unknown[]) =>
   Object.values(params[1] as Record<string, Buffer>).reduce((sum, entry) => sum + entry.length, 0);
 
-async function run(size: number) {
-  const rows = Array.from({ length: messages }, (_, i) => messageRows(`batch${Date.now().toString(36)}`, i));
+async function measure(size: number) {
+  const runId = `batch${Date.now().toString(36)}`;
+  const rows = Array.from({ length: messages }, (_, i) => messageUpserts(runId, i));
   const cpu = cassandraCpuMs();
   const own = process.cpuUsage();
   const started = performance.now();
@@ -118,7 +96,7 @@ try {
     for (const size of args.sizes.split(',').map(Number))
       console.log(
         `round ${round} · ${size === 1 ? 'one statement a request' : `batches of ${size}`}`,
-        JSON.stringify(await run(size)),
+        JSON.stringify(await measure(size)),
       );
 } finally {
   await client.shutdown();

@@ -14,6 +14,38 @@ export interface StoreCeiling {
   readonly rowsPerMessage: number;
 }
 
+/** The online-store rows of one message, as the processors store them: every view, one prediction per model. */
+export function messageRows(
+  smsId: string,
+  text: string,
+  models: readonly string[],
+): [StoredFeatures[], StoredPrediction[]] {
+  const eventTime = Date.now();
+  return [
+    featureViews.map((view) => ({
+      smsId,
+      view: view.id,
+      viewVersion: view.version,
+      values: view.compute(text),
+      eventTime,
+      computedAt: eventTime,
+    })),
+    models.map((version) => ({
+      smsId,
+      model: `spam-${version}`,
+      modelVersion: version,
+      featureView: 'v1',
+      label: 'ham',
+      spamProbability: 0.1,
+      labels: ['ham', 'spam'],
+      scores: [0.9, 0.1],
+      threshold: 0.5,
+      eventTime,
+      scoredAt: eventTime,
+    })),
+  ];
+}
+
 export async function storeCeiling(
   config: Config,
   texts: readonly string[],
@@ -24,36 +56,10 @@ export async function storeCeiling(
   const stores = await createCassandraStores(config.cassandra);
   const run = `ceil${Date.now().toString(36)}`;
   const models = Array.from({ length: options.models ?? 3 }, (_, i) => `v${i + 1}`);
-  const rowsOf = (i: number): [StoredFeatures[], StoredPrediction[]] => {
-    const smsId = `${run}-${i}`;
-    const eventTime = Date.now();
-    const text = texts[i % texts.length]!;
-    return [
-      featureViews.map((view) => ({
-        smsId,
-        view: view.id,
-        viewVersion: view.version,
-        values: view.compute(text),
-        eventTime,
-        computedAt: eventTime,
-      })),
-      models.map((version) => ({
-        smsId,
-        model: `spam-${version}`,
-        modelVersion: version,
-        featureView: 'v1',
-        label: 'ham',
-        spamProbability: 0.1,
-        labels: ['ham', 'spam'],
-        scores: [0.9, 0.1],
-        threshold: 0.5,
-        eventTime,
-        scoredAt: eventTime,
-      })),
-    ];
-  };
   // Feature values are computed before the clock starts: the ceiling is the store alone.
-  const rows = Array.from({ length: options.messages }, (_, i) => rowsOf(i));
+  const rows = Array.from({ length: options.messages }, (_, i) =>
+    messageRows(`${run}-${i}`, texts[i % texts.length]!, models),
+  );
   let next = 0;
   const started = performance.now();
   try {
