@@ -1,4 +1,5 @@
 // Writes started together go out as unlogged batches (see below).
+import { perTurn } from './coalesced.ts';
 
 /** One upsert: its CQL, its bind values, and the bytes of data it carries (for the batch limit). */
 export interface Statement {
@@ -37,23 +38,13 @@ export function batchedWrites(
   runner: StatementRunner,
   limits: BatchLimits,
 ): (statements: readonly Statement[]) => Promise<void> {
-  let queued: Write[] | undefined;
-  const flush = () => {
-    const writes = queued!;
-    queued = undefined;
+  const enqueue = perTurn<Write>((writes) => {
     for (const group of pack(writes, limits)) void send(runner, group);
-  };
-  return (statements) => {
-    if (statements.length === 0) return Promise.resolve();
-    if (!queued) {
-      queued = [];
-      setImmediate(flush);
-    }
-    const pending = queued;
-    return Promise.all(
-      statements.map((statement) => new Promise<void>((done, fail) => pending.push({ statement, done, fail }))),
+  });
+  return (statements) =>
+    Promise.all(
+      statements.map((statement) => new Promise<void>((done, fail) => enqueue({ statement, done, fail }))),
     ).then(() => undefined);
-  };
 }
 
 interface Write {

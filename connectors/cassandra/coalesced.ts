@@ -7,24 +7,34 @@
  * share one.
  */
 export function coalesced<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
-  let queued: (() => void)[] | undefined;
+  const start = perTurn<() => void>((starts) => {
+    for (const begin of starts) begin();
+  });
   return (...args) =>
-    new Promise<R>((resolve, reject) => {
-      if (!queued) {
-        queued = [];
-        setImmediate(() => {
-          const starts = queued!;
-          queued = undefined;
-          for (const start of starts) start();
-        });
-      }
-      queued.push(() => {
+    new Promise<R>((resolve, reject) =>
+      start(() => {
         // A function that throws before returning a promise must not stop the starts after it.
         try {
           fn(...args).then(resolve, reject);
         } catch (error) {
           reject(error);
         }
+      }),
+    );
+}
+
+/** Gathers the items given during one turn of the event loop and hands them to `flush` together, in the next check phase. */
+export function perTurn<T>(flush: (items: T[]) => void): (item: T) => void {
+  let queued: T[] | undefined;
+  return (item) => {
+    if (!queued) {
+      queued = [];
+      setImmediate(() => {
+        const items = queued!;
+        queued = undefined;
+        flush(items);
       });
-    });
+    }
+    queued.push(item);
+  };
 }
