@@ -39,8 +39,12 @@ const FORMAT = 1;
 
 /** A small big-endian writer: numbers as Cassandra would order them, strings and lists length-prefixed. */
 class Writer {
-  #buffer = Buffer.allocUnsafe(512);
+  #buffer: Buffer;
   #at = 0;
+  /** `expected`: the bytes the entry will likely take, so that it is written without growing. */
+  constructor(expected = 512) {
+    this.#buffer = Buffer.allocUnsafe(expected);
+  }
   #room(bytes: number): void {
     if (this.#at + bytes <= this.#buffer.length) return;
     const grown = Buffer.allocUnsafe(Math.max(this.#buffer.length * 2, this.#at + bytes));
@@ -74,7 +78,9 @@ class Writer {
   }
   f64s(values: readonly number[]): this {
     this.u32(values.length);
-    for (const v of values) this.f64(v);
+    this.#room(8 * values.length);
+    // An index, not for…of: the array iterator showed in the features processor's allocations.
+    for (let i = 0; i < values.length; i++) this.#at = this.#buffer.writeDoubleBE(values[i]!, this.#at);
     return this;
   }
   str(value: string): this {
@@ -90,6 +96,7 @@ class Writer {
     return this;
   }
   done(): Buffer {
+    if (this.#at === this.#buffer.length) return this.#buffer;
     return Buffer.from(this.#buffer.subarray(0, this.#at));
   }
 }
@@ -147,7 +154,13 @@ class Reader {
 }
 
 export const encodeFeatures = (r: StoredFeatures): Buffer =>
-  new Writer().u8(FORMAT).time(r.eventTime).time(r.computedAt).i32(r.viewVersion).f64s(r.values).done();
+  new Writer(1 + 8 + 8 + 4 + 4 + 8 * r.values.length)
+    .u8(FORMAT)
+    .time(r.eventTime)
+    .time(r.computedAt)
+    .i32(r.viewVersion)
+    .f64s(r.values)
+    .done();
 
 export const encodePrediction = (r: StoredPrediction): Buffer =>
   new Writer()

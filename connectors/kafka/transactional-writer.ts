@@ -6,10 +6,11 @@
 // the broker cannot tell a zombie's commit from the owner's. A transactional id per input partition
 // restores the fence: the new owner's claim (InitProducerId) bumps the id's epoch, after which
 // every request of the old producer is refused, and an open transaction of it is aborted.
-import { type Kafka, Partitioners, type Producer, type Transaction } from 'kafkajs';
+import type { Kafka, Producer, Transaction } from 'kafkajs';
 import { SpamstreamError } from '../../core/errors.ts';
 import type { TopicPartition, TransactionalWriter } from '../kafka.ts';
 import { DEFAULT_MAX_BATCH_BYTES, byTopic, chunked, produceError, settleWithin } from './produce.ts';
+import { javaCompatiblePartitioner } from './partitioner.ts';
 
 export interface TransactionalWriterOptions {
   readonly groupId: string;
@@ -40,7 +41,7 @@ export function createTransactionalWriter(kafka: Kafka, options: TransactionalWr
       transactionTimeout: options.transactionTimeoutMs,
       idempotent: true,
       maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: javaCompatiblePartitioner,
       // After a commit the broker writes its markers asynchronously, and the next transaction's first
       // request is answered CONCURRENT_TRANSACTIONS until it has: retry within milliseconds, and give
       // up (the producer is then replaced) long before the broker's transaction timeout.

@@ -1,7 +1,8 @@
 // RecordWriter over an idempotent kafkajs producer (contract: connectors/kafka.ts).
-import { type Kafka, Partitioners, type Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import type { RecordWriter } from '../kafka.ts';
 import { DEFAULT_MAX_BATCH_BYTES, byTopic, chunked, produceError, settleWithin } from './produce.ts';
+import { javaCompatiblePartitioner } from './partitioner.ts';
 
 export interface KafkaWriterOptions {
   readonly maxBatchBytes?: number;
@@ -23,7 +24,7 @@ export function createKafkaWriter(kafka: Kafka, options: KafkaWriterOptions = {}
     const producer = kafka.producer({
       idempotent: true,
       // The Java client's partitioner: the same key lands on the same partition from any client.
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: javaCompatiblePartitioner,
     });
     const connected = producer.connect();
     connected.catch(() => undefined); // observed by the send that awaits it
