@@ -15,6 +15,7 @@ import type { SmsFeatures, SmsPrediction } from '../schemas/index.ts';
 import { applyTopology } from '../topology/apply.ts';
 import { isolatedEnv } from '../test/support/pipeline-fixture.ts';
 import { countRecords, sleep } from './support.ts';
+import { dropRun } from '../test/support/drop-run.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -111,6 +112,7 @@ const featureRecords = await countRecords<SmsFeatures>(messaging, config.topics.
 for (const child of [features, scoring]) child.kill('SIGTERM');
 await Promise.all([exited(features), exited(scoring)]);
 await messaging.close();
+await dropRun(config.kafka, run);
 
 const report = (name: string, counts: { total: number; distinct: number }, wanted: number) =>
   `${name}: ${counts.distinct}/${wanted} distinct (${wanted - counts.distinct} missing), ${counts.total} records, ${counts.total - counts.distinct} duplicates (${(((counts.total - counts.distinct) / wanted) * 100).toFixed(2)} %)`;

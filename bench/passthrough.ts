@@ -1,9 +1,9 @@
 // The Kafka ceiling: kafkajs alone moving N records from one topic to another with no work —
 // consume a batch, produce it, commit — either plainly (idempotent producer, then commit offsets)
 // or in one transaction per batch (outputs + offsets), as the exactly-once pipeline does.
-import { randomUUID } from 'node:crypto';
 import { type Kafka, type Producer, logLevel, Kafka as KafkaClient } from 'kafkajs';
 import type { Config } from '../config/config.ts';
+import { dropRun } from '../test/support/drop-run.ts';
 
 export interface PassThrough {
   readonly messages: number;
@@ -36,7 +36,8 @@ async function pass(
   transactional: boolean,
   timeoutMs: number,
 ): Promise<number> {
-  const groupId = `passthrough.${randomUUID()}`;
+  // Named after the output topic, so the run's dropRun deletes the group with the topics.
+  const groupId = `${output}.group`;
   const producer: Producer = transactional
     ? kafka.producer({ transactionalId: groupId, idempotent: true, maxInFlightRequests: 1 })
     : kafka.producer({ idempotent: true });
@@ -108,9 +109,6 @@ export async function passThrough(
   await pass(kafka, input, `${run}.warm`, Math.ceil(options.messages / 3), false, timeout);
   const plain = await pass(kafka, input, plainOut, options.messages, false, timeout);
   const transactional = await pass(kafka, input, txOut, options.messages, true, timeout);
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.deleteTopics({ topics: [input, plainOut, txOut, `${run}.warm`] }).catch(() => undefined);
-  await admin.disconnect();
+  await dropRun(config.kafka, run);
   return { messages: options.messages, plainMsgsPerSecond: plain, transactionalMsgsPerSecond: transactional };
 }

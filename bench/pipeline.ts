@@ -15,6 +15,7 @@ import { applyTopology } from '../topology/apply.ts';
 import { isolatedEnv } from '../test/support/pipeline-fixture.ts';
 import { readTopic } from '../test/support/read-topic.ts';
 import { percentile, rawProducer, sampleRss, sleep, startCli } from './support.ts';
+import { dropRun } from '../test/support/drop-run.ts';
 
 export interface PipelineFigures {
   readonly delivery: string;
@@ -98,6 +99,7 @@ export async function pipelineBench(
     rss.stop();
     await Promise.all([features.stop(), scoring.stop()]);
     await messaging.close();
+    await dropRun(config.kafka, run);
   }
 }
 

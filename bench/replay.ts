@@ -14,6 +14,7 @@ import type { SmsPrediction } from '../schemas/index.ts';
 import { isolatedEnv } from '../test/support/pipeline-fixture.ts';
 import { readTopic } from '../test/support/read-topic.ts';
 import { DEFAULT_DATA, benchPipeline, sleep } from './support.ts';
+import { dropRun } from '../test/support/drop-run.ts';
 
 export interface ReplayRate {
   readonly messages: number;
@@ -85,6 +86,7 @@ export async function replayBench(
     await traffic;
     await pipeline.stop();
     await messaging.close();
+    await dropRun(config.kafka, run);
   }
 }
 

@@ -8,7 +8,6 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import avro from 'avsc';
-import { Kafka, logLevel } from 'kafkajs';
 import { type Config, loadConfig } from '../config/config.ts';
 import { availableModels } from '../connectors/model-runtime.ts';
 import { readSmsCsv } from '../features/sms-csv.ts';
@@ -18,6 +17,7 @@ import { DATA_CSV, cdcEnv, isolatedEnv } from '../test/support/pipeline-fixture.
 import { type ReadRecord, readTopic } from '../test/support/read-topic.ts';
 import { applyTopology } from '../topology/apply.ts';
 import { valueSubject } from '../topology/topics.ts';
+import { dropRun } from '../test/support/drop-run.ts';
 
 export interface ScenarioResult {
   readonly name: string;
@@ -487,29 +487,10 @@ export class Harness {
     // The parts' logs and topics are kept when something failed: problems name them, and the
     // topics can still be read (for instance by the Java console consumer, to compare).
     if (this.problems.length === 0) await rm(this.logDir, { recursive: true, force: true });
-    const kafka = new Kafka({
-      clientId: 'spamstream-faults',
-      brokers: [...this.config.kafka.brokers],
-      logLevel: logLevel.NOTHING,
-    });
-    const admin = kafka.admin();
-    try {
-      await admin.connect();
-      const { topics } = this.config;
-      if (this.problems.length === 0)
-        await admin
-          .deleteTopics({
-            topics: [topics.raw, topics.features, topics.predictions, topics.dlq, topics.replays],
-            timeout: 10_000,
-          })
-          .catch(() => undefined);
-      const groups = ['features', 'scoring', 'cdc'].map((p) => `${this.config.pipeline.consumerGroupPrefix}.${p}`);
-      await admin.deleteGroups(groups).catch(() => undefined);
-    } catch {
+    const keepTopics = this.problems.length > 0;
+    await dropRun(this.config.kafka, this.run, { keepTopics, groupAttempts: 1 }).catch(() => {
       // a private broker already gone
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
+    });
   }
 
   static read(path: string): string {

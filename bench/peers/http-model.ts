@@ -12,6 +12,7 @@ import { isolatedEnv } from '../../test/support/pipeline-fixture.ts';
 import { applyTopology } from '../../topology/apply.ts';
 import { ROOT, freePort, httpClient, rawProducer, sleep, startChild } from '../support.ts';
 import { PEERS_DIR, peersVenv } from './python.ts';
+import { dropRun } from '../../test/support/drop-run.ts';
 
 export interface HttpModelFigures {
   readonly messages: number;
@@ -85,6 +86,7 @@ export async function perMessageHttpBench(
     await consumer.disconnect().catch(() => undefined);
     await producer.disconnect().catch(() => undefined);
     await messaging.close();
+    await dropRun(config.kafka, run);
     await server.stop();
   }
 }

@@ -112,8 +112,11 @@ export async function committedOffsets(kafka: Kafka, groupId: string, topic: str
   }
 }
 
-/** Deletes a consumer group (a throw-away reader's); a group already gone counts as deleted. */
-export async function deleteGroup(kafka: Kafka, groupId: string): Promise<void> {
+/**
+ * Deletes a consumer group (a throw-away reader's); a group already gone counts as deleted. A group
+ * that still has members is tried again, `attempts` times in all, then the refusal is thrown.
+ */
+export async function deleteGroup(kafka: Kafka, groupId: string, attempts = 10): Promise<void> {
   const admin = kafka.admin();
   const errorType = (error: unknown) =>
     (error as { groups?: { error?: { type?: string } }[] }).groups?.[0]?.error?.type;
@@ -127,7 +130,7 @@ export async function deleteGroup(kafka: Kafka, groupId: string): Promise<void> 
       } catch (error) {
         const type = errorType(error);
         if (type === 'GROUP_ID_NOT_FOUND') return;
-        if (type !== 'NON_EMPTY_GROUP' || attempt === 10) throw error;
+        if (type !== 'NON_EMPTY_GROUP' || attempt >= attempts) throw error;
         await new Promise((resolve) => setTimeout(resolve, 300 * attempt));
       }
     }

@@ -9,6 +9,7 @@ import { loadConfig } from '../../config/config.ts';
 import { createKafkaClient } from '../../connectors/kafka/client.ts';
 import { applyPorts, connectMessaging } from '../../runtime/connect.ts';
 import { applyTopology } from '../../topology/apply.ts';
+import { dropRun } from '../support/drop-run.ts';
 import { isolatedEnv } from '../support/pipeline-fixture.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -27,7 +28,10 @@ const cli = (...args: string[]) =>
 describe('the produce and consume commands', () => {
   const messaging = connectMessaging(config);
   beforeAll(() => applyTopology(applyPorts(config, messaging), config));
-  afterAll(() => messaging.close());
+  afterAll(async () => {
+    await messaging.close();
+    await dropRun(config.kafka, run);
+  });
 
   it('produce writes texts and file rows (keeping their ids), reports bad rows, and exits once acknowledged', () => {
     const dir = mkdtempSync(join(tmpdir(), 'produce-'));

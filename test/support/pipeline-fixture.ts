@@ -11,6 +11,7 @@ import type { SmsRaw } from '../../schemas/index.ts';
 import { applyTopology } from '../../topology/apply.ts';
 import { valueSubject } from '../../topology/topics.ts';
 import { type ReadOptions, type ReadRecord, readTopic } from './read-topic.ts';
+import { dropRun } from './drop-run.ts';
 
 export const DATA_CSV = join(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'sms_labeled.csv');
 
@@ -84,7 +85,10 @@ export async function pipelineFixture(
     },
     produceBytes: (records) => send(records.map((r) => ({ topic: config.topics.raw, ...r }))),
     readTopic: (topic, options) => readTopic(messaging, topic, { brokers: config.kafka.brokers, ...options }),
-    close: () => messaging.close(),
+    async close() {
+      await messaging.close();
+      await dropRun(config.kafka, run);
+    },
   };
 }
 
