@@ -2,7 +2,7 @@
 // on the same partition whichever client wrote it. It gives the partitions kafkajs' DefaultPartitioner
 // gives (partitioner.test.ts compares them), but computes murmur2 in 32-bit integer arithmetic, as
 // Java does: kafkajs computes it with 64-bit Long objects, a dozen allocations per four bytes of key,
-// paid for every record a processor writes (5-10 % of the scoring processor's allocations).
+// paid for every record a processor writes (about a tenth of the scoring processor's allocations).
 import { randomInt } from 'node:crypto';
 import type { ICustomPartitioner, PartitionerArgs } from 'kafkajs';
 
