@@ -2,6 +2,7 @@
 // and, after the run, stops exactly those again, so a stack that was already up is left as it was.
 // In external mode it only checks that the configured servers answer.
 import { loadConfig } from '../../config/config.ts';
+import { dropKafkajsTimerWarnings } from '../../runtime/warnings.ts';
 import { type ServerName, type StackReport, stackDown, stackStatus, stackUp } from '../../stack/index.ts';
 
 let startedHere: ServerName[] = [];
@@ -16,6 +17,8 @@ function explain(report: StackReport): string {
 }
 
 export async function setup(): Promise<void> {
+  // The stack's Kafka probe runs kafkajs here, in vitest's main process (see test/support/quiet-kafkajs-timer.ts).
+  dropKafkajsTimerWarnings();
   const config = loadConfig();
   if (config.stack.mode === 'external') {
     const status = await stackStatus(config);
