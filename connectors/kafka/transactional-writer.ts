@@ -2,7 +2,7 @@
 // producer per input partition, transactional id `<prefix>.<topic>.<partition>`, one transaction
 // per call — records, then the group's offset of that partition, then commit.
 //
-// kafkajs predates KIP-447: its offset commits inside a transaction carry no group generation, so
+// kafkajs does not implement KIP-447: its offset commits inside a transaction carry no group generation, so
 // the broker cannot tell a zombie's commit from the owner's. A transactional id per input partition
 // restores the fence: the new owner's claim (InitProducerId) bumps the id's epoch, after which
 // every request of the old producer is refused, and an open transaction of it is aborted.
