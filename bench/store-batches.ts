@@ -4,8 +4,6 @@
 // table), 128 messages in flight either way, variants interleaved round after round. Prints msg/s
 // and the CPU per message of Cassandra (read from /proc, local stack only) and of this process.
 //   node bench/store-batches.ts [--messages 15000] [--rounds 3] [--sizes 1,4,8] [--data …]
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.ts';
 import { featureUpserts, predictionUpserts, upsertCql } from '../connectors/cassandra/rows.ts';
@@ -13,7 +11,7 @@ import { applyOnlineStoreSchema } from '../connectors/cassandra/schema.ts';
 import { TABLES } from '../connectors/cassandra/schema.ts';
 import { createCassandraClient } from '../connectors/cassandra/store.ts';
 import { messageRows } from './store.ts';
-import { DEFAULT_DATA, readTexts } from './support.ts';
+import { DEFAULT_DATA, cpuMs, localServerPid, readTexts } from './support.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -29,13 +27,8 @@ const messages = Number(args.messages);
 
 /** CPU time of the local stack's Cassandra in ms, or undefined when it is not ours to read. */
 function cassandraCpuMs(): number | undefined {
-  try {
-    const pid = readFileSync(join(config.stack.dataDir, 'cassandra', 'pid'), 'utf8').trim();
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks
-  } catch {
-    return undefined;
-  }
+  const pid = localServerPid(config, 'cassandra');
+  return pid === undefined ? undefined : cpuMs(pid);
 }
 
 const client = createCassandraClient(config.cassandra);

@@ -14,6 +14,8 @@ import { applyTopology } from '../topology/apply.ts';
 import type { SmsRaw } from '../schemas/index.ts';
 import { valueSubject } from '../topology/topics.ts';
 import { readTopic } from '../test/support/read-topic.ts';
+import { pidFile } from '../stack/process.ts';
+import { type ServerName, type StackSettings, serverDir } from '../stack/server.ts';
 
 export const ROOT = join(import.meta.dirname, '..');
 export const DEFAULT_DATA = join(ROOT, '..', 'shared', 'data', 'sms_labeled.csv');
@@ -261,6 +263,15 @@ export function cpuMs(pid: number): number {
     return (Number(fields[11]) + Number(fields[12])) * 10; // utime and stime, in ticks of 10 ms
   } catch {
     return Number.NaN;
+  }
+}
+
+/** The pid of a server of the local stack (`spamstream stack up`), or undefined when none runs from here. */
+export function localServerPid(config: StackSettings, name: ServerName): number | undefined {
+  try {
+    return Number(readFileSync(pidFile(serverDir(config, name)), 'utf8'));
+  } catch {
+    return undefined;
   }
 }
 

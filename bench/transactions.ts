@@ -7,14 +7,12 @@
 // variants alternating round after round. Figures: the broker's CPU per message (from /proc),
 // send → commit latency at a fixed rate, and a backlog's rate.
 //   node bench/transactions.ts [--rounds 3] [--rate 200] [--seconds 20] [--backlog 20000]
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Consumer, type Message, Producer } from '@platformatic/kafka';
 import { type Kafka, Kafka as KafkaJs, logLevel } from 'kafkajs';
-import { loadConfig } from '../config/config.ts';
+import { type Config, loadConfig } from '../config/config.ts';
 import { dropRun } from '../test/support/drop-run.ts';
-import { percentile, sleep } from './support.ts';
+import { cpuMs, localServerPid, percentile, sleep } from './support.ts';
 
 const PARTITIONS = 6;
 // A transaction that starts right after a commit is answered CONCURRENT_TRANSACTIONS until the broker
@@ -142,19 +140,14 @@ const perFetch: Variant = async (names, committed) => {
   };
 };
 
-const brokerCpuMs = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-};
-
 async function measure(
   variant: Variant,
   name: string,
-  options: { rate: number; seconds: number; backlog: number; brokerPid: number; brokers: readonly string[] },
+  options: { rate: number; seconds: number; backlog: number; brokerPid: number; kafka: Config['kafka'] },
 ): Promise<Figures> {
   const run = `txbench${Date.now().toString(36)}${name}`;
-  const names = { run, input: `${run}.in`, output: `${run}.out`, brokers: options.brokers };
-  const kafka = new KafkaJs({ clientId: run, brokers: [...options.brokers], logLevel: logLevel.NOTHING });
+  const names = { run, input: `${run}.in`, output: `${run}.out`, brokers: options.kafka.brokers };
+  const kafka = new KafkaJs({ clientId: run, brokers: [...options.kafka.brokers], logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({
@@ -197,16 +190,16 @@ async function measure(
     // Warm-up (group join, connections, JIT), then the backlog, then the fixed rate.
     await send(500);
     await until(500);
-    const cpuBacklog = brokerCpuMs(options.brokerPid);
+    const cpuBacklog = cpuMs(options.brokerPid);
     // From the first record sent: the pass-through starts on the backlog while it is being written.
     const started = Date.now();
     await send(options.backlog);
     await until(500 + options.backlog);
     const backlogS = (Date.now() - started) / 1000;
-    const backlogCpu = brokerCpuMs(options.brokerPid) - cpuBacklog;
+    const backlogCpu = cpuMs(options.brokerPid) - cpuBacklog;
 
     latencies = [];
-    const [doneBefore, transactionsBefore, cpuSteady] = [done, transactions, brokerCpuMs(options.brokerPid)];
+    const [doneBefore, transactionsBefore, cpuSteady] = [done, transactions, cpuMs(options.brokerPid)];
     const total = options.rate * options.seconds;
     const t0 = Date.now();
     for (let due = 0; due < total; ) {
@@ -216,7 +209,7 @@ async function measure(
       await sleep(10);
     }
     await until(doneBefore + total);
-    const steadyCpu = brokerCpuMs(options.brokerPid) - cpuSteady;
+    const steadyCpu = cpuMs(options.brokerPid) - cpuSteady;
     latencies.sort((a, b) => a - b);
     return {
       backlogMsgsPerS: Math.round(options.backlog / backlogS),
@@ -229,7 +222,7 @@ async function measure(
   } finally {
     await stop();
     await producer.disconnect();
-    await dropRun({ ...loadConfig().kafka, brokers: options.brokers }, run);
+    await dropRun(options.kafka, run);
   }
 }
 
@@ -243,13 +236,15 @@ if (import.meta.main) {
     },
   });
   const config = loadConfig();
-  const brokerPid = Number(readFileSync(join(config.stack.dataDir, 'kafka', 'pid'), 'utf8'));
+  const brokerPid = localServerPid(config, 'kafka');
+  if (brokerPid === undefined)
+    throw new Error('no Kafka of the local stack runs here: start it with `npx spamstream stack up`');
   const options = {
     rate: Number(values.rate),
     seconds: Number(values.seconds),
     backlog: Number(values.backlog),
     brokerPid,
-    brokers: config.kafka.brokers,
+    kafka: config.kafka,
   };
   const variants: [string, Variant][] = [
     ['kafkajs, a transaction per input partition', perPartition],
