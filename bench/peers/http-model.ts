@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { loadConfig } from '../../config/config.ts';
+import { registerCompressionCodecs } from '../../connectors/kafka/compression.ts';
 import { computeViews } from '../../features/index.ts';
 import { applyPorts, connectMessaging } from '../../runtime/connect.ts';
 import type { SmsRaw } from '../../schemas/index.ts';
@@ -42,6 +43,7 @@ export async function perMessageHttpBench(
   const run = `seeds${Date.now().toString(36)}`;
   const config = loadConfig(isolatedEnv(run));
   const messaging = connectMessaging(config);
+  registerCompressionCodecs();
   const kafka = new Kafka({ clientId: 'bench-seeds', brokers: [...config.kafka.brokers], logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: `${run}.consumer` });
   const producer = kafka.producer({ idempotent: true });

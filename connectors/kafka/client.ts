@@ -3,6 +3,7 @@ import { Kafka, type KafkaConfig as KafkaJsConfig, type LogEntry, type SASLOptio
 import type { KafkaConfig } from '../../config/config.ts';
 import { type Log, silentLog } from '../../core/log.ts';
 import { tlsOptions } from '../tls.ts';
+import { registerCompressionCodecs } from './compression.ts';
 
 /**
  * kafkajs's `ssl` and `sasl` for a secured cluster (TLS, SASL PLAIN or SCRAM), from the settings.
@@ -71,6 +72,7 @@ export function createKafkaClient(
   log: Log = silentLog,
   requestTimeoutMs = 30_000,
 ): Kafka {
+  registerCompressionCodecs();
   const kafka = new Kafka({
     clientId: `${config.clientId}${clientIdSuffix}`,
     brokers: [...config.brokers],

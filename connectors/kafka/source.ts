@@ -11,6 +11,7 @@ import { type Envelope, type Origin, envelope } from '../../core/envelope.ts';
 import { SpamstreamError } from '../../core/errors.ts';
 import type { Metrics } from '../../core/metrics.ts';
 import type { CommitOffset, RecordSource, TopicPartition } from '../kafka.ts';
+import { registerCompressionCodecs } from './compression.ts';
 import { InFlight } from './in-flight.ts';
 import { settleWithin } from './produce.ts';
 import { watchStalls } from './stall-watch.ts';
@@ -59,6 +60,7 @@ export interface KafkaSourceOptions {
 const DEFAULT_SESSION_TIMEOUT_MS = 30_000;
 
 export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): RecordSource {
+  registerCompressionCodecs(); // batches come compressed however their producer chose
   const inFlight = new InFlight(options.maxInFlight);
   const sessionTimeout = options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS;
   const heartbeatEvery = Math.max(100, Math.floor(sessionTimeout / 10));

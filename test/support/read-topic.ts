@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { loadConfig } from '../../config/config.ts';
+import { registerCompressionCodecs } from '../../connectors/kafka/compression.ts';
 import { type Envelope, envelope } from '../../core/envelope.ts';
 import type { Messaging } from '../../runtime/connect.ts';
 
@@ -32,6 +33,7 @@ export async function readTopic<T>(
 ): Promise<ReadRecord<T>[]> {
   const timeoutMs = options.timeoutMs ?? 120_000;
   const brokers = [...(options.brokers ?? loadConfig().kafka.brokers)];
+  registerCompressionCodecs();
   const kafka = new Kafka({ clientId: 'spamstream-reader', brokers, logLevel: logLevel.NOTHING });
   // Named after the topic so that a test can check that no reader group is left behind.
   const groupId = `reader.${topic}.${randomUUID()}`;
