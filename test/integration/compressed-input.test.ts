@@ -20,7 +20,7 @@ const kafkaLibs = join(config.stack.cacheDir, `kafka-${config.stack.kafkaVersion
 async function javaProduce(topic: string, codec: string, lines: readonly string[]) {
   const args = ['-cp', kafkaLibs, 'org.apache.kafka.tools.ConsoleProducer'];
   args.push('--bootstrap-server', config.kafka.brokers.join(','), '--topic', topic, '--compression-codec', codec);
-  const child = promisify(execFile)('java', args, { timeout: 60_000 });
+  const child = promisify(execFile)(config.stack.java, args, { timeout: 60_000 });
   child.child.stdin!.end(`${lines.join('\n')}\n`);
   await child;
 }
