@@ -28,6 +28,7 @@ const ENUM_SAMPLES: Record<string, string> = {
   'edge.logLevel': 'debug',
   'pipeline.logLevel': 'debug',
   'kafka.saslMechanism': 'scram-sha-512',
+  'topics.compression': 'gzip',
 };
 function samples(spec: SettingSpec, fallback: unknown): [raw: string, expected: unknown][] {
   const enumSample = ENUM_SAMPLES[spec.key];
@@ -116,6 +117,18 @@ describe('loadConfig', () => {
     expect(loadConfig({ SPAMSTREAM_TOPIC_PARTITIONS: '12' }).pipeline.partitionsConcurrently).toBe(12);
     const set = { SPAMSTREAM_TOPIC_PARTITIONS: '12', SPAMSTREAM_PARTITIONS_CONCURRENTLY: '2' };
     expect(loadConfig(set).pipeline.partitionsConcurrently).toBe(2);
+  });
+
+  it('compresses the feature history with zstd unless told otherwise, and checks the codec and topic names', () => {
+    expect(loadConfig({}).topics).toMatchObject({ compression: 'zstd', compressed: ['sms.features'] });
+    expect(loadConfig({ SPAMSTREAM_TOPIC_FEATURES: 'history' }).topics.compressed).toEqual(['history']);
+    const set = { SPAMSTREAM_TOPIC_COMPRESSED: 'sms.features, sms.predictions', SPAMSTREAM_TOPIC_COMPRESSION: 'gzip' };
+    expect(loadConfig(set).topics).toMatchObject({
+      compression: 'gzip',
+      compressed: ['sms.features', 'sms.predictions'],
+    });
+    expect(() => loadConfig({ SPAMSTREAM_TOPIC_COMPRESSION: 'lz4' })).toThrow(/expected one of none, gzip, zstd/);
+    expect(() => loadConfig({ SPAMSTREAM_TOPIC_COMPRESSED: 'ok,not ok' })).toThrow(/expected a Kafka topic name/);
   });
 
   it('switches to external servers when an endpoint is set, unless told otherwise', () => {

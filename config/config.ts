@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
-import { SETTINGS, type SettingSpec } from './settings.ts';
+import { SETTINGS, type SettingSpec, type WriteCodec } from './settings.ts';
 
 export interface StackConfig {
   /** `local`: spamstream starts its own servers; `external`: it only connects to the configured ones. */
@@ -89,6 +89,10 @@ export interface TopicsConfig {
   readonly partitions: number;
   /** Retention of sms.raw and sms.features: long, because they are replayed to backfill new versions. */
   readonly replayRetentionMs: number;
+  /** Codec of what spamstream writes to the `compressed` topics. */
+  readonly compression: WriteCodec;
+  /** Topics whose records spamstream writes compressed: by default the feature history, the largest. */
+  readonly compressed: readonly string[];
 }
 
 export interface PipelineConfig {
@@ -346,6 +350,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       replays: get('topics.replays'),
       partitions: get('topics.partitions'),
       replayRetentionMs: get('topics.replayRetentionMs'),
+      compression: get('topics.compression'),
+      compressed: get('topics.compressed'),
     },
     pipeline: {
       models: get('pipeline.models'),

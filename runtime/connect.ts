@@ -8,6 +8,7 @@ import type { RecordSource, RecordWriter, TransactionalWriter } from '../connect
 import { createTransactionalWriter } from '../connectors/kafka/transactional-writer.ts';
 import { committedOffsets, deleteGroup, endOffsets, ensureTopics, pingKafka } from '../connectors/kafka/admin.ts';
 import { createKafkaClient } from '../connectors/kafka/client.ts';
+import { compressTopics } from '../connectors/kafka/compression.ts';
 import { createKafkaSource } from '../connectors/kafka/source.ts';
 import { createKafkaWriter } from '../connectors/kafka/writer.ts';
 import type { SpamModel } from '../connectors/model-runtime.ts';
@@ -46,12 +47,13 @@ export interface Messaging {
 }
 
 export function connectMessaging(
-  config: Pick<Config, 'kafka' | 'registry' | 'pipeline'>,
+  config: Pick<Config, 'kafka' | 'registry' | 'pipeline' | 'topics'>,
   metrics?: Metrics,
   log: Log = silentLog,
 ): Messaging {
   const kafka = createKafkaClient(config.kafka, '', log);
-  const writer = createKafkaWriter(kafka);
+  const compressionOf = compressTopics(config.topics.compression, config.topics.compressed);
+  const writer = createKafkaWriter(kafka, { compressionOf });
   const { pipeline } = config;
   // Transactions must finish well within the broker's transaction timeout: a tighter request timeout.
   const transactionalKafka = createKafkaClient(
@@ -82,6 +84,7 @@ export function connectMessaging(
         groupId,
         transactionalIdPrefix: groupId,
         transactionTimeoutMs: pipeline.transactionTimeoutMs,
+        compressionOf,
         committedOffset: async (group, input) =>
           (await committedOffsets(kafka, group, input.topic)).get(input.partition)?.toString(),
       }),

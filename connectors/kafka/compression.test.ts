@@ -2,7 +2,8 @@ import zlib from 'node:zlib';
 import { lz4Compress, snappyCompress } from '@platformatic/wasm-utils';
 import kafkajs from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { registerCompressionCodecs, snappyUnframe } from './compression.ts';
+import { compressTopics, registerCompressionCodecs, snappyUnframe } from './compression.ts';
+import { produceBatches } from './produce.ts';
 
 const { CompressionTypes, CompressionCodecs } = kafkajs;
 const codec = (type: kafkajs.CompressionTypes) =>
@@ -55,5 +56,28 @@ describe('Kafka record-batch codecs for kafkajs', () => {
   it('does not write snappy or lz4, and says which codecs it writes', async () => {
     await expect(codec(CompressionTypes.LZ4).compress({ buffer: data })).rejects.toThrow(/none, gzip, zstd/);
     await expect(codec(CompressionTypes.Snappy).compress({ buffer: data })).rejects.toThrow(/none, gzip, zstd/);
+  });
+});
+
+describe('what a writer compresses', () => {
+  const record = (topic: string, n: number) => ({ topic, key: `k${n}`, value: Buffer.from(`v${n}`) });
+
+  it('compresses the listed topics with the codec, and nothing else', () => {
+    const of = compressTopics('zstd', ['history']);
+    expect([of('history'), of('other')]).toEqual([CompressionTypes.ZSTD, CompressionTypes.None]);
+    expect(compressTopics('gzip', ['history'])('history')).toBe(CompressionTypes.GZIP);
+    expect(compressTopics('none', ['history'])('history')).toBe(CompressionTypes.None);
+  });
+
+  it('sends a batch per compression, each topic once, its records in order', () => {
+    const records = [record('history', 1), record('dlq', 2), record('history', 3), record('dlq', 4)];
+    const batches = produceBatches(records, compressTopics('zstd', ['history']));
+    expect(
+      batches.map((b) => [b.compression, b.topicMessages.map((t) => [t.topic, t.messages.map((m) => m.key)])]),
+    ).toEqual([
+      [CompressionTypes.ZSTD, [['history', ['k1', 'k3']]]],
+      [CompressionTypes.None, [['dlq', ['k2', 'k4']]]],
+    ]);
+    expect(produceBatches(records, () => CompressionTypes.None)).toHaveLength(1);
   });
 });

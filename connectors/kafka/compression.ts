@@ -6,18 +6,21 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { lz4Decompress, snappyDecompress } from '@platformatic/wasm-utils';
 import kafkajs from 'kafkajs';
-
-/** Codecs a writer may compress with (`SPAMSTREAM_KAFKA_COMPRESSION`). Reading takes any of Kafka's. */
-export const WRITE_CODECS = ['none', 'gzip', 'zstd'] as const;
-export type WriteCodec = (typeof WRITE_CODECS)[number];
+import { WRITE_CODECS, type WriteCodec } from '../../config/settings.ts';
 
 const { CompressionTypes, CompressionCodecs } = kafkajs;
 
-/** The kafkajs compression of a send. */
-export function compressionType(codec: WriteCodec): kafkajs.CompressionTypes {
-  if (codec === 'gzip') return CompressionTypes.GZIP;
-  if (codec === 'zstd') return CompressionTypes.ZSTD;
-  return CompressionTypes.None;
+/** How a writer compresses a topic's records: kafkajs' compression type for each topic. */
+export type CompressionOf = (topic: string) => kafkajs.CompressionTypes;
+
+export const uncompressed: CompressionOf = () => CompressionTypes.None;
+
+/** `codec` for the listed topics, none for the others. */
+export function compressTopics(codec: WriteCodec, topics: readonly string[]): CompressionOf {
+  const type =
+    codec === 'gzip' ? CompressionTypes.GZIP : codec === 'zstd' ? CompressionTypes.ZSTD : CompressionTypes.None;
+  const compressed = new Set(topics);
+  return (topic) => (compressed.has(topic) ? type : CompressionTypes.None);
 }
 
 interface Codec {
@@ -61,7 +64,7 @@ export function snappyUnframe(buffer: Buffer): Buffer {
 // Writers compress with WRITE_CODECS only, so only those are checked against the Java client.
 const notWritten = (codec: string) => async (): Promise<Buffer> => {
   throw new Error(
-    `spamstream does not write ${codec}: SPAMSTREAM_KAFKA_COMPRESSION is one of ${WRITE_CODECS.join(', ')}`,
+    `spamstream does not write ${codec}: SPAMSTREAM_TOPIC_COMPRESSION is one of ${WRITE_CODECS.join(', ')}`,
   );
 };
 

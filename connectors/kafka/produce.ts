@@ -1,8 +1,9 @@
 // What both writers share: records as kafkajs messages, requests cut to the broker's batch limit,
 // and kafkajs errors turned into catalogue codes.
-import type { Message } from 'kafkajs';
+import type { CompressionTypes, Message } from 'kafkajs';
 import { SpamstreamError } from '../../core/errors.ts';
 import type { OutgoingRecord } from '../kafka.ts';
+import type { CompressionOf } from './compression.ts';
 
 /**
  * Bytes of records per produce request. The broker refuses a partition's record batch above the
@@ -41,19 +42,39 @@ export function chunked(records: readonly OutgoingRecord[], maxBytes: number): O
   return chunks;
 }
 
-export function byTopic(records: readonly OutgoingRecord[]): { topic: string; messages: Message[] }[] {
+function message(record: OutgoingRecord): Message {
+  return {
+    key: record.key,
+    value: record.value,
+    headers: record.headers ? { ...record.headers } : undefined,
+    timestamp: record.timestamp === undefined ? undefined : String(record.timestamp),
+  };
+}
+
+export interface ProduceBatch {
+  readonly compression: CompressionTypes;
+  readonly topicMessages: { topic: string; messages: Message[] }[];
+}
+
+/**
+ * A chunk's records as kafkajs sends: grouped by topic, in their order, and the topics grouped by
+ * how they are compressed, since kafkajs compresses a whole request one way. Usually one batch.
+ */
+export function produceBatches(records: readonly OutgoingRecord[], compressionOf: CompressionOf): ProduceBatch[] {
   const topics = new Map<string, Message[]>();
   for (const record of records) {
-    const messages = topics.get(record.topic) ?? [];
-    messages.push({
-      key: record.key,
-      value: record.value,
-      headers: record.headers ? { ...record.headers } : undefined,
-      timestamp: record.timestamp === undefined ? undefined : String(record.timestamp),
-    });
-    topics.set(record.topic, messages);
+    const messages = topics.get(record.topic);
+    if (messages) messages.push(message(record));
+    else topics.set(record.topic, [message(record)]);
   }
-  return [...topics].map(([topic, messages]) => ({ topic, messages }));
+  const batches = new Map<CompressionTypes, ProduceBatch>();
+  for (const [topic, messages] of topics) {
+    const compression = compressionOf(topic);
+    const batch = batches.get(compression) ?? { compression, topicMessages: [] };
+    batch.topicMessages.push({ topic, messages });
+    batches.set(compression, batch);
+  }
+  return [...batches.values()];
 }
 
 // The broker's answers that refuse the records themselves: sending them again changes nothing.

@@ -9,7 +9,8 @@
 import type { Kafka, Producer, Transaction } from 'kafkajs';
 import { SpamstreamError } from '../../core/errors.ts';
 import type { TopicPartition, TransactionalWriter } from '../kafka.ts';
-import { DEFAULT_MAX_BATCH_BYTES, byTopic, chunked, produceError, settleWithin } from './produce.ts';
+import { type CompressionOf, uncompressed } from './compression.ts';
+import { DEFAULT_MAX_BATCH_BYTES, chunked, produceBatches, produceError, settleWithin } from './produce.ts';
 import { javaCompatiblePartitioner } from './partitioner.ts';
 
 export interface TransactionalWriterOptions {
@@ -19,6 +20,8 @@ export interface TransactionalWriterOptions {
   /** The broker aborts a transaction open longer than this; kafkajs' retries must end well before. */
   readonly transactionTimeoutMs: number;
   readonly maxBatchBytes?: number;
+  /** Default: nothing compressed. */
+  readonly compressionOf?: CompressionOf;
   /** The group's committed offset of a partition, or undefined if it has none. */
   committedOffset(groupId: string, input: TopicPartition): Promise<string | undefined>;
 }
@@ -32,6 +35,7 @@ interface Claimed {
 
 export function createTransactionalWriter(kafka: Kafka, options: TransactionalWriterOptions): TransactionalWriter {
   const maxBatchBytes = options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
+  const compressionOf = options.compressionOf ?? uncompressed;
   const claimed = new Map<string, Claimed>();
   const key = (input: TopicPartition) => `${input.topic}.${input.partition}`;
 
@@ -121,7 +125,7 @@ export function createTransactionalWriter(kafka: Kafka, options: TransactionalWr
       try {
         transaction = await producer.transaction();
         for (const chunk of chunked(records, maxBatchBytes))
-          await transaction.sendBatch({ acks: -1, topicMessages: byTopic(chunk) });
+          for (const batch of produceBatches(chunk, compressionOf)) await transaction.sendBatch({ acks: -1, ...batch });
         await transaction.sendOffsets({
           consumerGroupId: options.groupId,
           topics: [{ topic: input.topic, partitions: [{ partition: input.partition, offset }] }],

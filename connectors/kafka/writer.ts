@@ -1,11 +1,14 @@
 // RecordWriter over an idempotent kafkajs producer (contract: connectors/kafka.ts).
 import type { Kafka, Producer } from 'kafkajs';
 import type { RecordWriter } from '../kafka.ts';
-import { DEFAULT_MAX_BATCH_BYTES, byTopic, chunked, produceError, settleWithin } from './produce.ts';
+import { type CompressionOf, uncompressed } from './compression.ts';
+import { DEFAULT_MAX_BATCH_BYTES, chunked, produceBatches, produceError, settleWithin } from './produce.ts';
 import { javaCompatiblePartitioner } from './partitioner.ts';
 
 export interface KafkaWriterOptions {
   readonly maxBatchBytes?: number;
+  /** Default: nothing compressed. */
+  readonly compressionOf?: CompressionOf;
 }
 
 interface Connection {
@@ -15,6 +18,7 @@ interface Connection {
 
 export function createKafkaWriter(kafka: Kafka, options: KafkaWriterOptions = {}): RecordWriter {
   const maxBatchBytes = options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
+  const compressionOf = options.compressionOf ?? uncompressed;
   let current: Connection | undefined;
   let pending = 0;
   let idle: (() => void) | undefined;
@@ -47,7 +51,8 @@ export function createKafkaWriter(kafka: Kafka, options: KafkaWriterOptions = {}
       try {
         await connection.connected;
         for (const chunk of chunked(records, maxBatchBytes))
-          await connection.producer.sendBatch({ acks: -1, topicMessages: byTopic(chunk) });
+          for (const batch of produceBatches(chunk, compressionOf))
+            await connection.producer.sendBatch({ acks: -1, ...batch });
       } catch (error) {
         await retire(connection);
         throw produceError(error, `writing ${records.length} record(s)`);
