@@ -75,13 +75,54 @@ describe('entries', () => {
     expect(Buffer.compare(scoredLater, encodePrediction(prediction))).toBe(1);
   });
 
+  it('write whole-number values as varints: a v2 entry of 128 token ids takes a fifth of the bytes', () => {
+    const tokenIds = Array.from({ length: 128 }, (_, i) => (i < 20 ? 2 + i * 97 : 0));
+    const entry = { ...features, view: 'v2', values: tokenIds };
+    const bytes = encodeFeatures(entry);
+    expect(decodeFeatures('sms-1', 'v2', bytes)).toEqual(entry);
+    expect(bytes.length).toBeLessThan(200); // 1,050 as doubles
+    const edges = [0, -1, 1, 63, -64, 64, 127, 128, 16_383, 16_384, 2 ** 31, -(2 ** 31), 2 ** 28 + 5];
+    expect(decodeFeatures('s', 'v', encodeFeatures({ ...features, values: edges })).values).toEqual(edges);
+  });
+
+  it('keep doubles when any value is not a whole number of at most 2^31, or is -0', () => {
+    for (const values of [[1, 2, 0.5], [1, 2 ** 31 + 1], [1, -0], [1, Number.NaN], [Number.POSITIVE_INFINITY]]) {
+      const bytes = encodeFeatures({ ...features, values });
+      expect(bytes.length).toBe(1 + 8 + 8 + 4 + 1 + 4 + 8 * values.length);
+      expect(decodeFeatures('s', 'v', bytes).values).toEqual(values);
+    }
+  });
+
+  it('read feature entries of format 1 (every value a double), which a newer entry for the same event replaces', () => {
+    const old = Buffer.alloc(1 + 8 + 8 + 4 + 4 + 16);
+    old.writeUInt8(1, 0);
+    old.writeBigInt64BE(BigInt(features.eventTime), 1);
+    old.writeBigInt64BE(BigInt(features.computedAt), 9);
+    old.writeInt32BE(features.viewVersion, 17);
+    old.writeUInt32BE(2, 21);
+    old.writeDoubleBE(0.1, 25);
+    old.writeDoubleBE(1 / 3, 33);
+    expect(decodeFeatures('sms-1', 'text_stats', old)).toEqual(features);
+    expect(Buffer.compare(encodeFeatures(features), old)).toBe(1);
+  });
+
   it('fail loudly on bytes that are not an entry of this format', () => {
     const bytes = encodeFeatures(features);
     expect(() => decodeFeatures('s', 'v', bytes.subarray(0, bytes.length - 3))).toThrow(/truncated/);
     expect(() => decodeFeatures('s', 'v', Buffer.concat([bytes, Buffer.from([0])]))).toThrow(/trailing/);
-    const otherFormat = Buffer.from([2, ...bytes.subarray(1)]);
+    const otherFormat = Buffer.from([9, ...bytes.subarray(1)]);
     expect(() => decodeFeatures('s', 'v', otherFormat)).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
     expect(() => decodeFeatures('s', 'v', 'text')).toThrow(/not a blob/);
+    const varints = encodeFeatures({ ...features, values: [1, 2] });
+    const kindAt = 1 + 8 + 8 + 4;
+    const otherKind = Buffer.from(varints);
+    otherKind[kindAt] = 7;
+    expect(() => decodeFeatures('s', 'v', otherKind)).toThrow(/numbers of kind 7/);
+    const endless = Buffer.concat([
+      varints.subarray(0, kindAt + 5),
+      Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 1]),
+    ]);
+    expect(() => decodeFeatures('s', 'v', endless)).toThrow(/longer than 5 bytes/);
   });
 });
 

@@ -13,9 +13,10 @@
 // timestamp — so the guard holds per view and per model version. An older event arriving later
 // loses, and replaying an event rewrites an identical entry.
 // Tie rule: when two writes of one key carry the same event time, Cassandra keeps the greater
-// serialized value, compared as unsigned bytes. Every entry starts with its event time, then its
-// computed_at / scored_at (big-endian, non-negative), so of two results for one event the one
-// computed last wins whole; only when that is equal too do the remaining bytes decide.
+// serialized value, compared as unsigned bytes. Every entry starts with its format, then its event
+// time, then its computed_at / scored_at (big-endian, non-negative), so of two results for one
+// event the one computed last wins whole; only when that is equal too do the remaining bytes
+// decide. Between formats, the newer one wins: a recomputation replaces an entry of an old format.
 import type { StoredFeatures, StoredPrediction } from '../online-store.ts';
 import { SpamstreamError } from '../../core/errors.ts';
 
@@ -34,8 +35,21 @@ export function writeTimestampMicros(eventTime: number): number {
 export const upsertCql = (table: string): string =>
   `UPDATE ${table} USING TIMESTAMP ? SET encoded = encoded + ? WHERE sms_id = ?`;
 
-/** Format of an entry; a reader meeting another one fails loudly instead of misreading it. */
-const FORMAT = 1;
+/**
+ * Formats of the entries; a reader meeting another one fails loudly instead of misreading it.
+ * Feature entries of format 2 write whole-number values as varints: v2's token ids took 8 bytes
+ * each as doubles, 1,114 bytes a message in all, which let only four messages share a batch under
+ * Cassandra's batch warning. Format 1 entries (every value a double) are still read.
+ */
+const FEATURES_FORMAT = 2;
+const PREDICTION_FORMAT = 1;
+/** How a list of numbers is written: every value a double, or every value a whole number as a zigzag varint. */
+const DOUBLES = 0;
+const VARINTS = 1;
+/** Whole numbers up to this magnitude are varints (at most 5 bytes); anything else keeps all 8. */
+const VARINT_LIMIT = 2 ** 31;
+
+const isVarint = (value: number) => Number.isInteger(value) && Math.abs(value) <= VARINT_LIMIT && !Object.is(value, -0);
 
 /** A small big-endian writer: numbers as Cassandra would order them, strings and lists length-prefixed. */
 class Writer {
@@ -81,6 +95,24 @@ class Writer {
     this.#room(8 * values.length);
     // An index, not for…of: the array iterator showed in the features processor's allocations.
     for (let i = 0; i < values.length; i++) this.#at = this.#buffer.writeDoubleBE(values[i]!, this.#at);
+    return this;
+  }
+  /** Numbers in the shortest exact form: varints when every one is a whole number (see VARINTS), else doubles. */
+  numbers(values: readonly number[]): this {
+    let whole = true;
+    for (let i = 0; i < values.length && whole; i++) whole = isVarint(values[i]!);
+    if (!whole) return this.u8(DOUBLES).f64s(values);
+    this.u8(VARINTS).u32(values.length);
+    this.#room(5 * values.length);
+    for (let i = 0; i < values.length; i++) {
+      // Zigzag: 0, -1, 1, -2 … become 0, 1, 2, 3 …, so small magnitudes of either sign stay short.
+      let rest = values[i]! < 0 ? -2 * values[i]! - 1 : 2 * values[i]!;
+      while (rest >= 0x80) {
+        this.#buffer[this.#at++] = (rest % 0x80) | 0x80;
+        rest = Math.floor(rest / 0x80);
+      }
+      this.#buffer[this.#at++] = rest;
+    }
     return this;
   }
   str(value: string): this {
@@ -137,6 +169,26 @@ class Reader {
     for (let i = 0; i < count; i++) out[i] = this.buffer.readDoubleBE(at + i * 8);
     return out;
   }
+  numbers(): number[] {
+    const kind = this.u8();
+    if (kind === DOUBLES) return this.f64s();
+    if (kind !== VARINTS) this.#fail(`has numbers of kind ${kind}`);
+    const count = this.u32();
+    const out = new Array<number>(count);
+    for (let i = 0; i < count; i++) {
+      let zigzag = 0;
+      let scale = 1;
+      for (;;) {
+        const byte = this.buffer[this.#take(1)]!;
+        zigzag += (byte & 0x7f) * scale;
+        if (byte < 0x80) break;
+        scale *= 0x80;
+        if (scale > 2 ** 35) this.#fail('has a varint longer than 5 bytes');
+      }
+      out[i] = zigzag % 2 === 1 ? -(zigzag + 1) / 2 : zigzag / 2;
+    }
+    return out;
+  }
   str(): string {
     const bytes = this.u32();
     const at = this.#take(bytes);
@@ -154,17 +206,17 @@ class Reader {
 }
 
 export const encodeFeatures = (r: StoredFeatures): Buffer =>
-  new Writer(1 + 8 + 8 + 4 + 4 + 8 * r.values.length)
-    .u8(FORMAT)
+  new Writer(1 + 8 + 8 + 4 + 1 + 4 + 8 * r.values.length)
+    .u8(FEATURES_FORMAT)
     .time(r.eventTime)
     .time(r.computedAt)
     .i32(r.viewVersion)
-    .f64s(r.values)
+    .numbers(r.values)
     .done();
 
 export const encodePrediction = (r: StoredPrediction): Buffer =>
   new Writer()
-    .u8(FORMAT)
+    .u8(PREDICTION_FORMAT)
     .time(r.eventTime)
     .time(r.scoredAt)
     .f64(r.spamProbability)
@@ -176,27 +228,29 @@ export const encodePrediction = (r: StoredPrediction): Buffer =>
     .f64s(r.scores)
     .done();
 
-function reader(bytes: unknown, what: string): Reader {
+function reader(bytes: unknown, what: string, formats: readonly number[]): { read: Reader; format: number } {
   if (!Buffer.isBuffer(bytes)) throw new SpamstreamError('INTERNAL', `online store entry ${what} is not a blob`);
   const read = new Reader(bytes, what);
   const format = read.u8();
-  if (format !== FORMAT) {
-    throw new SpamstreamError('INTERNAL', `online store entry ${what} has format ${format}, not ${FORMAT}`);
+  if (!formats.includes(format)) {
+    const known = formats.join(' or ');
+    throw new SpamstreamError('INTERNAL', `online store entry ${what} has format ${format}, not ${known}`);
   }
-  return read;
+  return { read, format };
 }
 
 export function decodeFeatures(smsId: string, view: string, bytes: unknown): StoredFeatures {
-  const read = reader(bytes, `${smsId}/${view}`);
+  const { read, format } = reader(bytes, `${smsId}/${view}`, [1, FEATURES_FORMAT]);
   const eventTime = read.time();
   const computedAt = read.time();
-  const row = { smsId, view, viewVersion: read.i32(), values: read.f64s(), eventTime, computedAt };
+  const viewVersion = read.i32();
+  const values = format === 1 ? read.f64s() : read.numbers();
   read.end();
-  return row;
+  return { smsId, view, viewVersion, values, eventTime, computedAt };
 }
 
 export function decodePrediction(smsId: string, modelVersion: string, bytes: unknown): StoredPrediction {
-  const read = reader(bytes, `${smsId}/${modelVersion}`);
+  const { read } = reader(bytes, `${smsId}/${modelVersion}`, [PREDICTION_FORMAT]);
   const eventTime = read.time();
   const scoredAt = read.time();
   const spamProbability = read.f64();
