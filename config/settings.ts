@@ -464,7 +464,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   {
     key: 'topics.compressed',
     env: 'SPAMSTREAM_TOPIC_COMPRESSED',
-    doc: 'topics whose records spamstream writes compressed (comma-separated). The feature history shrinks about 13 times with zstd; consumers of a compressed topic need a client that reads the codec (kafkajs needs one registered, as spamstream does)',
+    doc: 'topics whose records spamstream writes compressed (comma-separated). The feature history shrinks 6 to 15 times with zstd, depending on how many records share a batch; consumers of a compressed topic need a client that reads the codec (kafkajs needs one registered, as spamstream does)',
     parse: topicNames,
     default: (v) => [v.get('topics.features')],
     defaultText: '$SPAMSTREAM_TOPIC_FEATURES',

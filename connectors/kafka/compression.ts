@@ -30,8 +30,8 @@ interface Codec {
 
 const zstdCompress = promisify(zlib.zstdCompress);
 const zstdDecompress = promisify(zlib.zstdDecompress);
-// Level 1: a batch of feature records shrinks about 13 times at a few µs a record; higher levels
-// gain little on these small batches and cost more.
+// Level 1: a feature record alone shrinks 6.6 times, a batch of 100 about 15, at 1-3 µs a record
+// in batches; higher levels gain little on such small batches and cost more.
 const ZSTD_LEVEL = { params: { [zlib.constants.ZSTD_c_compressionLevel]: 1 } };
 
 const zstd: Codec = {
@@ -41,7 +41,7 @@ const zstd: Codec = {
 
 // The Java client frames snappy the way snappy-java's stream does: an 8-byte magic, two 4-byte
 // version fields, then blocks each preceded by its 4-byte big-endian length. librdkafka may send
-// one raw block instead. Both are read; writes use the framed form, which every client reads.
+// one raw block instead. Both are read.
 const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00]);
 const XERIAL_HEADER_BYTES = 16;
 
