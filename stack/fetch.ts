@@ -62,6 +62,9 @@ export async function once(dir: string, what: string, log: Log, fill: (tmp: stri
   return dir;
 }
 
+/** Where mavenLibs puts the class path named `name`. */
+export const mavenLibsDir = (cacheDir: string, name: string): string => join(cacheDir, name, 'libs');
+
 /** Copies the runtime class path of `coordinates` into `cacheDir/<name>/libs`; returns that folder. */
 export async function mavenLibs(
   cacheDir: string,
@@ -69,7 +72,7 @@ export async function mavenLibs(
   coordinates: readonly string[],
   log: Log,
 ): Promise<string> {
-  const dir = await once(join(cacheDir, name), `${name} from Maven Central`, log, async (tmp) => {
+  await once(join(cacheDir, name), `${name} from Maven Central`, log, async (tmp) => {
     await writeFile(join(tmp, 'pom.xml'), fetchPom(name, coordinates));
     await writeFile(join(tmp, 'settings.xml'), MAVEN_SETTINGS);
     await runToLog(
@@ -88,7 +91,7 @@ export async function mavenLibs(
       { cwd: tmp, logFile: join(tmp, 'fetch.log') },
     );
   });
-  return join(dir, 'libs');
+  return mavenLibsDir(cacheDir, name);
 }
 
 /** Unpacks an attached archive (`group:artifact:version:type:classifier`) into `cacheDir/<name>/dist`. */

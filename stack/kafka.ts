@@ -105,6 +105,10 @@ export function kafkaJvmArgs(settings: StackSettings, libs: string, configDir: s
   ];
 }
 
+/** The cached Kafka distribution's name: its jars are in `mavenLibsDir(cacheDir, name)`, its tools too. */
+export const kafkaDistribution = (settings: Pick<StackSettings, 'stack'>): string =>
+  `kafka-${settings.stack.kafkaVersion}`;
+
 export function kafkaServer(
   settings: StackSettings,
   java: () => Promise<string>,
@@ -118,7 +122,7 @@ export function kafkaServer(
     async prepare(log) {
       const libs = await mavenLibs(
         settings.stack.cacheDir,
-        `kafka-${settings.stack.kafkaVersion}`,
+        kafkaDistribution(settings),
         kafkaCoordinates(settings.stack.kafkaVersion),
         log,
       );

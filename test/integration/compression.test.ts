@@ -11,6 +11,8 @@ import { firstValueFrom, take, toArray } from 'rxjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/config.ts';
 import { connectMessaging } from '../../runtime/connect.ts';
+import { mavenLibsDir } from '../../stack/fetch.ts';
+import { kafkaDistribution } from '../../stack/kafka.ts';
 import { serverDir } from '../../stack/server.ts';
 import { dropRun } from '../support/drop-run.ts';
 import { config, createKafkaSource, createTopics, kafkaClient, unique } from '../support/real-ports.ts';
@@ -19,7 +21,7 @@ const run = unique('compressed');
 const kafka = kafkaClient();
 afterAll(() => dropRun(config.kafka, run));
 
-const kafkaLibs = join(config.stack.cacheDir, `kafka-${config.stack.kafkaVersion}`, 'libs', '*');
+const kafkaLibs = join(mavenLibsDir(config.stack.cacheDir, kafkaDistribution(config)), '*');
 
 const java = (mainClass: string, args: readonly string[]) =>
   promisify(execFile)(config.stack.java, ['-cp', kafkaLibs, mainClass, ...args], { timeout: 60_000 });
