@@ -20,7 +20,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/integration/global-setup.ts'],
-          setupFiles: ['test/support/quiet-kafkajs-timer.ts'],
+          setupFiles: ['testkit/quiet-kafkajs-timer.ts'],
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 600_000,

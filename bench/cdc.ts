@@ -12,7 +12,7 @@ import type { NewInboxRow } from '../connectors/inbox.ts';
 import { readSmsCsv } from '../features/sms-csv.ts';
 import { startParts } from '../runtime/pipeline.ts';
 import type { SmsPrediction } from '../schemas/index.ts';
-import { cdcFixture } from '../test/support/cdc-fixture.ts';
+import { cdcFixture } from '../testkit/cdc-fixture.ts';
 import { sleep } from './support.ts';
 
 const { values: args } = parseArgs({

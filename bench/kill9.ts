@@ -13,9 +13,9 @@ import { availableModels } from '../connectors/model-runtime.ts';
 import { applyPorts, connectMessaging } from '../runtime/connect.ts';
 import type { SmsFeatures, SmsPrediction } from '../schemas/index.ts';
 import { applyTopology } from '../topology/apply.ts';
-import { isolatedEnv } from '../test/support/pipeline-fixture.ts';
+import { isolatedEnv } from '../testkit/pipeline-fixture.ts';
 import { countRecords, sleep } from './support.ts';
-import { dropRun } from '../test/support/drop-run.ts';
+import { dropRun } from '../testkit/drop-run.ts';
 
 const { values: args } = parseArgs({
   options: {

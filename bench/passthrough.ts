@@ -3,7 +3,7 @@
 // or in one transaction per batch (outputs + offsets), as the exactly-once pipeline does.
 import { type Kafka, type Producer, logLevel, Kafka as KafkaClient } from 'kafkajs';
 import type { Config } from '../config/config.ts';
-import { dropRun } from '../test/support/drop-run.ts';
+import { dropRun } from '../testkit/drop-run.ts';
 
 export interface PassThrough {
   readonly messages: number;

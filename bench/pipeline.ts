@@ -12,10 +12,10 @@ import { availableModels } from '../connectors/model-runtime.ts';
 import { type Messaging, applyPorts, connectMessaging } from '../runtime/connect.ts';
 import type { SmsFeatures, SmsPrediction } from '../schemas/index.ts';
 import { applyTopology } from '../topology/apply.ts';
-import { isolatedEnv } from '../test/support/pipeline-fixture.ts';
-import { readTopic } from '../test/support/read-topic.ts';
+import { isolatedEnv } from '../testkit/pipeline-fixture.ts';
+import { readTopic } from '../testkit/read-topic.ts';
 import { percentile, rawProducer, sampleRss, sleep, startCli } from './support.ts';
-import { dropRun } from '../test/support/drop-run.ts';
+import { dropRun } from '../testkit/drop-run.ts';
 
 export interface PipelineFigures {
   readonly delivery: string;

@@ -11,10 +11,10 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.ts';
 import { type ReplayRequest, beginReplay, prepareReplay, runReplay } from '../runtime/replay.ts';
 import type { SmsPrediction } from '../schemas/index.ts';
-import { isolatedEnv } from '../test/support/pipeline-fixture.ts';
-import { readTopic } from '../test/support/read-topic.ts';
+import { isolatedEnv } from '../testkit/pipeline-fixture.ts';
+import { readTopic } from '../testkit/read-topic.ts';
 import { DEFAULT_DATA, benchPipeline, sleep } from './support.ts';
-import { dropRun } from '../test/support/drop-run.ts';
+import { dropRun } from '../testkit/drop-run.ts';
 
 export interface ReplayRate {
   readonly messages: number;

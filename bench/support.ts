@@ -13,7 +13,7 @@ import { startParts } from '../runtime/pipeline.ts';
 import { applyTopology } from '../topology/apply.ts';
 import type { SmsRaw } from '../schemas/index.ts';
 import { valueSubject } from '../topology/topics.ts';
-import { readTopic } from '../test/support/read-topic.ts';
+import { readTopic } from '../testkit/read-topic.ts';
 import { pidFile } from '../stack/process.ts';
 import { type ServerName, type StackSettings, serverDir } from '../stack/server.ts';
 

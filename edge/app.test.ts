@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from './app.ts';
-import { expectClientError, testDeps } from './test-support.ts';
+import { expectClientError, testDeps } from '../testkit/edge-fakes.ts';
 
 const json = { 'content-type': 'application/json' };
 const sms = { senderId: '+447700900123', recipientId: '+447700900456', text: 'hello' };

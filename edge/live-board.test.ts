@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type LiveUpdate, SERIES_SECONDS, createLiveBoard, shortText } from './live-board.ts';
 import { createRecentTexts } from './recent-texts.ts';
-import { fakeFeed, prediction } from './test-support.ts';
+import { fakeFeed, prediction } from '../testkit/edge-fakes.ts';
 
 describe('shortText', () => {
   it('keeps short texts, folds white space, and cuts long ones at 80 code points', () => {

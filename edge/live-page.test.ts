@@ -10,7 +10,7 @@ import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SmsPrediction } from '../schemas/index.ts';
 import { type RunningEdge, startEdge } from './server.ts';
-import { type TestDeps, prediction, replayStatus, testDeps } from './test-support.ts';
+import { type TestDeps, prediction, replayStatus, testDeps } from '../testkit/edge-fakes.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [

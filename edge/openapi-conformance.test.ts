@@ -8,7 +8,7 @@ import { CURSOR_PATTERN, decodeCursor, encodeCursor } from '../connectors/inbox.
 import { createMemoryInbox } from '../connectors/memory/inbox.ts';
 import { buildApp } from './app.ts';
 import { NON_BLANK_PATTERN } from './schemas.ts';
-import { expectClientError, testDeps } from './test-support.ts';
+import { expectClientError, testDeps } from '../testkit/edge-fakes.ts';
 
 interface Operation {
   responses: Record<string, { content?: Record<string, { schema: unknown }> }>;

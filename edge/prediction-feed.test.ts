@@ -8,7 +8,7 @@ import { type SmsPrediction, loadSchema } from '../schemas/index.ts';
 import { REPLAY_HEADER } from '../processors/deliver.ts';
 import type { PredictionOrigin } from './deps.ts';
 import { createPredictionFeed } from './prediction-feed.ts';
-import { prediction } from './test-support.ts';
+import { prediction } from '../testkit/edge-fakes.ts';
 
 function memorySource() {
   const records = new Subject<Envelope<Buffer | null>>();

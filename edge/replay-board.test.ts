@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type ReplayView, createReplayTracker } from './replay-board.ts';
-import { replayStatus } from './test-support.ts';
+import { replayStatus } from '../testkit/edge-fakes.ts';
 
 const T0 = 1_700_000_000_000;
 

@@ -5,7 +5,7 @@ import { createAvroCodec } from '../connectors/registry/avro-codec.ts';
 import { loadSchema } from '../schemas/index.ts';
 import { createReplayTracker } from './replay-board.ts';
 import { followReplays } from './replay-feed.ts';
-import { replayStatus } from './test-support.ts';
+import { replayStatus } from '../testkit/edge-fakes.ts';
 
 const TOPIC = 'sms.replays';
 

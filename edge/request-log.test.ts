@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
-import { testDeps } from './test-support.ts';
+import { testDeps } from '../testkit/edge-fakes.ts';
 
 let app: FastifyInstance | undefined;
 afterEach(async () => {

@@ -1,8 +1,8 @@
 // Scenario 2: the Kafka broker restarted mid-stream — a private single-node broker
-// (test/support/second-broker.ts), never the shared one. First a clean restart (SIGTERM), then
+// (testkit/second-broker.ts), never the shared one. First a clean restart (SIGTERM), then
 // (full run) a crash (SIGKILL); each time the processors, the producer and the transactions in
 // flight must carry on once it answers again, losing and repeating nothing.
-import { startSecondBroker } from '../test/support/second-broker.ts';
+import { startSecondBroker } from '../testkit/second-broker.ts';
 import { type Scenario, sleep, withHarness, withServer } from './harness.ts';
 
 export const brokerRestart: Scenario = {

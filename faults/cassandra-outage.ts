@@ -1,11 +1,11 @@
 // Scenario 3: the online store killed mid-stream and started again about 30 s later — a private
-// Cassandra (test/support/second-cassandra.ts), never the shared one. Processors must back off
+// Cassandra (testkit/second-cassandra.ts), never the shared one. Processors must back off
 // (retriable STORE_UNAVAILABLE, never a dead letter), `/ready` must answer 503 naming cassandra, no
 // offset may be committed while no record can be written, and afterwards every message must be in
 // the store and scored.
 import cassandra from 'cassandra-driver';
 import { TABLES } from '../connectors/cassandra/tables.ts';
-import { startSecondCassandra } from '../test/support/second-cassandra.ts';
+import { startSecondCassandra } from '../testkit/second-cassandra.ts';
 import type { Harness } from './harness.ts';
 import { type Scenario, sleep, withHarness, withServer } from './harness.ts';
 import { committed, edgeUrl, waitReady, watchReady } from './outage-checks.ts';

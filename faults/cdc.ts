@@ -9,9 +9,9 @@ import { checkConnectorRunning } from '../connectors/cdc/connect.ts';
 import { connectServer } from '../stack/connect.ts';
 import { serverJava } from '../stack/java.ts';
 import { postgresServer } from '../stack/postgres.ts';
-import { closedPort } from '../test/support/ports.ts';
-import { type PrivateServer, startPrivateServer } from '../test/support/private-server.ts';
-import { type SecondBroker, startSecondBroker } from '../test/support/second-broker.ts';
+import { closedPort } from '../testkit/ports.ts';
+import { type PrivateServer, startPrivateServer } from '../testkit/private-server.ts';
+import { type SecondBroker, startSecondBroker } from '../testkit/second-broker.ts';
 import { type Harness, type Scenario, failedResult, sleep, withHarness } from './harness.ts';
 
 interface Servers {

@@ -13,11 +13,11 @@ import { availableModels } from '../connectors/model-runtime.ts';
 import { readSmsCsv } from '../features/sms-csv.ts';
 import { type Messaging, applyPorts, connectMessaging } from '../runtime/connect.ts';
 import { type DeadLetter, type SmsPrediction, type SmsRaw, loadSchema } from '../schemas/index.ts';
-import { DATA_CSV, cdcEnv, isolatedEnv } from '../test/support/pipeline-fixture.ts';
-import { type ReadRecord, readTopic } from '../test/support/read-topic.ts';
+import { DATA_CSV, cdcEnv, isolatedEnv } from '../testkit/pipeline-fixture.ts';
+import { type ReadRecord, readTopic } from '../testkit/read-topic.ts';
 import { applyTopology } from '../topology/apply.ts';
 import { valueSubject } from '../topology/topics.ts';
-import { dropRun } from '../test/support/drop-run.ts';
+import { dropRun } from '../testkit/drop-run.ts';
 
 export interface ScenarioResult {
   readonly name: string;

@@ -1,5 +1,5 @@
 // Scenario 4: the schema registry stopped mid-stream — a private registry
-// (test/support/second-registry.ts), never the shared one. Records whose schemas the processors have
+// (testkit/second-registry.ts), never the shared one. Records whose schemas the processors have
 // cached must keep flowing; what needs the registry (a record written with a schema version nobody
 // has looked up yet, a producer that must register its schema) must fail clearly — retried, never
 // dead-lettered, or an error naming the registry — and recover once it answers again.
@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import avro from 'avsc';
 import { type SmsPrediction, loadSchema } from '../schemas/index.ts';
-import { startSecondRegistry } from '../test/support/second-registry.ts';
+import { startSecondRegistry } from '../testkit/second-registry.ts';
 import { valueSubject } from '../topology/topics.ts';
 import { type Harness, type Scenario, framed, sleep, withHarness, withServer } from './harness.ts';
 import { edgeUrl, waitReady, watchReady } from './outage-checks.ts';

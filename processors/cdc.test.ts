@@ -6,7 +6,7 @@ import { envelope } from '../core/envelope.ts';
 import { createMetrics } from '../core/metrics.ts';
 import type { SmsRaw } from '../schemas/index.ts';
 import { CHANGED_HEADER, LSN_HEADER, cdcProcessor, changedColumns } from './cdc.ts';
-import { TOPICS, all, collect, memoryPipeline } from './test-support.ts';
+import { TOPICS, all, collect, memoryPipeline } from '../testkit/memory-pipeline.ts';
 
 interface Captured {
   key: string;

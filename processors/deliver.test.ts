@@ -7,7 +7,7 @@ import type { CommitOffset, OutgoingRecord, RecordWriter, TransactionalWriter } 
 import type { DeadLetter } from '../schemas/index.ts';
 import { ORIGIN_HEADER, deliver } from './deliver.ts';
 import type { Flow } from './flow.ts';
-import { TOPICS, memoryPipeline } from './test-support.ts';
+import { TOPICS, memoryPipeline } from '../testkit/memory-pipeline.ts';
 
 const flow = (
   offset: number,

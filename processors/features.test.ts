@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { V1_FIELDS } from '../features/v1-text-stats.ts';
 import type { SmsFeatures } from '../schemas/index.ts';
 import { featuresProcessor } from './features.ts';
-import { TOPICS, all, collect, feed, memoryPipeline, raw, unknownSchemaBytes } from './test-support.ts';
+import { TOPICS, all, collect, feed, memoryPipeline, raw, unknownSchemaBytes } from '../testkit/memory-pipeline.ts';
 
 const policy = { attempts: 2, backoffMs: 1 };
 

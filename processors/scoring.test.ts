@@ -6,7 +6,16 @@ import { computeFeatures } from './features.ts';
 import { type ScoringModel, selectModels } from '../models/scoring.ts';
 import { scoringProcessor } from './scoring.ts';
 import { featureViews } from '../features/index.ts';
-import { TOPICS, all, capitalRatio, capitalsModel, collect, feed, memoryPipeline, raw } from './test-support.ts';
+import {
+  TOPICS,
+  all,
+  capitalRatio,
+  capitalsModel,
+  collect,
+  feed,
+  memoryPipeline,
+  raw,
+} from '../testkit/memory-pipeline.ts';
 
 const policy = { attempts: 2, backoffMs: 1 };
 

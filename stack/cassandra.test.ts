@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cassandraJvmArgs, cassandraYaml, jammJar, java17ModuleFlags } from './cassandra.ts';
-import { testSettings } from './test-settings.ts';
+import { testSettings } from '../testkit/stack-settings.ts';
 
 describe('cassandraYaml', () => {
   it('describes one node on loopback with the configured CQL port and four folders under the data dir', () => {

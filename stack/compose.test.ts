@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { testSettings } from './test-settings.ts';
+import { testSettings } from '../testkit/stack-settings.ts';
 
 interface Service {
   image: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { connectCoordinates, connectJvmArgs, debeziumArtifact, workerProperties } from './connect.ts';
 import { ownerMarker } from './process.ts';
-import { testSettings } from './test-settings.ts';
+import { testSettings } from '../testkit/stack-settings.ts';
 
 describe('connect server', () => {
   const settings = testSettings({ SPAMSTREAM_CONNECT_PORT: '18083', SPAMSTREAM_KAFKA_PORT: '19092' });

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stackDown, stackStatus } from './index.ts';
 import { isAlive } from './process.ts';
-import { testSettings } from './test-settings.ts';
-import { closedPort } from '../test/support/ports.ts';
+import { testSettings } from '../testkit/stack-settings.ts';
+import { closedPort } from '../testkit/ports.ts';
 
 describe('stackDown', () => {
   it('leaves alone a live process that a stale pid file points at, and forgets the pid file', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { kafkaCoordinates, kafkaJvmArgs, newClusterId, serverProperties } from './kafka.ts';
-import { testSettings } from './test-settings.ts';
+import { testSettings } from '../testkit/stack-settings.ts';
 
 const properties = (text: string) =>
   new Map(

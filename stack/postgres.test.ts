@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { asUser, postgresArgs, postgresArtifact, postgresMarker } from './postgres.ts';
 import { ensurePortFree } from './server.ts';
-import { testSettings } from './test-settings.ts';
+import { testSettings } from '../testkit/stack-settings.ts';
 
 describe('postgres server', () => {
   const settings = testSettings({ SPAMSTREAM_POSTGRES_PORT: '6543' });

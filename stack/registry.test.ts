@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { apicurioArtifact, registryDatabaseUrl, registryJvmArgs } from './registry.ts';
-import { testSettings } from './test-settings.ts';
+import { testSettings } from '../testkit/stack-settings.ts';
 
 describe('registry launch', () => {
   it('runs the Quarkus jar on loopback at the configured port and heap', () => {

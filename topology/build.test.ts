@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config.ts';
 import type { DeadLetter, SmsPrediction } from '../schemas/index.ts';
-import { TOPICS, capitalsModel, memoryPipeline, memoryPorts, raw } from '../processors/test-support.ts';
+import { TOPICS, capitalsModel, memoryPipeline, memoryPorts, raw } from '../testkit/memory-pipeline.ts';
 import { buildTopology } from './build.ts';
 
 const env = {

@@ -9,11 +9,11 @@ import { registerCompressionCodecs } from '../../connectors/kafka/compression.ts
 import { computeViews } from '../../features/index.ts';
 import { applyPorts, connectMessaging } from '../../runtime/connect.ts';
 import type { SmsRaw } from '../../schemas/index.ts';
-import { isolatedEnv } from '../../test/support/pipeline-fixture.ts';
+import { isolatedEnv } from '../../testkit/pipeline-fixture.ts';
 import { applyTopology } from '../../topology/apply.ts';
 import { ROOT, freePort, httpClient, rawProducer, sleep, startChild } from '../support.ts';
 import { PEERS_DIR, peersVenv } from './python.ts';
-import { dropRun } from '../../test/support/drop-run.ts';
+import { dropRun } from '../../testkit/drop-run.ts';
 
 export interface HttpModelFigures {
   readonly messages: number;

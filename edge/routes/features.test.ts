@@ -4,7 +4,7 @@ import { loadConfig } from '../../config/config.ts';
 import type { FeatureStore, StoredFeatures } from '../../connectors/online-store.ts';
 import { SpamstreamError } from '../../core/errors.ts';
 import { buildApp } from '../app.ts';
-import { expectClientError, testDeps } from '../test-support.ts';
+import { expectClientError, testDeps } from '../../testkit/edge-fakes.ts';
 
 const row = (smsId: string, view: string, values: number[]): StoredFeatures => ({
   smsId,

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryInbox } from '../../connectors/memory/inbox.ts';
 import type { StoredPrediction } from '../../connectors/online-store.ts';
 import { buildApp } from '../app.ts';
-import { expectClientError, testDeps } from '../test-support.ts';
+import { expectClientError, testDeps } from '../../testkit/edge-fakes.ts';
 
 const stored = (smsId: string, modelVersion: string, spamProbability: number): StoredPrediction => ({
   smsId,

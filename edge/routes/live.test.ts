@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
 import { type RunningEdge, startEdge } from '../server.ts';
-import { type TestDeps, prediction, replayStatus, testDeps } from '../test-support.ts';
+import { type TestDeps, prediction, replayStatus, testDeps } from '../../testkit/edge-fakes.ts';
 
 let edge: RunningEdge | undefined;
 afterEach(async () => {

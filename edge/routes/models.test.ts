@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SpamModel } from '../../connectors/model-runtime.ts';
 import { loadModels } from '../../connectors/onnx/load.ts';
 import { buildApp } from '../app.ts';
-import { expectClientError, testDeps } from '../test-support.ts';
+import { expectClientError, testDeps } from '../../testkit/edge-fakes.ts';
 
 interface GoldenRow {
   id: string;

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
-import { type TestOverrides, expectClientError, healthy, testDeps, unreachable } from '../test-support.ts';
+import { type TestOverrides, expectClientError, healthy, testDeps, unreachable } from '../../testkit/edge-fakes.ts';
 
 let app: FastifyInstance | undefined;
 afterEach(async () => {

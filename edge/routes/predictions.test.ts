@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { StoredPrediction } from '../../connectors/online-store.ts';
 import { buildApp } from '../app.ts';
-import { expectClientError, testDeps } from '../test-support.ts';
+import { expectClientError, testDeps } from '../../testkit/edge-fakes.ts';
 
 const stored = (modelVersion: string, spamProbability: number, eventTime = 1_700_000_000_000): StoredPrediction => ({
   smsId: 'sms-1',

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
 import { createReplayTracker } from '../replay-board.ts';
-import { replayStatus, testDeps } from '../test-support.ts';
+import { replayStatus, testDeps } from '../../testkit/edge-fakes.ts';
 
 const T0 = 1_700_000_000_000;
 

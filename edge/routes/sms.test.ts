@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { IdempotencyStore } from '../../connectors/online-store.ts';
 import { SpamstreamError } from '../../core/errors.ts';
 import { buildApp } from '../app.ts';
-import { type TestDeps, type TestOverrides, expectClientError, testDeps } from '../test-support.ts';
+import { type TestDeps, type TestOverrides, expectClientError, testDeps } from '../../testkit/edge-fakes.ts';
 
 const sms = {
   senderId: '+447700900123',

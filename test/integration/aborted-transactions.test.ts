@@ -7,8 +7,8 @@
 import type { Producer } from 'kafkajs';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readTopic } from '../support/read-topic.ts';
-import { createKafkaSource, createTopics, kafkaClient, unique } from '../support/real-ports.ts';
+import { readTopic } from '../../testkit/read-topic.ts';
+import { createKafkaSource, createTopics, kafkaClient, unique } from '../../testkit/real-ports.ts';
 
 const kafka = kafkaClient();
 

@@ -6,9 +6,9 @@ import { type Messaging, applyPorts, connectMessaging } from '../../runtime/conn
 import { startParts } from '../../runtime/pipeline.ts';
 import type { SmsFeatures, SmsRaw } from '../../schemas/index.ts';
 import { applyTopology } from '../../topology/apply.ts';
-import { readTopic } from '../support/read-topic.ts';
-import { isolatedEnv, sleep } from '../support/pipeline-fixture.ts';
-import { type SecondBroker, startSecondBroker } from '../support/second-broker.ts';
+import { readTopic } from '../../testkit/read-topic.ts';
+import { isolatedEnv, sleep } from '../../testkit/pipeline-fixture.ts';
+import { type SecondBroker, startSecondBroker } from '../../testkit/second-broker.ts';
 
 const message = (run: string, n: number): SmsRaw => ({
   sms_id: `${run}-${n}`,

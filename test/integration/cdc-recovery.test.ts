@@ -7,8 +7,8 @@ import type { SmsPrediction } from '../../schemas/index.ts';
 import { stackUp } from '../../stack/index.ts';
 import { ownedPid, ownerMarker } from '../../stack/process.ts';
 import { serverDir } from '../../stack/server.ts';
-import { type CdcFixture, cdcFixture } from '../support/cdc-fixture.ts';
-import { labelledMessages, sleep } from '../support/pipeline-fixture.ts';
+import { type CdcFixture, cdcFixture } from '../../testkit/cdc-fixture.ts';
+import { labelledMessages, sleep } from '../../testkit/pipeline-fixture.ts';
 
 const quiet = () => {};
 

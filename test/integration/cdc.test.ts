@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableModels } from '../../connectors/model-runtime.ts';
 import { type RunningPipeline, startParts } from '../../runtime/pipeline.ts';
 import type { DeadLetter, SmsPrediction } from '../../schemas/index.ts';
-import { type CdcFixture, cdcFixture } from '../support/cdc-fixture.ts';
-import { labelledMessages } from '../support/pipeline-fixture.ts';
+import { type CdcFixture, cdcFixture } from '../../testkit/cdc-fixture.ts';
+import { labelledMessages } from '../../testkit/pipeline-fixture.ts';
 
 const ROWS = 500;
 const quiet = () => {};

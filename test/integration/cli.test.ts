@@ -9,8 +9,8 @@ import { loadConfig } from '../../config/config.ts';
 import { createKafkaClient } from '../../connectors/kafka/client.ts';
 import { applyPorts, connectMessaging } from '../../runtime/connect.ts';
 import { applyTopology } from '../../topology/apply.ts';
-import { dropRun } from '../support/drop-run.ts';
-import { isolatedEnv } from '../support/pipeline-fixture.ts';
+import { dropRun } from '../../testkit/drop-run.ts';
+import { isolatedEnv } from '../../testkit/pipeline-fixture.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const run = `cli${Date.now().toString(36)}`;

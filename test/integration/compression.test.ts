@@ -14,8 +14,8 @@ import { connectMessaging } from '../../runtime/connect.ts';
 import { mavenLibsDir } from '../../stack/fetch.ts';
 import { kafkaDistribution } from '../../stack/kafka.ts';
 import { serverDir } from '../../stack/server.ts';
-import { dropRun } from '../support/drop-run.ts';
-import { config, createKafkaSource, createTopics, kafkaClient, unique } from '../support/real-ports.ts';
+import { dropRun } from '../../testkit/drop-run.ts';
+import { config, createKafkaSource, createTopics, kafkaClient, unique } from '../../testkit/real-ports.ts';
 
 const run = unique('compressed');
 const kafka = kafkaClient();

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SpamstreamError } from '../../core/errors.ts';
 import { startParts } from '../../runtime/pipeline.ts';
 import type { DeadLetter, SmsFeatures, SmsRaw } from '../../schemas/index.ts';
-import { type PipelineFixture, featuresInstance, pipelineFixture, sleep } from '../support/pipeline-fixture.ts';
+import { type PipelineFixture, featuresInstance, pipelineFixture, sleep } from '../../testkit/pipeline-fixture.ts';
 
 const message = (run: string, n: number | string, text = `hello number ${n}, see you at six`): SmsRaw => ({
   sms_id: `${run}-${n}`,

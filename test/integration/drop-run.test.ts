@@ -2,9 +2,9 @@
 // from the broker, and nothing of another run.
 import type { Admin } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dropRun } from '../support/drop-run.ts';
-import { type PipelineFixture, pipelineFixture } from '../support/pipeline-fixture.ts';
-import { kafkaClient } from '../support/real-ports.ts';
+import { dropRun } from '../../testkit/drop-run.ts';
+import { type PipelineFixture, pipelineFixture } from '../../testkit/pipeline-fixture.ts';
+import { kafkaClient } from '../../testkit/real-ports.ts';
 
 describe('dropRun', () => {
   const fixtures: PipelineFixture[] = [];

@@ -1,17 +1,17 @@
 // The HTTP edge on the real stack, wired as production wires it: runtime/pipeline.ts `startParts`
 // runs both processors with the committed ONNX models and the edge on Kafka, the schema registry
 // and Cassandra; a message posted to /sms comes back through /features, /predictions and the live
-// event stream. Topics and consumer groups are unique to this run (test/support/pipeline-fixture.ts).
+// event stream. Topics and consumer groups are unique to this run (testkit/pipeline-fixture.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kafka } from 'kafkajs';
 import { availableModels } from '../../connectors/model-runtime.ts';
 import { createKafkaClient } from '../../connectors/kafka/client.ts';
 import { createSchemaRegistryClient } from '../../connectors/registry/schema-registry.ts';
 import { startEdge } from '../../edge/server.ts';
-import { testDeps } from '../../edge/test-support.ts';
+import { testDeps } from '../../testkit/edge-fakes.ts';
 import { connectStores } from '../../runtime/connect.ts';
 import { type RunningPipeline, startParts } from '../../runtime/pipeline.ts';
-import { type PipelineFixture, pipelineFixture } from '../support/pipeline-fixture.ts';
+import { type PipelineFixture, pipelineFixture } from '../../testkit/pipeline-fixture.ts';
 
 const SPAM =
   'WINNER!! You have been selected to receive a £900 cash prize. To claim call 09061701461 now. Valid 12hrs only';

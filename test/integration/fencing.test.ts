@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/config.ts';
 import { SpamstreamError } from '../../core/errors.ts';
 import type { SmsFeatures, SmsRaw } from '../../schemas/index.ts';
-import { featuresInstance, isolatedEnv, pipelineFixture, sleep } from '../support/pipeline-fixture.ts';
+import { featuresInstance, isolatedEnv, pipelineFixture, sleep } from '../../testkit/pipeline-fixture.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const message = (run: string, n: number | string): SmsRaw => ({

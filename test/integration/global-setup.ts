@@ -17,7 +17,7 @@ function explain(report: StackReport): string {
 }
 
 export async function setup(): Promise<void> {
-  // The stack's Kafka probe runs kafkajs here, in vitest's main process (see test/support/quiet-kafkajs-timer.ts).
+  // The stack's Kafka probe runs kafkajs here, in vitest's main process (see testkit/quiet-kafkajs-timer.ts).
   dropKafkajsTimerWarnings();
   const config = loadConfig();
   if (config.stack.mode === 'external') {

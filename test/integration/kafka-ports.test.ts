@@ -1,7 +1,7 @@
 // The Kafka ports contract against the real broker.
 import { afterAll } from 'vitest';
 import { describeKafkaContract } from '../../connectors/kafka.contract.ts';
-import { createKafkaSource, createKafkaWriter, createTopics, kafkaClient } from '../support/real-ports.ts';
+import { createKafkaSource, createKafkaWriter, createTopics, kafkaClient } from '../../testkit/real-ports.ts';
 
 const kafka = kafkaClient();
 const writer = createKafkaWriter(kafka);

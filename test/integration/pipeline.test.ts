@@ -6,7 +6,7 @@ import { type RunningPipeline, startParts } from '../../runtime/pipeline.ts';
 import { availableModels } from '../../connectors/model-runtime.ts';
 import type { CassandraStores } from '../../connectors/cassandra/store.ts';
 import { type DeadLetter, type SmsPrediction, type SmsRaw, loadSchema } from '../../schemas/index.ts';
-import { type PipelineFixture, labelledMessages, pipelineFixture, sleep } from '../support/pipeline-fixture.ts';
+import { type PipelineFixture, labelledMessages, pipelineFixture, sleep } from '../../testkit/pipeline-fixture.ts';
 
 const MESSAGES = 1_000;
 const quiet = () => {};

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectMessaging } from '../../runtime/connect.ts';
 import { type SmsRaw, loadSchema } from '../../schemas/index.ts';
 import { valueSubject } from '../../topology/topics.ts';
-import { readTopic } from '../support/read-topic.ts';
-import { config, createTopics, kafkaClient, unique } from '../support/real-ports.ts';
+import { readTopic } from '../../testkit/read-topic.ts';
+import { config, createTopics, kafkaClient, unique } from '../../testkit/real-ports.ts';
 
 const kafka = kafkaClient();
 

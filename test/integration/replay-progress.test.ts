@@ -12,7 +12,7 @@ import type { ReplayView } from '../../edge/replay-board.ts';
 import { type RunningPipeline, startParts } from '../../runtime/pipeline.ts';
 import { type ReplayRequest, beginReplay, prepareReplay, runReplay } from '../../runtime/replay.ts';
 import type { ReplayStatus } from '../../schemas/index.ts';
-import { type PipelineFixture, labelledMessages, pipelineFixture, sleep } from '../support/pipeline-fixture.ts';
+import { type PipelineFixture, labelledMessages, pipelineFixture, sleep } from '../../testkit/pipeline-fixture.ts';
 
 const MESSAGES = 300;
 /** Slow enough that the edge is up and has read the topic well before the replay could end. */

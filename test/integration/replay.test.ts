@@ -20,7 +20,7 @@ import {
   labelledMessages,
   pipelineFixture,
   sleep,
-} from '../support/pipeline-fixture.ts';
+} from '../../testkit/pipeline-fixture.ts';
 
 const MESSAGES = 300;
 const quiet = () => {};

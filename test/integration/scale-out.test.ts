@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningPipeline, startParts } from '../../runtime/pipeline.ts';
 import type { SmsFeatures } from '../../schemas/index.ts';
-import { type PipelineFixture, labelledMessages, pipelineFixture, sleep } from '../support/pipeline-fixture.ts';
-import { kafkaClient } from '../support/real-ports.ts';
+import { type PipelineFixture, labelledMessages, pipelineFixture, sleep } from '../../testkit/pipeline-fixture.ts';
+import { kafkaClient } from '../../testkit/real-ports.ts';
 
 const MESSAGES = 3_000;
 const quiet = () => {};

@@ -4,7 +4,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTopicsAndWait } from '../../connectors/kafka/admin.ts';
 import { isAlive } from '../../stack/process.ts';
-import { type SecondBroker, startSecondBroker } from '../support/second-broker.ts';
+import { type SecondBroker, startSecondBroker } from '../../testkit/second-broker.ts';
 
 describe('the second broker', () => {
   let broker: SecondBroker;

@@ -1,5 +1,5 @@
 // Secured clusters: a private Kafka that only accepts SASL/SCRAM-SHA-256 and a private Cassandra
-// with PasswordAuthenticator (test/support/secured-servers.ts; the shared servers are not touched).
+// with PasswordAuthenticator (testkit/secured-servers.ts; the shared servers are not touched).
 // The features processor runs through both with the credentials from the settings — Kafka's
 // password from a file, Cassandra's through a role of its own — and wrong passwords fail at once
 // with an error naming the server and the settings to check.
@@ -22,7 +22,7 @@ import {
   type ScramKafka,
   startAuthCassandra,
   startScramKafka,
-} from '../support/secured-servers.ts';
+} from '../../testkit/secured-servers.ts';
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '..', '..');

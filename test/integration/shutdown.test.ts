@@ -5,8 +5,8 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isolatedEnv } from '../support/pipeline-fixture.ts';
-import { type SecondBroker, startSecondBroker } from '../support/second-broker.ts';
+import { isolatedEnv } from '../../testkit/pipeline-fixture.ts';
+import { type SecondBroker, startSecondBroker } from '../../testkit/second-broker.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const bin = join(root, 'bin', 'spamstream.js');

@@ -8,7 +8,7 @@ import type { Subscription } from 'rxjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Envelope } from '../../core/envelope.ts';
 import { SpamstreamError } from '../../core/errors.ts';
-import { createKafkaSource, createTopics, kafkaClient, unique } from '../support/real-ports.ts';
+import { createKafkaSource, createTopics, kafkaClient, unique } from '../../testkit/real-ports.ts';
 
 const kafka = kafkaClient();
 const RECORDS = 3_000;

@@ -3,7 +3,7 @@
 // before four of them: four more round trips, in sequence, in every transaction of both processors.
 // patches/kafkajs+2.2.4.patch keeps each coordinator until a request to it fails or its connection is gone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTopics, kafkaClient, unique } from '../support/real-ports.ts';
+import { createTopics, kafkaClient, unique } from '../../testkit/real-ports.ts';
 
 const kafka = kafkaClient();
 

@@ -1,7 +1,7 @@
 // A private Cassandra (the launcher's own, on free ports, data in a temp folder) for tests that stop
 // or kill the online store: the shared one on 9042 serves every other test. About 30 s to start.
-import { cassandraServer } from '../../stack/cassandra.ts';
-import { serverJava } from '../../stack/java.ts';
+import { cassandraServer } from '../stack/cassandra.ts';
+import { serverJava } from '../stack/java.ts';
 import { type PrivateServer, startPrivateServer } from './private-server.ts';
 import { closedPort } from './ports.ts';
 

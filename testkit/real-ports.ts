@@ -1,9 +1,9 @@
 // The real connectors, configured from the environment like the CLI is, for integration tests.
 import { Kafka, logLevel } from 'kafkajs';
-import { type Config, loadConfig } from '../../config/config.ts';
-import { createTopicsAndWait } from '../../connectors/kafka/admin.ts';
-import { createKafkaSource } from '../../connectors/kafka/source.ts';
-import { createKafkaWriter } from '../../connectors/kafka/writer.ts';
+import { type Config, loadConfig } from '../config/config.ts';
+import { createTopicsAndWait } from '../connectors/kafka/admin.ts';
+import { createKafkaSource } from '../connectors/kafka/source.ts';
+import { createKafkaWriter } from '../connectors/kafka/writer.ts';
 
 export const config: Config = loadConfig();
 

@@ -2,8 +2,8 @@
 // 9092 serves every other test running at the same time, so it must never be touched. It is the
 // launcher's own Kafka (same version, jars from the cache) run as a private server
 // (private-server.ts: free ports, a temp folder, a watchdog so no JVM outlives its test).
-import { serverJava } from '../../stack/java.ts';
-import { kafkaServer } from '../../stack/kafka.ts';
+import { serverJava } from '../stack/java.ts';
+import { kafkaServer } from '../stack/kafka.ts';
 import { closedPort } from './ports.ts';
 import { type PrivateServer, startPrivateServer } from './private-server.ts';
 

@@ -1,8 +1,8 @@
 // A private schema registry (the launcher's Apicurio, on free ports, its H2 file in a temp folder, so
 // ids survive a restart as in the stack) for tests that stop it: the shared one on 8081 serves every
 // other test.
-import { registryJava } from '../../stack/java.ts';
-import { registryServer } from '../../stack/registry.ts';
+import { registryJava } from '../stack/java.ts';
+import { registryServer } from '../stack/registry.ts';
 import { type PrivateServer, startPrivateServer } from './private-server.ts';
 import { closedPort } from './ports.ts';
 

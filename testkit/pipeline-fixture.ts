@@ -1,15 +1,15 @@
 // An isolated pipeline on the real stack: its own topics, consumer groups and message ids, so
 // integration tests can run again and again against a long-lived stack.
 import { join } from 'node:path';
-import { type Config, loadConfig } from '../../config/config.ts';
-import type { OutgoingRecord } from '../../connectors/kafka.ts';
-import { readSmsCsv } from '../../features/sms-csv.ts';
-import type { FeatureStore } from '../../connectors/online-store.ts';
-import { type Messaging, applyPorts, connectMessaging, connectStores, topologyPorts } from '../../runtime/connect.ts';
-import { buildTopology } from '../../topology/build.ts';
-import type { SmsRaw } from '../../schemas/index.ts';
-import { applyTopology } from '../../topology/apply.ts';
-import { valueSubject } from '../../topology/topics.ts';
+import { type Config, loadConfig } from '../config/config.ts';
+import type { OutgoingRecord } from '../connectors/kafka.ts';
+import { readSmsCsv } from '../features/sms-csv.ts';
+import type { FeatureStore } from '../connectors/online-store.ts';
+import { type Messaging, applyPorts, connectMessaging, connectStores, topologyPorts } from '../runtime/connect.ts';
+import { buildTopology } from '../topology/build.ts';
+import type { SmsRaw } from '../schemas/index.ts';
+import { applyTopology } from '../topology/apply.ts';
+import { valueSubject } from '../topology/topics.ts';
 import { type ReadOptions, type ReadRecord, readTopic } from './read-topic.ts';
 import { dropRun } from './drop-run.ts';
 

@@ -3,9 +3,9 @@
 // stack: after some days of runs, one had 3,320 partitions, its live objects filled 88 % of the
 // broker's 512 MiB heap, and its concurrent collector took a tenth of a core under a light load.
 import { Kafka, logLevel } from 'kafkajs';
-import type { Config } from '../../config/config.ts';
-import { deleteGroup } from '../../connectors/kafka/admin.ts';
-import { kafkaSecurity } from '../../connectors/kafka/client.ts';
+import type { Config } from '../config/config.ts';
+import { deleteGroup } from '../connectors/kafka/admin.ts';
+import { kafkaSecurity } from '../connectors/kafka/client.ts';
 
 export interface DropOptions {
   /** Keep the topics (a failed fault scenario's, to be read afterwards); groups go all the same. */

@@ -5,9 +5,9 @@ import { createMemoryStores } from '../connectors/memory/online-store.ts';
 import { SpamstreamError } from '../core/errors.ts';
 import { createMetrics } from '../core/metrics.ts';
 import { featureViews } from '../features/index.ts';
-import { type ReplayTracker, createReplayTracker } from './replay-board.ts';
+import { type ReplayTracker, createReplayTracker } from '../edge/replay-board.ts';
 import type { ReplayStatus, SmsPrediction, SmsRaw } from '../schemas/index.ts';
-import type { EdgeDeps, HealthCheck, PredictionFeed, PredictionOrigin, SmsIngest } from './deps.ts';
+import type { EdgeDeps, HealthCheck, PredictionFeed, PredictionOrigin, SmsIngest } from '../edge/deps.ts';
 
 export function testConfig(overrides: Partial<EdgeConfig> = {}): EdgeConfig {
   return {

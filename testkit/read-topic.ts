@@ -6,10 +6,10 @@
 // the records it was handed (or offsets committed for them) would wait for them forever.
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import { loadConfig } from '../../config/config.ts';
-import { registerCompressionCodecs } from '../../connectors/kafka/compression.ts';
-import { type Envelope, envelope } from '../../core/envelope.ts';
-import type { Messaging } from '../../runtime/connect.ts';
+import { loadConfig } from '../config/config.ts';
+import { registerCompressionCodecs } from '../connectors/kafka/compression.ts';
+import { type Envelope, envelope } from '../core/envelope.ts';
+import type { Messaging } from '../runtime/connect.ts';
 
 export interface ReadRecord<T> {
   readonly value: T;

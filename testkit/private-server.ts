@@ -8,9 +8,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Config, loadConfig } from '../../config/config.ts';
-import { isAlive, logFile, startDetached, stopProcess, tail } from '../../stack/process.ts';
-import { type Server, type ServerName, serverDir } from '../../stack/server.ts';
+import { type Config, loadConfig } from '../config/config.ts';
+import { isAlive, logFile, startDetached, stopProcess, tail } from '../stack/process.ts';
+import { type Server, type ServerName, serverDir } from '../stack/server.ts';
 
 export interface PrivateServer {
   /** The configuration the server was launched with: its endpoints are those of this instance. */

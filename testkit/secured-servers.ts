@@ -7,12 +7,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Config, loadConfig } from '../../config/config.ts';
-import { cassandraServer } from '../../stack/cassandra.ts';
-import { serverJava } from '../../stack/java.ts';
-import { kafkaServer } from '../../stack/kafka.ts';
-import { isAlive, logFile, startDetached, stopProcess, tail } from '../../stack/process.ts';
-import { type Server, serverDir } from '../../stack/server.ts';
+import { type Config, loadConfig } from '../config/config.ts';
+import { cassandraServer } from '../stack/cassandra.ts';
+import { serverJava } from '../stack/java.ts';
+import { kafkaServer } from '../stack/kafka.ts';
+import { isAlive, logFile, startDetached, stopProcess, tail } from '../stack/process.ts';
+import { type Server, serverDir } from '../stack/server.ts';
 import { closedPort } from './ports.ts';
 
 export interface PrivateServer {
