@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.ts';
 import { availableModels } from '../connectors/model-runtime.ts';
-import { applyPorts, connectMessaging } from '../runtime/connect.ts';
+import { applyPorts, connectMessaging } from '../runtime/wiring.ts';
 import type { SmsFeatures, SmsPrediction } from '../schemas/index.ts';
 import { applyTopology } from '../topology/apply.ts';
 import { isolatedEnv } from '../testkit/pipeline-fixture.ts';

@@ -9,7 +9,7 @@
 // pipeline shares with the servers. They are read once everything is committed.
 import { type Config, loadConfig } from '../config/config.ts';
 import { availableModels } from '../connectors/model-runtime.ts';
-import { type Messaging, applyPorts, connectMessaging } from '../runtime/connect.ts';
+import { type Messaging, applyPorts, connectMessaging } from '../runtime/wiring.ts';
 import type { SmsFeatures, SmsPrediction } from '../schemas/index.ts';
 import { applyTopology } from '../topology/apply.ts';
 import { isolatedEnv } from '../testkit/pipeline-fixture.ts';

@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { readSmsCsv } from '../features/sms-csv.ts';
 import type { Config } from '../config/config.ts';
 import { availableModels } from '../connectors/model-runtime.ts';
-import { type Messaging, applyPorts, connectMessaging } from '../runtime/connect.ts';
+import { type Messaging, applyPorts, connectMessaging } from '../runtime/wiring.ts';
 import { startParts } from '../runtime/pipeline.ts';
 import { applyTopology } from '../topology/apply.ts';
 import type { SmsRaw } from '../schemas/index.ts';

@@ -5,8 +5,8 @@
 // each must come out scored exactly once (Debezium re-sends after a restart; the cdc processor
 // drops what it already saw).
 import pg from 'pg';
-import { checkConnectorRunning } from '../connectors/cdc/connect.ts';
-import { connectServer } from '../stack/connect.ts';
+import { checkConnectorRunning } from '../connectors/cdc/connector-rest.ts';
+import { connectServer } from '../stack/kafka-connect.ts';
 import { serverJava } from '../stack/java.ts';
 import { postgresServer } from '../stack/postgres.ts';
 import { closedPort } from '../testkit/ports.ts';

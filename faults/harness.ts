@@ -11,7 +11,7 @@ import avro from 'avsc';
 import { type Config, loadConfig } from '../config/config.ts';
 import { availableModels } from '../connectors/model-runtime.ts';
 import { readSmsCsv } from '../features/sms-csv.ts';
-import { type Messaging, applyPorts, connectMessaging } from '../runtime/connect.ts';
+import { type Messaging, applyPorts, connectMessaging } from '../runtime/wiring.ts';
 import { type DeadLetter, type SmsPrediction, type SmsRaw, loadSchema } from '../schemas/index.ts';
 import { DATA_CSV, cdcEnv, isolatedEnv } from '../testkit/pipeline-fixture.ts';
 import { type ReadRecord, readTopic } from '../testkit/read-topic.ts';

@@ -10,9 +10,9 @@ import type { RunningEdge } from '../edge/server.ts';
 import { featureViews } from '../features/index.ts';
 import { type RunningProcessor, buildTopology } from '../topology/build.ts';
 import type { ProcessorName } from '../topology/graph.ts';
-import { checkConnectorRunning, restartFailedTasks } from '../connectors/cdc/connect.ts';
+import { checkConnectorRunning, restartFailedTasks } from '../connectors/cdc/connector-rest.ts';
 import { watchConnector } from './connector-watch.ts';
-import { connectInbox, connectMessaging, connectModels, connectStores, topologyPorts } from './connect.ts';
+import { connectInbox, connectMessaging, connectModels, connectStores, topologyPorts } from './wiring.ts';
 
 export type PartName = ProcessorName | 'edge';
 

@@ -22,7 +22,7 @@ import { REPLAY_HEADER } from '../processors/deliver.ts';
 import type { ReplayStatus } from '../schemas/index.ts';
 import { type RunningNode, type StartOptions, buildTopology } from '../topology/build.ts';
 import { processorSpecs } from '../topology/graph.ts';
-import { connectMessaging, connectModels, connectStores, topologyPorts } from './connect.ts';
+import { connectMessaging, connectModels, connectStores, topologyPorts } from './wiring.ts';
 import { parseOffsetSpec, resolveOffsets } from './offsets.ts';
 import { createStatusPublisher } from './replay-status.ts';
 

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { loadConfig, postgresConnectionUrl } from '../config/config.ts';
-import { checkConnectorRunning } from '../connectors/cdc/connect.ts';
+import { checkConnectorRunning } from '../connectors/cdc/connector-rest.ts';
 import { applyInboxSchema } from '../connectors/postgres/schema.ts';
 import { pythonVenv } from './python-env.ts';
 

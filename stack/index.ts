@@ -2,7 +2,7 @@
 // external mode, only checks of the configured endpoints. Functions report; the CLI prints and exits.
 import { rm, rmdir } from 'node:fs/promises';
 import { cassandraServer } from './cassandra.ts';
-import { connectServer } from './connect.ts';
+import { connectServer } from './kafka-connect.ts';
 import type { Log } from './fetch.ts';
 import { registryJava, serverJava } from './java.ts';
 import { kafkaServer } from './kafka.ts';

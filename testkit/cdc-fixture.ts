@@ -2,8 +2,8 @@
 // Debezium connector, replication slot, publication and topics; removed again by `close`, since a
 // forgotten replication slot would make PostgreSQL keep WAL forever.
 import pg from 'pg';
-import { checkConnectorRunning, deleteConnector } from '../connectors/cdc/connect.ts';
-import type { Messaging } from '../runtime/connect.ts';
+import { checkConnectorRunning, deleteConnector } from '../connectors/cdc/connector-rest.ts';
+import type { Messaging } from '../runtime/wiring.ts';
 import { type PipelineFixture, pipelineFixture, sleep } from './pipeline-fixture.ts';
 import { type ReadOptions, type ReadRecord, readTopic } from './read-topic.ts';
 

@@ -5,7 +5,7 @@ import { type Config, loadConfig } from '../config/config.ts';
 import type { OutgoingRecord } from '../connectors/kafka.ts';
 import { readSmsCsv } from '../features/sms-csv.ts';
 import type { FeatureStore } from '../connectors/online-store.ts';
-import { type Messaging, applyPorts, connectMessaging, connectStores, topologyPorts } from '../runtime/connect.ts';
+import { type Messaging, applyPorts, connectMessaging, connectStores, topologyPorts } from '../runtime/wiring.ts';
 import { buildTopology } from '../topology/build.ts';
 import type { SmsRaw } from '../schemas/index.ts';
 import { applyTopology } from '../topology/apply.ts';
@@ -114,7 +114,7 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 
 /**
  * One instance of the topology's features processor over the fixture's real connections, the
- * production wiring (runtime/connect.ts), with its feature store wrapped where a test needs a slow
+ * production wiring (runtime/wiring.ts), with its feature store wrapped where a test needs a slow
  * or failing write.
  */
 export async function featuresInstance(

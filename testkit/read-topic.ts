@@ -9,7 +9,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { loadConfig } from '../config/config.ts';
 import { registerCompressionCodecs } from '../connectors/kafka/compression.ts';
 import { type Envelope, envelope } from '../core/envelope.ts';
-import type { Messaging } from '../runtime/connect.ts';
+import type { Messaging } from '../runtime/wiring.ts';
 
 export interface ReadRecord<T> {
   readonly value: T;

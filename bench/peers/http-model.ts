@@ -7,7 +7,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { loadConfig } from '../../config/config.ts';
 import { registerCompressionCodecs } from '../../connectors/kafka/compression.ts';
 import { computeViews } from '../../features/index.ts';
-import { applyPorts, connectMessaging } from '../../runtime/connect.ts';
+import { applyPorts, connectMessaging } from '../../runtime/wiring.ts';
 import type { SmsRaw } from '../../schemas/index.ts';
 import { isolatedEnv } from '../../testkit/pipeline-fixture.ts';
 import { applyTopology } from '../../topology/apply.ts';

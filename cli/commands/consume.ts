@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Command, Option } from 'commander';
 import { concatMap } from 'rxjs';
 import { loadConfig } from '../../config/config.ts';
-import { connectMessaging } from '../../runtime/connect.ts';
+import { connectMessaging } from '../../runtime/wiring.ts';
 import { positiveInt, positiveNumber } from '../numbers.ts';
 
 interface ConsumeOptions {

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Command } from 'commander';
 import { loadConfig } from '../../config/config.ts';
 import type { NewInboxRow } from '../../connectors/inbox.ts';
-import { connectInbox } from '../../runtime/connect.ts';
+import { connectInbox } from '../../runtime/wiring.ts';
 import { readMessages } from '../message-input.ts';
 
 const TRANSACTION_ROWS = 1_000;

@@ -6,7 +6,7 @@ import { loadConfig } from '../../config/config.ts';
 import { checkSmsId } from '../../core/message-rules.ts';
 import type { OutgoingRecord } from '../../connectors/kafka.ts';
 import type { SmsRaw } from '../../schemas/index.ts';
-import { connectMessaging } from '../../runtime/connect.ts';
+import { connectMessaging } from '../../runtime/wiring.ts';
 import { valueSubject } from '../../topology/topics.ts';
 import { type InputMessage, readMessages } from '../message-input.ts';
 import { nonNegativeInt, positiveInt, positiveNumber } from '../numbers.ts';

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { loadConfig } from '../../config/config.ts';
 import { stackUp } from '../../stack/index.ts';
 import { applyTopology, formatApplyReport } from '../../topology/apply.ts';
-import { applyPorts, connectMessaging } from '../../runtime/connect.ts';
+import { applyPorts, connectMessaging } from '../../runtime/wiring.ts';
 import { type PartName, startParts } from '../../runtime/pipeline.ts';
 import { runUntilStopped } from './lifecycle.ts';
 

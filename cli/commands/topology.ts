@@ -4,7 +4,7 @@ import { loadConfig } from '../../config/config.ts';
 import { describeTopology } from '../../topology/describe.ts';
 import { applyTopology, formatApplyReport } from '../../topology/apply.ts';
 import { topicSpecs } from '../../topology/topics.ts';
-import { applyPorts, connectMessaging } from '../../runtime/connect.ts';
+import { applyPorts, connectMessaging } from '../../runtime/wiring.ts';
 
 export function topologyCommand(): Command {
   const command = new Command('topology').description('the topics, schemas, tables and processor graph');

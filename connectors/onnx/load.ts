@@ -1,6 +1,6 @@
 // Loads the models of a models directory into onnxruntime sessions (connectors/onnx/onnx-model.ts),
 // after checking each card against the views this program computes. Import it where models are
-// really run (it loads the native binding): runtime/connect.ts, `spamstream predict`, model tests.
+// really run (it loads the native binding): runtime/wiring.ts, `spamstream predict`, model tests.
 import { join } from 'node:path';
 import { SpamstreamError } from '../../core/errors.ts';
 import { featureViews } from '../../features/index.ts';

@@ -2,7 +2,7 @@
 // a writer whose very first connection failed, and a processor whose transaction commit failed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Config, loadConfig } from '../../config/config.ts';
-import { type Messaging, applyPorts, connectMessaging } from '../../runtime/connect.ts';
+import { type Messaging, applyPorts, connectMessaging } from '../../runtime/wiring.ts';
 import { startParts } from '../../runtime/pipeline.ts';
 import type { SmsFeatures, SmsRaw } from '../../schemas/index.ts';
 import { applyTopology } from '../../topology/apply.ts';

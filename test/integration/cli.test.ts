@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/config.ts';
 import { createKafkaClient } from '../../connectors/kafka/client.ts';
-import { applyPorts, connectMessaging } from '../../runtime/connect.ts';
+import { applyPorts, connectMessaging } from '../../runtime/wiring.ts';
 import { applyTopology } from '../../topology/apply.ts';
 import { dropRun } from '../../testkit/drop-run.ts';
 import { isolatedEnv } from '../../testkit/pipeline-fixture.ts';

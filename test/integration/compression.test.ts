@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/config.ts';
-import { connectMessaging } from '../../runtime/connect.ts';
+import { connectMessaging } from '../../runtime/wiring.ts';
 import { mavenLibsDir } from '../../stack/fetch.ts';
 import { kafkaDistribution } from '../../stack/kafka.ts';
 import { serverDir } from '../../stack/server.ts';

@@ -1,5 +1,5 @@
 // Delivery correctness on the real broker: each test is the regression test of a finding of the
-// delivery-correctness issue, run through the production wiring (runtime/connect.ts, buildTopology,
+// delivery-correctness issue, run through the production wiring (runtime/wiring.ts, buildTopology,
 // startParts), with only the online store wrapped where a test needs a slow or failing write.
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';

@@ -9,7 +9,7 @@ import { createKafkaClient } from '../../connectors/kafka/client.ts';
 import { createSchemaRegistryClient } from '../../connectors/registry/schema-registry.ts';
 import { startEdge } from '../../edge/server.ts';
 import { testDeps } from '../../testkit/edge-fakes.ts';
-import { connectStores } from '../../runtime/connect.ts';
+import { connectStores } from '../../runtime/wiring.ts';
 import { type RunningPipeline, startParts } from '../../runtime/pipeline.ts';
 import { type PipelineFixture, pipelineFixture } from '../../testkit/pipeline-fixture.ts';
 

@@ -1,7 +1,7 @@
 // The whole pipeline on the real stack: Kafka, the schema registry, Cassandra and the ONNX models.
 import avro from 'avsc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectStores } from '../../runtime/connect.ts';
+import { connectStores } from '../../runtime/wiring.ts';
 import { type RunningPipeline, startParts } from '../../runtime/pipeline.ts';
 import { availableModels } from '../../connectors/model-runtime.ts';
 import type { CassandraStores } from '../../connectors/cassandra/store.ts';

@@ -1,7 +1,7 @@
 // The reader that tests and benchmarks count records with: it must see exactly the committed records
 // of a topic that also holds aborted transactions and transaction markers, and it must finish.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectMessaging } from '../../runtime/connect.ts';
+import { connectMessaging } from '../../runtime/wiring.ts';
 import { type SmsRaw, loadSchema } from '../../schemas/index.ts';
 import { valueSubject } from '../../topology/topics.ts';
 import { readTopic } from '../../testkit/read-topic.ts';

@@ -10,7 +10,7 @@ import type { CassandraStores } from '../../connectors/cassandra/store.ts';
 import { createCassandraClient } from '../../connectors/cassandra/store.ts';
 import { type Metrics, createMetrics } from '../../core/metrics.ts';
 import { REPLAY_HEADER } from '../../processors/deliver.ts';
-import { connectStores } from '../../runtime/connect.ts';
+import { connectStores } from '../../runtime/wiring.ts';
 import { type RunningPipeline, startParts } from '../../runtime/pipeline.ts';
 import { type ReplayRequest, type ReplaySummary, beginReplay, prepareReplay, runReplay } from '../../runtime/replay.ts';
 import type { DeadLetter, SmsPrediction, SmsRaw } from '../../schemas/index.ts';

@@ -14,7 +14,7 @@ import { type Config, loadConfig } from '../../config/config.ts';
 import { pingKafka } from '../../connectors/kafka/admin.ts';
 import { createKafkaClient } from '../../connectors/kafka/client.ts';
 import { createCassandraStores } from '../../connectors/cassandra/store.ts';
-import { applyPorts, connectMessaging } from '../../runtime/connect.ts';
+import { applyPorts, connectMessaging } from '../../runtime/wiring.ts';
 import { startParts } from '../../runtime/pipeline.ts';
 import { applyTopology } from '../../topology/apply.ts';
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connectCoordinates, connectJvmArgs, debeziumArtifact, workerProperties } from './connect.ts';
+import { connectCoordinates, connectJvmArgs, debeziumArtifact, workerProperties } from './kafka-connect.ts';
 import { ownerMarker } from './process.ts';
 import { testSettings } from '../testkit/stack-settings.ts';
 

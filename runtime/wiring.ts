@@ -17,7 +17,7 @@ import { applyOnlineStoreSchema } from '../connectors/cassandra/schema.ts';
 import { createAvroCodec } from '../connectors/registry/avro-codec.ts';
 import { type SchemaRegistryClient, createSchemaRegistryClient } from '../connectors/registry/schema-registry.ts';
 import type { ApplyPorts } from '../topology/apply.ts';
-import { connectorConfig, putConnector } from '../connectors/cdc/connect.ts';
+import { connectorConfig, putConnector } from '../connectors/cdc/connector-rest.ts';
 import type { Inbox } from '../connectors/inbox.ts';
 import { createPostgresInbox } from '../connectors/postgres/inbox.ts';
 import { applyInboxSchema } from '../connectors/postgres/schema.ts';
