@@ -19,7 +19,7 @@ import {
 } from './process.ts';
 import { postgresMarker, postgresServer } from './postgres.ts';
 import { registryServer } from './registry.ts';
-import { SERVER_NAMES, type Server, type ServerName, type StackSettings, serverDir } from './server.ts';
+import { SERVER_NAMES, type Server, type ServerName, type StackSettings, serverDir, stopWaves } from './server.ts';
 
 export type { ServerName, StackSettings } from './server.ts';
 
@@ -208,24 +208,24 @@ export async function stackDown(
   if (settings.stack.mode === 'external') return [];
   // Every server, CDC on or off: `down` must leave nothing running that an earlier `up` started.
   const names = options.only ?? SERVER_NAMES;
-  const reports = await Promise.all(
-    names.map(async (name): Promise<DownReport> => {
-      const dir = serverDir(settings, name);
-      const pid = await ownedPid(dir, markerOf(settings, name));
-      if (pid === undefined) {
-        const recorded = readPid(dir);
-        await removePidFile(dir);
-        // A live pid that no longer carries our marker is someone else's process now.
-        return recorded !== undefined && isAlive(recorded)
-          ? { name, outcome: 'left alone', pid: recorded }
-          : { name, outcome: 'not running' };
-      }
-      // PostgreSQL's fast shutdown: its default (smart) would wait for Debezium's connection to go away.
-      const outcome = await stopProcess(pid, STOP_GRACE_MS, name === 'postgres' ? 'SIGINT' : 'SIGTERM');
+  const stopOne = async (name: ServerName): Promise<DownReport> => {
+    const dir = serverDir(settings, name);
+    const pid = await ownedPid(dir, markerOf(settings, name));
+    if (pid === undefined) {
+      const recorded = readPid(dir);
       await removePidFile(dir);
-      return { name, outcome, pid };
-    }),
-  );
+      // A live pid that no longer carries our marker is someone else's process now.
+      return recorded !== undefined && isAlive(recorded)
+        ? { name, outcome: 'left alone', pid: recorded }
+        : { name, outcome: 'not running' };
+    }
+    // PostgreSQL's fast shutdown: its default (smart) would wait for Debezium's connection to go away.
+    const outcome = await stopProcess(pid, STOP_GRACE_MS, name === 'postgres' ? 'SIGINT' : 'SIGTERM');
+    await removePidFile(dir);
+    return { name, outcome, pid };
+  };
+  const reports: DownReport[] = [];
+  for (const wave of stopWaves(names)) reports.push(...(await Promise.all(wave.map(stopOne))));
   if (options.purge) {
     for (const name of names) await rm(serverDir(settings, name), { recursive: true, force: true });
     await rmdir(settings.stack.dataDir).catch(() => undefined); // only once nothing else is left in it

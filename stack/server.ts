@@ -7,6 +7,26 @@ import type { Launch } from './process.ts';
 export const SERVER_NAMES = ['kafka', 'registry', 'cassandra', 'postgres', 'connect'] as const;
 export type ServerName = (typeof SERVER_NAMES)[number];
 
+/** Who talks to whom at run time: Kafka Connect reads Kafka and Debezium reads PostgreSQL. */
+const NEEDS: Readonly<Partial<Record<ServerName, readonly ServerName[]>>> = { connect: ['kafka', 'postgres'] };
+
+/**
+ * The order `stack down` stops servers in: waves, each stopped together, a server only after every
+ * server that needs it is gone. Stopped all at once, Connect lost Kafka mid-shutdown, retried it
+ * thousands of times and was killed after its grace period.
+ */
+export function stopWaves(names: readonly ServerName[]): ServerName[][] {
+  const waves: ServerName[][] = [];
+  let left = [...names];
+  while (left.length > 0) {
+    const neededByLeft = new Set(left.flatMap((name) => NEEDS[name] ?? []));
+    const wave = left.filter((name) => !neededByLeft.has(name));
+    waves.push(wave);
+    left = left.filter((name) => !wave.includes(name));
+  }
+  return waves;
+}
+
 /** The slices of the configuration the stack reads: its own, and the endpoints clients use. */
 export type StackSettings = Pick<Config, 'stack' | 'kafka' | 'registry' | 'cassandra' | 'cdc'>;
 
