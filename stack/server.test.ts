@@ -3,7 +3,10 @@ import { SERVER_NAMES, stopWaves } from './server.ts';
 
 describe('stopWaves', () => {
   it('stops Kafka Connect before the Kafka and PostgreSQL it reads, the rest together', () => {
-    expect(stopWaves(SERVER_NAMES)).toEqual([['registry', 'cassandra', 'connect'], ['kafka', 'postgres']]);
+    expect(stopWaves(SERVER_NAMES)).toEqual([
+      ['registry', 'cassandra', 'connect'],
+      ['kafka', 'postgres'],
+    ]);
   });
 
   it('stops a subset in one wave when nothing in it needs another', () => {

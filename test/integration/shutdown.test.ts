@@ -71,7 +71,17 @@ describe('stopping `spamstream run`', () => {
   }
 
   async function startFeatures(extraEnv: Record<string, string> = {}): Promise<Running> {
-    const child = spawn(process.execPath, [bin, 'run', 'features'], { cwd: root, env: { ...env, ...extraEnv } });
+    return startProcess(process.execPath, [bin, 'run', 'features'], 'processor features running', extraEnv);
+  }
+
+  /** Spawns a command of the project and waits until its output says `ready`. */
+  async function startProcess(
+    command: string,
+    args: string[],
+    ready: string,
+    extraEnv: Record<string, string> = {},
+  ): Promise<Running> {
+    const child = spawn(command, args, { cwd: root, env: { ...env, ...extraEnv } });
     children.push(child);
     let output = '';
     child.stdout!.on('data', (chunk) => void (output += chunk));
@@ -79,8 +89,9 @@ describe('stopping `spamstream run`', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const exit = (ms: number) => Promise.race([exited, new Promise<string>((r) => setTimeout(() => r('running'), ms))]);
     const deadline = Date.now() + 60_000;
-    while (!output.includes('processor features running')) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`run features did not start:\n${output}`);
+    while (!output.includes(ready)) {
+      if (child.exitCode !== null || Date.now() > deadline)
+        throw new Error(`${args.join(' ')} did not start:\n${output}`);
       await new Promise((r) => setTimeout(r, 100));
     }
     return { child, output: () => output, exit };
@@ -101,6 +112,19 @@ describe('stopping `spamstream run`', () => {
     expect(features.output()).toMatch(/SIGINT: draining and shutting down…\nstopped\n/);
     expect(code, features.output()).toBe(0);
   }, 240_000);
+
+  // What scripts and supervisors do: signal the pid they started, here npm's. npm forwards the signal
+  // to its script's shell, which used to die at once and leave the pipeline running.
+  it('`npm start` stops the pipeline and exits with 0 on SIGTERM to npm', async () => {
+    const started = await startProcess('npm', ['start'], 'processor scoring running', {
+      SPAMSTREAM_STACK: 'external',
+      SPAMSTREAM_EDGE: 'false',
+    });
+    started.child.kill('SIGTERM');
+    const code = await started.exit(30_000);
+    expect(started.output()).toMatch(/SIGTERM: draining and shutting down…\nstopped\n/);
+    expect(code, started.output()).toBe(0);
+  }, 180_000);
 
   it('a second signal forces the exit at once while the stop hangs', async () => {
     const features = await startFeatures({ SPAMSTREAM_SHUTDOWN_TIMEOUT_MS: '120000' });
