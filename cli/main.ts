@@ -1,9 +1,12 @@
 // The `spamstream` command line: one file per command under cli/commands/.
 import { CommanderError } from 'commander';
-import { ConfigError } from '../config/config.ts';
+import { ConfigError, unknownVariables } from '../config/config.ts';
+import { createLog } from '../core/log.ts';
 import { buildProgram } from './program.ts';
 
 const program = buildProgram();
+const log = createLog('info');
+for (const warning of unknownVariables(process.env)) log.warn(warning);
 
 try {
   await program.parseAsync(process.argv);

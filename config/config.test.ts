@@ -2,7 +2,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type Config, ConfigError, loadConfig, maskSecrets, postgresConnectionUrl } from './config.ts';
+import {
+  type Config,
+  ConfigError,
+  loadConfig,
+  maskSecrets,
+  postgresConnectionUrl,
+  unknownVariables,
+} from './config.ts';
 import { SETTINGS, type SettingSpec } from './settings.ts';
 
 const CWD = '/repo';
@@ -220,5 +227,30 @@ describe('secrets', () => {
     expect(decodeURIComponent(url.password)).toBe('p@ss/w:rd');
     expect(url.username).toBe('app');
     expect(postgresConnectionUrl(loadConfig({}).cdc)).toBe(loadConfig({}).cdc.postgresUrl);
+  });
+});
+
+describe('unknownVariables', () => {
+  it('names a misspelt variable and the setting it was closest to', () => {
+    expect(unknownVariables({ SPAMSTREAM_KAFKA_BROKER: '127.0.0.1:9092' })).toEqual([
+      'SPAMSTREAM_KAFKA_BROKER is not a setting; did you mean SPAMSTREAM_KAFKA_BROKERS? (npx spamstream config lists them all)',
+    ]);
+  });
+
+  it('knows every setting, the _FILE form of secrets and the switches read outside the table', () => {
+    const env = Object.fromEntries(
+      [
+        ...(SETTINGS as readonly SettingSpec[]).map((spec) => spec.env),
+        'SPAMSTREAM_CASSANDRA_PASSWORD_FILE',
+        'SPAMSTREAM_SKIP_FAULTS',
+      ].map((name) => [name, 'x']),
+    );
+    expect(unknownVariables({ ...env, PATH: '/bin', OTHER_SPAMSTREAM_X: '1' })).toEqual([]);
+  });
+
+  it('warns about a setting that no longer exists', () => {
+    expect(unknownVariables({ SPAMSTREAM_RETRY_ATTEMPTS: '2' })[0]).toMatch(
+      /^SPAMSTREAM_RETRY_ATTEMPTS is not a setting/,
+    );
   });
 });

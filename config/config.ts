@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
-import { SETTINGS, type SettingSpec, type WriteCodec } from './settings.ts';
+import { SETTINGS, type SettingSpec, type TableKey, type WriteCodec } from './settings.ts';
 
 export interface StackConfig {
   /** `local`: spamstream starts its own servers; `external`: it only connects to the configured ones. */
@@ -187,14 +187,13 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /** `section.field` of every configuration value: the keys of the settings table (config/settings.ts). */
 export type SettingKey = { [S in keyof Config]: `${S}.${keyof Config[S] & string}` }[keyof Config];
-/** The type a setting's key names; stack.mode is read as 'auto' | 'local' | 'external' and then resolved. */
-type ValueOf<K extends SettingKey> = K extends 'stack.mode'
-  ? 'auto' | 'local' | 'external'
-  : K extends `${infer S extends keyof Config}.${infer F}`
-    ? F extends keyof Config[S]
-      ? Config[S][F]
-      : never
-    : never;
+/** Values that are no setting of their own but copy another's, so each part reads only its slice. */
+const DERIVED: Readonly<Partial<Record<SettingKey, SettingKey>>> = { 'edge.maxTextBytes': 'pipeline.maxTextBytes' };
+
+/** Every key of Config is a setting of the table or derived from one: a missing setting fails to compile. */
+type Unset = Exclude<SettingKey, TableKey | 'edge.maxTextBytes'>;
+const everyFieldHasASetting: [Unset] extends [never] ? true : Unset = true;
+void everyFieldHasASetting;
 
 /**
  * Settings that hold secrets: given in the variable itself or, for mounted secrets, in a file
@@ -258,6 +257,44 @@ export function maskSecrets(config: Config): Config {
   return copy as unknown as Config;
 }
 
+/** Variables read outside the table on purpose: switches of the test runner and of one test. */
+const OTHER_VARIABLES = ['SPAMSTREAM_SKIP_FAULTS', 'SPAMSTREAM_SKIP_PYTHON', 'SPAMSTREAM_SCREENSHOT'];
+
+/**
+ * One warning for each SPAMSTREAM_* variable that is no setting, naming the closest one: a misspelt
+ * variable would otherwise be ignored without a word.
+ */
+export function unknownVariables(env: Env): string[] {
+  const settings = (SETTINGS as readonly SettingSpec[]).map((spec) => spec.env);
+  const known = new Set([
+    ...settings,
+    ...[...SECRET_SETTINGS].map((key) => `${SETTINGS.find((spec) => spec.key === key)?.env}_FILE`),
+    ...OTHER_VARIABLES,
+  ]);
+  return Object.keys(env)
+    .filter((name) => name.startsWith('SPAMSTREAM_') && !known.has(name))
+    .sort()
+    .map((name) => {
+      const closest = settings.reduce((best, candidate) =>
+        editDistance(name, candidate) < editDistance(name, best) ? candidate : best,
+      );
+      return `${name} is not a setting; did you mean ${closest}? (npx spamstream config lists them all)`;
+    });
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
 /** Reads, validates and freezes the configuration. Throws one ConfigError listing every problem. */
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
   const problems: string[] = [];
@@ -275,7 +312,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   };
   for (const spec of SETTINGS) values.set(spec.key, read(spec));
 
-  const get = <K extends SettingKey>(key: K): ValueOf<K> => values.get(key) as ValueOf<K>;
   const endpointsOverridden = [
     'SPAMSTREAM_KAFKA_BROKERS',
     'SPAMSTREAM_SCHEMA_REGISTRY_URL',
@@ -283,123 +319,22 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     'SPAMSTREAM_POSTGRES_URL',
     'SPAMSTREAM_CONNECT_URL',
   ].some((name) => env[name] !== undefined && env[name] !== '');
-  const requestedMode = get('stack.mode');
-  const mode = requestedMode === 'auto' ? (endpointsOverridden ? 'external' : 'local') : requestedMode;
 
-  const config: Config = {
-    stack: {
-      mode,
-      cacheDir: resolve(cwd, get('stack.cacheDir')),
-      dataDir: resolve(cwd, get('stack.dataDir')),
-      kafkaVersion: get('stack.kafkaVersion'),
-      apicurioVersion: get('stack.apicurioVersion'),
-      cassandraVersion: get('stack.cassandraVersion'),
-      kafkaPort: get('stack.kafkaPort'),
-      kafkaControllerPort: get('stack.kafkaControllerPort'),
-      registryPort: get('stack.registryPort'),
-      registryManagementPort: get('stack.registryManagementPort'),
-      cassandraPort: get('stack.cassandraPort'),
-      cassandraStoragePort: get('stack.cassandraStoragePort'),
-      kafkaHeapMb: get('stack.kafkaHeapMb'),
-      registryHeapMb: get('stack.registryHeapMb'),
-      cassandraHeapMb: get('stack.cassandraHeapMb'),
-      java: get('stack.java'),
-      registryJava: get('stack.registryJava'),
-      jdk4pyVersion: get('stack.jdk4pyVersion'),
-      startTimeoutMs: get('stack.startTimeoutMs'),
-      postgresVersion: get('stack.postgresVersion'),
-      postgresPort: get('stack.postgresPort'),
-      postgresOsUser: get('stack.postgresOsUser'),
-      connectPort: get('stack.connectPort'),
-      connectHeapMb: get('stack.connectHeapMb'),
-      debeziumVersion: get('stack.debeziumVersion'),
-    },
-    kafka: {
-      brokers: get('kafka.brokers'),
-      clientId: get('kafka.clientId'),
-      ssl: get('kafka.ssl'),
-      sslCaFile: get('kafka.sslCaFile'),
-      sslCertFile: get('kafka.sslCertFile'),
-      sslKeyFile: get('kafka.sslKeyFile'),
-      saslMechanism: get('kafka.saslMechanism'),
-      saslUsername: get('kafka.saslUsername'),
-      saslPassword: get('kafka.saslPassword'),
-    },
-    registry: {
-      url: get('registry.url'),
-      username: get('registry.username'),
-      password: get('registry.password'),
-      caFile: get('registry.caFile'),
-    },
-    cassandra: {
-      contactPoints: get('cassandra.contactPoints'),
-      localDataCenter: get('cassandra.localDataCenter'),
-      keyspace: get('cassandra.keyspace'),
-      replicationFactor: get('cassandra.replicationFactor'),
-      username: get('cassandra.username'),
-      password: get('cassandra.password'),
-      ssl: get('cassandra.ssl'),
-      sslCaFile: get('cassandra.sslCaFile'),
-    },
-    topics: {
-      raw: get('topics.raw'),
-      features: get('topics.features'),
-      predictions: get('topics.predictions'),
-      dlq: get('topics.dlq'),
-      cdc: get('topics.cdc'),
-      replays: get('topics.replays'),
-      partitions: get('topics.partitions'),
-      replayRetentionMs: get('topics.replayRetentionMs'),
-      compression: get('topics.compression'),
-      compressed: get('topics.compressed'),
-    },
-    pipeline: {
-      models: get('pipeline.models'),
-      views: get('pipeline.views'),
-      modelsDir: resolve(cwd, get('pipeline.modelsDir')),
-      maxTextBytes: get('pipeline.maxTextBytes'),
-      maxInFlight: get('pipeline.maxInFlight'),
-      fetchMaxBytes: get('pipeline.fetchMaxBytes'),
-      inferenceBatchSize: get('pipeline.inferenceBatchSize'),
-      inferenceBatchWaitMs: get('pipeline.inferenceBatchWaitMs'),
-      consumerGroupPrefix: get('pipeline.consumerGroupPrefix'),
-      delivery: get('pipeline.delivery'),
-      transactionTimeoutMs: get('pipeline.transactionTimeoutMs'),
-      partitionsConcurrently: get('pipeline.partitionsConcurrently'),
-      deliverBatchSize: get('pipeline.deliverBatchSize'),
-      deliverWaitMs: get('pipeline.deliverWaitMs'),
-      retryBackoffMs: get('pipeline.retryBackoffMs'),
-      retryBackoffMaxMs: get('pipeline.retryBackoffMaxMs'),
-      sessionTimeoutMs: get('pipeline.sessionTimeoutMs'),
-      drainTimeoutMs: get('pipeline.drainTimeoutMs'),
-      logLevel: get('pipeline.logLevel'),
-      shutdownTimeoutMs: get('pipeline.shutdownTimeoutMs'),
-    },
-    edge: {
-      enabled: get('edge.enabled'),
-      host: get('edge.host'),
-      port: get('edge.port'),
-      apiKey: get('edge.apiKey'),
-      rateLimitPerMinute: get('edge.rateLimitPerMinute'),
-      bodyLimitBytes: get('edge.bodyLimitBytes'),
-      maxQueryIds: get('edge.maxQueryIds'),
-      readConcurrency: get('edge.readConcurrency'),
-      idempotencyTtlSeconds: get('edge.idempotencyTtlSeconds'),
-      readyTimeoutMs: get('edge.readyTimeoutMs'),
-      logLevel: get('edge.logLevel'),
-      maxTextBytes: get('pipeline.maxTextBytes'),
-    },
-    cdc: {
-      enabled: get('cdc.enabled'),
-      postgresUrl: get('cdc.postgresUrl'),
-      postgresPassword: get('cdc.postgresPassword'),
-      connectUrl: get('cdc.connectUrl'),
-      databaseHost: get('cdc.databaseHost'),
-      schema: get('cdc.schema'),
-      connector: get('cdc.connector'),
-      slot: get('cdc.slot'),
-    },
-  };
+  // The object is the table laid out by its keys: `section.field` lands at config[section][field].
+  const sections: Record<string, Record<string, unknown>> = {};
+  for (const spec of SETTINGS as readonly SettingSpec[]) {
+    const [section, field] = spec.key.split('.') as [string, string];
+    const value = values.get(spec.key);
+    (sections[section] ??= {})[field] = spec.path ? resolve(cwd, value as string) : value;
+  }
+  const stack = sections.stack!;
+  if (stack.mode === 'auto') stack.mode = endpointsOverridden ? 'external' : 'local';
+  for (const [key, from] of Object.entries(DERIVED)) {
+    const [section, field] = key.split('.') as [string, string];
+    const [fromSection, fromField] = from.split('.') as [string, string];
+    sections[section]![field] = sections[fromSection]![fromField];
+  }
+  const config = sections as unknown as Config;
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);
 }

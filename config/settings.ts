@@ -19,6 +19,8 @@ export interface SettingSpec {
   readonly parse: (raw: string) => unknown | Error;
   /** The default as written in documentation. */
   readonly defaultText: string;
+  /** A path: resolved against the working directory. */
+  readonly path?: boolean;
 }
 
 const str = (raw: string): string => raw;
@@ -71,7 +73,7 @@ const topicNames = (raw: string): string[] | Error => {
 
 const fixed = (value: unknown, text = JSON.stringify(value)) => ({ default: () => value, defaultText: text });
 
-export const SETTINGS: readonly SettingSpec[] = [
+export const SETTINGS = [
   {
     key: 'stack.mode',
     env: 'SPAMSTREAM_STACK',
@@ -81,6 +83,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   },
   {
     key: 'stack.cacheDir',
+    path: true,
     env: 'SPAMSTREAM_CACHE_DIR',
     doc: 'where downloaded server jars are cached',
     parse: str,
@@ -89,6 +92,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   },
   {
     key: 'stack.dataDir',
+    path: true,
     env: 'SPAMSTREAM_STACK_DIR',
     doc: 'data and logs of the local servers',
     parse: str,
@@ -485,6 +489,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   },
   {
     key: 'pipeline.modelsDir',
+    path: true,
     env: 'SPAMSTREAM_MODELS_DIR',
     doc: 'folder of model versions',
     parse: str,
@@ -739,4 +744,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
     ...fixed('warn', 'warn'),
   },
-];
+] as const satisfies readonly SettingSpec[];
+
+/** The keys the table holds. */
+export type TableKey = (typeof SETTINGS)[number]['key'];

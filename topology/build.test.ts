@@ -5,7 +5,6 @@ import { TOPICS, capitalsModel, memoryPipeline, memoryPorts, raw } from '../test
 import { buildTopology } from './build.ts';
 
 const env = {
-  SPAMSTREAM_RETRY_ATTEMPTS: '2',
   SPAMSTREAM_RETRY_BACKOFF_MS: '1',
   SPAMSTREAM_INFERENCE_WAIT_MS: '1',
   SPAMSTREAM_DELIVER_WAIT_MS: '1',
