@@ -16,8 +16,16 @@ interface SseEvent {
   data: unknown;
 }
 
-/** Reads server-sent events until `count` have arrived. */
-async function readEvents(response: Response, count: number, timeoutMs = 5000): Promise<SseEvent[]> {
+/**
+ * Reads server-sent events until `count` have arrived. `connected` runs once the snapshot is in:
+ * the stream subscribes to its feeds before it sends the snapshot, so pushes made then are seen.
+ */
+async function readEvents(
+  response: Response,
+  count: number,
+  connected: () => void = () => {},
+  timeoutMs = 5000,
+): Promise<SseEvent[]> {
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
   const events: SseEvent[] = [];
   let buffer = '';
@@ -34,6 +42,7 @@ async function readEvents(response: Response, count: number, timeoutMs = 5000): 
       const event = /^event: (.*)$/m.exec(block)?.[1];
       const data = /^data: (.*)$/m.exec(block)?.[1];
       if (event && data) events.push({ event, data: JSON.parse(data) });
+      if (event === 'snapshot') connected();
     }
   }
   await reader.cancel();
@@ -72,17 +81,15 @@ describe('GET /events', () => {
     const response = await fetch(`${address}/events`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
-    const reading = readEvents(response, 4);
-    // Give the stream a moment to subscribe before pushing.
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    deps.feed.pushText('a', 'Free entry! <script>alert(1)</script>');
-    deps.feed.push(
-      prediction({ sms_id: 'a', model_version: 'v2', spam_probability: 0.97, event_time: 1000, scored_at: 1250 }),
-    );
-    deps.feed.push(
-      prediction({ sms_id: 'b', model_version: 'v1', spam_probability: 0.8, event_time: 1000, scored_at: 1100 }),
-    );
-    const [snapshot, replays, first, second] = await reading;
+    const [snapshot, replays, first, second] = await readEvents(response, 4, () => {
+      deps.feed.pushText('a', 'Free entry! <script>alert(1)</script>');
+      deps.feed.push(
+        prediction({ sms_id: 'a', model_version: 'v2', spam_probability: 0.97, event_time: 1000, scored_at: 1250 }),
+      );
+      deps.feed.push(
+        prediction({ sms_id: 'b', model_version: 'v1', spam_probability: 0.8, event_time: 1000, scored_at: 1100 }),
+      );
+    });
 
     expect(snapshot).toMatchObject({
       event: 'snapshot',
@@ -125,11 +132,10 @@ describe('GET /events', () => {
       replayStatus({ updated_at: Date.now(), ...overrides });
     deps.replays.update('g1', status({ group_id: 'g1', done: 100 }));
     const response = await fetch(`${address}/events`);
-    const reading = readEvents(response, 4);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    deps.replays.update('g1', status({ group_id: 'g1', done: 1000, state: 'done' }));
-    deps.replays.update('g2', status({ group_id: 'g2', run_id: 'store-2', kind: 'store' }));
-    const [snapshot, ...replays] = await reading;
+    const [snapshot, ...replays] = await readEvents(response, 4, () => {
+      deps.replays.update('g1', status({ group_id: 'g1', done: 1000, state: 'done' }));
+      deps.replays.update('g2', status({ group_id: 'g2', run_id: 'store-2', kind: 'store' }));
+    });
     expect(snapshot!.event).toBe('snapshot');
     expect(replays.map((e) => e.event)).toEqual(['replays', 'replays', 'replays']);
     const listed = replays.map(
