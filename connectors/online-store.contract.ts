@@ -218,55 +218,96 @@ export function describeOnlineStoreContract(name: string, makeStores: () => Prom
 
     describe('idempotency keys', () => {
       const TTL = 3600;
+      const FP = 'digest-1';
+
+      it('returns the fingerprint of the claim that bound the key, kept when it is marked written', async () => {
+        const key = unique('k-fp');
+        await stores.idempotency.claim(key, 'sms-first', FP, TTL);
+        expect(await stores.idempotency.claim(key, 'sms-second', 'digest-2', TTL)).toEqual({
+          smsId: 'sms-first',
+          written: false,
+          fingerprint: FP,
+        });
+        await stores.idempotency.markWritten(key, TTL);
+        expect((await stores.idempotency.claim(key, 'sms-third', 'digest-2', TTL)).fingerprint).toBe(FP);
+      });
 
       it('binds a key to the first claimant until the message is marked written', async () => {
         const key = unique('k');
-        expect(await stores.idempotency.claim(key, 'sms-first', TTL)).toEqual({ smsId: 'sms-first', written: false });
-        expect(await stores.idempotency.claim(key, 'sms-second', TTL)).toEqual({ smsId: 'sms-first', written: false });
+        expect(await stores.idempotency.claim(key, 'sms-first', FP, TTL)).toEqual({
+          smsId: 'sms-first',
+          written: false,
+          fingerprint: FP,
+        });
+        expect(await stores.idempotency.claim(key, 'sms-second', FP, TTL)).toEqual({
+          smsId: 'sms-first',
+          written: false,
+          fingerprint: FP,
+        });
         await stores.idempotency.markWritten(key, TTL);
-        expect(await stores.idempotency.claim(key, 'sms-third', TTL)).toEqual({ smsId: 'sms-first', written: true });
+        expect(await stores.idempotency.claim(key, 'sms-third', FP, TTL)).toEqual({
+          smsId: 'sms-first',
+          written: true,
+          fingerprint: FP,
+        });
       });
 
       it('gives concurrent claims of one key the same message id', async () => {
         const key = unique('k-race');
         const candidates = ['c1', 'c2', 'c3', 'c4', 'c5'];
-        const claims = await Promise.all(candidates.map((c) => stores.idempotency.claim(key, c, TTL)));
+        const claims = await Promise.all(candidates.map((c) => stores.idempotency.claim(key, c, FP, TTL)));
         const winner = claims[0]!.smsId;
         expect(candidates).toContain(winner);
-        expect(claims).toEqual(candidates.map(() => ({ smsId: winner, written: false })));
+        expect(claims).toEqual(candidates.map(() => ({ smsId: winner, written: false, fingerprint: FP })));
       });
 
       it('keeps keys apart', async () => {
         const [a, b] = [unique('k-a'), unique('k-b')];
-        await stores.idempotency.claim(a, 'sms-a', TTL);
+        await stores.idempotency.claim(a, 'sms-a', FP, TTL);
         await stores.idempotency.markWritten(a, TTL);
-        expect(await stores.idempotency.claim(b, 'sms-b', TTL)).toEqual({ smsId: 'sms-b', written: false });
+        expect(await stores.idempotency.claim(b, 'sms-b', FP, TTL)).toEqual({
+          smsId: 'sms-b',
+          written: false,
+          fingerprint: FP,
+        });
       });
 
       it('ignores markWritten of a key nobody claimed', async () => {
         const key = unique('k-unclaimed');
         await stores.idempotency.markWritten(key, TTL);
-        expect(await stores.idempotency.claim(key, 'sms-late', TTL)).toEqual({ smsId: 'sms-late', written: false });
+        expect(await stores.idempotency.claim(key, 'sms-late', FP, TTL)).toEqual({
+          smsId: 'sms-late',
+          written: false,
+          fingerprint: FP,
+        });
       });
 
       it('forgets a key after its TTL', async () => {
         const key = unique('k-expiry');
-        await stores.idempotency.claim(key, 'sms-old', 1);
+        await stores.idempotency.claim(key, 'sms-old', FP, 1);
         await stores.elapse(2.2);
-        expect(await stores.idempotency.claim(key, 'sms-new', TTL)).toEqual({ smsId: 'sms-new', written: false });
+        expect(await stores.idempotency.claim(key, 'sms-new', FP, TTL)).toEqual({
+          smsId: 'sms-new',
+          written: false,
+          fingerprint: FP,
+        });
       });
 
       it('restarts the TTL of the whole binding on markWritten', async () => {
         const key = unique('k-renew');
-        await stores.idempotency.claim(key, 'sms-kept', 1);
+        await stores.idempotency.claim(key, 'sms-kept', FP, 1);
         await stores.idempotency.markWritten(key, TTL);
         await stores.elapse(2.2);
-        expect(await stores.idempotency.claim(key, 'sms-other', TTL)).toEqual({ smsId: 'sms-kept', written: true });
+        expect(await stores.idempotency.claim(key, 'sms-other', FP, TTL)).toEqual({
+          smsId: 'sms-kept',
+          written: true,
+          fingerprint: FP,
+        });
       });
 
       it('refuses a TTL that is not a positive whole number of seconds', async () => {
         for (const ttl of [0, -1, 1.5]) {
-          await expect(stores.idempotency.claim(unique('k-ttl'), 'sms', ttl)).rejects.toMatchObject({
+          await expect(stores.idempotency.claim(unique('k-ttl'), 'sms', FP, ttl)).rejects.toMatchObject({
             code: 'INVALID_FIELD',
           });
         }

@@ -57,11 +57,14 @@ export interface IdempotencyClaim {
   readonly smsId: string;
   /** Whether an earlier request with this key already had its message acknowledged. */
   readonly written: boolean;
+  /** The fingerprint of the request that bound the key (undefined for a key bound without one). */
+  readonly fingerprint?: string;
 }
 
 /**
  * Idempotency keys of `POST /sms`. Contract: `claim` binds a key to a message id atomically —
- * concurrent claims of one key all get the same smsId; `markWritten` records that the message was
+ * concurrent claims of one key all get the same smsId, and the fingerprint (a digest of the
+ * request) given by the claim that bound it, so a caller can tell a retry from a reuse; `markWritten` records that the message was
  * acknowledged on sms.raw, so a retried request returns the id without writing a second message.
  * Keys expire `ttlSeconds` after the last `claim` that bound them or `markWritten` (which restarts
  * the TTL of the whole binding); `markWritten` of a key not bound (never claimed, or expired) does
@@ -69,6 +72,6 @@ export interface IdempotencyClaim {
  * reject with SpamstreamError('INVALID_FIELD').
  */
 export interface IdempotencyStore {
-  claim(key: string, candidateSmsId: string, ttlSeconds: number): Promise<IdempotencyClaim>;
+  claim(key: string, candidateSmsId: string, fingerprint: string, ttlSeconds: number): Promise<IdempotencyClaim>;
   markWritten(key: string, ttlSeconds: number): Promise<void>;
 }

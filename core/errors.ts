@@ -27,6 +27,10 @@ export const ERRORS = {
     retriable: false,
     summary: 'the request does not match its schema: bad JSON, a wrong type, a missing or unknown field',
   },
+  IDEMPOTENCY_CONFLICT: {
+    retriable: false,
+    summary: 'the Idempotency-Key was already used for a request with another body',
+  },
   NOT_FOUND: { retriable: false, summary: 'nothing is stored under the id, or there is no such route' },
   METHOD_NOT_ALLOWED: { retriable: false, summary: 'the path exists, but not with this method (see Allow)' },
   UNKNOWN_MODEL: { retriable: false, summary: 'no loaded model has the requested version' },

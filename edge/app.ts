@@ -36,6 +36,27 @@ function routerFailure(error: FastifyError): HttpFailure {
   return httpFailure(error);
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * JSON bodies must be valid UTF-8. Fastify's own parser decodes leniently, so a broken byte became
+ * U+FFFD and was stored, while the processors refuse such text as INVALID_UTF8; this answers 400.
+ */
+function parseJsonAsStrictUtf8(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
+    let text: string;
+    try {
+      text = strictUtf8.decode(body);
+    } catch {
+      done(new SpamstreamError('INVALID_UTF8', 'the request body is not valid UTF-8'), undefined);
+      return;
+    }
+    parseJson(request, text, done);
+  });
+}
+
 export function buildApp(deps: EdgeDeps): FastifyInstance {
   const { config } = deps;
   const app = Fastify({
@@ -52,7 +73,8 @@ export function buildApp(deps: EdgeDeps): FastifyInstance {
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // Strict schemas: a number where a string is expected is a 400, never silently coerced,
     // and unknown fields are refused rather than dropped.
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    // verbose: an error carries its schema, so a pattern's description can explain it (http-errors.ts).
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, verbose: true } },
     // Errors the router raises before any route runs; by default they bypass the error handler.
     frameworkErrors: (error, request, reply) => {
       const failure = routerFailure(error);
@@ -70,6 +92,7 @@ export function buildApp(deps: EdgeDeps): FastifyInstance {
     throw new SpamstreamError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`);
   });
   refuseUnroutedMethods(app);
+  parseJsonAsStrictUtf8(app);
 
   observeHttpDurations(app, deps.metrics.registry);
   logRequests(app);

@@ -28,6 +28,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
+  IDEMPOTENCY_CONFLICT: 422,
   UNKNOWN_MODEL: 404,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
@@ -71,9 +72,10 @@ export function httpFailure(error: unknown): HttpFailure {
 }
 
 /**
- * A request its route's schema refused. Two keywords get a message of their own: a blank text
- * (the non-blank pattern) keeps the pipeline's EMPTY_TEXT, and an enum lists what it allows
- * rather than Ajv's "must be equal to one of the allowed values".
+ * A request its route's schema refused. Three keywords get a message of their own: a blank text
+ * (the non-blank pattern) keeps the pipeline's EMPTY_TEXT, another pattern is explained by its
+ * field's description, and an enum lists what it allows rather than Ajv's "must be equal to one of
+ * the allowed values".
  */
 function validationFailure(error: FastifyError): HttpFailure {
   const invalid = (code: ErrorCode, message: string): HttpFailure => ({
@@ -84,6 +86,12 @@ function validationFailure(error: FastifyError): HttpFailure {
   const first = error.validation?.[0];
   if (first?.keyword === 'pattern' && first.params.pattern === NON_BLANK_PATTERN) {
     return invalid('EMPTY_TEXT', 'the text is empty or only white space');
+  }
+  // Ajv would quote the regular expression itself; the field's description says it in words.
+  const description = (first as { parentSchema?: { description?: unknown } } | undefined)?.parentSchema?.description;
+  if (first?.keyword === 'pattern' && typeof description === 'string') {
+    const where = `${error.validationContext ?? 'request'}${first.instancePath}`;
+    return invalid('INVALID_REQUEST', `${where} must be ${description}`);
   }
   if (first?.keyword === 'enum' && Array.isArray(first.params.allowedValues)) {
     const where = `${error.validationContext ?? 'request'}${first.instancePath}`;

@@ -23,7 +23,7 @@ export function errorResponses(...statuses: number[]): Record<number, typeof err
 export const smsIdSchema = {
   type: 'string',
   pattern: SMS_ID_PATTERN_SOURCE,
-  description: '1–128 characters of A–Z a–z 0–9 . _ : -',
+  description: '1 to 128 characters of A–Z a–z 0–9 . _ : -',
 } as const;
 
 export const smsIdParams = {

@@ -13,8 +13,10 @@ describe('onlineStoreSchemaCql', () => {
   });
 
   it('creates only if missing, so applying twice is harmless', () => {
-    expect(statements).toHaveLength(4);
-    for (const statement of statements) expect(statement).toMatch(/^CREATE (KEYSPACE|TABLE) IF NOT EXISTS /);
+    expect(statements).toHaveLength(5);
+    for (const statement of statements) {
+      expect(statement).toMatch(/^(CREATE (KEYSPACE|TABLE) IF NOT EXISTS |ALTER TABLE \S+ ADD IF NOT EXISTS )/);
+    }
   });
 
   it('keeps features and predictions in one row per message: a map of serialized entries', () => {
@@ -24,10 +26,12 @@ describe('onlineStoreSchemaCql', () => {
     }
   });
 
-  it('keys idempotency records by the request key', () => {
+  it('keys idempotency records by the request key, with the fingerprint of the request that bound it', () => {
     expect(statements[3]).toBe(
-      'CREATE TABLE IF NOT EXISTS spamstream_test.idempotency_keys ( key text PRIMARY KEY, sms_id text, written boolean)',
+      'CREATE TABLE IF NOT EXISTS spamstream_test.idempotency_keys ( key text PRIMARY KEY, sms_id text, written boolean, fingerprint text)',
     );
+    // A table created before fingerprints gains the column.
+    expect(statements[4]).toBe('ALTER TABLE spamstream_test.idempotency_keys ADD IF NOT EXISTS fingerprint text');
   });
 
   it('refuses a keyspace that is not a plain identifier, since it is spliced into CQL', () => {

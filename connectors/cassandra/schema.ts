@@ -42,7 +42,10 @@ export function onlineStoreSchemaCql(config: SchemaConfig): string[] {
     `CREATE TABLE IF NOT EXISTS ${keyspace}.${TABLES.idempotency} (
       key text PRIMARY KEY,
       sms_id text,
-      written boolean)`,
+      written boolean,
+      fingerprint text)`,
+    // Tables created before requests were fingerprinted gain the column; their keys have none.
+    `ALTER TABLE ${keyspace}.${TABLES.idempotency} ADD IF NOT EXISTS fingerprint text`,
   ];
 }
 

@@ -148,20 +148,21 @@ function predictionStore(client: Client, write: Write, keyspace: string, run: Ru
 // let a plain write's timestamp race the Paxos ballots.
 function idempotencyStore(client: Client, keyspace: string, run: Run): IdempotencyStore {
   const table = `${keyspace}.${TABLES.idempotency}`;
-  const claim = `INSERT INTO ${table} (key, sms_id, written) VALUES (?, ?, false) IF NOT EXISTS USING TTL ?`;
-  const read = `SELECT sms_id FROM ${table} WHERE key = ?`;
+  const claim = `INSERT INTO ${table} (key, sms_id, written, fingerprint) VALUES (?, ?, false, ?) IF NOT EXISTS USING TTL ?`;
+  const read = `SELECT sms_id, fingerprint FROM ${table} WHERE key = ?`;
   // sms_id is written again with `written` so both cells get the new TTL and expire together: a
   // row left with `written` but no sms_id would block the key without naming its message.
-  const mark = `UPDATE ${table} USING TTL ? SET sms_id = ?, written = true WHERE key = ? IF sms_id = ?`;
+  const mark = `UPDATE ${table} USING TTL ? SET sms_id = ?, fingerprint = ?, written = true WHERE key = ? IF sms_id = ?`;
   return {
-    claim: (key: string, candidateSmsId: string, ttlSeconds: number) =>
+    claim: (key: string, candidateSmsId: string, fingerprint: string, ttlSeconds: number) =>
       run('claim an idempotency key', async (): Promise<IdempotencyClaim> => {
         checkTtl(ttlSeconds);
-        const row = (await client.execute(claim, [key, candidateSmsId, ttlSeconds])).first();
-        if (row['[applied]'] === true) return { smsId: candidateSmsId, written: false };
+        const row = (await client.execute(claim, [key, candidateSmsId, fingerprint, ttlSeconds])).first();
+        if (row['[applied]'] === true) return { smsId: candidateSmsId, written: false, fingerprint };
         const bound = row.sms_id;
         if (typeof bound !== 'string') throw new SpamstreamError('INTERNAL', `idempotency key ${key} names no message`);
-        return { smsId: bound, written: row.written === true };
+        const boundFingerprint = typeof row.fingerprint === 'string' ? row.fingerprint : undefined;
+        return { smsId: bound, written: row.written === true, fingerprint: boundFingerprint };
       }),
     markWritten: (key: string, ttlSeconds: number) =>
       run('mark an idempotency key written', async () => {
@@ -171,7 +172,7 @@ function idempotencyStore(client: Client, keyspace: string, run: Run): Idempoten
         if (!bound) return; // never claimed, or expired: nothing to mark
         const smsId = bound.sms_id as string;
         // Not applied only when the key expired and was claimed again meanwhile: that claim stands.
-        await client.execute(mark, [ttlSeconds, smsId, key, smsId]);
+        await client.execute(mark, [ttlSeconds, smsId, bound.fingerprint ?? null, key, smsId]);
       }),
   };
 }

@@ -33,7 +33,7 @@ export function createMemoryStores(options: MemoryStoresOptions = {}): MemorySto
   const now = options.now ?? Date.now;
   const features = new Table<StoredFeatures>((row) => row.view, encodeFeatures);
   const predictions = new Table<StoredPrediction>((row) => row.modelVersion, encodePrediction);
-  const keys = new Map<string, { smsId: string; written: boolean; expiresAt: number }>();
+  const keys = new Map<string, { smsId: string; written: boolean; fingerprint: string; expiresAt: number }>();
   const liveKey = (key: string) => {
     const entry = keys.get(key);
     if (entry && entry.expiresAt <= now()) keys.delete(key);
@@ -50,17 +50,17 @@ export function createMemoryStores(options: MemoryStoresOptions = {}): MemorySto
     },
     idempotency: {
       // Synchronous bodies: nothing can interleave, so a claim is atomic.
-      claim: async (key, candidateSmsId, ttlSeconds): Promise<IdempotencyClaim> => {
+      claim: async (key, candidateSmsId, fingerprint, ttlSeconds): Promise<IdempotencyClaim> => {
         checkTtl(ttlSeconds);
         const bound = liveKey(key);
-        if (bound) return { smsId: bound.smsId, written: bound.written };
-        keys.set(key, { smsId: candidateSmsId, written: false, expiresAt: now() + ttlSeconds * 1000 });
-        return { smsId: candidateSmsId, written: false };
+        if (bound) return { smsId: bound.smsId, written: bound.written, fingerprint: bound.fingerprint };
+        keys.set(key, { smsId: candidateSmsId, written: false, fingerprint, expiresAt: now() + ttlSeconds * 1000 });
+        return { smsId: candidateSmsId, written: false, fingerprint };
       },
       markWritten: async (key, ttlSeconds) => {
         checkTtl(ttlSeconds);
         const bound = liveKey(key);
-        if (bound) keys.set(key, { smsId: bound.smsId, written: true, expiresAt: now() + ttlSeconds * 1000 });
+        if (bound) keys.set(key, { ...bound, written: true, expiresAt: now() + ttlSeconds * 1000 });
       },
     },
     close: async () => undefined,

@@ -31,7 +31,11 @@ const versionParams = {
   type: 'object',
   required: ['version'],
   properties: {
-    version: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$', description: 'a model version, e.g. v2' },
+    version: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9._-]{1,64}$',
+      description: 'a model version (1 to 64 letters, digits or . _ -), e.g. v2',
+    },
   },
 } as const;
 

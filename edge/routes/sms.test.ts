@@ -94,6 +94,21 @@ describe('POST /sms', () => {
     expect(expectClientError(res.body, 'BROKER_UNAVAILABLE').message).not.toContain('ECONNREFUSED');
   });
 
+  it('422 when an Idempotency-Key is used again for another message, and nothing more is written', async () => {
+    start();
+    const first = await post(sms, { 'idempotency-key': 'order-9' });
+    const reused = await post({ ...sms, text: 'a different message' }, { 'idempotency-key': 'order-9' });
+    expect(reused.statusCode).toBe(422);
+    const { message } = expectClientError(reused.body, 'IDEMPOTENCY_CONFLICT');
+    expect(message).toContain(first.json().smsId);
+    expect(deps.ingest.submitted).toHaveLength(1);
+    // The same message again, its fields in another order, is still a retry.
+    const { text, recipientId, senderId } = sms;
+    const retry = await post({ text, recipientId, senderId }, { 'idempotency-key': 'order-9' });
+    expect(retry.statusCode).toBe(202);
+    expect(retry.json().smsId).toBe(first.json().smsId);
+  });
+
   it('503 when the idempotency store does not answer, and nothing is written', async () => {
     const down: IdempotencyStore = {
       claim: async () => {
@@ -126,6 +141,30 @@ describe('POST /sms', () => {
     expect(res.statusCode).toBe(400);
     expectClientError(res.body, code);
     expect(deps.ingest.submitted).toHaveLength(0);
+  });
+
+  it('400 INVALID_UTF8 for a body whose bytes are not UTF-8, nothing written', async () => {
+    start();
+    const json = Buffer.from(JSON.stringify({ ...sms, text: 'caf_ au lait' }));
+    json[json.indexOf('_')] = 0xe9; // Latin-1 é, a lone continuation-less byte in UTF-8
+    const res = await app!.inject({
+      method: 'POST',
+      url: '/sms',
+      headers: { 'content-type': 'application/json' },
+      payload: json,
+    });
+    expect(res.statusCode).toBe(400);
+    expectClientError(res.body, 'INVALID_UTF8');
+    expect(deps.ingest.submitted).toHaveLength(0);
+  });
+
+  it('explains a malformed senderId in words, not as the regular expression', async () => {
+    start();
+    const res = await post({ ...sms, senderId: 'drop table;' });
+    const { message } = expectClientError(res.body, 'INVALID_REQUEST');
+    expect(message).toBe(
+      'body/senderId must be a phone number (an optional + and 3 to 15 digits) or an alphanumeric sender id (1 to 11 letters, digits, spaces or . _ & -, starting with a letter or digit)',
+    );
   });
 
   it('accepts a text of exactly the byte limit, and alphanumeric sender ids', async () => {

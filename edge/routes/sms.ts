@@ -1,6 +1,6 @@
 // `POST /sms`: a message enters the pipeline. The edge names it, stamps the event time and answers
 // 202 once sms.raw acknowledged the record; features and predictions follow asynchronously.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import { SpamstreamError } from '../../core/errors.ts';
 import type { SmsRaw } from '../../schemas/index.ts';
@@ -18,6 +18,13 @@ interface SmsBody {
 /** A phone number (optionally +, 3 to 15 digits) or an alphanumeric sender id of at most 11 characters. */
 const SENDER_PATTERN = '^(\\+?[0-9]{3,15}|[A-Za-z0-9][A-Za-z0-9 ._&-]{0,10})$';
 const RECIPIENT_PATTERN = '^\\+?[0-9]{3,15}$';
+
+/** What makes two requests the same message: its fields, not their order or spacing in the JSON. */
+function fingerprintOf({ senderId, recipientId, text }: SmsBody): string {
+  return createHash('sha256')
+    .update(JSON.stringify([senderId, recipientId, text]))
+    .digest('base64url');
+}
 
 export const smsRoutes: FastifyPluginAsync<{ deps: EdgeDeps }> = async (app, { deps }) => {
   const { config } = deps;
@@ -51,7 +58,7 @@ export const smsRoutes: FastifyPluginAsync<{ deps: EdgeDeps }> = async (app, { d
               minLength: 1,
               maxLength: 128,
               pattern: '^[\\x21-\\x7E]+$',
-              description: 'visible ASCII, at most 128 characters',
+              description: '1 to 128 visible ASCII characters',
             },
           },
         },
@@ -63,13 +70,14 @@ export const smsRoutes: FastifyPluginAsync<{ deps: EdgeDeps }> = async (app, { d
             senderId: {
               type: 'string',
               pattern: SENDER_PATTERN,
-              description: 'phone number or alphanumeric sender id',
+              description:
+                'a phone number (an optional + and 3 to 15 digits) or an alphanumeric sender id (1 to 11 letters, digits, spaces or . _ & -, starting with a letter or digit)',
               examples: ['+447700900123'],
             },
             recipientId: {
               type: 'string',
               pattern: RECIPIENT_PATTERN,
-              description: 'phone number',
+              description: 'a phone number (an optional + and 3 to 15 digits)',
               examples: ['+447700900456'],
             },
             text: textSchema(config.maxTextBytes),
@@ -77,7 +85,7 @@ export const smsRoutes: FastifyPluginAsync<{ deps: EdgeDeps }> = async (app, { d
         },
         response: {
           202: { type: 'object', required: ['smsId'], properties: { smsId: { type: 'string' } } },
-          ...errorResponses(400, 401, 403, 413, 415, 429, 503),
+          ...errorResponses(400, 401, 403, 413, 415, 422, 429, 503),
         },
       },
     },
@@ -86,10 +94,18 @@ export const smsRoutes: FastifyPluginAsync<{ deps: EdgeDeps }> = async (app, { d
       checkText(text, config.maxTextBytes);
       const key = request.headers['idempotency-key'];
       const candidate = `sms-${randomUUID()}`;
+      const fingerprint = fingerprintOf(request.body);
       const claim =
         key === undefined
           ? { smsId: candidate, written: false }
-          : await deps.idempotency.claim(key, candidate, config.idempotencyTtlSeconds);
+          : await deps.idempotency.claim(key, candidate, fingerprint, config.idempotencyTtlSeconds);
+      // A key bound before requests were fingerprinted has none: it is taken as the same request.
+      if (claim.fingerprint !== undefined && claim.fingerprint !== fingerprint) {
+        throw new SpamstreamError(
+          'IDEMPOTENCY_CONFLICT',
+          `Idempotency-Key ${JSON.stringify(key)} was already used for another message (${claim.smsId}); use a new key for a new message`,
+        );
+      }
       if (claim.written) {
         reply.header('idempotent-replayed', 'true');
       } else {
