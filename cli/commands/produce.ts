@@ -1,5 +1,5 @@
 // `spamstream produce`: messages to sms.raw, Avro-encoded, keyed by sms_id; exits once Kafka has
-// acknowledged every record. With --count it cycles through the input under fresh ids (load generation).
+// acknowledged every record. With --count it cycles through the input, every record under a new id (load generation).
 import { randomUUID } from 'node:crypto';
 import { Command, Option } from 'commander';
 import { loadConfig } from '../../config/config.ts';
@@ -27,9 +27,10 @@ export function produceCommand(): Command {
     .argument('[text...]', 'message texts')
     .option('-f, --file <path>', 'CSV (header with text, optional sms_id, sender, recipient) or JSON lines')
     .addOption(
-      new Option('-n, --count <n>', 'produce exactly n records, cycling through the input under new ids').argParser(
-        positiveInt,
-      ),
+      new Option(
+        '-n, --count <n>',
+        'produce exactly n records, cycling through the input, every one under a new id (<its id>-<run><pass>)',
+      ).argParser(positiveInt),
     )
     .addOption(new Option('-r, --rate <per-second>', 'at most this many records per second').argParser(positiveNumber))
     .addOption(
@@ -54,6 +55,8 @@ export function produceCommand(): Command {
       const subject = valueSubject(config.topics.raw);
       const started = Date.now();
       const total = options.count ?? messages.length;
+      // With --count every record is new, even on the first pass: a load run never rewrites the file's messages.
+      const run = options.count === undefined ? undefined : randomUUID().slice(0, 6);
       let sent = 0;
       // The ids made up for TEXT arguments, to print once Kafka has them: how a person finds their messages again.
       const generated: { id: string; text: string }[] = [];
@@ -69,7 +72,7 @@ export function produceCommand(): Command {
         for (let i = 0; i < total && messages.length > 0; i += 1) {
           const message = messages[i % messages.length]!;
           const round = Math.floor(i / messages.length);
-          const raw = toRaw(message, round, options.source);
+          const raw = toRaw(message, recordId(message, run, round), options.source);
           const id = checkSmsId(raw.sms_id);
           if (!id.ok) {
             problems += 1;
@@ -103,9 +106,16 @@ export function produceCommand(): Command {
     });
 }
 
-function toRaw(message: InputMessage, round: number, source: string): SmsRaw {
-  const smsId =
-    message.smsId === undefined ? `sms-${randomUUID()}` : round === 0 ? message.smsId : `${message.smsId}-r${round}`;
+/**
+ * The id a record goes out under: the input's own without --count (`run` undefined); with it, the
+ * input's id plus the run and the pass, so ids never repeat and each still names the message it copies.
+ */
+export function recordId(message: Pick<InputMessage, 'smsId'>, run: string | undefined, round: number): string {
+  if (message.smsId === undefined) return `sms-${randomUUID()}`;
+  return run === undefined ? message.smsId : `${message.smsId}-${run}${round}`;
+}
+
+function toRaw(message: InputMessage, smsId: string, source: string): SmsRaw {
   return {
     sms_id: smsId,
     sender: message.sender ?? '+10000000000',
