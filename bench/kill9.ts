@@ -16,6 +16,7 @@ import { applyTopology } from '../topology/apply.ts';
 import { isolatedEnv } from '../testkit/pipeline-fixture.ts';
 import { countRecords, sleep } from './support.ts';
 import { dropRun } from '../testkit/drop-run.ts';
+import { dropKafkajsTimerWarnings } from '../runtime/warnings.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -26,6 +27,7 @@ const { values: args } = parseArgs({
   },
 });
 const MESSAGES = Number(args.messages);
+dropKafkajsTimerWarnings(); // as every other command does: kafkajs' harmless negative-timer warning
 const root = join(import.meta.dirname, '..');
 const run = `kill9${Date.now().toString(36)}`;
 // A process killed with -9 holds its partitions until its session expires: short sessions, so the
@@ -112,10 +114,14 @@ const featureRecords = await countRecords<SmsFeatures>(messaging, config.topics.
 for (const child of [features, scoring]) child.kill('SIGTERM');
 await Promise.all([exited(features), exited(scoring)]);
 await messaging.close();
-await dropRun(config.kafka, run);
 
 const report = (name: string, counts: { total: number; distinct: number }, wanted: number) =>
   `${name}: ${counts.distinct}/${wanted} distinct (${wanted - counts.distinct} missing), ${counts.total} records, ${counts.total - counts.distinct} duplicates (${(((counts.total - counts.distinct) / wanted) * 100).toFixed(2)} %)`;
 console.log(report('sms.features', featureRecords, MESSAGES));
 console.log(report('sms.predictions', predictions, expected));
+// The counts stand whatever the cleanup meets: a member killed last may hold its group until its
+// session times out, so the groups get that long (10 tries, about 13 s) and a failure is only a note.
+await dropRun(config.kafka, run, { groupAttempts: 10 }).catch((error: unknown) =>
+  console.log(`cleanup: the run's topics or groups were not all deleted (${(error as Error).message})`),
+);
 process.exit(predictions.distinct === expected && featureRecords.distinct === MESSAGES ? 0 : 1);
