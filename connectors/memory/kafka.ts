@@ -3,6 +3,7 @@
 // group: there are no rebalances in memory).
 import { Observable } from 'rxjs';
 import { type Envelope, envelope } from '../../core/envelope.ts';
+import { SpamstreamError } from '../../core/errors.ts';
 import type { CommitOffset, OutgoingRecord, RecordSource, RecordWriter, TransactionalWriter } from '../kafka.ts';
 import { InFlight } from '../kafka/in-flight.ts';
 
@@ -23,22 +24,29 @@ export interface MemorySourceOptions {
   readonly closeTimeoutMs?: number;
   /** Bounded: records at or past these offsets are not emitted; the stream completes once all are committed. */
   readonly endOffsets?: readonly CommitOffset[];
+  /** Exactly-once: called before a partition's first record is read; reading starts at the offset it answers. */
+  readonly claim?: TransactionalWriter['claim'];
 }
 
 export interface MemoryKafka {
   createTopic(name: string, partitions: number): void;
   writer(): RecordWriter;
   source(options: MemorySourceOptions): RecordSource;
-  /** Records and offsets land together, in one synchronous step: the in-memory transaction. */
+  /** Records and offsets land together, in one synchronous step; a claim fences earlier writers (the same contract as the broker's, transactional-writer.contract.ts). */
   transactionalWriter(groupId?: string): TransactionalWriter;
   /** Every record of a topic, partition by partition. */
   records(topic: string): readonly StoredRecord[];
   committed(groupId: string, topic: string, partition: number): number | undefined;
 }
 
+/** The largest record value the in-memory broker takes: Kafka's default `message.max.bytes`, about 1 MiB. */
+export const MAX_RECORD_BYTES = 1024 * 1024;
+
 export function createMemoryKafka(): MemoryKafka {
   const topics = new Map<string, StoredRecord[][]>();
   const commits = new Map<string, number>();
+  /** Per group, topic and partition: how many claims it has seen; only the latest claimant may commit. */
+  const epochs = new Map<string, number>();
   const listeners = new Set<() => void>();
   const log = (topic: string) => {
     const partitions = topics.get(topic);
@@ -77,14 +85,42 @@ export function createMemoryKafka(): MemoryKafka {
     },
     transactionalWriter(groupId = 'memory') {
       const writer = this.writer();
+      /** This writer's claims: the epoch it claimed at and the offset it knows committed. */
+      const claims = new Map<string, { epoch: number; committed: number | undefined }>();
       return {
         async claim(input) {
-          const committed = commits.get(`${groupId}|${input.topic}|${input.partition}`);
+          const key = `${groupId}|${input.topic}|${input.partition}`;
+          // A claim bumps the partition's epoch, as InitProducerId bumps the transactional id's.
+          const epoch = (epochs.get(key) ?? 0) + 1;
+          epochs.set(key, epoch);
+          const committed = commits.get(key);
+          claims.set(key, { epoch, committed });
           return committed === undefined ? undefined : String(committed);
         },
         async sendAndCommit(input, records, offset) {
+          const key = `${groupId}|${input.topic}|${input.partition}`;
+          const claim = claims.get(key);
+          if (!claim)
+            throw new SpamstreamError('REVOKED', `${input.topic}.${input.partition} is not claimed by this writer`);
+          if (epochs.get(key) !== claim.epoch) {
+            claims.delete(key);
+            throw new SpamstreamError('REVOKED', `${input.topic}.${input.partition} was claimed by another writer`);
+          }
+          if (claim.committed !== undefined && Number(offset) <= claim.committed)
+            throw new SpamstreamError(
+              'REVOKED',
+              `${input.topic}.${input.partition} is committed to ${claim.committed} already`,
+            );
+          // Checked before anything is written, then written in one synchronous step: all or nothing.
+          const refused = records.find((r) => !topics.has(r.topic) || r.value.length > MAX_RECORD_BYTES);
+          if (refused)
+            throw new SpamstreamError(
+              'BROKER_REJECTED',
+              `a record for ${refused.topic} was refused (unknown topic or too large)`,
+            );
           await writer.send(records);
-          commits.set(`${groupId}|${input.topic}|${input.partition}`, Number(offset));
+          commits.set(key, Number(offset));
+          claim.committed = Number(offset);
         },
         async close() {},
       };
@@ -124,6 +160,10 @@ export function createMemoryKafka(): MemoryKafka {
             let emitted = false;
             for (const topic of options.topics) {
               for (const [partition, entries] of log(topic).entries()) {
+                if (options.claim && !positions.has(commitKey(topic, partition))) {
+                  const claimed = await options.claim({ topic, partition });
+                  positions.set(commitKey(topic, partition), claimed === undefined ? 0 : Number(claimed));
+                }
                 const at = positions.get(commitKey(topic, partition)) ?? commits.get(commitKey(topic, partition)) ?? 0;
                 const entry = entries[at];
                 const stop = end(topic, partition);
