@@ -4,7 +4,6 @@
 // until every prediction is written; phase 2 inserts at a steady rate (small transactions every
 // 100 ms) and reports insert → prediction latency (received_at = now() of the insert, to scored_at).
 //   node bench/cdc.ts [--rows 20000] [--rate 100] [--seconds 20] [--data ../shared/data/sms_labeled.csv]
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { availableModels } from '../connectors/model-runtime.ts';
 import { createPostgresInbox } from '../connectors/postgres/inbox.ts';
@@ -14,13 +13,14 @@ import { startParts } from '../runtime/pipeline.ts';
 import type { SmsPrediction } from '../schemas/index.ts';
 import { cdcFixture } from '../testkit/cdc-fixture.ts';
 import { sleep } from './support.ts';
+import { DATA_CSV } from '../testkit/data-set.ts';
 
 const { values: args } = parseArgs({
   options: {
     rows: { type: 'string', default: '20000' },
     rate: { type: 'string', default: '100' },
     seconds: { type: 'string', default: '20' },
-    data: { type: 'string', default: join(import.meta.dirname, '..', '..', 'shared', 'data', 'sms_labeled.csv') },
+    data: { type: 'string', default: DATA_CSV },
   },
 });
 

@@ -17,13 +17,14 @@ import { isolatedEnv } from '../testkit/pipeline-fixture.ts';
 import { countRecords, sleep } from './support.ts';
 import { dropRun } from '../testkit/drop-run.ts';
 import { dropKafkajsTimerWarnings } from '../runtime/warnings.ts';
+import { DATA_CSV } from '../testkit/data-set.ts';
 
 const { values: args } = parseArgs({
   options: {
     messages: { type: 'string', default: '5000' },
     kills: { type: 'string', default: '3' },
     rebalances: { type: 'string', default: '0' },
-    data: { type: 'string', default: join(import.meta.dirname, '..', '..', 'shared', 'data', 'sms_labeled.csv') },
+    data: { type: 'string', default: DATA_CSV },
   },
 });
 const MESSAGES = Number(args.messages);

@@ -10,11 +10,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readSmsCsv } from '../features/sms-csv.ts';
+import { DATA_CSV } from '../testkit/data-set.ts';
 
 const root = join(import.meta.dirname, '..');
 const { values } = parseArgs({
   options: {
-    data: { type: 'string', default: join(root, '..', 'shared', 'data', 'sms_labeled.csv') },
+    data: { type: 'string', default: DATA_CSV },
     rows: { type: 'string', default: '100000' },
     models: { type: 'string', default: 'v1,v2,v3' },
     'batch-size': { type: 'string', default: '512' },

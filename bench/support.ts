@@ -18,7 +18,7 @@ import { pidFile } from '../stack/process.ts';
 import { type ServerName, type StackSettings, serverDir } from '../stack/server.ts';
 
 export const ROOT = join(import.meta.dirname, '..');
-export const DEFAULT_DATA = join(ROOT, '..', 'shared', 'data', 'sms_labeled.csv');
+export { DATA_CSV as DEFAULT_DATA } from '../testkit/data-set.ts';
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 

@@ -1,6 +1,5 @@
 // An isolated pipeline on the real stack: its own topics, consumer groups and message ids, so
 // integration tests can run again and again against a long-lived stack.
-import { join } from 'node:path';
 import { type Config, loadConfig } from '../config/config.ts';
 import type { OutgoingRecord } from '../connectors/kafka.ts';
 import { readSmsCsv } from '../features/sms-csv.ts';
@@ -12,8 +11,7 @@ import { applyTopology } from '../topology/apply.ts';
 import { valueSubject } from '../topology/topics.ts';
 import { type ReadOptions, type ReadRecord, readTopic } from './read-topic.ts';
 import { dropRun } from './drop-run.ts';
-
-export const DATA_CSV = join(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'sms_labeled.csv');
+import { DATA_CSV } from './data-set.ts';
 
 export interface PipelineFixture {
   readonly config: Config;
