@@ -1,18 +1,16 @@
 // Runs processors and/or the HTTP edge in this process with the real connectors: what
 // `spamstream start` (everything) and `spamstream run <part>` (one part, to scale out) share.
-import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/config.ts';
 import { createLog } from '../core/log.ts';
 import { createMetrics } from '../core/metrics.ts';
 import type { SpamModel } from '../connectors/model-runtime.ts';
 import type { CassandraStores } from '../connectors/cassandra/store.ts';
 import type { RunningEdge } from '../edge/server.ts';
-import { featureViews } from '../features/index.ts';
 import { type RunningProcessor, buildTopology } from '../topology/build.ts';
 import type { ProcessorName } from '../topology/graph.ts';
-import { checkConnectorRunning, restartFailedTasks } from '../connectors/cdc/connector-rest.ts';
+import { restartFailedTasks } from '../connectors/cdc/connector-rest.ts';
 import { watchConnector } from './connector-watch.ts';
-import { connectInbox, connectMessaging, connectModels, connectStores, topologyPorts } from './wiring.ts';
+import { connectMessaging, connectModels, connectStores, topologyPorts } from './wiring.ts';
 
 export type PartName = ProcessorName | 'edge';
 
@@ -72,89 +70,10 @@ export async function startParts(
     let edge: RunningEdge | undefined;
     if (parts.includes('edge')) {
       // Imported here, not at the top: a processor run alone never loads Fastify and its plugins.
-      const [{ createSmsIngest }, { createPredictionFeed }, { startEdge }, { createReplayTracker }, { followReplays }] =
-        await Promise.all([
-          import('../edge/ingest.ts'),
-          import('../edge/prediction-feed.ts'),
-          import('../edge/server.ts'),
-          import('../edge/replay-board.ts'),
-          import('../edge/replay-feed.ts'),
-        ]);
-      // Every edge instance watches the whole prediction stream from now on: its own group, deleted on close.
-      // It reads sms.raw too, for the texts the live page shows beside the predictions (edge/prediction-feed.ts).
-      const liveGroup = `${config.pipeline.consumerGroupPrefix}.live.${randomUUID()}`;
-      const feed = createPredictionFeed(
-        messaging.openSource({
-          groupId: liveGroup,
-          topics: [config.topics.predictions, config.topics.raw],
-          fromBeginning: false,
-          maxInFlight: 1_000,
-          partitionsConcurrently: 2 * config.topics.partitions,
-          processor: 'live',
-        }),
-        messaging.codec,
-        { rawTopic: config.topics.raw },
-      );
-      closers.push(async () => {
-        await feed.close();
-        await messaging.deleteGroup(liveGroup);
-      });
-      // Replays run in processes of their own, on this machine or another: the edge follows their
-      // progress on sms.replays, from the beginning — compacted, it holds each replay's newest
-      // record — so it shows the replays already running when it starts. Its own group, deleted on close.
-      const replaysGroup = `${config.pipeline.consumerGroupPrefix}.live-replays.${randomUUID()}`;
-      const replays = createReplayTracker();
-      const replayFeed = followReplays(
-        messaging.openSource({
-          groupId: replaysGroup,
-          topics: [config.topics.replays],
-          fromBeginning: true,
-          maxInFlight: 100,
-          partitionsConcurrently: 1,
-          processor: 'live-replays',
-        }),
-        messaging.codec,
-        replays,
-        {
-          onSkip: (reason) => processLog.debug(`${config.topics.replays}: a record skipped: ${String(reason)}`),
-          onError: (error) =>
-            processLog.warn(
-              `the edge shows no new replay progress: reading ${config.topics.replays} failed: ${(error as Error).message}`,
-            ),
-        },
-      );
-      closers.push(async () => {
-        await replayFeed.close();
-        replays.close();
-        await messaging.deleteGroup(replaysGroup);
-      });
-      const inbox = config.cdc.enabled ? connectInbox(config) : undefined;
-      if (inbox) closers.push(() => inbox.close());
-      const cdcHealth = inbox
-        ? [
-            { name: 'postgres', check: () => inbox.ping() },
-            { name: 'connect', check: () => checkConnectorRunning(config.cdc.connectUrl, config.cdc.connector) },
-          ]
-        : [];
-      edge = await startEdge({
-        inbox,
-        config: config.edge,
-        features: stores.features,
-        predictions: stores.predictions,
-        idempotency: stores.idempotency,
-        ingest: createSmsIngest(messaging.writer, messaging.codec, config.topics.raw),
-        views: featureViews,
-        models,
-        health: [
-          { name: 'kafka', check: () => messaging.pingKafka() },
-          { name: 'registry', check: () => messaging.registry.ping() },
-          { name: 'cassandra', check: () => stores.ping() },
-          ...cdcHealth,
-        ],
-        feed,
-        replays,
-        metrics,
-      });
+      const { startWiredEdge } = await import('./edge-wiring.ts');
+      const wired = await startWiredEdge({ config, messaging, stores, models, metrics, log: processLog });
+      closers.push(() => wired.closeFeeds());
+      edge = wired.edge;
       log(`edge listening on ${edge.address}`);
     }
 

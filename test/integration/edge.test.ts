@@ -8,6 +8,7 @@ import { availableModels } from '../../connectors/model-runtime.ts';
 import { createKafkaClient } from '../../connectors/kafka/client.ts';
 import { createSchemaRegistryClient } from '../../connectors/registry/schema-registry.ts';
 import { startEdge } from '../../edge/server.ts';
+import { edgeHealthChecks } from '../../runtime/edge-wiring.ts';
 import { testDeps } from '../../testkit/edge-fakes.ts';
 import { connectStores } from '../../runtime/wiring.ts';
 import { type RunningPipeline, startParts } from '../../runtime/pipeline.ts';
@@ -224,17 +225,13 @@ describe('the edge on the real stack', () => {
   });
 
   it('is not ready, naming the dependency, when one does not answer', async () => {
-    // The real checks against the real servers, except a registry nobody listens for.
+    // Production's checks against the real servers, except a registry nobody listens for.
     const stores = await connectStores(fixture.config);
     const unreachable = createSchemaRegistryClient({ url: 'http://127.0.0.1:1' });
     const broken = await startEdge(
       testDeps({
         config: { port: 0, logLevel: 'silent' },
-        health: [
-          { name: 'kafka', check: () => fixture.messaging.pingKafka() },
-          { name: 'registry', check: () => unreachable.ping() },
-          { name: 'cassandra', check: () => stores.ping() },
-        ],
+        health: edgeHealthChecks(fixture.config, { ...fixture.messaging, registry: unreachable }, stores),
       }),
     );
     try {

@@ -1,0 +1,153 @@
+// The HTTP edge over the real connectors: its live feeds, its readiness checks and the server. The
+// one wiring of the edge — `spamstream start`, `spamstream run edge` and the integration tests all
+// reach it through runtime/pipeline.ts `startParts`, which imports this module only when it runs an
+// edge, so a processor run alone never loads Fastify and its plugins.
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../config/config.ts';
+import type { CassandraStores } from '../connectors/cassandra/store.ts';
+import { checkConnectorRunning } from '../connectors/cdc/connector-rest.ts';
+import type { Inbox } from '../connectors/inbox.ts';
+import type { SpamModel } from '../connectors/model-runtime.ts';
+import type { Log } from '../core/log.ts';
+import type { Metrics } from '../core/metrics.ts';
+import type { HealthCheck } from '../edge/deps.ts';
+import { createSmsIngest } from '../edge/ingest.ts';
+import { createPredictionFeed } from '../edge/prediction-feed.ts';
+import { createReplayTracker } from '../edge/replay-board.ts';
+import { followReplays } from '../edge/replay-feed.ts';
+import { type RunningEdge, startEdge } from '../edge/server.ts';
+import { featureViews } from '../features/index.ts';
+import { type Messaging, connectInbox } from './wiring.ts';
+
+export interface EdgeWiringDeps {
+  readonly config: Config;
+  readonly messaging: Messaging;
+  readonly stores: CassandraStores;
+  readonly models: readonly SpamModel[];
+  readonly metrics: Metrics;
+  readonly log: Log;
+}
+
+export interface WiredEdge {
+  readonly edge: RunningEdge;
+  /** Closes the feeds and the inbox, after the edge itself has closed. */
+  closeFeeds(): Promise<void>;
+}
+
+type Closer = () => Promise<unknown>;
+
+/** What `GET /ready` checks: every server the edge reads or writes, PostgreSQL and Connect when CDC is on. */
+export function edgeHealthChecks(
+  config: Pick<Config, 'cdc'>,
+  messaging: Pick<Messaging, 'pingKafka' | 'registry'>,
+  stores: Pick<CassandraStores, 'ping'>,
+  inbox?: Pick<Inbox, 'ping'>,
+): HealthCheck[] {
+  const cdc: HealthCheck[] = inbox
+    ? [
+        { name: 'postgres', check: () => inbox.ping() },
+        { name: 'connect', check: () => checkConnectorRunning(config.cdc.connectUrl, config.cdc.connector) },
+      ]
+    : [];
+  return [
+    { name: 'kafka', check: () => messaging.pingKafka() },
+    { name: 'registry', check: () => messaging.registry.ping() },
+    { name: 'cassandra', check: () => stores.ping() },
+    ...cdc,
+  ];
+}
+
+/**
+ * Every edge instance watches the whole prediction stream from now on, in a group of its own deleted
+ * on close; it reads sms.raw too, for the texts the live page shows beside the predictions.
+ */
+function livePredictions({ config, messaging }: EdgeWiringDeps, closers: Closer[]) {
+  const group = `${config.pipeline.consumerGroupPrefix}.live.${randomUUID()}`;
+  const feed = createPredictionFeed(
+    messaging.openSource({
+      groupId: group,
+      topics: [config.topics.predictions, config.topics.raw],
+      fromBeginning: false,
+      maxInFlight: 1_000,
+      partitionsConcurrently: 2 * config.topics.partitions,
+      processor: 'live',
+    }),
+    messaging.codec,
+    { rawTopic: config.topics.raw },
+  );
+  closers.push(async () => {
+    await feed.close();
+    await messaging.deleteGroup(group);
+  });
+  return feed;
+}
+
+/**
+ * Replays run in processes of their own, on this machine or another: the edge follows their progress
+ * on sms.replays from the beginning — compacted, it holds each replay's newest record — so it shows
+ * the replays already running when it starts. Its own group, deleted on close.
+ */
+function replayProgress({ config, messaging, log }: EdgeWiringDeps, closers: Closer[]) {
+  const group = `${config.pipeline.consumerGroupPrefix}.live-replays.${randomUUID()}`;
+  const replays = createReplayTracker();
+  const feed = followReplays(
+    messaging.openSource({
+      groupId: group,
+      topics: [config.topics.replays],
+      fromBeginning: true,
+      maxInFlight: 100,
+      partitionsConcurrently: 1,
+      processor: 'live-replays',
+    }),
+    messaging.codec,
+    replays,
+    {
+      onSkip: (reason) => log.debug(`${config.topics.replays}: a record skipped: ${String(reason)}`),
+      onError: (error) =>
+        log.warn(
+          `the edge shows no new replay progress: reading ${config.topics.replays} failed: ${(error as Error).message}`,
+        ),
+    },
+  );
+  closers.push(async () => {
+    await feed.close();
+    replays.close();
+    await messaging.deleteGroup(group);
+  });
+  return replays;
+}
+
+async function closeInReverse(closers: Closer[], log: Log): Promise<void> {
+  for (const close of closers.reverse())
+    await close().catch((error: unknown) => log.warn(`while closing the edge: ${(error as Error).message}`));
+}
+
+/** Opens the edge's feeds and starts it; when it cannot start, closes what it opened and throws. */
+export async function startWiredEdge(deps: EdgeWiringDeps): Promise<WiredEdge> {
+  const { config, messaging, stores, models, metrics } = deps;
+  const closers: Closer[] = [];
+  try {
+    const feed = livePredictions(deps, closers);
+    const replays = replayProgress(deps, closers);
+    const inbox = config.cdc.enabled ? connectInbox(config) : undefined;
+    if (inbox) closers.push(() => inbox.close());
+    const edge = await startEdge({
+      inbox,
+      config: config.edge,
+      features: stores.features,
+      predictions: stores.predictions,
+      idempotency: stores.idempotency,
+      ingest: createSmsIngest(messaging.writer, messaging.codec, config.topics.raw),
+      views: featureViews,
+      models,
+      health: edgeHealthChecks(config, messaging, stores, inbox),
+      feed,
+      replays,
+      metrics,
+    });
+    return { edge, closeFeeds: () => closeInReverse(closers, deps.log) };
+  } catch (error) {
+    await closeInReverse(closers, deps.log);
+    throw error;
+  }
+}
