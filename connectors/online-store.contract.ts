@@ -295,9 +295,11 @@ export function describeOnlineStoreContract(name: string, makeStores: () => Prom
 
       it('restarts the TTL of the whole binding on markWritten', async () => {
         const key = unique('k-renew');
-        await stores.idempotency.claim(key, 'sms-kept', FP, 1);
+        // Cassandra counts a TTL in whole seconds from the second of the write, so a TTL of 1 can end
+        // a few milliseconds later, before markWritten reads the claim; 2 leaves it at least a second.
+        await stores.idempotency.claim(key, 'sms-kept', FP, 2);
         await stores.idempotency.markWritten(key, TTL);
-        await stores.elapse(2.2);
+        await stores.elapse(3.2);
         expect(await stores.idempotency.claim(key, 'sms-other', FP, TTL)).toEqual({
           smsId: 'sms-kept',
           written: true,

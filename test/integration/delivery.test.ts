@@ -8,6 +8,7 @@ import { SpamstreamError } from '../../core/errors.ts';
 import { startParts } from '../../runtime/pipeline.ts';
 import type { DeadLetter, SmsFeatures, SmsRaw } from '../../schemas/index.ts';
 import { type PipelineFixture, featuresInstance, pipelineFixture, sleep } from '../../testkit/pipeline-fixture.ts';
+import { waitUntil } from '../../testkit/wait-until.ts';
 
 const message = (run: string, n: number | string, text = `hello number ${n}, see you at six`): SmsRaw => ({
   sms_id: `${run}-${n}`,
@@ -118,13 +119,15 @@ describe('delivery correctness on the real broker', () => {
     const fixture = await pipelineFixture({ SPAMSTREAM_TOPIC_PARTITIONS: '1' });
     cleanup.push(() => fixture.close());
     const slowId = `${fixture.run}-slow`;
+    const stored = new Set<string>();
     let release: () => void = () => {};
     const released = new Promise<void>((resolve) => (release = resolve));
     const processor = await featuresInstance(fixture, (store) => ({
       ...store,
       putFeatures: async (rows) => {
         if (rows[0]?.smsId === slowId) await released;
-        return store.putFeatures(rows);
+        await store.putFeatures(rows);
+        for (const row of rows) stored.add(row.smsId);
       },
     }));
     cleanup.push(() => processor.stop());
@@ -134,7 +137,8 @@ describe('delivery correctness on the real broker', () => {
       ...Array.from({ length: 20 }, (_, i) => message(fixture.run, i)),
     ]);
 
-    await sleep(3_000); // the 20 fast records are done; the slow one (offset 0) is not
+    // The 20 fast records are computed and stored; the slow one (offset 0) is not.
+    await waitUntil('the 20 fast records are stored', () => stored.size === 20);
     const visible = await visibleNow(fixture.config, fixture.config.topics.features);
     const committed =
       (await fixture.messaging.committedOffsets(`${fixture.run}.features`, fixture.config.topics.raw)).get(0) ?? 0n;

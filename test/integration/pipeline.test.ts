@@ -6,7 +6,8 @@ import { type RunningPipeline, startParts } from '../../runtime/pipeline.ts';
 import { availableModels } from '../../connectors/model-runtime.ts';
 import type { CassandraStores } from '../../connectors/cassandra/store.ts';
 import { type DeadLetter, type SmsPrediction, type SmsRaw, loadSchema } from '../../schemas/index.ts';
-import { type PipelineFixture, labelledMessages, pipelineFixture, sleep } from '../../testkit/pipeline-fixture.ts';
+import { type PipelineFixture, labelledMessages, pipelineFixture } from '../../testkit/pipeline-fixture.ts';
+import { waitUntil } from '../../testkit/wait-until.ts';
 
 const MESSAGES = 1_000;
 const quiet = () => {};
@@ -106,7 +107,10 @@ describe('pipeline end to end', () => {
       source: 'replay',
     };
     await fixture.produceRaw([newer]);
-    await waitFor(async () => (await stores.features.getFeatures(id)).length === 2);
+    await waitUntil(
+      'both views of the message are stored',
+      async () => (await stores.features.getFeatures(id)).length === 2,
+    );
     await fixture.produceRaw([older]);
     // The older event went all the way through: its predictions are on the topic…
     await fixture.readTopic<SmsPrediction>(fixture.config.topics.predictions, {
@@ -135,7 +139,10 @@ describe('pipeline end to end', () => {
         source: 'test',
       },
     ]);
-    await waitFor(async () => (await stores.predictions.getPredictions(id)).length === models.length);
+    await waitUntil(
+      'every model scored the message',
+      async () => (await stores.predictions.getPredictions(id)).length === models.length,
+    );
   });
 });
 
@@ -178,12 +185,4 @@ async function junkRecords(fixture: PipelineFixture, rawSchemaId: number) {
     },
     { key: `${run}-j6`, code: 'INVALID_FIELD', value: await encode({ ...base, sms_id: 'has spaces in id' }) },
   ];
-}
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await sleep(200);
-  }
 }

@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningPipeline, startParts } from '../../runtime/pipeline.ts';
 import type { SmsFeatures } from '../../schemas/index.ts';
-import { type PipelineFixture, labelledMessages, pipelineFixture, sleep } from '../../testkit/pipeline-fixture.ts';
+import { type PipelineFixture, labelledMessages, pipelineFixture } from '../../testkit/pipeline-fixture.ts';
+import { waitUntil } from '../../testkit/wait-until.ts';
 import { kafkaClient } from '../../testkit/real-ports.ts';
 
 const MESSAGES = 3_000;
@@ -29,14 +30,13 @@ describe('two instances of the features processor', () => {
     const messages = await labelledMessages(fixture.run, MESSAGES);
     const producing = fixture.produceRaw(messages);
 
-    // A second instance joins while the first is working: a rebalance mid-stream.
-    await sleep(1_500);
+    // A second instance joins once the first is working: a rebalance mid-stream.
+    await fixture.readTopic(fixture.config.topics.features, { until: (r) => r.length > 0 });
     const second = await startParts(fixture.config, ['features'], quiet);
     running.push(second);
     await producing;
-    await sleep(3_000);
-    const groupMembers = await groupSize(`${fixture.config.pipeline.consumerGroupPrefix}.features`);
-    expect(groupMembers).toBe(2);
+    const group = `${fixture.config.pipeline.consumerGroupPrefix}.features`;
+    await waitUntil('both instances are members of the group', async () => (await groupSize(group)) === 2);
 
     // The first leaves while work remains: another rebalance, after it drained and committed.
     await first.stop();
