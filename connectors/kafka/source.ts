@@ -5,6 +5,8 @@
 // eachBatch runs — so revoked partitions are committed up to what was processed. While eachBatch
 // waits (for a slot, for acknowledgements) it keeps heartbeating, so the session never expires
 // under a slow pipeline; once a rebalance is announced it stops emitting and drains, within a bound.
+// What a partition is doing (claiming, reading, draining …) and whether the source still runs is
+// the pure state machine of partition-lifecycle.ts; this file does the I/O it calls for.
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { Observable } from 'rxjs';
 import { type Envelope, type Origin, envelope } from '../../core/envelope.ts';
@@ -13,6 +15,7 @@ import type { Metrics } from '../../core/metrics.ts';
 import type { CommitOffset, RecordSource, TopicPartition } from '../kafka.ts';
 import { registerCompressionCodecs } from './compression.ts';
 import { InFlight } from './in-flight.ts';
+import { type SourceEvent, initialLife, mustClaim, next, running } from './partition-lifecycle.ts';
 import { settleWithin } from './produce.ts';
 import { watchStalls } from './stall-watch.ts';
 
@@ -77,14 +80,13 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
       ? {}
       : { maxBytes: options.fetchMaxBytes, maxBytesPerPartition: options.fetchMaxBytes }),
   });
-  let closing = false;
+  let life = initialLife;
+  const report = (event: SourceEvent) => {
+    life = next(life, event);
+  };
+  const closing = () => life.mode === 'closing';
   let stopped: Promise<void> | undefined;
   let complete: (() => void) | undefined;
-  /** Bumped at every join: a partition is claimed once per assignment. */
-  let joins = 0;
-  const claimedAt = new Map<string, number>();
-  /** Partitions handed back after a failed transaction: claimed again, read again from their commit. */
-  const reread = new Set<string>();
   const tpKey = (tp: TopicPartition) => `${tp.topic}:${tp.partition}`;
   const ends = new Map(
     (options.endOffsets ?? []).map((o) => [
@@ -94,11 +96,8 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
   );
   /** Bounded: the group's commits when the run began (partitions this run never commits stay there). */
   const startedAt = new Map<string, bigint>();
-  let finishing = false;
 
-  consumer.on(consumer.events.GROUP_JOIN, () => {
-    joins += 1;
-  });
+  consumer.on(consumer.events.GROUP_JOIN, () => report({ type: 'joined' }));
 
   const commit = async (tp: TopicPartition) => {
     const offset = inFlight.committable(tp);
@@ -139,24 +138,25 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
           committed = await heartbeating(payload, options.claim(tp), rebalance);
           break;
         } catch (error) {
-          if (!(error instanceof SpamstreamError) || !error.retriable || rebalance.error || closing) throw error;
+          if (!(error instanceof SpamstreamError) || !error.retriable || rebalance.error || closing()) throw error;
           debug(`${options.groupId}: claiming ${tpKey(tp)} failed (${error.message}); trying again`);
           await heartbeating(payload, sleep(Math.min(100 * 2 ** attempt, 5_000)), rebalance);
         }
       }
     }
     inFlight.assign(tp, committed);
-    claimedAt.set(tpKey(tp), joins);
+    report({ type: 'claimed', partition: tpKey(tp) });
     return committed === undefined ? undefined : BigInt(committed);
   };
 
   const drainAndCommit = async (payload: EachBatchPayload, tp: TopicPartition, rebalance: { error?: unknown }) => {
+    report({ type: 'drain', partition: tpKey(tp) });
     const drained = inFlight.drained(tp).then(() => true);
     // Unbounded while all is well; bounded once the partition may be leaving this instance.
     let deadline: Promise<boolean> | undefined;
     for (;;) {
-      if (!deadline && (rebalance.error || closing))
-        deadline = sleep(closing ? (options.closeTimeoutMs ?? 30_000) : drainTimeout).then(() => false);
+      if (!deadline && (rebalance.error || closing()))
+        deadline = sleep(closing() ? (options.closeTimeoutMs ?? 30_000) : drainTimeout).then(() => false);
       const finished = await heartbeating(
         payload,
         Promise.race([drained, ...(deadline ? [deadline] : []), sleep(heartbeatEvery).then(() => undefined)]),
@@ -168,25 +168,30 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
           `${options.groupId}: ${tpKey(tp)} did not drain in time; its ${inFlight.count} open record(s) are left to the next owner`,
         );
         inFlight.forget(tp);
-        claimedAt.delete(tpKey(tp));
+        report({ type: 'drain-timed-out', partition: tpKey(tp) });
         return;
       }
     }
-    await commit(tp).catch((error: unknown) => {
-      // Not committed: the records are read again (by the next owner, or after the rejoin).
-      debug(`${options.groupId}: commit of ${tpKey(tp)} failed: ${(error as Error).message}`);
-      if (!rebalance.error) throw error;
-    });
+    const committed = await commit(tp).then(
+      () => true,
+      (error: unknown) => {
+        // Not committed: the records are read again (by the next owner, or after the rejoin).
+        debug(`${options.groupId}: commit of ${tpKey(tp)} failed: ${(error as Error).message}`);
+        if (!rebalance.error) throw error;
+        return false;
+      },
+    );
+    if (committed) report({ type: 'committed', partition: tpKey(tp) });
   };
 
   /** Bounded: once every partition is committed up to its end, the source closes and completes. */
   const checkEnd = () => {
-    if (!options.endOffsets || finishing || closing) return;
+    if (!options.endOffsets || !running(life)) return;
     for (const [k, { tp, end }] of ends) {
       const position = inFlight.committedOffset(tp) ?? startedAt.get(k);
       if (end > 0n && (position === undefined || position < end)) return;
     }
-    finishing = true;
+    report({ type: 'finishing' });
     void stop().then(
       () => complete?.(),
       () => complete?.(),
@@ -200,7 +205,7 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
    */
   consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
     const bound = ends.get(tpKey(payload));
-    if (!bound || payload.batchSize !== 0 || closing) return;
+    if (!bound || payload.batchSize !== 0 || closing()) return;
     const tp = bound.tp;
     const last = BigInt(payload.lastOffset);
     if (last < 0n || inFlight.firstOpen(tp) !== undefined) return;
@@ -215,7 +220,7 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
     // A crash kafkajs restarts (a broker gone for a while) is chatter; one it does not is the end.
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (payload.restart) debug(`${options.groupId}: consumer restarting after ${payload.error.message}`);
-      else if (!closing)
+      else if (!closing())
         subscriber.error(
           new SpamstreamError(
             'BROKER_UNAVAILABLE',
@@ -242,7 +247,7 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
       await consumer.connect();
       for (const topic of options.topics) await consumer.subscribe({ topic, fromBeginning: options.fromBeginning });
       checkEnd();
-      if (finishing) return;
+      if (!running(life)) return;
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
@@ -251,15 +256,15 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
           const { batch } = payload;
           const tp = { topic: batch.topic, partition: batch.partition };
           const rebalance: { error?: unknown } = {};
-          const live = () => !closing && !rebalance.error && payload.isRunning() && !payload.isStale();
+          const live = () => running(life) && !rebalance.error && payload.isRunning() && !payload.isStale();
           options.metrics?.consumerLag.set(
             { processor: options.processor ?? options.groupId, topic: tp.topic, partition: String(tp.partition) },
             Number(batch.offsetLag()),
           );
 
           const first = batch.firstOffset();
-          if (claimedAt.get(tpKey(tp)) !== joins || reread.has(tpKey(tp))) {
-            reread.delete(tpKey(tp));
+          report({ type: 'batch', partition: tpKey(tp) });
+          if (mustClaim(life, tpKey(tp))) {
             const committed = await claim(payload, tp, rebalance);
             if (committed !== undefined && first !== null && BigInt(first) > committed) {
               // kafkajs read from further on than the partition is committed: go back.
@@ -319,7 +324,7 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
 
   const stop = () =>
     (stopped ??= (async () => {
-      closing = true;
+      report({ type: 'closing' });
       stalls.stop();
       const deadline = sleep(options.closeTimeoutMs ?? 30_000);
       await Promise.race([Promise.all(inFlight.partitions().map((tp) => inFlight.drained(tp))), deadline]);
@@ -336,7 +341,7 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
       if (inFlight.generation(tp) !== origin.generation) continue; // handed back already
       const first = inFlight.firstOpen(tp) ?? origin.offset;
       inFlight.forget(tp);
-      reread.add(tpKey(tp));
+      report({ type: 'handed-back', partition: tpKey(tp) });
       consumer.seek({ ...tp, offset: first });
     }
   };
