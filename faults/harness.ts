@@ -1,7 +1,8 @@
 // What every fault scenario shares: an isolated pipeline (its own topics, consumer groups and ids)
 // whose parts run as real processes (`bin/spamstream.js run <part>`), a rate-limited producer of
 // labelled messages, and the outside measurement — a read-committed reader of sms.predictions and
-// sms.dlq that never commits. A scenario only injects its fault and checks what it promises.
+// sms.dlq that never commits, whose records verdict.ts counts. A scenario only injects its fault and
+// checks what it promises.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -19,6 +20,7 @@ import { type ReadRecord, readTopic } from '../testkit/read-topic.ts';
 import { applyTopology } from '../topology/apply.ts';
 import { valueSubject } from '../topology/topics.ts';
 import { dropRun } from '../testkit/drop-run.ts';
+import { type Observed, verdict } from './verdict.ts';
 
 export interface ScenarioResult {
   readonly name: string;
@@ -385,92 +387,31 @@ export class Harness {
     options: { oncePerId?: boolean } = {},
   ): Promise<ScenarioResult> {
     const { predictions, dlq, raw } = this.config.topics;
-    const rawKeys = await this.readKeys(raw);
-    const rawCount = new Map<string, number>();
-    for (const key of rawKeys) rawCount.set(key, (rawCount.get(key) ?? 0) + 1);
-    const scored = await this.read<SmsPrediction>(predictions);
-    const perPrediction = new Map<string, number>();
-    const origins = new Map<string, string[]>();
-    for (const { value, record } of scored) {
-      const key = `${value.sms_id}|${value.model_version}`;
-      perPrediction.set(key, (perPrediction.get(key) ?? 0) + 1);
-      origins.set(key, [...(origins.get(key) ?? []), record.headers['spamstream-origin'] ?? '?']);
-    }
-    const modelsPer = new Map<string, number>();
-    let duplicates = 0;
-    for (const [key, count] of perPrediction) {
-      const id = key.slice(0, key.lastIndexOf('|'));
-      modelsPer.set(id, (modelsPer.get(id) ?? 0) + 1);
-      // Raw records the harness wrote twice are its own doing; where the pipeline writes sms.raw
-      // itself (CDC), every message is due exactly once.
-      duplicates += Math.max(0, count - (options.oncePerId ? 1 : (rawCount.get(id) ?? 1)));
-    }
-    const good = [...new Set(this.sentIds)];
-    const delivered = good.filter((id) => modelsPer.get(id) === this.models).length;
-    const producerDuplicates = [...rawCount.values()].reduce((sum, n) => sum + n - 1, 0);
-    if (producerDuplicates > 0 && options.oncePerId)
-      this.note(`${producerDuplicates} messages written to sms.raw more than once`);
-    else if (producerDuplicates > 0)
-      this.note(
-        `${producerDuplicates} raw records written twice by the harness's retried sends (not counted as duplicates)`,
-      );
-
-    const letters = await this.read<DeadLetter>(dlq);
-    const lettered = new Map<string, string[]>();
-    const why = new Map<string, string>();
-    for (const { value } of letters) {
-      const key = value.key?.toString('utf8') ?? '';
-      lettered.set(key, [...(lettered.get(key) ?? []), value.error_code]);
-      why.set(
-        key,
-        `${value.processor} ${value.error_code} at ` +
+    const observed: Observed = {
+      rawKeys: await this.readKeys(raw),
+      predictions: (await this.read<SmsPrediction>(predictions)).map(({ value, record }) => ({
+        smsId: value.sms_id,
+        modelVersion: value.model_version,
+        origin: record.headers['spamstream-origin'] ?? '?',
+      })),
+      deadLetters: (await this.read<DeadLetter>(dlq)).map(({ value }) => ({
+        key: value.key?.toString('utf8') ?? '',
+        code: value.error_code,
+        description:
+          `${value.processor} ${value.error_code} at ` +
           `${value.source_topic}/${value.source_partition}@${value.source_offset}: ${value.error_reason}`,
-      );
-    }
-    let poisonLost = 0;
-    let wrongCode = 0;
-    for (const [key, code] of poison) {
-      const codes = lettered.get(key);
-      if (!codes) poisonLost += 1;
-      else if (!codes.includes(code)) wrongCode += 1;
-    }
-    const stray = [...lettered.keys()].filter((key) => !poison.has(key));
-    this.check(wrongCode === 0, `${wrongCode} poison records dead-lettered with another code than expected`);
-    this.check(
-      stray.length === 0,
-      `${stray.length} dead letters of good messages, e.g. ${stray
-        .slice(0, 3)
-        .map((k) => `${k} (${why.get(k)})`)
-        .join('; ')}`,
-    );
-    const lost = good.length - delivered + poisonLost;
-    this.check(
-      lost === 0,
-      `${lost} lost (${good.length - delivered} messages without all ${this.models} predictions, ${poisonLost} ` +
-        `poison records not dead-lettered)`,
-    );
-    if (duplicates > 0) {
-      // Where they come from: the same sms.features record scored twice (a scoring instance's second
-      // commit), or two sms.features records of one message (the features stage wrote it twice).
-      const twice = [...origins].filter(([, from]) => from.length > 1);
-      const sameInput = twice.filter(([, from]) => new Set(from).size < from.length).length;
-      const examples = twice
-        .slice(0, 3)
-        .map(([key, from]) => `${key} from ${from.join(' and ')}`)
-        .join('; ');
-      this.note(
-        `duplicates: ${sameInput} of ${twice.length} twice-seen predictions come from the same sms.features record; ` +
-          `e.g. ${examples}`,
-      );
-    }
-    this.check(duplicates === 0, `${duplicates} duplicate predictions`);
+      })),
+      sentIds: this.sentIds,
+      models: this.models,
+      poison,
+      oncePerId: options.oncePerId ?? false,
+    };
+    const { problems, notes, ...counts } = verdict(observed);
+    for (const note of notes) this.note(note);
+    for (const problem of problems) this.check(false, problem);
     return {
       name,
-      sent: rawKeys.length - producerDuplicates,
-      delivered,
-      lost,
-      duplicates,
-      dead_lettered: letters.length,
+      ...counts,
       seconds: Math.round((Date.now() - this.started) / 1000),
       ok: this.problems.length === 0,
       problems: [...this.problems],
