@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BENCH_BEGIN, BENCH_END, README_RUN, benchChart, benchTable, targetList, withBenchTable } from './table.ts';
+import { benchChart, benchSection, benchTable, targetList } from './table.ts';
 
 describe('the benchmark table', () => {
   it('shows each figure beside its ceiling and peer, with their ratios', () => {
@@ -38,10 +37,11 @@ describe('the benchmark table', () => {
     expect(list).toContain('- processor RSS ≤ 256 MiB: — MiB, not measured');
   });
 
-  it('in the README is the one of docs/benchmarks/quick-run.json (npm run gen:readme writes it)', () => {
-    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    expect(readme).toContain(BENCH_BEGIN);
-    expect(readme).toContain(BENCH_END);
-    expect(withBenchTable(readme, JSON.parse(readFileSync(README_RUN, 'utf8')))).toBe(readme);
+  it('shows a run as its table, its chart and its targets, in that order', () => {
+    const figures = { pipeline_msgs_per_s: 2_500 };
+    const section = benchSection(figures);
+    expect(section.indexOf(benchTable(figures))).toBe(0);
+    expect(section.indexOf(benchChart(figures))).toBeGreaterThan(0);
+    expect(section.endsWith(targetList(figures))).toBe(true);
   });
 });

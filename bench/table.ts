@@ -1,5 +1,5 @@
-// The table `npm run bench` prints, from its figures alone (the JSON it writes), so that the README's
-// copy can be generated from docs/benchmarks/quick-run.json (`npm run gen:readme`) and checked.
+// The table `npm run bench` prints, from its figures alone (the JSON it writes), so that the copy in
+// docs/benchmarks.md can be rendered from docs/benchmarks/quick-run.json (`npm run gen:docs`) and checked.
 
 type Figure = number | null | undefined;
 type Pair = { readonly features?: Figure; readonly scoring?: Figure; readonly edge?: Figure } | null | undefined;
@@ -243,16 +243,7 @@ export function benchChart(f: BenchFigures): string {
   ].join('\n');
 }
 
-export const BENCH_BEGIN = '<!-- bench:begin -->';
-export const BENCH_END = '<!-- bench:end -->';
-/** The run the README shows. */
-export const README_RUN = new URL('../docs/benchmarks/quick-run.json', import.meta.url);
-
-/** The README with the table, the chart and the targets' list between the bench markers rewritten from `figures`. */
-export function withBenchTable(readme: string, figures: BenchFigures): string {
-  const begin = readme.indexOf(BENCH_BEGIN);
-  const end = readme.indexOf(BENCH_END);
-  if (begin < 0 || end < begin) throw new Error(`README.md lacks the markers ${BENCH_BEGIN} … ${BENCH_END}`);
-  const generated = `${benchTable(figures)}\n\n${benchChart(figures)}\n\nAgainst the targets, in this run:\n\n${targetList(figures)}`;
-  return `${readme.slice(0, begin + BENCH_BEGIN.length)}\n${generated}\n${readme.slice(end)}`;
+/** What docs/benchmarks.md shows of a run: the table, the chart and the list of targets met. */
+export function benchSection(figures: BenchFigures): string {
+  return `${benchTable(figures)}\n\n${benchChart(figures)}\n\nAgainst the targets, in this run:\n\n${targetList(figures)}`;
 }

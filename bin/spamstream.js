@@ -10,9 +10,8 @@ if (major < 22 || (major === 22 && minor < 18)) {
   process.exit(1);
 }
 // V8 lets the young generation grow to 64 MiB per semi-space on a large machine: most of a
-// processor's resident memory under load. 8 MiB saved 70-100 MiB a processor; what it costs in
-// throughput (nothing to 15-19 % in runs so far) the bench's uncapped-heap scenario measures.
-// The limit is read only at start-up, so without one the CLI starts itself again with one, in the
+// processor's resident memory under load (docs/adr/0006-heap-settings.md; the bench's uncapped-heap
+// scenario shows the trade in every run). The limit is read only at start-up, so without one the CLI starts itself again with one, in the
 // same process (execve keeps the pid, so signals and supervisors see no difference). A limit in
 // NODE_OPTIONS or on the command line wins.
 const SEMI_SPACE = '--max-semi-space-size';
@@ -26,11 +25,8 @@ if (!semiSpaceSet && typeof process.execve === 'function' && process.platform !=
   ]);
 }
 // After each full collection V8 lets the old generation grow to up to 4 times what survived it on
-// a machine with this much memory (its heap-growing factor): a processor with 35 MiB alive held
-// 90-105 MiB of heap under load. 1.5 times keeps the pipeline's RSS under 256 MiB (scoring:
-// 197-218 MiB against 194-281 in six interleaved pairs) at the same throughput. Unlike
-// --max-old-space-size, which lowers the factor by lowering the limit (and cost 6-7 % here), it sets
-// no limit. V8 reads the flag at every collection, so setting it now works; one on the command line
+// a machine with this much memory (its heap-growing factor); 1.5 keeps a processor under 256 MiB at
+// the same throughput, and unlike --max-old-space-size it sets no limit (docs/adr/0006). V8 reads the flag at every collection, so setting it now works; one on the command line
 // wins (NODE_OPTIONS may not carry it).
 const GROWING = '--heap-growing-percent';
 if (!process.execArgv.some((arg) => arg.startsWith(GROWING))) {

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { buildProgram } from './program.ts';
 
 const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
-const table = readme.slice(readme.indexOf('## Commands'), readme.indexOf('\n## ', readme.indexOf('## Commands') + 1));
+const start = readme.indexOf('### Command line');
+const table = readme.slice(start, readme.indexOf('\n#', start + 1));
 
 describe("the README's command table", () => {
   it.each(buildProgram().commands.map((command) => command.name()))('lists `spamstream %s`', (name) => {

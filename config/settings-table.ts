@@ -1,9 +1,6 @@
-// The README's configuration tables, generated from the settings table (`npm run gen:readme`
-// writes them between the markers; settings-table.test.ts fails when the README is stale).
-import { SETTINGS, type SettingSpec } from './settings.ts';
-
-export const BEGIN = '<!-- settings:begin -->';
-export const END = '<!-- settings:end -->';
+// The configuration tables of the documents, rendered from the settings table: every setting in
+// docs/configuration.md, the most used in the README (scripts/generated-docs.ts writes both).
+import { SETTINGS, type SettingSpec, type TableKey } from './settings.ts';
 
 /** What each section (the part of a key before the dot) is about; one not listed here shows its key alone. */
 const SECTIONS: Readonly<Record<string, string>> = {
@@ -17,11 +14,12 @@ const SECTIONS: Readonly<Record<string, string>> = {
   edge: 'the HTTP edge',
 };
 
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 // `(all)`, `(none)`: words about the default, not a value to type.
 const defaultCell = (text: string) => (text === '' ? '(empty)' : /^\(.*\)$/.test(text) ? text : `\`${cell(text)}\``);
 
-/** Every setting, one table per section (the part of its key before the dot), in table order. */
+/** Every setting, one table per section (the part of its key before the dot, a heading), in table order. */
 export function settingsMarkdown(settings: readonly SettingSpec[] = SETTINGS): string {
   const sections = new Map<string, SettingSpec[]>();
   for (const setting of settings) {
@@ -31,8 +29,9 @@ export function settingsMarkdown(settings: readonly SettingSpec[] = SETTINGS): s
   return [...sections]
     .map(([section, rows]) =>
       [
-        `**${section}**${SECTIONS[section] ? ` — ${SECTIONS[section]}` : ''}`,
+        `## ${section}`,
         '',
+        ...(SECTIONS[section] ? [`${capitalised(SECTIONS[section])}.`, ''] : []),
         '| variable | default | meaning |',
         '| --- | --- | --- |',
         ...rows.map((s) => `| \`${s.env}\` | ${defaultCell(s.defaultText)} | ${cell(s.doc)} |`),
@@ -41,10 +40,12 @@ export function settingsMarkdown(settings: readonly SettingSpec[] = SETTINGS): s
     .join('\n\n');
 }
 
-/** The README with the region between the markers rewritten; throws when the markers are missing. */
-export function withSettingsTable(readme: string, table = settingsMarkdown()): string {
-  const begin = readme.indexOf(BEGIN);
-  const end = readme.indexOf(END);
-  if (begin < 0 || end < begin) throw new Error(`README.md lacks the markers ${BEGIN} … ${END}`);
-  return `${readme.slice(0, begin + BEGIN.length)}\n${table}\n${readme.slice(end)}`;
+/** The settings named by `keys`, in that order, as one table. */
+export function settingsSummary(keys: readonly TableKey[], settings: readonly SettingSpec[] = SETTINGS): string {
+  const rows = keys.map((key) => {
+    const setting = settings.find((s) => s.key === key);
+    if (!setting) throw new Error(`no setting ${key}`);
+    return `| \`${setting.env}\` | ${defaultCell(setting.defaultText)} | ${cell(setting.doc)} |`;
+  });
+  return ['| variable | default | meaning |', '| --- | --- | --- |', ...rows].join('\n');
 }

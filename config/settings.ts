@@ -1,5 +1,6 @@
 // The table of every setting: its environment variable, its default and how it is parsed.
-// `spamstream config` prints this table; the README's configuration section is generated from it.
+// `spamstream config` prints this table; docs/configuration.md and the README's most used settings
+// are generated from it.
 import { join } from 'node:path';
 import type { SettingKey } from './config.ts';
 

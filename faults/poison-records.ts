@@ -1,5 +1,5 @@
 // Poison for sms.raw: every kind of bad input the features processor must dead-letter, each with the
-// code it must carry (README "The processors"). Keys are unique, so each dead letter is traced back.
+// code it must carry (docs/architecture.md, "Bad input and the dead-letter topic"). Keys are unique, so each dead letter is traced back.
 import { randomBytes } from 'node:crypto';
 import avro from 'avsc';
 import { type SmsRaw, loadSchema } from '../schemas/index.ts';

@@ -6,26 +6,9 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.ts';
 import { dropKafkajsTimerWarnings } from '../runtime/warnings.ts';
 import { type ServerName, stackDown, stackStatus, stackUp } from '../stack/index.ts';
-import { type Scenario, type ScenarioResult, failedResult } from './harness.ts';
-import { brokerRestart } from './broker-restart.ts';
-import { cassandraOutage } from './cassandra-outage.ts';
-import { cdc } from './cdc.ts';
-import { kill9 } from './kill9.ts';
-import { poison } from './poison.ts';
-import { registryOutage } from './registry-outage.ts';
-import { scale } from './scale.ts';
-import { zombie } from './zombie.ts';
-
-export const SCENARIOS: readonly Scenario[] = [
-  kill9,
-  brokerRestart,
-  cassandraOutage,
-  registryOutage,
-  poison,
-  scale,
-  zombie,
-  cdc,
-];
+import { type ScenarioResult, failedResult } from './harness.ts';
+import { SCENARIOS } from './scenarios.ts';
+import { faultTable } from './table.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -53,17 +36,6 @@ async function ensureStack(): Promise<ServerName[]> {
   return started;
 }
 
-function table(results: readonly ScenarioResult[]): string {
-  const header = ['scenario', 'sent', 'delivered', 'lost', 'duplicates', 'dead_lettered', 'seconds', 'result'];
-  const rows = results.map((r) =>
-    [r.name, r.sent, r.delivered, r.lost, r.duplicates, r.dead_lettered, r.seconds, r.ok ? 'ok' : 'FAILED'].map(String),
-  );
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [line(header), ...rows.map(line)].join('\n');
-}
-
 const only = args.only?.split(',').map((s) => s.trim());
 const chosen = SCENARIOS.filter((s) => !only || only.some((o) => s.name.includes(o)));
 const startedStack = await ensureStack();
@@ -87,6 +59,6 @@ try {
 } finally {
   if (startedStack.length > 0) await stackDown(loadConfig(), { only: startedStack });
 }
-console.log(`\n${table(results)}`);
+console.log(`\n${faultTable(results)}`);
 if (args.json) writeFileSync(args.json, `${JSON.stringify(results, null, 2)}\n`);
 process.exit(results.every((r) => r.ok) ? 0 : 1);

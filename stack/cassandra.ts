@@ -102,9 +102,8 @@ export function cassandraJvmArgs(settings: StackSettings, libs: string, dir: str
     `-Xmx${heap}`,
     '-XX:+UseG1GC',
     '-XX:+ParallelRefProcEnabled',
-    // Cassandra ships 300 ms. Its young collections share two cores with everything else here, and
-    // the pipeline's slowest messages came in clusters matching them: 50 ms kept event → prediction
-    // p99 at 99-115 ms in three warm runs against 98-298 at 300 (interleaved, README "Benchmarks").
+    // Cassandra ships 300 ms. Its young collections share the cores with everything else here, and
+    // the pipeline's slowest messages came in clusters matching them (docs/adr/0006-heap-settings.md).
     '-XX:MaxGCPauseMillis=50',
     '-XX:+ExitOnOutOfMemoryError',
     '-Djava.awt.headless=true',

@@ -75,12 +75,4 @@ describe('topology describe', () => {
     expect(atLeastOnce).toContain('sink of every processor (deliver, at-least-once)');
     expect(atLeastOnce).not.toContain('transaction');
   });
-
-  it('the README shows the graph describeMermaid prints for the default configuration', () => {
-    const readme = read('README.md');
-    const block = /```mermaid\n([\s\S]*?)\n```/.exec(readme)?.[1];
-    expect(block, 'README.md has no ```mermaid block').toBeDefined();
-    // On a mismatch: paste `npx spamstream topology describe --mermaid` into the README.
-    expect(block).toBe(describeTopology(config).mermaid());
-  });
 });

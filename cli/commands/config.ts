@@ -6,7 +6,10 @@ import { settingsMarkdown } from '../../config/settings-table.ts';
 export function configCommand(): Command {
   return new Command('config')
     .description('print the effective configuration (validated), or every setting with --settings')
-    .option('--settings', "list every environment variable with its default, as Markdown tables (the README's)")
+    .option(
+      '--settings',
+      'list every environment variable with its default, as Markdown tables (those of docs/configuration.md)',
+    )
     .action((options: { settings?: boolean }) => {
       if (options.settings) {
         console.log(settingsMarkdown());

@@ -23,7 +23,7 @@ export function topologyCommand(): Command {
   command
     .command('describe')
     .description('print the processor graph and topics')
-    .option('--mermaid', 'print a Mermaid flowchart instead (for the README)')
+    .option('--mermaid', 'print a Mermaid flowchart instead (the one in the README)')
     .action((options: { mermaid?: boolean }) => {
       const config = loadConfig();
       const topology = describeTopology(config);

@@ -26,9 +26,8 @@ export interface BatchLimits {
 
 /**
  * Writes statements. Those of the calls made during one turn of the event loop go out together, in
- * the next check phase, as unlogged batches within `limits` (a lone statement as itself): one
- * request carrying four messages' rows cost Cassandra 52-104 µs of CPU a message where one request
- * a row cost 89-237 (`node bench/store-batches.ts`). An unlogged batch is not atomic, which the
+ * the next check phase, as unlogged batches within `limits` (a lone statement as itself), which
+ * costs Cassandra far less CPU a message than a request a row (docs/adr/0003-unlogged-batches.md). An unlogged batch is not atomic, which the
  * online store does not need: its writes are idempotent upserts. A batch that fails is written
  * again statement by statement, so each caller gets the outcome of its own statements: a row
  * Cassandra refuses fails alone, and in an outage every caller gets the driver's error.

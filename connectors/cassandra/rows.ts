@@ -4,8 +4,8 @@
 // Layout: one row per message per table, `sms_id` → `map<text, blob>` keyed by view id (model
 // version); each entry is one serialized StoredFeatures (StoredPrediction) — see encode* below.
 // A message is one UPDATE adding its entries to the map: one mutation of one partition with one
-// cell per view, where one row per view cost a batch of rows of five cells each (store ceiling,
-// `npm run bench -- --only store`: see the README's benchmarks). Map additions (`m = m + ?`) write
+// cell per view, where one row per view cost a batch of rows of five cells each
+// (docs/adr/0004-online-store-rows-and-entry-format.md). Map additions (`m = m + ?`) write
 // no tombstone, so views written at different times coexist.
 //
 // Newest event wins without reading first: every entry is written `USING TIMESTAMP` = its event
@@ -37,9 +37,9 @@ export const upsertCql = (table: string): string =>
 
 /**
  * Formats of the entries; a reader meeting another one fails loudly instead of misreading it.
- * Feature entries of format 2 write whole-number values as varints: v2's token ids took 8 bytes
- * each as doubles, 1,114 bytes a message in all, which let only four messages share a batch under
- * Cassandra's batch warning. Format 1 entries (every value a double) are still read.
+ * Feature entries of format 2 write whole-number values as varints, so more messages share a batch
+ * under Cassandra's batch warning (docs/adr/0004-online-store-rows-and-entry-format.md). Format 1
+ * entries (every value a double) are still read.
  */
 const FEATURES_FORMAT = 2;
 const PREDICTION_FORMAT = 1;

@@ -30,8 +30,8 @@ interface Codec {
 
 const zstdCompress = promisify(zlib.zstdCompress);
 const zstdDecompress = promisify(zlib.zstdDecompress);
-// Level 1: a feature record alone shrinks 6.6 times, a batch of 100 about 15, at 1-3 µs a record
-// in batches; higher levels gain little on such small batches and cost more.
+// Level 1: higher levels gain little on batches this small and cost more CPU
+// (docs/adr/0005-zstd-feature-history.md).
 const ZSTD_LEVEL = { params: { [zlib.constants.ZSTD_c_compressionLevel]: 1 } };
 
 const zstd: Codec = {
