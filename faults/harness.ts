@@ -20,25 +20,13 @@ import { type ReadRecord, readTopic } from '../testkit/read-topic.ts';
 import { applyTopology } from '../topology/apply.ts';
 import { valueSubject } from '../topology/topics.ts';
 import { dropRun } from '../testkit/drop-run.ts';
-import { type Observed, verdict } from './verdict.ts';
+import { type Observed, type Verdict, verdict } from './verdict.ts';
 
-export interface ScenarioResult {
+/** A scenario's counts and checks (verdict.ts), with how long it took and whether it passed. */
+export interface ScenarioResult extends Verdict {
   readonly name: string;
-  /** Records produced to sms.raw (good and, where the scenario sends them, poison). */
-  readonly sent: number;
-  /** Good messages with a prediction of every model. */
-  readonly delivered: number;
-  /** Good messages lacking a prediction, and poison records missing from sms.dlq. */
-  readonly lost: number;
-  /** Predictions a read-committed consumer sees more than once per produced raw record. */
-  readonly duplicates: number;
-  readonly dead_lettered: number;
   readonly seconds: number;
   readonly ok: boolean;
-  /** Every check that failed, in words. */
-  readonly problems: readonly string[];
-  /** What was observed along the way (outage lengths, exit times…). */
-  readonly notes: readonly string[];
 }
 
 export interface ScenarioOptions {

@@ -35,12 +35,18 @@ export interface Observed {
 }
 
 export interface Verdict {
+  /** Records produced to sms.raw (good and, where the scenario sends them, poison). */
   readonly sent: number;
+  /** Good messages with a prediction of every model. */
   readonly delivered: number;
+  /** Good messages lacking a prediction, and poison records missing from sms.dlq. */
   readonly lost: number;
+  /** Predictions a read-committed consumer sees more than once per produced raw record. */
   readonly duplicates: number;
   readonly dead_lettered: number;
+  /** Every check that failed, in words. */
   readonly problems: readonly string[];
+  /** What was observed along the way (outage lengths, exit times…). */
   readonly notes: readonly string[];
 }
 
