@@ -9,21 +9,25 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Kafka } from 'kafkajs';
 import type { Config } from '../config/config.ts';
 import { createLog } from '../core/log.ts';
 import type { Metrics } from '../core/metrics.ts';
 import type { CommitOffset } from '../connectors/kafka.ts';
-import { committedOffsets, groupMembers, setGroupOffsets } from '../connectors/kafka/admin.ts';
-import { createKafkaClient } from '../connectors/kafka/client.ts';
 import { settleWithin } from '../connectors/kafka/produce.ts';
-import { createKafkaWriter } from '../connectors/kafka/writer.ts';
 import { REPLAY_HEADER } from '../processors/deliver.ts';
 import type { ReplayStatus } from '../schemas/index.ts';
 import { type RunningNode, type StartOptions, buildTopology } from '../topology/build.ts';
 import { processorSpecs } from '../topology/graph.ts';
-import { connectMessaging, connectModels, connectStores, topologyPorts } from './wiring.ts';
-import { parseOffsetSpec, resolveOffsets } from './offsets.ts';
+import {
+  type GroupAdmin,
+  connectGroupAdmin,
+  connectMessaging,
+  connectModels,
+  connectOwnWriter,
+  connectStores,
+  topologyPorts,
+} from './wiring.ts';
+import { parseOffsetSpec } from './offsets.ts';
 import { createStatusPublisher } from './replay-status.ts';
 
 export const REPLAY_KINDS = ['features', 'scoring', 'store'] as const;
@@ -147,28 +151,33 @@ export async function prepareReplay(
   request: ReplayRequest,
   options: { restart?: boolean } = {},
 ): Promise<PreparedReplay> {
-  const kafka = createKafkaClient(config.kafka, '-replay');
+  const admin = connectGroupAdmin(config, '-replay');
   const groupId = replayGroupId(config, request);
-  const members = await groupMembers(kafka, groupId);
+  const members = await admin.groupMembers(groupId);
   if (members.length > 0) {
     throw new Error(
       `replay group ${groupId} already has ${members.length} live member(s) (${members.map((m) => `${m.clientId}@${m.clientHost}`).join(', ')}): this replay is running elsewhere`,
     );
   }
   const earlier = options.restart ? undefined : await readPlan(config, groupId);
-  const plan = earlier ?? (await capturePlan(kafka, config, request, groupId));
-  const { done, total } = await offsetProgress(kafka, plan);
+  const plan = earlier ?? (await capturePlan(admin, config, request, groupId));
+  const { done, total } = await offsetProgress(admin, plan);
   return { plan, resumed: earlier !== undefined, done, total };
 }
 
-async function capturePlan(kafka: Kafka, config: Config, request: ReplayRequest, groupId: string): Promise<ReplayPlan> {
+async function capturePlan(
+  admin: GroupAdmin,
+  config: Config,
+  request: ReplayRequest,
+  groupId: string,
+): Promise<ReplayPlan> {
   const from = parseOffsetSpec(request.from);
   const to = parseOffsetSpec(request.to, false);
   if (to.kind === 'earliest') throw new Error('--to earliest would read nothing: use latest or an ISO time');
   const start: CommitOffset[] = [];
   const end: CommitOffset[] = [];
   for (const topic of replayInputs(config, request.kind)) {
-    const [first, last] = await Promise.all([resolveOffsets(kafka, topic, from), resolveOffsets(kafka, topic, to)]);
+    const [first, last] = await Promise.all([admin.resolveOffsets(topic, from), admin.resolveOffsets(topic, to)]);
     for (const [partition, stop] of last) {
       const begin = first.get(partition) ?? stop;
       // biome-ignore lint/complexity/useMathMinMax: offsets are bigints, which Math.min does not take
@@ -185,26 +194,26 @@ async function capturePlan(kafka: Kafka, config: Config, request: ReplayRequest,
  * earlier run left none (offsets of an empty group expire), then the state file written.
  */
 export async function beginReplay(config: Config, prepared: PreparedReplay): Promise<void> {
-  const kafka = createKafkaClient(config.kafka, '-replay');
+  const admin = connectGroupAdmin(config, '-replay');
   const { plan } = prepared;
   for (const topic of new Set(plan.start.map((o) => o.topic))) {
-    const committed = prepared.resumed ? await committedOffsets(kafka, plan.groupId, topic) : new Map<number, bigint>();
+    const committed = prepared.resumed ? await admin.committedOffsets(plan.groupId, topic) : new Map<number, bigint>();
     const missing = new Map(
       plan.start
         .filter((o) => o.topic === topic && !committed.has(o.partition))
         .map((o) => [o.partition, BigInt(o.offset)]),
     );
-    if (missing.size > 0) await setGroupOffsets(kafka, plan.groupId, topic, missing);
+    if (missing.size > 0) await admin.setGroupOffsets(plan.groupId, topic, missing);
   }
   await writePlan(config, plan);
 }
 
 /** Offsets committed by the run's group, of those it has to read. */
-async function offsetProgress(kafka: Kafka, plan: ReplayPlan): Promise<{ done: number; total: number }> {
+async function offsetProgress(admin: GroupAdmin, plan: ReplayPlan): Promise<{ done: number; total: number }> {
   let done = 0;
   let total = 0;
   for (const topic of new Set(plan.end.map((o) => o.topic))) {
-    const committed = await committedOffsets(kafka, plan.groupId, topic);
+    const committed = await admin.committedOffsets(plan.groupId, topic);
     for (const end of plan.end.filter((o) => o.topic === topic)) {
       const start = BigInt(plan.start.find((o) => o.topic === topic && o.partition === end.partition)!.offset);
       const stop = BigInt(end.offset);
@@ -250,13 +259,13 @@ export async function runReplay(
           throw error;
         })
       : [];
-  const kafka = createKafkaClient(config.kafka, '-replay');
+  const admin = connectGroupAdmin(config, '-replay');
   // A producer of its own for the progress records: a failed one of them (the topic missing, say)
   // retires only this producer, never one the replay's outputs are written with.
-  const statusWriter = createKafkaWriter(createKafkaClient(config.kafka, '-replay-status', log));
+  const statusWriter = connectOwnWriter(config, '-replay-status', log);
   const status = createStatusPublisher(statusWriter, messaging.codec, config.topics.replays, { log });
   // What earlier runs of the command did, taken before this one starts: its pace is its own.
-  const before = await offsetProgress(kafka, plan).catch(() => ({ done: 0, total: 0 }));
+  const before = await offsetProgress(admin, plan).catch(() => ({ done: 0, total: 0 }));
   const topology = buildTopology(
     topologyPorts(config, messaging, stores, models, { metrics: options.metrics, log }),
     config,
@@ -283,7 +292,7 @@ export async function runReplay(
   let offsets = before;
   const progress = async (): Promise<ReplayProgress> => {
     const seconds = (performance.now() - started) / 1000;
-    const current = (offsets = await offsetProgress(kafka, plan).catch(() => offsets));
+    const current = (offsets = await offsetProgress(admin, plan).catch(() => offsets));
     const pace = (current.done - before.done) / Math.max(seconds, 1e-3);
     const eta = current.done >= current.total ? 0 : pace > 0 ? (current.total - current.done) / pace : undefined;
     const figures = { ...current, ...counts, seconds, rate: counts.messages / Math.max(seconds, 1e-3), eta };

@@ -2,10 +2,9 @@
 // application reset tool). Kafka only accepts new offsets for a group without members, so it
 // refuses while any instance of the processor runs, and names them.
 import type { Config } from '../config/config.ts';
-import { committedOffsets, groupMembers, setGroupOffsets } from '../connectors/kafka/admin.ts';
-import { createKafkaClient } from '../connectors/kafka/client.ts';
 import { processorSpecs } from '../topology/graph.ts';
-import { parseOffsetSpec, resolveOffsets } from './offsets.ts';
+import { parseOffsetSpec } from './offsets.ts';
+import { connectGroupAdmin } from './wiring.ts';
 
 export interface OffsetMove {
   readonly partition: number;
@@ -33,8 +32,8 @@ export async function resetProcessor(
   const spec = processorSpecs(config).find((s) => s.name === processor);
   if (!spec) throw new Error(`no processor ${processor} in the topology (there are ${resettable(config).join(', ')})`);
   const target = parseOffsetSpec(to, false);
-  const kafka = createKafkaClient(config.kafka, '-reset');
-  const members = await groupMembers(kafka, spec.groupId);
+  const admin = connectGroupAdmin(config, '-reset');
+  const members = await admin.groupMembers(spec.groupId);
   if (members.length > 0) {
     const who = members.map((m) => `${m.clientId} on ${m.clientHost} (${m.memberId})`).join('; ');
     throw new Error(
@@ -42,10 +41,10 @@ export async function resetProcessor(
     );
   }
   const [targets, committed] = await Promise.all([
-    resolveOffsets(kafka, spec.input, target),
-    committedOffsets(kafka, spec.groupId, spec.input),
+    admin.resolveOffsets(spec.input, target),
+    admin.committedOffsets(spec.groupId, spec.input),
   ]);
   const moves = [...targets].map(([partition, offset]) => ({ partition, from: committed.get(partition), to: offset }));
-  if (!options.dryRun) await setGroupOffsets(kafka, spec.groupId, spec.input, targets);
+  if (!options.dryRun) await admin.setGroupOffsets(spec.groupId, spec.input, targets);
   return { groupId: spec.groupId, topic: spec.input, moves, applied: !options.dryRun };
 }

@@ -6,7 +6,16 @@ import type { Metrics } from '../core/metrics.ts';
 import type { RecordCodec } from '../connectors/codec.ts';
 import type { RecordSource, RecordWriter, TransactionalWriter } from '../connectors/kafka.ts';
 import { createTransactionalWriter } from '../connectors/kafka/transactional-writer.ts';
-import { committedOffsets, deleteGroup, endOffsets, ensureTopics, pingKafka } from '../connectors/kafka/admin.ts';
+import {
+  type GroupMember,
+  committedOffsets,
+  deleteGroup,
+  endOffsets,
+  ensureTopics,
+  groupMembers,
+  pingKafka,
+  setGroupOffsets,
+} from '../connectors/kafka/admin.ts';
 import { createKafkaClient } from '../connectors/kafka/client.ts';
 import { compressTopics } from '../connectors/kafka/compression.ts';
 import { createKafkaSource } from '../connectors/kafka/source.ts';
@@ -26,6 +35,7 @@ import type { SourceOptions, TopologyPorts } from '../topology/build.ts';
 import type { FeatureStore, PredictionStore } from '../connectors/online-store.ts';
 import { selectViews } from '../features/index.ts';
 import { scoringModelOf } from '../models/scoring.ts';
+import { type Parsed, resolveOffsets } from './offsets.ts';
 
 export interface Messaging {
   readonly writer: RecordWriter;
@@ -94,6 +104,37 @@ export function connectMessaging(
     deleteGroup: (groupId) => deleteGroup(kafka, groupId),
     close: () => writer.close(),
   };
+}
+
+/** What `replay` and `reset` do with a consumer group and the offsets of its input topics. */
+export interface GroupAdmin {
+  /** The group's members now: none while no instance of it runs. */
+  groupMembers(groupId: string): Promise<GroupMember[]>;
+  /** The group's committed offset per partition of `topic`; partitions without one are left out. */
+  committedOffsets(groupId: string, topic: string): Promise<Map<number, bigint>>;
+  /** Moves the group's committed offsets; Kafka refuses while the group has members. */
+  setGroupOffsets(groupId: string, topic: string, offsets: ReadonlyMap<number, bigint>): Promise<void>;
+  /** Every partition's offset for a spec: earliest, latest, the first record at a time, or offsets clamped. */
+  resolveOffsets(topic: string, spec: Parsed): Promise<Map<number, bigint>>;
+}
+
+export function connectGroupAdmin(config: Pick<Config, 'kafka'>, clientSuffix: string): GroupAdmin {
+  const kafka = createKafkaClient(config.kafka, clientSuffix);
+  return {
+    groupMembers: (groupId) => groupMembers(kafka, groupId),
+    committedOffsets: (groupId, topic) => committedOffsets(kafka, groupId, topic),
+    setGroupOffsets: (groupId, topic, offsets) => setGroupOffsets(kafka, groupId, topic, offsets),
+    resolveOffsets: (topic, spec) => resolveOffsets(kafka, topic, spec),
+  };
+}
+
+/** A plain writer with a client of its own: a failure of its producer retires no other one. */
+export function connectOwnWriter(
+  config: Pick<Config, 'kafka'>,
+  clientSuffix: string,
+  log: Log = silentLog,
+): RecordWriter {
+  return createKafkaWriter(createKafkaClient(config.kafka, clientSuffix, log));
 }
 
 /** The topology's ports over real connections: what `start`, `run`, `replay` and the tests wire. */
