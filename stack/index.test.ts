@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { stackDown, stackStatus } from './index.ts';
+import { spawn } from 'node:child_process';
+import { stackDown, stackStatus, waitUntilReady } from './index.ts';
 import { isAlive } from './process.ts';
 import { testSettings } from '../testkit/stack-settings.ts';
 import { closedPort } from '../testkit/ports.ts';
@@ -63,5 +64,20 @@ describe('stackStatus', () => {
       ['connect', 'down'],
     ]);
     expect(report.servers.every((s) => /ECONNREFUSED/.test(s.detail ?? ''))).toBe(true);
+  });
+});
+
+describe('waitUntilReady', () => {
+  const answering = { endpoint: '127.0.0.1:5432', probe: async () => {} };
+
+  it('does not take an answer from another server for the one it started, once that one has exited', async () => {
+    const child = spawn(process.execPath, ['-e', 'process.exit(1)']);
+    await new Promise((resolve) => child.once('exit', resolve));
+    const problem = await waitUntilReady(answering, child.pid!, Date.now() + 5_000);
+    expect(problem).toMatch(/exited, and something else answers on 127\.0\.0\.1:5432/);
+  });
+
+  it('is ready when the process it started lives and answers', async () => {
+    expect(await waitUntilReady(answering, process.pid, Date.now() + 5_000)).toBeUndefined();
   });
 });

@@ -62,7 +62,7 @@ export function stackServers(settings: StackSettings, log: Log = () => {}): Serv
 const markerOf = (settings: StackSettings, name: ServerName): string =>
   name === 'postgres' ? postgresMarker(settings.stack.dataDir) : ownerMarker(settings.stack.dataDir);
 
-async function answers(server: Server): Promise<string | undefined> {
+async function answers(server: Pick<Server, 'probe'>): Promise<string | undefined> {
   try {
     await server.probe();
     return undefined;
@@ -71,12 +71,22 @@ async function answers(server: Server): Promise<string | undefined> {
   }
 }
 
-/** Polls the probe until it answers, the process exits, or the deadline passes. */
-async function waitUntilReady(server: Server, pid: number, deadline: number): Promise<string | undefined> {
+/**
+ * Polls the probe until it answers, the process exits, or the deadline passes. An answer counts
+ * only while `pid` lives: a server it could not replace (one still holding the port) answers too.
+ */
+export async function waitUntilReady(
+  server: Pick<Server, 'probe' | 'endpoint'>,
+  pid: number,
+  deadline: number,
+): Promise<string | undefined> {
   for (;;) {
     const problem = await answers(server);
+    if (!isAlive(pid))
+      return problem === undefined
+        ? `exited, and something else answers on ${server.endpoint}: another server holds its port`
+        : `exited before answering (${problem})`;
     if (problem === undefined) return undefined;
-    if (!isAlive(pid)) return `exited before answering (${problem})`;
     if (Date.now() > deadline) return `no answer before the start timeout (${problem})`;
     await sleep(500);
   }
