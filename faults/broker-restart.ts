@@ -3,7 +3,8 @@
 // (full run) a crash (SIGKILL); each time the processors, the producer and the transactions in
 // flight must carry on once it answers again, losing and repeating nothing.
 import { startSecondBroker } from '../testkit/second-broker.ts';
-import { type Scenario, sleep, withHarness, withServer } from './harness.ts';
+import { type Scenario, withHarness, withServer } from './harness.ts';
+import { sleep } from './parts.ts';
 
 export const brokerRestart: Scenario = {
   name: 'Kafka broker restarted',
@@ -15,15 +16,15 @@ export const brokerRestart: Scenario = {
         withHarness('broker', { SPAMSTREAM_KAFKA_BROKERS: broker.brokers.join(',') }, async (h) => {
           const messages = quick ? 3_000 : 20_000;
           const rate = quick ? 150 : 300;
-          await Promise.all([h.startRunning('features'), h.startRunning('scoring')]);
-          const flow = h.flow(rate, { retryForMs: 180_000 });
+          await Promise.all([h.parts.startRunning('features'), h.parts.startRunning('scoring')]);
+          const flow = h.load.flow(rate, { retryForMs: 180_000 });
           const restarts: ('SIGTERM' | 'SIGKILL')[] = quick ? ['SIGKILL'] : ['SIGTERM', 'SIGKILL'];
           for (const [i, how] of restarts.entries()) {
-            await h.waitForSent(((i + 1) * messages) / (restarts.length + 1.5));
+            await h.load.waitForSent(((i + 1) * messages) / (restarts.length + 1.5));
             const down = Date.now();
             if (how === 'SIGTERM') await broker.stop();
             else await broker.kill();
-            log(`  broker stopped (${how}) at ${h.elapsed()}, ${h.sentIds.length} sent`);
+            log(`  broker stopped (${how}) at ${h.elapsed()}, ${h.load.sentIds.length} sent`);
             await sleep(5_000);
             await broker.start();
             const seconds = (Date.now() - down) / 1000;
@@ -36,7 +37,7 @@ export const brokerRestart: Scenario = {
           h.note(`${messages} messages at ${rate}/s`);
           await h.waitForPredictions();
           log(`  every prediction present at ${h.elapsed()}`);
-          await h.stopAll();
+          await h.parts.stopAll();
           return h.result(brokerRestart.name);
         }),
     ),

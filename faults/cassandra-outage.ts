@@ -7,7 +7,8 @@ import cassandra from 'cassandra-driver';
 import { TABLES } from '../connectors/cassandra/tables.ts';
 import { startSecondCassandra } from '../testkit/second-cassandra.ts';
 import type { Harness } from './harness.ts';
-import { type Scenario, sleep, withHarness, withServer } from './harness.ts';
+import { type Scenario, withHarness, withServer } from './harness.ts';
+import { sleep } from './parts.ts';
 import { committed, edgeUrl, waitReady, watchReady } from './outage-checks.ts';
 
 export const cassandraOutage: Scenario = {
@@ -20,13 +21,17 @@ export const cassandraOutage: Scenario = {
         withHarness('cassandra', { SPAMSTREAM_CASSANDRA_CONTACT_POINTS: store.contactPoint }, async (h) => {
           const messages = quick ? 3_000 : 20_000;
           const rate = quick ? 100 : 250;
-          const [url] = await Promise.all([edgeUrl(h), h.startRunning('features'), h.startRunning('scoring')]);
-          const flow = h.flow(rate);
-          await h.waitForSent(messages * 0.25);
+          const [url] = await Promise.all([
+            edgeUrl(h),
+            h.parts.startRunning('features'),
+            h.parts.startRunning('scoring'),
+          ]);
+          const flow = h.load.flow(rate);
+          await h.load.waitForSent(messages * 0.25);
           const down = Date.now();
           await store.kill();
-          const sentBeforeKill = h.sentIds.length;
-          log(`  cassandra killed at ${h.elapsed()}, ${h.sentIds.length} sent`);
+          const sentBeforeKill = h.load.sentIds.length;
+          log(`  cassandra killed at ${h.elapsed()}, ${h.load.sentIds.length} sent`);
           // What was written before the kill may still commit; then nothing more can.
           const outage = (async () => {
             await sleep(5_000);
@@ -57,7 +62,7 @@ export const cassandraOutage: Scenario = {
           await h.waitForPredictions(240_000);
           log(`  every prediction present at ${h.elapsed()}`);
           await checkStore(h, store.contactPoint, sentBeforeKill);
-          await h.stopAll();
+          await h.parts.stopAll();
           return h.result(cassandraOutage.name);
         }),
     ),
@@ -90,13 +95,13 @@ async function checkStore(h: Harness, contactPoint: string, sentBeforeKill: numb
     const incomplete = (id: string) => !features.has(id) || (predictions.get(id) ?? 0) < h.models;
     const detail = (id: string) =>
       `${id}: ${features.get(id) ?? 0} feature views, ${predictions.get(id) ?? 0} predictions`;
-    const missing = h.sentIds.slice(sentBeforeKill).filter(incomplete);
+    const missing = h.load.sentIds.slice(sentBeforeKill).filter(incomplete);
     h.check(
       missing.length === 0,
       `${missing.length} messages sent after the kill without all their rows in Cassandra, e.g. ` +
         `${missing.slice(0, 5).map(detail).join('; ')}`,
     );
-    const lostByKill = h.sentIds.slice(0, sentBeforeKill).filter(incomplete);
+    const lostByKill = h.load.sentIds.slice(0, sentBeforeKill).filter(incomplete);
     if (lostByKill.length > 0)
       h.note(
         `${lostByKill.length} messages sent before the kill lack rows the killed Cassandra had acknowledged ` +

@@ -12,7 +12,8 @@ import { postgresServer } from '../stack/postgres.ts';
 import { closedPort } from '../testkit/ports.ts';
 import { type PrivateServer, startPrivateServer } from '../testkit/private-server.ts';
 import { type SecondBroker, startSecondBroker } from '../testkit/second-broker.ts';
-import { type Harness, type Scenario, failedResult, sleep, withHarness } from './harness.ts';
+import { type Harness, type Scenario, failedResult, withHarness } from './harness.ts';
+import { sleep } from './parts.ts';
 
 interface Servers {
   broker?: SecondBroker;
@@ -77,14 +78,14 @@ async function scenario(
   const rows = quick ? 2_000 : 10_000;
   const rate = quick ? 100 : 200;
   await waitForConnector(h);
-  await Promise.all([h.startRunning('cdc'), h.startRunning('features'), h.startRunning('scoring')]);
+  await Promise.all([h.parts.startRunning('cdc'), h.parts.startRunning('features'), h.parts.startRunning('scoring')]);
   // Rows flow until after the last fault, however long the servers take to come back.
   const limit = { rows: Number.POSITIVE_INFINITY };
   const inserting = insertRows(h, limit, rate);
-  await h.waitForSent(rows * 0.25);
+  await h.load.waitForSent(rows * 0.25);
   const connectDown = Date.now();
   await connect.kill();
-  log(`  Connect killed at ${h.elapsed()}, ${h.sentIds.length} rows inserted`);
+  log(`  Connect killed at ${h.elapsed()}, ${h.load.sentIds.length} rows inserted`);
   await sleep(5_000);
   await connect.start();
   h.note(`Connect killed (kill -9) and started again: down ${((Date.now() - connectDown) / 1000).toFixed(1)} s`);
@@ -92,19 +93,19 @@ async function scenario(
   // Its task must be streaming again before PostgreSQL goes: a task that starts while PostgreSQL is
   // away fails for good (seen here: task 0 FAILED, every later row lost) — a separate fault.
   await waitForConnector(h);
-  await h.waitForSent(Math.max(rows * 0.6, h.sentIds.length + rate * 3));
+  await h.load.waitForSent(Math.max(rows * 0.6, h.load.sentIds.length + rate * 3));
   const postgresDown = Date.now();
   await postgres.stop();
-  log(`  PostgreSQL stopped at ${h.elapsed()}, ${h.sentIds.length} rows inserted`);
+  log(`  PostgreSQL stopped at ${h.elapsed()}, ${h.load.sentIds.length} rows inserted`);
   await sleep(5_000);
   await postgres.start();
   h.note(
     `PostgreSQL stopped (fast shutdown) and started again: down ${((Date.now() - postgresDown) / 1000).toFixed(1)} s`,
   );
   log(`  PostgreSQL answering again at ${h.elapsed()}`);
-  limit.rows = Math.max(rows, h.sentIds.length + rate * 5);
+  limit.rows = Math.max(rows, h.load.sentIds.length + rate * 5);
   await inserting;
-  h.note(`${h.sentIds.length} rows inserted at ${rate}/s`);
+  h.note(`${h.load.sentIds.length} rows inserted at ${rate}/s`);
   await h.waitForPredictions(240_000);
   log(`  every prediction present at ${h.elapsed()}`);
   try {
@@ -112,7 +113,7 @@ async function scenario(
   } catch (error) {
     h.check(false, `the connector is not running at the end: ${(error as Error).message}`);
   }
-  await h.stopAll();
+  await h.parts.stopAll();
   return h.result(cdc.name, new Map(), { oncePerId: true });
 }
 
@@ -135,7 +136,7 @@ async function insertRows(h: Harness, limit: { rows: number }, rate: number): Pr
   const begin = Date.now();
   try {
     for (let i = 0; i < limit.rows; i += 10) {
-      const batch = await h.messages(Math.min(10, limit.rows - i));
+      const batch = await h.load.messages(Math.min(10, limit.rows - i));
       for (;;) {
         try {
           if (!client) {
@@ -155,7 +156,7 @@ async function insertRows(h: Harness, limit: { rows: number }, rate: number): Pr
           await sleep(500);
         }
       }
-      h.sentIds.push(...batch.map((m) => m.sms_id));
+      h.load.sentIds.push(...batch.map((m) => m.sms_id));
       const due = begin + ((i + 10) / rate) * 1000;
       if (due > Date.now()) await sleep(due - Date.now());
     }

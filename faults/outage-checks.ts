@@ -1,12 +1,12 @@
 // Checks shared by the outage scenarios (Cassandra, registry): what `GET /ready` says, and whether
 // the consumer groups committed anything while a dependency was away.
 import type { Harness } from './harness.ts';
-import { sleep } from './harness.ts';
+import { sleep } from './parts.ts';
 
 /** The edge's base URL, from the line `run edge` prints. */
 export async function edgeUrl(h: Harness): Promise<string> {
-  const edge = await h.startRunning('edge');
-  const line = await h.waitForLog(edge, /edge listening on (\S+)/);
+  const edge = await h.parts.startRunning('edge');
+  const line = await h.parts.waitForLog(edge, /edge listening on (\S+)/);
   return line.replace('edge listening on ', '');
 }
 

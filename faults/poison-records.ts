@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import avro from 'avsc';
 import { type SmsRaw, loadSchema } from '../schemas/index.ts';
 import { valueSubject } from '../topology/topics.ts';
-import { type Harness, framed } from './harness.ts';
+import type { Harness } from './harness.ts';
+import { framed } from './load.ts';
 
 export interface PoisonRecord {
   readonly key: string;
@@ -52,7 +53,10 @@ export async function poisonRecords(h: Harness, total: number): Promise<PoisonRe
     [
       0.15,
       async () => {
-        const whole = await h.encode({ ...base(), text: pick(['win a prize now', 'see you at 6?', 'call me back']) });
+        const whole = await h.load.encode({
+          ...base(),
+          text: pick(['win a prize now', 'see you at 6?', 'call me back']),
+        });
         return { value: whole.subarray(0, between(5, whole.length - 1)), code: 'DECODE_FAILED' };
       },
     ],
@@ -82,13 +86,16 @@ export async function poisonRecords(h: Harness, total: number): Promise<PoisonRe
     [
       0.1,
       async () => ({
-        value: await h.encode({ ...base(), text: 'spam '.repeat(between(820, 2_400)) }),
+        value: await h.load.encode({ ...base(), text: 'spam '.repeat(between(820, 2_400)) }),
         code: 'TEXT_TOO_LONG',
       }),
     ],
     [
       0.15,
-      async () => ({ value: await h.encode({ ...base(), text: pick(['', ' ', '\n\t ', '   ']) }), code: 'EMPTY_TEXT' }),
+      async () => ({
+        value: await h.load.encode({ ...base(), text: pick(['', ' ', '\n\t ', '   ']) }),
+        code: 'EMPTY_TEXT',
+      }),
     ],
   ];
   const bursts = Math.max(1, Math.round(total / 3_000));
@@ -111,7 +118,7 @@ export async function poisonRecords(h: Harness, total: number): Promise<PoisonRe
       const key = `${h.run}-p${n}`;
       large.push({
         key,
-        value: await h.encode({ ...base(), text: 'x'.repeat(LARGE_TEXT_BYTES) }),
+        value: await h.load.encode({ ...base(), text: 'x'.repeat(LARGE_TEXT_BYTES) }),
         code: 'TEXT_TOO_LONG',
       });
       n += 1;

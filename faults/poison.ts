@@ -14,7 +14,7 @@ export const poison: Scenario = {
     withHarness('poison', {}, async (h) => {
       const count = quick ? 1_000 : 10_000;
       const bad = await poisonRecords(h, count);
-      const good = await h.messages(count);
+      const good = await h.load.messages(count);
       // Shuffled together, so poison and good records share partitions and batches.
       const mixed: ({ good: SmsRaw } | { poison: PoisonRecord })[] = [
         ...good.map((g) => ({ good: g })),
@@ -24,7 +24,7 @@ export const poison: Scenario = {
         const j = Math.floor(Math.random() * (i + 1));
         [mixed[i], mixed[j]] = [mixed[j]!, mixed[i]!];
       }
-      const parts = await Promise.all([h.startRunning('features'), h.startRunning('scoring')]);
+      const parts = await Promise.all([h.parts.startRunning('features'), h.parts.startRunning('scoring')]);
       log(`  ${bad.length} poison and ${good.length} good records prepared at ${h.elapsed()}`);
       const topic = h.config.topics.raw;
       let chunk: { topic: string; key: string; value: Buffer }[] = [];
@@ -32,8 +32,8 @@ export const poison: Scenario = {
       let bytes = 0;
       const flush = async () => {
         if (chunk.length === 0) return;
-        await h.sendRetrying(chunk, 60_000);
-        for (const g of goods) h.sentIds.push(g.sms_id);
+        await h.load.sendRetrying(chunk, 60_000);
+        for (const g of goods) h.load.sentIds.push(g.sms_id);
         chunk = [];
         goods = [];
         bytes = 0;
@@ -41,7 +41,7 @@ export const poison: Scenario = {
       for (const item of mixed) {
         const record =
           'good' in item
-            ? { topic, key: item.good.sms_id, value: await h.encode(item.good) }
+            ? { topic, key: item.good.sms_id, value: await h.load.encode(item.good) }
             : { topic, key: item.poison.key, value: item.poison.value };
         if (bytes + record.value.length > CHUNK_BYTES) await flush();
         chunk.push(record);
@@ -65,7 +65,7 @@ export const poison: Scenario = {
           `${part.part} stopped during the poison (${part.child.exitCode ?? part.child.signalCode}); log ` +
             `${part.logPath}`,
         );
-      await h.stopAll();
+      await h.parts.stopAll();
       return h.result(poison.name, new Map(bad.map((p) => [p.key, p.code])));
     }),
 };

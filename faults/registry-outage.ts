@@ -9,7 +9,9 @@ import avro from 'avsc';
 import { type SmsPrediction, loadSchema } from '../schemas/index.ts';
 import { startSecondRegistry } from '../testkit/second-registry.ts';
 import { valueSubject } from '../topology/topics.ts';
-import { type Harness, type Scenario, framed, sleep, withHarness, withServer } from './harness.ts';
+import { type Harness, type Scenario, withHarness, withServer } from './harness.ts';
+import { framed } from './load.ts';
+import { sleep } from './parts.ts';
 import { edgeUrl, waitReady, watchReady } from './outage-checks.ts';
 
 export const registryOutage: Scenario = {
@@ -24,19 +26,23 @@ export const registryOutage: Scenario = {
           const rate = quick ? 150 : 300;
           // The codec asks the registry again for a subject's latest id after 60 s: the outage stays below.
           const downMs = quick ? 20_000 : 40_000;
-          const [url] = await Promise.all([edgeUrl(h), h.startRunning('features'), h.startRunning('scoring')]);
+          const [url] = await Promise.all([
+            edgeUrl(h),
+            h.parts.startRunning('features'),
+            h.parts.startRunning('scoring'),
+          ]);
           const newer = await newerRawWriter(h);
-          const flow = h.flow(rate);
-          await h.waitForSent(messages * 0.25);
+          const flow = h.load.flow(rate);
+          await h.load.waitForSent(messages * 0.25);
           await registry.stop();
           const down = Date.now();
-          const firstInOutage = h.sentIds.length;
+          const firstInOutage = h.load.sentIds.length;
           log(`  registry stopped at ${h.elapsed()}, ${firstInOutage} sent`);
           const outage = (async () => {
             // First only records of cached schemas: they must flow without the registry.
             await sleep(downMs * 0.4);
-            const during = new Set(h.sentIds.slice(firstInOutage));
-            const scored = await h.read<SmsPrediction>(h.config.topics.predictions);
+            const during = new Set(h.load.sentIds.slice(firstInOutage));
+            const scored = await h.topics.read<SmsPrediction>(h.config.topics.predictions);
             const flowed = new Set(scored.map((r) => r.value.sms_id).filter((id) => during.has(id))).size;
             h.check(flowed > 0, `no message sent while the registry was down was scored (${during.size} sent)`);
             h.note(
@@ -45,15 +51,15 @@ export const registryOutage: Scenario = {
             );
             // Then a schema version the processors never saw: they must wait for the registry, not
             // dead-letter. (Such a record holds up its partition until then: records go in order.)
-            const unseen = await h.messages(50, 'n');
-            await h.sendRetrying(
+            const unseen = await h.load.messages(50, 'n');
+            await h.load.sendRetrying(
               unseen.map((raw) => ({ topic: h.config.topics.raw, key: raw.sms_id, value: newer(raw) })),
               10_000,
             );
-            h.sentIds.push(...unseen.map((raw) => raw.sms_id));
+            h.load.sentIds.push(...unseen.map((raw) => raw.sms_id));
             await produceNeedingRegistry(h);
             await sleep(Math.max(0, downMs - (Date.now() - down)));
-            const early = (await h.read<SmsPrediction>(h.config.topics.predictions)).filter((r) =>
+            const early = (await h.topics.read<SmsPrediction>(h.config.topics.predictions)).filter((r) =>
               r.value.sms_id.includes('-n'),
             ).length;
             h.check(early === 0, `${early} predictions of records with an unseen schema while the registry was down`);
@@ -77,7 +83,7 @@ export const registryOutage: Scenario = {
           await flow.stopAt(messages);
           await h.waitForPredictions();
           log(`  every prediction present at ${h.elapsed()}`);
-          await h.stopAll();
+          await h.parts.stopAll();
           return h.result(registryOutage.name);
         }),
     ),

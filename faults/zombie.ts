@@ -2,7 +2,8 @@
 // work, past its session timeout, so the other instance takes its partitions and redoes its
 // unfinished records; then it is resumed (SIGCONT) with its old transaction still open. Whatever it
 // then tries to commit must be fenced: a read-committed consumer sees every prediction once.
-import { FAST_REBALANCE, type Scenario, sleep, withHarness } from './harness.ts';
+import { FAST_REBALANCE, type Scenario, withHarness } from './harness.ts';
+import { sleep } from './parts.ts';
 
 export const zombie: Scenario = {
   name: 'zombie (SIGSTOP past the session)',
@@ -11,15 +12,15 @@ export const zombie: Scenario = {
       const messages = quick ? 3_000 : 10_000;
       const rate = quick ? 150 : 250;
       const frozenMs = 15_000;
-      const zombies = await Promise.all([h.startRunning('features'), h.startRunning('scoring')]);
-      await Promise.all([h.startRunning('features'), h.startRunning('scoring')]);
-      const producing = h.produce(messages, rate);
+      const zombies = await Promise.all([h.parts.startRunning('features'), h.parts.startRunning('scoring')]);
+      await Promise.all([h.parts.startRunning('features'), h.parts.startRunning('scoring')]);
+      const producing = h.load.produce(messages, rate);
       await sleep(4_000);
       for (const part of zombies) part.child.kill('SIGSTOP');
-      log(`  froze one instance of each processor at ${h.elapsed()}, ${h.sentIds.length} sent`);
+      log(`  froze one instance of each processor at ${h.elapsed()}, ${h.load.sentIds.length} sent`);
       await sleep(frozenMs);
       for (const part of zombies) part.child.kill('SIGCONT');
-      log(`  resumed them at ${h.elapsed()}, ${h.sentIds.length} sent`);
+      log(`  resumed them at ${h.elapsed()}, ${h.load.sentIds.length} sent`);
       h.note(
         `one of two instances of each processor frozen for ${frozenMs / 1000} s (session ` +
           `${FAST_REBALANCE.SPAMSTREAM_SESSION_TIMEOUT_MS} ms) while ${messages} messages flowed at ${rate}/s`,
@@ -31,7 +32,7 @@ export const zombie: Scenario = {
         const gone = part.child.exitCode ?? part.child.signalCode;
         if (gone !== null) h.note(`the resumed ${part.part} instance exited by itself (${gone})`);
       }
-      await h.stopAll();
+      await h.parts.stopAll();
       return h.result(zombie.name);
     }),
 };
