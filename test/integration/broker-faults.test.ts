@@ -90,7 +90,7 @@ describe('delivery through broker failures (a private broker)', () => {
         timeoutMs: 120_000,
         brokers,
       });
-      await sleep(3_000);
+      await sleep(3_000); // an absence check: time for a duplicate, if any, to be committed
       const after = await readTopic<SmsFeatures>(messaging, config.topics.features, { brokers });
       expect(failure).toBeUndefined();
       expect(new Set(features.map((f) => f.value.sms_id)).size).toBe(total);

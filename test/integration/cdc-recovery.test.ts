@@ -5,10 +5,11 @@ import { availableModels } from '../../connectors/model-runtime.ts';
 import { type RunningPipeline, startParts } from '../../runtime/pipeline.ts';
 import type { SmsPrediction } from '../../schemas/index.ts';
 import { stackUp } from '../../stack/index.ts';
-import { ownedPid, ownerMarker } from '../../stack/process.ts';
+import { isAlive, ownedPid, ownerMarker } from '../../stack/process.ts';
 import { serverDir } from '../../stack/server.ts';
 import { type CdcFixture, cdcFixture } from '../../testkit/cdc-fixture.ts';
-import { labelledMessages, sleep } from '../../testkit/pipeline-fixture.ts';
+import { labelledMessages } from '../../testkit/pipeline-fixture.ts';
+import { waitUntil } from '../../testkit/wait-until.ts';
 
 const quiet = () => {};
 
@@ -51,7 +52,7 @@ describe('cdc with Kafka Connect killed', () => {
     await insert(before);
     await fixture.readChanges({ until: (r) => r.length >= before.length });
     process.kill(pid!, 'SIGKILL');
-    await sleep(500);
+    await waitUntil('Kafka Connect is gone', () => !isAlive(pid!));
     await insert(during);
 
     const report = await stackUp(config, quiet);

@@ -19,16 +19,26 @@ const message = (run: string, n: number | string, text = `hello number ${n}, see
   source: 'test',
 });
 
-/** What a read-committed consumer sees of a topic right now: each record's origin offset. */
+interface Visible {
+  readonly originOffset: number;
+  readonly partition: number;
+  readonly value: string;
+}
+
+/**
+ * What a read-committed consumer sees of a topic: each record's origin offset and value. With
+ * `until`, it reads until that holds; without, it is an absence check and reads for `forMs`, since
+ * a record that must not appear gives no event to wait for.
+ */
 async function visibleNow(
   config: PipelineFixture['config'],
   topic: string,
-  forMs = 2_500,
-): Promise<{ originOffset: number; partition: number; value: string }[]> {
+  { forMs = 2_500, until }: { forMs?: number; until?: (seen: readonly Visible[]) => boolean } = {},
+): Promise<Visible[]> {
   const kafka = new Kafka({ clientId: 'delivery-it', brokers: [...config.kafka.brokers], logLevel: logLevel.NOTHING });
   const groupId = `delivery-it.${randomUUID()}`;
   const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
-  const seen: { originOffset: number; partition: number; value: string }[] = [];
+  const seen: Visible[] = [];
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({
@@ -42,7 +52,8 @@ async function visibleNow(
       });
     },
   });
-  await sleep(forMs);
+  if (until) await waitUntil(`${topic} shows what the test waits for`, () => until(seen), { timeoutMs: 60_000 });
+  else await sleep(forMs);
   await consumer.disconnect();
   await kafka
     .admin()
@@ -108,7 +119,11 @@ describe('delivery correctness on the real broker', () => {
     if (refused) expect(refused).toMatchObject({ code: 'BROKER_REJECTED' });
     const later = Array.from({ length: 12 }, (_, i) => small(100 + i));
     for (const record of later) await fixture.messaging.writer.send([record]);
-    const values = new Set((await visibleNow(fixture.config, raw)).map((v) => v.value));
+    const landed = (seen: readonly Visible[]) => {
+      const values = new Set(seen.map((v) => v.value));
+      return later.every((record) => values.has(record.value.toString()));
+    };
+    const values = new Set((await visibleNow(fixture.config, raw, { until: landed })).map((v) => v.value));
     for (const record of later) expect(values.has(record.value.toString()), record.key).toBe(true);
   }, 120_000);
 
@@ -181,7 +196,7 @@ describe('delivery correctness on the real broker', () => {
     });
     expect(features).toHaveLength(10);
     expect(Date.now()).toBeGreaterThanOrEqual(outageEnds);
-    const letters = await visibleNow(fixture.config, fixture.config.topics.dlq, 1_500);
+    const letters = await visibleNow(fixture.config, fixture.config.topics.dlq, { forMs: 1_500 });
     expect(letters).toEqual([]);
   }, 120_000);
 
@@ -193,7 +208,11 @@ describe('delivery correctness on the real broker', () => {
     // One batch read to its end, then a large one that the stop cuts short.
     await fixture.produceRaw(Array.from({ length: 20 }, (_, i) => message(fixture.run, i)));
     await fixture.readTopic(fixture.config.topics.features, { until: (r) => r.length >= 20, timeoutMs: 60_000 });
-    await sleep(500);
+    await waitUntil(
+      'the first batch is committed',
+      async () =>
+        (await fixture.messaging.committedOffsets(`${fixture.run}.features`, fixture.config.topics.raw)).get(0) === 20n,
+    );
     await fixture.produceRaw(Array.from({ length: 3_000 }, (_, i) => message(fixture.run, 20 + i)));
     await fixture.readTopic(fixture.config.topics.features, { until: (r) => r.length >= 100, timeoutMs: 60_000 });
     await first.stop();

@@ -8,6 +8,7 @@ import { loadConfig } from '../../config/config.ts';
 import { SpamstreamError } from '../../core/errors.ts';
 import type { SmsFeatures, SmsRaw } from '../../schemas/index.ts';
 import { featuresInstance, isolatedEnv, pipelineFixture, sleep } from '../../testkit/pipeline-fixture.ts';
+import { waitUntil } from '../../testkit/wait-until.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const message = (run: string, n: number | string): SmsRaw => ({
@@ -120,7 +121,7 @@ describe('partitions changing hands under exactly-once', () => {
     cleanup.push(() => first.stop());
     const messages = [message(fixture.run, 'stuck'), ...Array.from({ length: 60 }, (_, i) => message(fixture.run, i))];
     await fixture.produceRaw(messages);
-    await sleep(2_000);
+    await waitUntil('the first instance is stuck on its record', () => stuckOnce);
     const second = await featuresInstance(fixture);
     cleanup.push(() => second.stop());
 
@@ -129,8 +130,8 @@ describe('partitions changing hands under exactly-once', () => {
       timeoutMs: 90_000,
     });
     expect(countIds(features).distinct).toBe(messages.length);
-    while (!lateDone) await sleep(500); // the stuck write finishes, and its instance tries to deliver it
-    await sleep(3_000);
+    await waitUntil('the stuck write has finished', () => lateDone, { timeoutMs: 60_000 });
+    await sleep(3_000); // an absence check: its instance has had the time to try to deliver the late result
     const after = await fixture.readTopic<SmsFeatures>(fixture.config.topics.features);
     expect(countIds(after)).toEqual({ distinct: messages.length, duplicates: 0 });
   }, 150_000);

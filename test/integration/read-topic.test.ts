@@ -5,6 +5,7 @@ import { connectMessaging } from '../../runtime/wiring.ts';
 import { type SmsRaw, loadSchema } from '../../schemas/index.ts';
 import { valueSubject } from '../../topology/topics.ts';
 import { readTopic } from '../../testkit/read-topic.ts';
+import { waitUntil } from '../../testkit/wait-until.ts';
 import { config, createTopics, kafkaClient, unique } from '../../testkit/real-ports.ts';
 
 const kafka = kafkaClient();
@@ -70,7 +71,15 @@ describe('readTopic', () => {
 
   it('keeps reading until the condition holds, seeing records committed meanwhile', async () => {
     const reading = readTopic<SmsRaw>(messaging, topic, { until: (r) => r.length >= 8, timeoutMs: 30_000 });
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // Committed once the reader's group has its partitions, so that it sees them arrive.
+    await waitUntil('the reader has joined its group', async () => {
+      const ids = (await admin.listGroups()).groups
+        .map((g) => g.groupId)
+        .filter((id) => id.startsWith(`reader.${topic}.`));
+      if (ids.length === 0) return false;
+      const { groups } = await admin.describeGroups(ids);
+      return groups.some((g) => g.state === 'Stable');
+    });
     await transaction(['e1', 'e2'], 'commit');
     await transaction(['f1'], 'abort');
     const records = await reading;

@@ -21,6 +21,7 @@ import {
   pipelineFixture,
   sleep,
 } from '../../testkit/pipeline-fixture.ts';
+import { waitUntil } from '../../testkit/wait-until.ts';
 
 const MESSAGES = 300;
 const quiet = () => {};
@@ -60,7 +61,7 @@ async function stopLive(live: Live | undefined) {
 }
 
 /** Produces a message every 50 ms (live traffic) until stopped; returns how many. */
-function liveTraffic(live: Live) {
+function liveTraffic(live: Live): { sent(): number; stop(): Promise<number> } {
   let running = true;
   let sent = 0;
   const loop = (async () => {
@@ -79,10 +80,13 @@ function liveTraffic(live: Live) {
       await sleep(50);
     }
   })();
-  return async () => {
-    running = false;
-    await loop;
-    return sent;
+  return {
+    sent: () => sent,
+    stop: async () => {
+      running = false;
+      await loop;
+      return sent;
+    },
   };
 }
 
@@ -106,10 +110,10 @@ describe('replay scoring beside the live pipeline', () => {
   afterAll(() => stopLive(live));
 
   it('replay scoring --models v3 --from earliest gives every earlier message a v3 prediction while live traffic continues, and ends by itself', async () => {
-    const stopTraffic = liveTraffic(live);
-    await sleep(500);
+    const traffic = liveTraffic(live);
+    await waitUntil('live traffic flows', () => traffic.sent() >= 5);
     const { summary, runId } = await replay(live, { kind: 'scoring', from: 'earliest', to: 'latest', models: ['v3'] });
-    const liveSent = await stopTraffic();
+    const liveSent = await traffic.stop();
     console.log(
       `[replay scoring] ${summary.messages} messages in ${summary.seconds.toFixed(1)} s (${Math.round(summary.rate)}/s), ${liveSent} live messages meanwhile`,
     );
@@ -233,7 +237,14 @@ describe('replay features beside the live pipeline', () => {
     const exited = new Promise<number | null>((resolve) => first.on('exit', resolve));
     const deadline = Date.now() + 60_000;
     while (!out.includes('offsets to read') && Date.now() < deadline) await sleep(100);
-    await sleep(9_000);
+    // Interrupted once its progress shows offsets committed, well before the end at 60 a second.
+    await waitUntil(
+      'the first run has committed some of its offsets',
+      () => /replay scoring: [1-9][\d,]*\//.test(out),
+      {
+        timeoutMs: 60_000,
+      },
+    );
     first.kill('SIGINT');
     expect(await exited, out).toBe(0);
     const stopped = /replay scoring stopped at [\d,]+\/[\d,]+ .*: ([\d,]+) messages read/.exec(out);
