@@ -124,6 +124,10 @@ export interface PipelineConfig {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** After a signal, `start` and `run` exit when this has passed, whether or not everything closed. */
   readonly shutdownTimeoutMs: number;
+  /** Where a processor run alone answers `/health`, `/ready` and `/metrics` (runtime/ops-server.ts). */
+  readonly opsHost: string;
+  readonly opsPort: number;
+  readonly opsReadyTimeoutMs: number;
 }
 
 export interface EdgeConfig {

@@ -610,6 +610,27 @@ export const SETTINGS = [
     ...fixed(60_000),
   },
   {
+    key: 'pipeline.opsHost',
+    env: 'SPAMSTREAM_OPS_HOST',
+    doc: 'address of the ops server (`/health`, `/ready`, `/metrics`) of a processor run alone (`run cdc|features|scoring`); `0.0.0.0` in a container',
+    parse: str,
+    ...fixed('127.0.0.1', '127.0.0.1'),
+  },
+  {
+    key: 'pipeline.opsPort',
+    env: 'SPAMSTREAM_OPS_PORT',
+    doc: 'port of that ops server; 0 takes a free one (it is logged), so several instances fit on one machine',
+    parse: int(0, 65535),
+    ...fixed(0),
+  },
+  {
+    key: 'pipeline.opsReadyTimeoutMs',
+    env: 'SPAMSTREAM_OPS_READY_TIMEOUT_MS',
+    doc: "time each dependency check of the ops server's `/ready` gets",
+    parse: int(100, 60_000),
+    ...fixed(2000),
+  },
+  {
     key: 'pipeline.consumerGroupPrefix',
     env: 'SPAMSTREAM_GROUP_PREFIX',
     doc: 'prefix of consumer group ids',

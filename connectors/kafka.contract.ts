@@ -62,6 +62,27 @@ export function describeKafkaContract(name: string, makeFixture: () => Promise<K
     );
 
     it(
+      'is joined once it has read from its group, and not after close',
+      async () => {
+        const kafka = await makeFixture();
+        const topic = unique('contract');
+        await kafka.createTopic(topic, 1);
+        const source = kafka.source({ groupId: unique('g'), topics: [topic], maxInFlight: 10 });
+        expect(source.joined()).toBe(false);
+        await kafka.writer.send([{ topic, key: 'k', value: Buffer.from('m0') }]);
+        const seen: Envelope<Buffer | null>[] = [];
+        const subscription = source.records.subscribe((r) => seen.push(r));
+        await waitFor(() => seen.length === 1, timeoutMs);
+        expect(source.joined()).toBe(true);
+        source.acknowledge([seen[0]!.origin]);
+        await source.close();
+        expect(source.joined()).toBe(false);
+        subscription.unsubscribe();
+      },
+      timeoutMs,
+    );
+
+    it(
       'emits no more than maxInFlight unacknowledged records',
       async () => {
         const kafka = await makeFixture();

@@ -92,10 +92,12 @@ export interface TransactionalWriter {
  *   partition's end offset, and once every listed partition is committed up to its end it closes
  *   itself as `close` does, completing the stream. Offsets no consumer sees (transaction markers,
  *   aborted records) count as read.
+ * - `joined` is false until the consumer first joined its group, and again once `close` began.
  */
 export interface RecordSource {
   readonly records: Observable<Envelope<Buffer | null>>;
   readonly groupId: string;
+  joined(): boolean;
   acknowledge(origins: readonly Origin[], commit?: (offsets: readonly CommitOffset[]) => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }

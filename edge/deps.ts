@@ -5,6 +5,7 @@ import type { ModelCard, SpamModel } from '../connectors/model-runtime.ts';
 import type { Inbox } from '../connectors/inbox.ts';
 import type { FeatureStore, IdempotencyStore, PredictionStore } from '../connectors/online-store.ts';
 import type { Metrics } from '../core/metrics.ts';
+import type { HealthCheck } from '../core/health.ts';
 import type { FeatureView } from '../features/index.ts';
 import type { SmsPrediction, SmsRaw } from '../schemas/index.ts';
 import type { ReplayBoard } from './replay-board.ts';
@@ -18,12 +19,6 @@ export interface SmsIngest {
    * BROKER_UNAVAILABLE or REGISTRY_UNAVAILABLE, retriable) when it is not.
    */
   submit(raw: SmsRaw): Promise<void>;
-}
-
-/** One dependency `GET /ready` checks; `check` rejects when it is unreachable. */
-export interface HealthCheck {
-  readonly name: string;
-  check(): Promise<void>;
 }
 
 /** Where a prediction came from, as its record's headers tell. */

@@ -17,6 +17,7 @@ function memorySource() {
   const source: RecordSource & { closed: boolean } = {
     records: records.asObservable(),
     groupId: 'live-test',
+    joined: () => !source.closed,
     acknowledge: async (origins: readonly Origin[]) => {
       acknowledged.push(...origins.map((o) => o.offset));
     },

@@ -5,12 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/config.ts';
 import type { CassandraStores } from '../connectors/cassandra/store.ts';
-import { checkConnectorRunning } from '../connectors/cdc/connector-rest.ts';
 import type { Inbox } from '../connectors/inbox.ts';
 import type { SpamModel } from '../connectors/model-runtime.ts';
 import type { Log } from '../core/log.ts';
 import type { Metrics } from '../core/metrics.ts';
-import type { HealthCheck } from '../edge/deps.ts';
+import type { HealthCheck } from '../core/health.ts';
+import { serverChecks } from './health-checks.ts';
 import { createSmsIngest } from '../edge/ingest.ts';
 import { createPredictionFeed } from '../edge/prediction-feed.ts';
 import { createReplayTracker } from '../edge/replay-board.ts';
@@ -43,18 +43,7 @@ export function edgeHealthChecks(
   stores: Pick<CassandraStores, 'ping'>,
   inbox?: Pick<Inbox, 'ping'>,
 ): HealthCheck[] {
-  const cdc: HealthCheck[] = inbox
-    ? [
-        { name: 'postgres', check: () => inbox.ping() },
-        { name: 'connect', check: () => checkConnectorRunning(config.cdc.connectUrl, config.cdc.connector) },
-      ]
-    : [];
-  return [
-    { name: 'kafka', check: () => messaging.pingKafka() },
-    { name: 'registry', check: () => messaging.registry.ping() },
-    { name: 'cassandra', check: () => stores.ping() },
-    ...cdc,
-  ];
+  return serverChecks(config, messaging, stores, { inbox, connector: inbox !== undefined });
 }
 
 /**

@@ -9,8 +9,11 @@ import type { RunningEdge } from '../edge/server.ts';
 import { type RunningProcessor, buildTopology } from '../topology/build.ts';
 import type { ProcessorName } from '../topology/graph.ts';
 import { restartFailedTasks } from '../connectors/cdc/connector-rest.ts';
+import type { HealthCheck } from '../core/health.ts';
 import { watchConnector } from './connector-watch.ts';
-import { connectMessaging, connectModels, connectStores, topologyPorts } from './wiring.ts';
+import { serverChecks } from './health-checks.ts';
+import { startOpsServer } from './ops-server.ts';
+import { type Messaging, connectMessaging, connectModels, connectStores, topologyPorts } from './wiring.ts';
 
 export type PartName = ProcessorName | 'edge';
 
@@ -21,6 +24,36 @@ export interface RunningPipeline {
   readonly failed: Promise<Error>;
   /** Drains and commits what is in flight, then closes every connection. */
   stop(): Promise<void>;
+}
+
+/**
+ * What the ops server of processors run alone checks: their servers answer, each processor is in its
+ * consumer group, and none has stopped (one that failed leaves the process not ready until it exits).
+ */
+function processorChecks(
+  config: Config,
+  messaging: Messaging,
+  stores: CassandraStores,
+  processors: readonly RunningProcessor[],
+  cdc: boolean,
+): HealthCheck[] {
+  const stopped = new Set<string>();
+  for (const p of processors)
+    p.done.then(
+      () => stopped.add(p.name),
+      () => stopped.add(p.name),
+    );
+  return [
+    ...serverChecks(config, messaging, stores, { connector: cdc }),
+    {
+      name: 'processors',
+      check: async () => {
+        if (stopped.size > 0) throw new Error(`stopped: ${[...stopped].join(', ')}`);
+        const waiting = processors.filter((p) => !p.joined()).map((p) => p.name);
+        if (waiting.length > 0) throw new Error(`not yet in its consumer group: ${waiting.join(', ')}`);
+      },
+    },
+  ];
 }
 
 export async function startParts(
@@ -65,6 +98,18 @@ export async function startParts(
     if (parts.includes('cdc')) {
       const watch = watchConnector(() => restartFailedTasks(config.cdc.connectUrl, config.cdc.connector), processLog);
       closers.push(async () => watch.stop());
+    }
+
+    if (!parts.includes('edge') && processors.length > 0) {
+      const ops = await startOpsServer({
+        host: config.pipeline.opsHost,
+        port: config.pipeline.opsPort,
+        checks: processorChecks(config, messaging, stores, processors, parts.includes('cdc')),
+        readyTimeoutMs: config.pipeline.opsReadyTimeoutMs,
+        metrics,
+      });
+      closers.push(() => ops.close());
+      log(`ops listening on ${ops.address}`);
     }
 
     let edge: RunningEdge | undefined;

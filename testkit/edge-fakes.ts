@@ -7,7 +7,8 @@ import { createMetrics } from '../core/metrics.ts';
 import { featureViews } from '../features/index.ts';
 import { type ReplayTracker, createReplayTracker } from '../edge/replay-board.ts';
 import type { ReplayStatus, SmsPrediction, SmsRaw } from '../schemas/index.ts';
-import type { EdgeDeps, HealthCheck, PredictionFeed, PredictionOrigin, SmsIngest } from '../edge/deps.ts';
+import type { HealthCheck } from '../core/health.ts';
+import type { EdgeDeps, PredictionFeed, PredictionOrigin, SmsIngest } from '../edge/deps.ts';
 
 export function testConfig(overrides: Partial<EdgeConfig> = {}): EdgeConfig {
   return {

@@ -72,6 +72,8 @@ export interface RunningProcessor {
   readonly done: Promise<void>;
   /** Stops fetching, finishes and commits what is in flight, then leaves the consumer group. */
   stop(): Promise<void>;
+  /** Its consumer is a member of its group (RecordSource.joined). */
+  joined(): boolean;
 }
 
 export interface ProcessorNode extends ProcessorSpec {
@@ -187,6 +189,7 @@ export function buildTopology(
     });
     return {
       done,
+      joined: () => source.joined(),
       async stop() {
         await source.close();
         stopping.abort();

@@ -97,7 +97,11 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
   /** Bounded: the group's commits when the run began (partitions this run never commits stay there). */
   const startedAt = new Map<string, bigint>();
 
-  consumer.on(consumer.events.GROUP_JOIN, () => report({ type: 'joined' }));
+  let member = false;
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    member = true;
+    report({ type: 'joined' });
+  });
 
   const commit = async (tp: TopicPartition) => {
     const offset = inFlight.committable(tp);
@@ -349,6 +353,7 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
   return {
     records,
     groupId: options.groupId,
+    joined: () => member && !closing(),
     async acknowledge(origins, commitWith) {
       if (!commitWith) {
         inFlight.done(origins);

@@ -139,6 +139,7 @@ export function createMemoryKafka(): MemoryKafka {
         }
       };
       let closing = false;
+      let member = false;
       let finish: (() => void) | undefined;
       const end = (topic: string, partition: number) =>
         options.endOffsets?.find((o) => o.topic === topic && o.partition === partition)?.offset;
@@ -154,6 +155,7 @@ export function createMemoryKafka(): MemoryKafka {
       };
       const records = new Observable<Envelope<Buffer | null>>((subscriber) => {
         finish = () => subscriber.complete();
+        member = true; // one consumer per group: subscribing is joining
         const positions = new Map<string, number>();
         const pump = async () => {
           while (!closing) {
@@ -200,6 +202,7 @@ export function createMemoryKafka(): MemoryKafka {
       return {
         records,
         groupId: options.groupId,
+        joined: () => member && !closing,
         async acknowledge(origins, commitWith) {
           if (commitWith) await inFlight.finishInTransaction(origins, commitWith);
           else {

@@ -2,44 +2,15 @@
 // Prometheus metrics of the whole process (edge, processors, inference) in one scrape, with the
 // replays this edge reads on sms.replays, wherever they run.
 import type { FastifyPluginAsync } from 'fastify';
-import type { EdgeDeps, HealthCheck } from '../deps.ts';
+import { readiness } from '../../core/health.ts';
+import type { EdgeDeps } from '../deps.ts';
 import { mirrorReplays } from '../replay-metrics.ts';
-
-interface CheckResult {
-  name: string;
-  ok: boolean;
-  ms: number;
-  error?: string;
-}
 
 const checkResultSchema = {
   type: 'object',
   required: ['name', 'ok', 'ms'],
   properties: { name: { type: 'string' }, ok: { type: 'boolean' }, ms: { type: 'number' }, error: { type: 'string' } },
 } as const;
-
-async function runCheck(check: HealthCheck, timeoutMs: number): Promise<CheckResult> {
-  const started = performance.now();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
-    await Promise.race([check.check(), timeout]);
-    return { name: check.name, ok: true, ms: Math.round(performance.now() - started) };
-  } catch (error) {
-    // Only the message: a readiness answer says what is down, never how the code got there.
-    const message = error instanceof Error ? error.message : String(error);
-    return {
-      name: check.name,
-      ok: false,
-      ms: Math.round(performance.now() - started),
-      error: message.split('\n')[0]!.slice(0, 200),
-    };
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 export const opsRoutes: FastifyPluginAsync<{ deps: EdgeDeps }> = async (app, { deps }) => {
   app.get(
@@ -84,10 +55,8 @@ export const opsRoutes: FastifyPluginAsync<{ deps: EdgeDeps }> = async (app, { d
       },
     },
     async (_request, reply) => {
-      const checks = await Promise.all(deps.health.map((check) => runCheck(check, deps.config.readyTimeoutMs)));
-      const failed = checks.filter((check) => !check.ok);
-      if (failed.length === 0) return { status: 'ready', checks };
-      const message = `unreachable: ${failed.map((check) => `${check.name} (${check.error})`).join(', ')}`;
+      const { ready, checks, message } = await readiness(deps.health, deps.config.readyTimeoutMs);
+      if (ready) return { status: 'ready', checks };
       return reply.status(503).send({ error: 'NOT_READY', message, checks });
     },
   );

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isolatedEnv } from '../../testkit/pipeline-fixture.ts';
+import { waitUntil } from '../../testkit/wait-until.ts';
 import { type SecondBroker, startSecondBroker } from '../../testkit/second-broker.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -112,6 +113,32 @@ describe('stopping `spamstream run`', () => {
     expect(features.output()).toMatch(/SIGINT: draining and shutting down…\nstopped\n/);
     expect(code, features.output()).toBe(0);
   }, 240_000);
+
+  // What an orchestrator does with a processor run alone: probe it, scrape it, stop it with SIGTERM.
+  it('`run features` answers /health, /ready and /metrics on its ops port, and SIGTERM drains it to exit 0', async () => {
+    const features = await startProcess(process.execPath, [bin, 'run', 'features'], 'ops listening on ');
+    const address = /ops listening on (http:\/\/\S+)/.exec(features.output())![1]!;
+    expect(await (await fetch(`${address}/health`)).json()).toEqual({ status: 'ok' });
+    let body: { checks: { name: string; ok: boolean }[] } = { checks: [] };
+    // Not ready until the consumer has joined its group, a moment after the process logs its port.
+    await waitUntil('the processor is ready', async () => {
+      const ready = await fetch(`${address}/ready`);
+      body = (await ready.json()) as typeof body;
+      return ready.status === 200;
+    });
+    expect(body.checks.map((c) => [c.name, c.ok])).toEqual([
+      ['kafka', true],
+      ['registry', true],
+      ['cassandra', true],
+      ['processors', true],
+    ]);
+    await produceAndWaitForFeatures(5);
+    expect(await (await fetch(`${address}/metrics`)).text()).toMatch(/^spamstream_\w+\{[^}]*processor="features"/m);
+    features.child.kill('SIGTERM');
+    const code = await features.exit(30_000);
+    expect(features.output()).toMatch(/SIGTERM: draining and shutting down…\nstopped\n/);
+    expect(code, features.output()).toBe(0);
+  }, 180_000);
 
   // What scripts and supervisors do: signal the pid they started, here npm's. npm forwards the signal
   // to its script's shell, which used to die at once and leave the pipeline running.
