@@ -34,6 +34,7 @@ const ENUM_SAMPLES: Record<string, string> = {
   'pipeline.delivery': 'at-least-once',
   'edge.logLevel': 'debug',
   'pipeline.logLevel': 'debug',
+  'pipeline.logFormat': 'json',
   'kafka.saslMechanism': 'scram-sha-512',
   'topics.compression': 'gzip',
 };

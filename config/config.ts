@@ -122,6 +122,7 @@ export interface PipelineConfig {
   /** A revoked partition's records get this long to finish; then they are left to the next owner. */
   readonly drainTimeoutMs: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  readonly logFormat: 'text' | 'json';
   /** After a signal, `start` and `run` exit when this has passed, whether or not everything closed. */
   readonly shutdownTimeoutMs: number;
   /** Where a processor run alone answers `/health`, `/ready` and `/metrics` (runtime/ops-server.ts). */

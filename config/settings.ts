@@ -589,6 +589,13 @@ export const SETTINGS = [
     ...fixed('info', 'info'),
   },
   {
+    key: 'pipeline.logFormat',
+    env: 'SPAMSTREAM_LOG_FORMAT',
+    doc: "`text`: what the process does on stdout, trouble on stderr; `json`: one JSON object per line on stdout, in the shape of the edge's request log (pino's `level`, `time`, `msg`), for a container's log collector",
+    parse: oneOf('text', 'json'),
+    ...fixed('text', 'text'),
+  },
+  {
     key: 'pipeline.delivery',
     env: 'SPAMSTREAM_DELIVERY',
     doc: '`exactly-once`: outputs and input offsets commit in one Kafka transaction; `at-least-once`: outputs, then offsets',

@@ -1,7 +1,7 @@
 // Runs processors and/or the HTTP edge in this process with the real connectors: what
 // `spamstream start` (everything) and `spamstream run <part>` (one part, to scale out) share.
 import type { Config } from '../config/config.ts';
-import { createLog } from '../core/log.ts';
+import { createProcessLog } from '../core/log.ts';
 import { createMetrics } from '../core/metrics.ts';
 import type { SpamModel } from '../connectors/model-runtime.ts';
 import type { CassandraStores } from '../connectors/cassandra/store.ts';
@@ -56,13 +56,15 @@ function processorChecks(
   ];
 }
 
+/** Starts `parts`; `say` takes what it reports (a part running, where it listens), the process log's `info` unless given. */
 export async function startParts(
   config: Config,
   parts: readonly PartName[],
-  log: (line: string) => void = console.log,
+  say?: (line: string) => void,
 ): Promise<RunningPipeline> {
   const metrics = createMetrics();
-  const processLog = createLog(config.pipeline.logLevel);
+  const processLog = createProcessLog(config.pipeline);
+  const log = say ?? processLog.info;
   const messaging = connectMessaging(config, metrics, processLog);
   const closers: (() => Promise<unknown>)[] = [() => messaging.close()];
   const closeAll = async () => {

@@ -10,7 +10,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Config } from '../config/config.ts';
-import { createLog } from '../core/log.ts';
+import { createProcessLog } from '../core/log.ts';
 import type { Metrics } from '../core/metrics.ts';
 import type { CommitOffset } from '../connectors/kafka.ts';
 import { settleWithin } from '../connectors/kafka/produce.ts';
@@ -249,7 +249,7 @@ export async function runReplay(
 ): Promise<RunningReplay> {
   const config = replayConfig(baseConfig, plan.request);
   const { kind } = plan.request;
-  const log = createLog(config.pipeline.logLevel);
+  const log = createProcessLog(config.pipeline);
   const messaging = connectMessaging(config, options.metrics, log);
   const stores = await connectStores(config);
   const models =

@@ -25,6 +25,7 @@ export const COMMON_SETTINGS: readonly TableKey[] = [
   'pipeline.models',
   'pipeline.delivery',
   'pipeline.logLevel',
+  'pipeline.logFormat',
   'pipeline.shutdownTimeoutMs',
 ];
 

@@ -2,6 +2,7 @@
 // out: processor instances share their work as one consumer group.
 import { Argument, Command } from 'commander';
 import { loadConfig } from '../../config/config.ts';
+import { createProcessLog } from '../../core/log.ts';
 import { type PartName, startParts } from '../../runtime/pipeline.ts';
 import { runUntilStopped } from './lifecycle.ts';
 
@@ -11,6 +12,11 @@ export function runCommand(): Command {
     .addArgument(new Argument('<part>', 'what to run').choices(['cdc', 'features', 'scoring', 'edge']))
     .action(async (part: PartName) => {
       const config = loadConfig();
-      await runUntilStopped(await startParts(config, [part]), { shutdownTimeoutMs: config.pipeline.shutdownTimeoutMs });
+      const log = createProcessLog(config.pipeline);
+      await runUntilStopped(await startParts(config, [part], log.info), {
+        shutdownTimeoutMs: config.pipeline.shutdownTimeoutMs,
+        log: log.info,
+        error: log.error,
+      });
     });
 }

@@ -1,6 +1,7 @@
 // `spamstream start` (= `npm start`): the whole pipeline in one process.
 import { Command } from 'commander';
 import { loadConfig } from '../../config/config.ts';
+import { createProcessLog } from '../../core/log.ts';
 import { stackUp } from '../../stack/index.ts';
 import { applyTopology, formatApplyReport } from '../../topology/apply.ts';
 import { applyPorts, connectMessaging } from '../../runtime/wiring.ts';
@@ -14,8 +15,9 @@ export function startCommand(): Command {
     )
     .action(async () => {
       const config = loadConfig();
+      const log = createProcessLog(config.pipeline);
       if (config.stack.mode === 'local') {
-        const report = await stackUp(config, (line) => console.log(line));
+        const report = await stackUp(config, log.info);
         if (!report.ok)
           throw new Error(
             `the local stack did not come up: ${report.servers
@@ -26,7 +28,8 @@ export function startCommand(): Command {
       }
       const messaging = connectMessaging(config);
       try {
-        console.log(formatApplyReport(await applyTopology(applyPorts(config, messaging), config)));
+        const report = formatApplyReport(await applyTopology(applyPorts(config, messaging), config));
+        for (const line of report.split('\n')) log.info(line);
       } finally {
         await messaging.close();
       }
@@ -36,7 +39,11 @@ export function startCommand(): Command {
         'scoring',
         ...(config.edge.enabled ? (['edge'] as const) : []),
       ];
-      const pipeline = await startParts(config, parts);
-      await runUntilStopped(pipeline, { shutdownTimeoutMs: config.pipeline.shutdownTimeoutMs });
+      const pipeline = await startParts(config, parts, log.info);
+      await runUntilStopped(pipeline, {
+        shutdownTimeoutMs: config.pipeline.shutdownTimeoutMs,
+        log: log.info,
+        error: log.error,
+      });
     });
 }

@@ -17,6 +17,8 @@ const EXIT_FORCED = 3;
 interface Running {
   readonly child: ChildProcess;
   readonly output: () => string;
+  readonly stdout: () => string;
+  readonly stderr: () => string;
   /** Resolves with the exit code, or 'running' if the process has not exited within `ms`. */
   exit(ms: number): Promise<number | string | null>;
 }
@@ -85,8 +87,16 @@ describe('stopping `spamstream run`', () => {
     const child = spawn(command, args, { cwd: root, env: { ...env, ...extraEnv } });
     children.push(child);
     let output = '';
-    child.stdout!.on('data', (chunk) => void (output += chunk));
-    child.stderr!.on('data', (chunk) => void (output += chunk));
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk) => {
+      output += chunk;
+      stdout += chunk;
+    });
+    child.stderr!.on('data', (chunk) => {
+      output += chunk;
+      stderr += chunk;
+    });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const exit = (ms: number) => Promise.race([exited, new Promise<string>((r) => setTimeout(() => r('running'), ms))]);
     const deadline = Date.now() + 60_000;
@@ -95,7 +105,7 @@ describe('stopping `spamstream run`', () => {
         throw new Error(`${args.join(' ')} did not start:\n${output}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    return { child, output: () => output, exit };
+    return { child, output: () => output, stdout: () => stdout, stderr: () => stderr, exit };
   }
 
   // Down long enough for kafkajs to give up and restart the consumer by itself, in a loop; a signal
@@ -138,6 +148,42 @@ describe('stopping `spamstream run`', () => {
     const code = await features.exit(30_000);
     expect(features.output()).toMatch(/SIGTERM: draining and shutting down…\nstopped\n/);
     expect(code, features.output()).toBe(0);
+  }, 180_000);
+
+  // A container's log collector reads stdout line by line: with the JSON format every line is one
+  // object, the kafkajs chatter (at debug) and the lifecycle lines included, and nothing goes to stderr.
+  it('with SPAMSTREAM_LOG_FORMAT=json, `run features` and `run edge` write only JSON lines, to stdout', async () => {
+    const json = { SPAMSTREAM_LOG_FORMAT: 'json', SPAMSTREAM_LOG_LEVEL: 'debug' };
+    const features = await startFeatures(json);
+    const edge = await startProcess(process.execPath, [bin, 'run', 'edge'], 'edge listening on ', {
+      ...json,
+      SPAMSTREAM_EDGE_PORT: '0',
+      SPAMSTREAM_EDGE_LOG_LEVEL: 'info',
+    });
+    await produceAndWaitForFeatures(3);
+    const address = /edge listening on (http:\/\/[^\s"]+)/.exec(edge.stdout())![1]!;
+    expect((await fetch(`${address}/health`)).status).toBe(200);
+    for (const part of [features, edge]) part.child.kill('SIGTERM');
+    for (const part of [features, edge]) expect(await part.exit(30_000), part.output()).toBe(0);
+
+    const lines = (part: Running) =>
+      part
+        .stdout()
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { level: number; time: number; msg: string });
+    for (const part of [features, edge]) {
+      expect(part.stderr()).toBe('');
+      for (const line of lines(part))
+        expect(line).toMatchObject({ level: expect.any(Number), time: expect.any(Number), msg: expect.any(String) });
+      expect(lines(part).map((line) => line.msg)).toEqual(
+        expect.arrayContaining(['SIGTERM: draining and shutting down…', 'stopped']),
+      );
+    }
+    const said = lines(features).map((line) => line.msg);
+    expect(said).toContainEqual(expect.stringMatching(/^processor features running/));
+    expect(said).toContainEqual(expect.stringMatching(/^kafkajs /));
+    expect(lines(edge).map((line) => line.msg)).toContain('GET /health 200');
   }, 180_000);
 
   // What scripts and supervisors do: signal the pid they started, here npm's. npm forwards the signal
