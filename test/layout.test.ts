@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
 const PRODUCTION = ['bin', 'cli', 'config', 'connectors', 'core', 'edge', 'features', 'models', 'processors'];
-const PRODUCTION_TOO = ['runtime', 'schemas', 'stack', 'topology', 'training'];
+const PRODUCTION_TOO = ['runtime', 'schemas', 'stack', 'topology', 'training', 'deploy'];
 const tracked = execFileSync('git', ['ls-files', '*.ts', '*.js'], { cwd: root, encoding: 'utf8' }).trim().split('\n');
 const isTest = (file: string) => /\.test\.ts$|\.contract\.ts$/.test(file);
 
@@ -34,6 +34,25 @@ describe('the layout', () => {
         .map((target) => `${file} -> ${target}`),
     );
     expect(offending).toEqual([]);
+  });
+
+  // The image copies an allow-list of folders (.dockerignore): a folder the CLI comes to import
+  // must join it, or the image would fail at start.
+  it('the image holds every file the CLI imports, and no test', () => {
+    const allowed = readFileSync(join(root, '.dockerignore'), 'utf8')
+      .split('\n')
+      .flatMap((line) => /^!([\w-]+)\/$/.exec(line)?.[1] ?? []);
+    const seen = new Set<string>();
+    const pending = ['bin/spamstream.js'];
+    for (let file = pending.pop(); file; file = pending.pop()) {
+      if (seen.has(file)) continue;
+      seen.add(file);
+      pending.push(...relativeImports(file));
+    }
+    expect(seen.size).toBeGreaterThan(100);
+    expect([...seen].filter((file) => !allowed.includes(file.split('/')[0] ?? '') || isTest(file))).toEqual([]);
+    // Read at run time rather than imported: the models and the Avro schemas.
+    expect(allowed).toEqual(expect.arrayContaining(['models', 'schemas']));
   });
 
   it('no production folder holds a test helper: helpers live in testkit/', () => {
