@@ -59,7 +59,8 @@ const oneOf =
   <T extends string>(...options: T[]) =>
   (raw: string): T | Error =>
     (options as string[]).includes(raw) ? (raw as T) : new Error(`expected one of ${options.join(', ')}`);
-const topicName = (raw: string): string | Error =>
+/** The parser of a setting that names one topic. */
+export const topicName = (raw: string): string | Error =>
   /^[A-Za-z0-9._-]{1,249}$/.test(raw) ? raw : new Error('expected a Kafka topic name ([A-Za-z0-9._-], at most 249)');
 
 /** Codecs spamstream compresses its writes with (connectors/kafka/compression.ts reads all of Kafka's). */

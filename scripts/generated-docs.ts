@@ -9,6 +9,7 @@ import { settingsMarkdown, settingsSummary } from '../config/settings-table.ts';
 import type { TableKey } from '../config/settings.ts';
 import { faultTable } from '../faults/table.ts';
 import { describeTopology } from '../topology/describe.ts';
+import { chartHelpers, chartSettingsReference } from '../deploy/helm/chart-settings.ts';
 
 export const PROJECT_ROOT = join(import.meta.dirname, '..');
 
@@ -48,6 +49,8 @@ export const GENERATED_REGIONS: readonly GeneratedRegion[] = [
   { file: 'README.md', name: 'common-settings', render: () => settingsSummary(COMMON_SETTINGS) },
   { file: 'docs/configuration.md', name: 'settings', render: () => settingsMarkdown() },
   { file: 'docs/benchmarks.md', name: 'bench', render: () => benchSection(recorded('docs/benchmarks/quick-run.json')) },
+  { file: 'deploy/helm/spamstream/values.yaml', name: 'chart-settings', render: chartSettingsReference },
+  { file: 'deploy/helm/spamstream/templates/_generated.tpl', name: 'chart-helpers', render: chartHelpers },
   {
     file: 'docs/faults.md',
     name: 'fault-run',
@@ -57,13 +60,18 @@ export const GENERATED_REGIONS: readonly GeneratedRegion[] = [
 
 const markers = (name: string) => [`<!-- ${name}:begin -->`, `<!-- ${name}:end -->`] as const;
 
-/** `text` with the region `name` rewritten to `content`; throws when its markers are missing. */
+/**
+ * `text` with the lines between the region's marker lines rewritten to `content`; throws when its
+ * markers are missing. The marker lines stay whole, so a marker may sit in a comment (`# <!-- … -->`).
+ */
 export function withRegion(text: string, name: string, content: string): string {
   const [BEGIN, END] = markers(name);
   const begin = text.indexOf(BEGIN);
   const end = text.indexOf(END);
   if (begin < 0 || end < begin) throw new Error(`the markers ${BEGIN} … ${END} are missing`);
-  return `${text.slice(0, begin + BEGIN.length)}\n${content}\n${text.slice(end)}`;
+  const beginLineEnd = text.indexOf('\n', begin);
+  const endLineStart = text.lastIndexOf('\n', end) + 1;
+  return `${text.slice(0, beginLineEnd)}\n${content}\n${text.slice(endLineStart)}`;
 }
 
 /** A file's text with each of its generated regions rendered afresh. */
