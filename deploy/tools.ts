@@ -1,7 +1,8 @@
-// The tools `npm run test:deploy` checks the chart with, fetched once and cached beside the local
-// servers' downloads (SPAMSTREAM_CACHE_DIR): Helm built from source through the Go module proxy,
-// and kubernetes-validate (the Kubernetes schemas, offline) and checkov (security policies) from
-// PyPI in a venv of their own.
+// The tools `npm run test:deploy` checks the chart and docker-compose.yml with, fetched once and
+// cached beside the local servers' downloads (SPAMSTREAM_CACHE_DIR): Helm built from source through
+// the Go module proxy, kubernetes-validate (the Kubernetes schemas, offline) and checkov (security
+// policies) from PyPI in a venv of their own, and deploy/compose-check built with Go (Go's own
+// build cache makes every later build instant).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ export interface DeployTools {
   readonly helm: string;
   readonly kubernetesValidate: string;
   readonly checkov: string;
+  readonly composeCheck: string;
 }
 
 function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): void {
@@ -30,6 +32,7 @@ export function deployTools(cacheDir: string = loadConfig().stack.cacheDir, log 
     helm: join(bin, 'helm'),
     kubernetesValidate: join(venv, 'bin', 'kubernetes-validate'),
     checkov: join(venv, 'bin', 'checkov'),
+    composeCheck: join(bin, 'compose-check'),
   };
   if (!existsSync(tools.helm)) {
     log(`building ${HELM} (once; a few minutes)…`);
@@ -41,5 +44,6 @@ export function deployTools(cacheDir: string = loadConfig().stack.cacheDir, log 
     if (!existsSync(join(venv, 'bin', 'pip'))) run('python3', ['-m', 'venv', venv]);
     run(join(venv, 'bin', 'pip'), ['install', '--quiet', ...PYTHON_TOOLS]);
   }
+  run('go', ['-C', join(import.meta.dirname, 'compose-check'), 'build', '-o', tools.composeCheck, '.']);
   return tools;
 }

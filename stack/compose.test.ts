@@ -5,10 +5,19 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { loadConfig, unknownVariables } from '../config/config.ts';
+import { processorSpecs } from '../topology/graph.ts';
 import { testSettings } from '../testkit/stack-settings.ts';
 
 interface Service {
   image: string;
+  profiles?: string[];
+  command?: string[];
+  restart?: string;
+  read_only?: boolean;
+  cap_drop?: string[];
+  stop_grace_period?: string;
+  depends_on?: Record<string, { condition: string }>;
   ports: string[];
   environment?: Record<string, string | number>;
   volumes?: string[];
@@ -18,16 +27,21 @@ interface Service {
 
 const root = join(import.meta.dirname, '..');
 const composeFile = join(root, 'docker-compose.yml');
-const compose = parse(readFileSync(composeFile, 'utf8')) as {
+const compose = parse(readFileSync(composeFile, 'utf8'), { merge: true }) as {
   services: Record<string, Service>;
   volumes?: Record<string, unknown>;
 };
 const stack = testSettings().stack;
+/** The servers: what `docker compose up` starts without a profile. */
+const servers = Object.fromEntries(Object.entries(compose.services).filter(([, service]) => !service.profiles));
+const app = Object.fromEntries(
+  Object.entries(compose.services).filter(([, service]) => service.profiles?.includes('app')),
+);
 const composeAvailable = spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0;
 
 describe('docker-compose.yml', () => {
   it("runs the launcher's versions of the five servers", () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['cassandra', 'connect', 'kafka', 'postgres', 'registry']);
+    expect(Object.keys(servers).sort()).toEqual(['cassandra', 'connect', 'kafka', 'postgres', 'registry']);
     expect(compose.services.postgres?.image).toBe(`postgres:${stack.postgresVersion.split('.')[0]}`);
     expect(compose.services.connect?.image).toBe(`quay.io/debezium/connect:${stack.debeziumVersion}`);
     expect(compose.services.kafka?.image).toBe(`apache/kafka:${stack.kafkaVersion}`);
@@ -43,10 +57,11 @@ describe('docker-compose.yml', () => {
     expect(compose.services.connect?.ports).toEqual([`127.0.0.1:${stack.connectPort}:8083`]);
   });
 
-  it('gives every service a health check and a memory limit', () => {
+  it('gives every service that keeps running a health check, and every service a memory limit', () => {
     for (const [name, service] of Object.entries(compose.services)) {
-      expect(service.healthcheck?.test?.length, name).toBeGreaterThan(0);
       expect(service.mem_limit, name).toMatch(/^\d+[mg]$/);
+      if (service.restart === 'no') continue; // a one-shot step: done is its health
+      expect(service.healthcheck?.test?.length, name).toBeGreaterThan(0);
     }
   });
 
@@ -76,6 +91,38 @@ describe('docker-compose.yml', () => {
     const mounts = (registry?.volumes ?? []).map((volume) => volume.split(':'));
     expect(mounts.some(([name, target]) => name === 'registry-data' && file![1]!.startsWith(`${target}/`))).toBe(true);
     expect(Object.keys(compose.volumes ?? {})).toContain('registry-data');
+  });
+
+  it('runs each processor of the topology and the edge from the image under the app profile, after topology apply', () => {
+    const parts = [...processorSpecs(loadConfig({ SPAMSTREAM_CDC: 'on' })).map((p) => p.name), 'edge'];
+    expect(Object.keys(app).sort()).toEqual([...parts, 'topology'].sort());
+    expect(app.topology?.command).toEqual(['topology', 'apply']);
+    expect(app.topology?.restart).toBe('no');
+    for (const part of parts) {
+      const service = app[part]!;
+      expect(service.command, part).toEqual(['run', part]);
+      expect(service.depends_on?.topology, part).toEqual({ condition: 'service_completed_successfully' });
+    }
+  });
+
+  it('runs the app as an orchestrator would, with settings the table knows', () => {
+    for (const [name, service] of Object.entries(app)) {
+      expect(service.image, name).toMatch(/spamstream/);
+      expect(service.read_only, name).toBe(true);
+      expect(service.cap_drop, name).toEqual(['ALL']);
+      const env = Object.fromEntries(Object.entries(service.environment ?? {}).map(([k, v]) => [k, String(v)]));
+      expect(unknownVariables(env), name).toEqual([]);
+      const config = loadConfig(env);
+      // Longer than the shutdown deadline, so a draining part is never killed.
+      expect(Number.parseInt(service.stop_grace_period ?? '0', 10) * 1000, name).toBeGreaterThan(
+        config.pipeline.shutdownTimeoutMs,
+      );
+      // The servers by their service names on compose's network, never the host's loopback.
+      expect(config.kafka.brokers, name).toEqual(['kafka:29092']);
+      expect(new URL(config.registry.url).hostname, name).toBe('registry');
+      expect(config.cassandra.contactPoints, name).toEqual(['cassandra:9042']);
+    }
+    expect(app.edge?.ports).toEqual(['127.0.0.1:8080:8080']);
   });
 
   it.runIf(composeAvailable)(
