@@ -18,10 +18,14 @@ export interface DeployTools {
   readonly composeCheck: string;
 }
 
+/** Runs a tool quietly; its output shows only when it fails. */
 function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): void {
-  const result = spawnSync(command, args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const result = spawnSync(command, args, { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.error) throw new Error(`${command} could not run: ${result.error.message}`);
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status})`);
+  if (result.status !== 0)
+    throw new Error(
+      `${command} ${args.join(' ')} failed (exit ${result.status}):\n${`${result.stdout}${result.stderr}`.slice(-4000)}`,
+    );
 }
 
 export function deployTools(cacheDir: string = loadConfig().stack.cacheDir, log = console.log): DeployTools {

@@ -1,10 +1,11 @@
 // `npm test`: the TypeScript suites (vitest: unit + integration against the real stack) and the
 // Python training tests (pytest, in training/.venv, created here from training/requirements.txt).
 // Ends with one line `N passed, N failed, N skipped` summed from the runners' own counts.
-// Without arguments a third part follows: the fault suite in its quick form (`npm run test:faults --
-// --quick`), each scenario counted as one test (passed: nothing lost, nothing duplicated, every check
-// held); SPAMSTREAM_SKIP_FAULTS=1 leaves it out.
-// Arguments are passed to vitest (e.g. `npm test -- --project unit`); they also skip pytest and faults.
+// Without arguments more parts follow: the chart and compose checks (`npm run test:deploy`, no
+// cluster needed; SPAMSTREAM_SKIP_DEPLOY=1 leaves them out), and the fault suite in its quick form
+// (`npm run test:faults -- --quick`), each scenario counted as one test (passed: nothing lost,
+// nothing duplicated, every check held); SPAMSTREAM_SKIP_FAULTS=1 leaves it out.
+// Arguments are passed to vitest (e.g. `npm test -- --project unit`); they also skip the other parts.
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pythonVenv, run } from './python-env.ts';
@@ -20,10 +21,19 @@ const resultsDir = join(root, '.test-results');
 mkdirSync(resultsDir, { recursive: true });
 const args = process.argv.slice(2);
 
-function vitest(): Counts {
-  const out = join(resultsDir, 'vitest.json');
+/** A vitest run with `runArgs` (the default projects, or another config), counted from its JSON report. */
+function vitest(runArgs: readonly string[] = args, reportFile = 'vitest.json'): Counts {
+  const out = join(resultsDir, reportFile);
+  rmSync(out, { force: true });
   const vitestBin = join(root, 'node_modules', 'vitest', 'vitest.mjs');
-  const vitestArgs = [vitestBin, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...args];
+  const vitestArgs = [
+    vitestBin,
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${out}`,
+    ...runArgs,
+  ];
   const status = run(process.execPath, vitestArgs, root);
   if (!existsSync(out)) return { passed: 0, failed: 1, skipped: 0 };
   const report = JSON.parse(readFileSync(out, 'utf8')) as Record<string, number>;
@@ -74,6 +84,9 @@ function faults(): Counts {
 
 const parts = [
   vitest(),
+  ...(args.length === 0 && !process.env.SPAMSTREAM_SKIP_DEPLOY
+    ? [vitest(['--config', join(root, 'test', 'deploy', 'vitest.config.ts')], 'deploy.json')]
+    : []),
   ...(args.length === 0 && !process.env.SPAMSTREAM_SKIP_PYTHON ? [pytest()] : []),
   ...(args.length === 0 && !process.env.SPAMSTREAM_SKIP_FAULTS ? [faults()] : []),
 ];
