@@ -35,6 +35,9 @@ const ENUM_SAMPLES: Record<string, string> = {
   'edge.logLevel': 'debug',
   'pipeline.logLevel': 'debug',
   'pipeline.logFormat': 'json',
+  'cassandra.readConsistency': 'QUORUM',
+  'cassandra.writeConsistency': 'ALL',
+  'cassandra.serialConsistency': 'SERIAL',
   'kafka.saslMechanism': 'scram-sha-512',
   'topics.compression': 'gzip',
 };

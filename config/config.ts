@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
-import { SETTINGS, type SettingSpec, type TableKey, type WriteCodec } from './settings.ts';
+import { type Consistency, SETTINGS, type SettingSpec, type TableKey, type WriteCodec } from './settings.ts';
 
 export interface StackConfig {
   /** `local`: spamstream starts its own servers; `external`: it only connects to the configured ones. */
@@ -70,6 +70,10 @@ export interface CassandraConfig {
   readonly localDataCenter: string;
   readonly keyspace: string;
   readonly replicationFactor: number;
+  /** The online store's reads, and its writes (connectors/cassandra/store.ts). */
+  readonly readConsistency: Consistency;
+  readonly writeConsistency: Consistency;
+  readonly serialConsistency: 'LOCAL_SERIAL' | 'SERIAL';
   /** PasswordAuthenticator credentials when username is set. */
   readonly username: string;
   readonly password: string;
@@ -87,6 +91,9 @@ export interface TopicsConfig {
   /** Where replays publish their progress (compacted: the newest record per replay); the edge reads it. */
   readonly replays: string;
   readonly partitions: number;
+  /** Of the topics `topology apply` creates; 0 leaves each to the broker's default. */
+  readonly replicationFactor: number;
+  readonly minInsyncReplicas: number;
   /** Retention of sms.raw and sms.features: long, because they are replayed to backfill new versions. */
   readonly replayRetentionMs: number;
   /** Codec of what spamstream writes to the `compressed` topics. */

@@ -63,6 +63,13 @@ const oneOf =
 export const topicName = (raw: string): string | Error =>
   /^[A-Za-z0-9._-]{1,249}$/.test(raw) ? raw : new Error('expected a Kafka topic name ([A-Za-z0-9._-], at most 249)');
 
+/** Cassandra consistency levels the online store accepts (serial ones have a setting of their own). */
+export const CONSISTENCIES = ['LOCAL_ONE', 'LOCAL_QUORUM', 'ONE', 'QUORUM', 'EACH_QUORUM', 'ALL'] as const;
+export type Consistency = (typeof CONSISTENCIES)[number];
+/** With one replica a quorum is that replica; naming it `LOCAL_ONE` says so. */
+const quorumUnlessOneReplica = (v: Values): Consistency =>
+  v.get('cassandra.replicationFactor') === 1 ? 'LOCAL_ONE' : 'LOCAL_QUORUM';
+
 /** Codecs spamstream compresses its writes with (connectors/kafka/compression.ts reads all of Kafka's). */
 export const WRITE_CODECS = ['none', 'gzip', 'zstd'] as const;
 export type WriteCodec = (typeof WRITE_CODECS)[number];
@@ -358,8 +365,10 @@ export const SETTINGS = [
   {
     key: 'cassandra.localDataCenter',
     env: 'SPAMSTREAM_CASSANDRA_DATACENTER',
-    doc: 'Cassandra local data center',
-    parse: str,
+    doc: "the data centre spamstream runs in: the driver's local one (token-aware routing within it) and the one the keyspace is replicated to (NetworkTopologyStrategy)",
+    // Spliced into the keyspace's CQL as a string literal (connectors/cassandra/schema.ts).
+    parse: (raw) =>
+      /^[A-Za-z0-9_.-]{1,64}$/.test(raw) ? raw : new Error('expected a data centre name ([A-Za-z0-9_.-])'),
     ...fixed('datacenter1', 'datacenter1'),
   },
   {
@@ -372,9 +381,32 @@ export const SETTINGS = [
   {
     key: 'cassandra.replicationFactor',
     env: 'SPAMSTREAM_CASSANDRA_REPLICATION',
-    doc: 'replication factor of the keyspace',
+    doc: 'replicas of the keyspace in the data centre, when `topology apply` creates it (3 on a cluster)',
     parse: int(1, 9),
     ...fixed(1),
+  },
+  {
+    key: 'cassandra.readConsistency',
+    env: 'SPAMSTREAM_CASSANDRA_READ_CONSISTENCY',
+    doc: "consistency of the online store's reads; `LOCAL_QUORUM` by default when SPAMSTREAM_CASSANDRA_REPLICATION is above 1 (reads then see every acknowledged write, one replica of three down or not)",
+    parse: oneOf(...CONSISTENCIES),
+    default: (v) => quorumUnlessOneReplica(v),
+    defaultText: 'LOCAL_ONE',
+  },
+  {
+    key: 'cassandra.writeConsistency',
+    env: 'SPAMSTREAM_CASSANDRA_WRITE_CONSISTENCY',
+    doc: "consistency of the online store's writes and of the commit of its conditional writes; `LOCAL_QUORUM` by default when SPAMSTREAM_CASSANDRA_REPLICATION is above 1",
+    parse: oneOf(...CONSISTENCIES),
+    default: (v) => quorumUnlessOneReplica(v),
+    defaultText: 'LOCAL_ONE',
+  },
+  {
+    key: 'cassandra.serialConsistency',
+    env: 'SPAMSTREAM_CASSANDRA_SERIAL_CONSISTENCY',
+    doc: "the Paxos phase of the idempotency keys' conditional writes and serial reads: `LOCAL_SERIAL` within the data centre, `SERIAL` across all",
+    parse: oneOf('LOCAL_SERIAL', 'SERIAL'),
+    ...fixed('LOCAL_SERIAL', 'LOCAL_SERIAL'),
   },
   {
     key: 'cassandra.username',
@@ -452,6 +484,20 @@ export const SETTINGS = [
     doc: 'partitions of each topic but sms.dlq and sms.replays (one each)',
     parse: int(1, 1000),
     ...fixed(6),
+  },
+  {
+    key: 'topics.replicationFactor',
+    env: 'SPAMSTREAM_TOPIC_REPLICATION',
+    doc: "replicas of each topic `topology apply` creates (3 on a cluster); 0: the broker's `default.replication.factor`",
+    parse: int(0, 10),
+    ...fixed(0),
+  },
+  {
+    key: 'topics.minInsyncReplicas',
+    env: 'SPAMSTREAM_TOPIC_MIN_INSYNC_REPLICAS',
+    doc: "`min.insync.replicas` of each topic created: a write is acknowledged once on this many replicas (2 of 3 on a cluster); 0: the broker's default",
+    parse: int(0, 10),
+    ...fixed(0),
   },
   {
     key: 'topics.replayRetentionMs',

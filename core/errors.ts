@@ -13,7 +13,10 @@ export const ERRORS = {
   INFERENCE_FAILED: { retriable: false, summary: 'the model rejected its input' },
   STORE_UNAVAILABLE: { retriable: true, summary: 'the online store did not answer' },
   BROKER_UNAVAILABLE: { retriable: true, summary: 'Kafka did not acknowledge the write' },
-  BROKER_REJECTED: { retriable: false, summary: 'Kafka refused the record itself (too large, bad timestamp…)' },
+  BROKER_REJECTED: {
+    retriable: false,
+    summary: 'Kafka refused the record or request itself (too large, bad timestamp, more replicas than brokers…)',
+  },
   // Never dead-lettered: the record is read again, by this instance or by its partition's new owner.
   REVOKED: {
     retriable: false,

@@ -11,6 +11,8 @@ export interface TopicSpec {
   /** The value schema registered for it; none for the CDC topic, whose values are Debezium's JSON. */
   readonly schema?: SchemaName;
   readonly purpose: string;
+  /** Replicas; -1 leaves it to the broker's `default.replication.factor`. */
+  readonly replicationFactor: number;
   readonly config: Readonly<Record<string, string>>;
 }
 
@@ -18,7 +20,7 @@ const DAY_MS = 86_400_000;
 
 export function topicSpecs(topics: TopicsConfig): readonly TopicSpec[] {
   const replay = { 'cleanup.policy': 'delete', 'retention.ms': String(topics.replayRetentionMs) };
-  return [
+  return durable(topics, [
     {
       name: topics.raw,
       partitions: topics.partitions,
@@ -62,7 +64,18 @@ export function topicSpecs(topics: TopicsConfig): readonly TopicSpec[] {
         'segment.ms': String(3_600_000),
       },
     },
-  ];
+  ]);
+}
+
+/** The specs with the replication the settings ask for (on a cluster: 3 replicas, 2 in sync). */
+function durable(topics: TopicsConfig, specs: readonly Omit<TopicSpec, 'replicationFactor'>[]): TopicSpec[] {
+  const minInsync: Record<string, string> =
+    topics.minInsyncReplicas > 0 ? { 'min.insync.replicas': String(topics.minInsyncReplicas) } : {};
+  return specs.map((spec) => ({
+    ...spec,
+    replicationFactor: topics.replicationFactor > 0 ? topics.replicationFactor : -1,
+    config: { ...spec.config, ...minInsync },
+  }));
 }
 
 /** TopicNameStrategy: the value schema of a topic lives under `<topic>-value`. */
@@ -70,10 +83,13 @@ export const valueSubject = (topic: string) => `${topic}-value`;
 
 /** Debezium writes the inbox table's changes here (JSON); only the cdc processor reads it. */
 export function cdcTopicSpec(topics: TopicsConfig): TopicSpec {
-  return {
-    name: topics.cdc,
-    partitions: topics.partitions,
-    purpose: 'change events of the inbox table (key: sms_id), JSON from Debezium',
-    config: { 'cleanup.policy': 'delete', 'retention.ms': String(7 * DAY_MS) },
-  };
+  const [spec] = durable(topics, [
+    {
+      name: topics.cdc,
+      partitions: topics.partitions,
+      purpose: 'change events of the inbox table (key: sms_id), JSON from Debezium',
+      config: { 'cleanup.policy': 'delete', 'retention.ms': String(7 * DAY_MS) },
+    },
+  ]);
+  return spec!;
 }

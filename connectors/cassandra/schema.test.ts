@@ -4,11 +4,15 @@ import { onlineStoreSchemaCql } from './schema.ts';
 const oneLine = (cql: string): string => cql.replace(/\s+/g, ' ');
 
 describe('onlineStoreSchemaCql', () => {
-  const statements = onlineStoreSchemaCql({ keyspace: 'spamstream_test', replicationFactor: 3 }).map(oneLine);
+  const statements = onlineStoreSchemaCql({
+    keyspace: 'spamstream_test',
+    replicationFactor: 3,
+    localDataCenter: 'dc1',
+  }).map(oneLine);
 
-  it('creates the keyspace first, with SimpleStrategy and the configured replication factor', () => {
+  it('creates the keyspace first, with NetworkTopologyStrategy and the replicas in the data centre', () => {
     expect(statements[0]).toBe(
-      "CREATE KEYSPACE IF NOT EXISTS spamstream_test WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}",
+      "CREATE KEYSPACE IF NOT EXISTS spamstream_test WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 3}",
     );
   });
 
@@ -35,11 +39,23 @@ describe('onlineStoreSchemaCql', () => {
   });
 
   it('refuses a keyspace that is not a plain identifier, since it is spliced into CQL', () => {
-    expect(() => onlineStoreSchemaCql({ keyspace: 'x; DROP KEYSPACE y', replicationFactor: 1 })).toThrow(TypeError);
-    expect(() => onlineStoreSchemaCql({ keyspace: 'Spam', replicationFactor: 1 })).toThrow(TypeError);
+    expect(() =>
+      onlineStoreSchemaCql({ keyspace: 'x; DROP KEYSPACE y', replicationFactor: 1, localDataCenter: 'dc1' }),
+    ).toThrow(TypeError);
+    expect(() => onlineStoreSchemaCql({ keyspace: 'Spam', replicationFactor: 1, localDataCenter: 'dc1' })).toThrow(
+      TypeError,
+    );
   });
 
   it('refuses a replication factor below one', () => {
-    expect(() => onlineStoreSchemaCql({ keyspace: 'spamstream', replicationFactor: 0 })).toThrow(TypeError);
+    expect(() =>
+      onlineStoreSchemaCql({ keyspace: 'spamstream', replicationFactor: 0, localDataCenter: 'dc1' }),
+    ).toThrow(TypeError);
+  });
+
+  it('refuses a data centre name that could break out of its CQL string', () => {
+    expect(() =>
+      onlineStoreSchemaCql({ keyspace: 'spamstream', replicationFactor: 1, localDataCenter: "dc1': 1, 'x" }),
+    ).toThrow('is not a plain name');
   });
 });

@@ -8,13 +8,16 @@ import { TABLES } from './tables.ts';
 
 export { TABLES } from './tables.ts';
 
-type SchemaConfig = Pick<CassandraConfig, 'keyspace' | 'replicationFactor'>;
+type SchemaConfig = Pick<CassandraConfig, 'keyspace' | 'replicationFactor' | 'localDataCenter'>;
 
-// The keyspace is spliced into CQL text (identifiers cannot be bound), so it is checked here
-// too, not only where the configuration is read.
+// The keyspace and the data centre are spliced into CQL text (identifiers and replication maps
+// cannot be bound), so they are checked here too, not only where the configuration is read.
 function checked(config: SchemaConfig): SchemaConfig {
   if (!/^[a-z][a-z0-9_]{0,47}$/.test(config.keyspace)) {
     throw new TypeError(`keyspace ${JSON.stringify(config.keyspace)} is not a lower-case CQL identifier`);
+  }
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(config.localDataCenter)) {
+    throw new TypeError(`data centre ${JSON.stringify(config.localDataCenter)} is not a plain name`);
   }
   if (!Number.isInteger(config.replicationFactor) || config.replicationFactor < 1) {
     throw new TypeError(`replication factor ${config.replicationFactor} is not a positive integer`);
@@ -29,10 +32,12 @@ function checked(config: SchemaConfig): SchemaConfig {
  * view's serialized values (rows.ts), so every entry carries its own write timestamp (= event time).
  */
 export function onlineStoreSchemaCql(config: SchemaConfig): string[] {
-  const { keyspace, replicationFactor } = checked(config);
+  const { keyspace, replicationFactor, localDataCenter } = checked(config);
   return [
+    // NetworkTopologyStrategy, as production uses: replicas placed per data centre and per rack,
+    // which LOCAL_* consistency levels count. A keyspace that exists keeps its replication.
     `CREATE KEYSPACE IF NOT EXISTS ${keyspace} WITH replication = ` +
-      `{'class': 'SimpleStrategy', 'replication_factor': ${replicationFactor}}`,
+      `{'class': 'NetworkTopologyStrategy', '${localDataCenter}': ${replicationFactor}}`,
     `CREATE TABLE IF NOT EXISTS ${keyspace}.${TABLES.features} (
       sms_id text PRIMARY KEY,
       encoded map<text, blob>)`,

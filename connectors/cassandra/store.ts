@@ -1,8 +1,9 @@
 // The online store on Cassandra: features, predictions and idempotency keys over one shared Client.
 // Every statement is prepared; the rows of one message are one UPDATE of its one row (rows.ts), at
-// LOCAL_QUORUM (LOCAL_SERIAL for the lightweight transactions); UPDATEs of concurrent calls go out
-// together as unlogged batches (batched-writes.ts).
-import { Client, type ClientOptions, types } from 'cassandra-driver';
+// the write consistency (the serial one for the lightweight transactions' Paxos phase), reads at
+// the read consistency; UPDATEs of concurrent calls go out together as unlogged batches
+// (batched-writes.ts). Requests go to a replica of their row in the local data centre.
+import { Client, type ClientOptions, policies, types } from 'cassandra-driver';
 import type { CassandraConfig } from '../../config/config.ts';
 import type {
   FeatureStore,
@@ -51,18 +52,47 @@ export function cassandraSecurity(config: CassandraSecurity): Pick<ClientOptions
   };
 }
 
-export function createCassandraClient(config: CassandraConfig): Client {
-  return new Client({
+type Levels = Pick<CassandraConfig, 'readConsistency' | 'writeConsistency' | 'serialConsistency'>;
+
+/** The driver's numbers for the configured levels. */
+export function consistencyLevels(config: Levels): { read: number; write: number; serial: number } {
+  const level = (name: string) => {
+    const key = name
+      .toLowerCase()
+      .replace(/_(\w)/g, (_, c: string) => c.toUpperCase()) as keyof typeof types.consistencies;
+    const value = types.consistencies[key];
+    if (typeof value !== 'number') throw new TypeError(`no consistency level ${name}`);
+    return value;
+  };
+  return {
+    read: level(config.readConsistency),
+    write: level(config.writeConsistency),
+    serial: level(config.serialConsistency),
+  };
+}
+
+export function cassandraClientOptions(config: CassandraConfig): ClientOptions {
+  const levels = consistencyLevels(config);
+  const { loadBalancing } = policies;
+  return {
     contactPoints: [...config.contactPoints],
     localDataCenter: config.localDataCenter,
     ...cassandraSecurity(config),
-    queryOptions: {
-      prepare: true,
-      consistency: types.consistencies.localQuorum,
-      serialConsistency: types.consistencies.localSerial,
+    // The driver's default too, written down: a request goes to a replica of its partition in the
+    // local data centre, which saves the coordinator a hop.
+    policies: {
+      loadBalancing: new loadBalancing.TokenAwarePolicy(
+        new loadBalancing.DCAwareRoundRobinPolicy(config.localDataCenter),
+      ),
     },
+    // Writes take the default; reads ask for theirs (store.ts).
+    queryOptions: { prepare: true, consistency: levels.write, serialConsistency: levels.serial },
     socketOptions: { connectTimeout: 5_000, readTimeout: 12_000 },
-  });
+  };
+}
+
+export function createCassandraClient(config: CassandraConfig): Client {
+  return new Client(cassandraClientOptions(config));
 }
 
 /** Connects (rejecting with STORE_UNAVAILABLE when no contact point answers) and returns the stores. */
@@ -82,10 +112,12 @@ export async function createCassandraStores(config: CassandraConfig): Promise<Ca
     }
   };
   const write = batchedWrites(client, BATCH_LIMITS);
+  const levels = consistencyLevels(config);
+  const read = { consistency: levels.read };
   return {
-    features: featureStore(client, write, config.keyspace, run),
-    predictions: predictionStore(client, write, config.keyspace, run),
-    idempotency: idempotencyStore(client, config.keyspace, run),
+    features: featureStore(client, write, config.keyspace, run, read),
+    predictions: predictionStore(client, write, config.keyspace, run, read),
+    idempotency: idempotencyStore(client, config.keyspace, run, { consistency: levels.serial }),
     ping: () =>
       run('answer a ping', async () => void (await client.execute('SELECT release_version FROM system.local'))),
     close: () => client.shutdown(),
@@ -93,6 +125,8 @@ export async function createCassandraStores(config: CassandraConfig): Promise<Ca
 }
 
 type Run = <T>(action: string, work: () => Promise<T>) => Promise<T>;
+/** The options of a read: its consistency level. */
+type ReadOptions = { readonly consistency: number };
 type Write = (statements: readonly Statement[]) => Promise<void>;
 
 /** An upsert of rows.ts (binds [timestamp, entries, smsId]) with the data bytes it carries. */
@@ -111,7 +145,7 @@ async function writeAll(write: Write, cql: string, params: unknown[][]): Promise
 
 const selectCql = (table: string): string => `SELECT encoded FROM ${table} WHERE sms_id = ?`;
 
-function featureStore(client: Client, write: Write, keyspace: string, run: Run): FeatureStore {
+function featureStore(client: Client, write: Write, keyspace: string, run: Run, read: ReadOptions): FeatureStore {
   const table = `${keyspace}.${TABLES.features}`;
   const upsert = upsertCql(table);
   const select = selectCql(table);
@@ -121,14 +155,14 @@ function featureStore(client: Client, write: Write, keyspace: string, run: Run):
     getFeatures: coalesced((smsId: string, views?: readonly string[]) =>
       run('read features', async () => {
         if (views !== undefined && views.length === 0) return [];
-        const row = (await client.execute(select, [smsId])).first();
+        const row = (await client.execute(select, [smsId], read)).first();
         return row ? featuresFromRow(smsId, row, views) : [];
       }),
     ),
   };
 }
 
-function predictionStore(client: Client, write: Write, keyspace: string, run: Run): PredictionStore {
+function predictionStore(client: Client, write: Write, keyspace: string, run: Run, read: ReadOptions): PredictionStore {
   const table = `${keyspace}.${TABLES.predictions}`;
   const upsert = upsertCql(table);
   const select = selectCql(table);
@@ -137,7 +171,7 @@ function predictionStore(client: Client, write: Write, keyspace: string, run: Ru
       run('write predictions', () => writeAll(write, upsert, predictionUpserts(rows))),
     getPredictions: coalesced((smsId: string) =>
       run('read predictions', async () => {
-        const row = (await client.execute(select, [smsId])).first();
+        const row = (await client.execute(select, [smsId], read)).first();
         return row ? predictionsFromRow(smsId, row) : [];
       }),
     ),
@@ -146,7 +180,7 @@ function predictionStore(client: Client, write: Write, keyspace: string, run: Ru
 
 // Both writes are lightweight transactions: mixing them with plain writes on the same rows would
 // let a plain write's timestamp race the Paxos ballots.
-function idempotencyStore(client: Client, keyspace: string, run: Run): IdempotencyStore {
+function idempotencyStore(client: Client, keyspace: string, run: Run, serialRead: ReadOptions): IdempotencyStore {
   const table = `${keyspace}.${TABLES.idempotency}`;
   const claim = `INSERT INTO ${table} (key, sms_id, written, fingerprint) VALUES (?, ?, false, ?) IF NOT EXISTS USING TTL ?`;
   const read = `SELECT sms_id, fingerprint FROM ${table} WHERE key = ?`;
@@ -168,7 +202,7 @@ function idempotencyStore(client: Client, keyspace: string, run: Run): Idempoten
       run('mark an idempotency key written', async () => {
         checkTtl(ttlSeconds);
         // A serial read sees the outcome of every earlier claim, even one still being committed.
-        const bound = (await client.execute(read, [key], { consistency: types.consistencies.localSerial })).first();
+        const bound = (await client.execute(read, [key], serialRead)).first();
         if (!bound) return; // never claimed, or expired: nothing to mark
         const smsId = bound.sms_id as string;
         // Not applied only when the key expired and was claimed again meanwhile: that claim stands.

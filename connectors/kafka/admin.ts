@@ -5,6 +5,8 @@ import { SpamstreamError } from '../../core/errors.ts';
 export interface TopicRequest {
   readonly name: string;
   readonly partitions: number;
+  /** -1: the broker's default.replication.factor. */
+  readonly replicationFactor: number;
   readonly config: Readonly<Record<string, string>>;
 }
 
@@ -27,7 +29,7 @@ export async function ensureTopics(kafka: Kafka, topics: readonly TopicRequest[]
         missing.map((topic) => ({
           topic: topic.name,
           numPartitions: topic.partitions,
-          replicationFactor: -1, // the broker's default.replication.factor
+          replicationFactor: topic.replicationFactor,
           configEntries: Object.entries(topic.config).map(([name, value]) => ({ name, value })),
         })),
       );
@@ -40,6 +42,11 @@ export async function ensureTopics(kafka: Kafka, topics: readonly TopicRequest[]
       partitions: partitions.get(topic.name) ?? 0,
     }));
   } catch (error) {
+    const refused = refusedTopics(error, topics);
+    if (refused)
+      throw new SpamstreamError('BROKER_REJECTED', `Kafka refused to create the topics with ${refused}`, {
+        cause: error,
+      });
     throw new SpamstreamError('BROKER_UNAVAILABLE', `could not create topics: ${(error as Error).message}`, {
       cause: error,
     });
@@ -69,6 +76,17 @@ export async function endOffsets(kafka: Kafka, topic: string): Promise<Map<numbe
   } finally {
     await admin.disconnect();
   }
+}
+
+/** What the settings asked and Kafka refused (no retry helps), in words naming the setting. */
+function refusedTopics(error: unknown, topics: readonly TopicRequest[]): string | undefined {
+  const causes = (error as { errors?: { type?: string; message?: string }[] }).errors ?? [error as { type?: string }];
+  const replication = causes.find((cause) => cause?.type === 'INVALID_REPLICATION_FACTOR') as
+    | { message?: string }
+    | undefined;
+  if (!replication) return undefined;
+  const asked = Math.max(...topics.map((topic) => topic.replicationFactor));
+  return `${asked} replicas each (${replication.message ?? 'invalid replication factor'}): SPAMSTREAM_TOPIC_REPLICATION asks for more replicas than the cluster has brokers`;
 }
 
 /**

@@ -47,6 +47,50 @@ describe('online store schema', () => {
   });
 });
 
+// Two replicas asked of a one-node cluster: a quorum (2) can never answer, one replica can; so each
+// level set is the level the store's reads and writes use.
+describe('consistency levels', () => {
+  const keyspace = `consistency_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  const twoReplicas = (levels: Record<string, string> = {}) =>
+    loadConfig({ SPAMSTREAM_CASSANDRA_KEYSPACE: keyspace, SPAMSTREAM_CASSANDRA_REPLICATION: '2', ...levels }).cassandra;
+  const row = { smsId: `c-${randomUUID()}`, view: 'v', viewVersion: 1, values: [1], eventTime: 1, computedAt: 2 };
+
+  beforeAll(async () => {
+    await applyOnlineStoreSchema(admin, twoReplicas());
+  });
+  afterAll(async () => {
+    await admin.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
+  });
+
+  it('creates the keyspace with NetworkTopologyStrategy, its replicas in the configured data centre', async () => {
+    const found = await admin.execute('SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = ?', [
+      keyspace,
+    ]);
+    expect(found.first()?.replication).toEqual({
+      class: 'org.apache.cassandra.locator.NetworkTopologyStrategy',
+      [config.localDataCenter]: '2',
+    });
+  });
+
+  it('reads and writes at LOCAL_QUORUM with replicas to spare, and at the levels set', async () => {
+    const quorum = await createCassandraStores(twoReplicas());
+    const one = await createCassandraStores(
+      twoReplicas({
+        SPAMSTREAM_CASSANDRA_READ_CONSISTENCY: 'LOCAL_ONE',
+        SPAMSTREAM_CASSANDRA_WRITE_CONSISTENCY: 'ONE',
+      }),
+    );
+    try {
+      await expect(quorum.features.putFeatures([row])).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+      await one.features.putFeatures([row]);
+      expect(await one.features.getFeatures(row.smsId)).toEqual([row]);
+      await expect(quorum.features.getFeatures(row.smsId)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    } finally {
+      await Promise.all([quorum.close(), one.close()]);
+    }
+  });
+});
+
 describe('cassandra stores', () => {
   it('answer a ping', async () => {
     const stores = await createCassandraStores(config);
