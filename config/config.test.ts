@@ -54,6 +54,7 @@ function samples(spec: SettingSpec, fallback: unknown): [raw: string, expected: 
     return [
       ['host-a:1, host-b:2', ['host-a:1', 'host-b:2']],
       ['v7,v8', ['v7', 'v8']],
+      ['http://r1.example:8081,http://r2.example:8081', ['http://r1.example:8081', 'http://r2.example:8081']],
     ];
   if (PATHS.has(spec.key)) return [['/elsewhere/dir', '/elsewhere/dir']];
   if (typeof fallback === 'string' && fallback.startsWith('postgres://'))
@@ -94,7 +95,7 @@ describe('loadConfig', () => {
       const expected: Record<string, string> = { '(all)': '[]', '(none)': '', '(auto)': '' };
       if (spec.key === 'stack.mode')
         expect(loaded).toBe('local'); // auto, resolved: no endpoint is set
-      else if (Array.isArray(loaded)) expect(loaded.join(',')).toBe(expected[documented] === '[]' ? '' : documented);
+      else if (Array.isArray(loaded)) expect(loaded.join(',')).toBe(documented in expected ? '' : documented);
       else if (PATHS.has(spec.key)) expect(loaded).toBe(resolve(CWD, documented));
       else expect(rendered).toBe(expected[documented] ?? documented);
     },

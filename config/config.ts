@@ -59,6 +59,8 @@ export interface KafkaConfig {
 
 export interface RegistryConfig {
   readonly url: string;
+  /** Instances sharing the registry's storage, tried in turn when the one in use does not answer. */
+  readonly fallbackUrls: readonly string[];
   /** Basic auth when username is set. */
   readonly username: string;
   readonly password: string;

@@ -334,6 +334,16 @@ export const SETTINGS = [
     defaultText: 'http://127.0.0.1:$SPAMSTREAM_REGISTRY_PORT/apis/ccompat/v7',
   },
   {
+    key: 'registry.fallbackUrls',
+    env: 'SPAMSTREAM_SCHEMA_REGISTRY_FALLBACK_URLS',
+    doc: 'more instances of the same registry (comma-separated), tried in turn while the one in use does not answer',
+    parse: (raw) => {
+      const urls = list(raw).map(url);
+      return urls.find((u): u is Error => u instanceof Error) ?? (urls as string[]);
+    },
+    ...fixed([], '(none)'),
+  },
+  {
     key: 'registry.username',
     env: 'SPAMSTREAM_SCHEMA_REGISTRY_USERNAME',
     doc: 'schema registry basic-auth user (e.g. a Confluent Cloud API key)',

@@ -57,7 +57,42 @@ function accessOf(config: RegistryAccess): Access {
   };
 }
 
+/**
+ * The registry at `url`, and with `fallbackUrls` the next instance in turn while the one in use
+ * does not answer (REGISTRY_UNAVAILABLE); the client stays with the last one that answered. Any
+ * other failure is the registry's answer and is not retried elsewhere.
+ */
 export function createSchemaRegistryClient(config: RegistryAccess): SchemaRegistryClient {
+  const urls = [config.url, ...(config.fallbackUrls ?? [])];
+  if (urls.length === 1) return instanceClient(config);
+  const clients = urls.map((url) => instanceClient({ ...config, url }));
+  let current = 0;
+  const failover = async <T>(use: (client: SchemaRegistryClient) => Promise<T>): Promise<T> => {
+    let unanswered: unknown;
+    for (let tried = 0; tried < clients.length; tried++) {
+      const index = (current + tried) % clients.length;
+      try {
+        const result = await use(clients[index]!);
+        current = index;
+        return result;
+      } catch (error) {
+        if (!(error instanceof SpamstreamError) || error.code !== 'REGISTRY_UNAVAILABLE') throw error;
+        unanswered = error;
+      }
+    }
+    throw unanswered;
+  };
+  return {
+    lookup: {
+      latestId: (subject) => failover((client) => client.lookup.latestId(subject)),
+      schemaById: (id) => failover((client) => client.lookup.schemaById(id)),
+    },
+    register: (subject, schema) => failover((client) => client.register(subject, schema)),
+    ping: () => failover((client) => client.ping()),
+  };
+}
+
+function instanceClient(config: RegistryAccess): SchemaRegistryClient {
   const access = accessOf(config);
   // The client library's requests have no time limit of their own: one that never gets an answer
   // (a keep-alive connection the registry closed as it was reused) held its schema id's lookup,
