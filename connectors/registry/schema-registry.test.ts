@@ -1,21 +1,17 @@
 // The registry client against a server that takes requests and never answers: every lookup must
 // end with a retriable failure, never wait for good (a record waiting on it holds its processor).
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type HttpPeer, startHttpPeer } from '../../testkit/http-peer.ts';
 import { createSchemaRegistryClient } from './schema-registry.ts';
 
 describe('schema registry client', () => {
-  const silent = createServer(() => {}); // reads each request, answers none
+  let silent: HttpPeer;
   let url = '';
   beforeAll(async () => {
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    silent = await startHttpPeer(() => {}); // reads each request, answers none
+    url = silent.url;
   });
-  afterAll(async () => {
-    silent.closeAllConnections();
-    await new Promise((resolve) => silent.close(resolve));
-  });
+  afterAll(() => silent.close());
 
   it('gives up on a schema lookup the registry never answers, as a retriable failure', async () => {
     const client = createSchemaRegistryClient({ url });

@@ -1,12 +1,11 @@
 // The RecordCodec contract against the real schema registry, directly and through a fallback list.
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeCodecContract } from '../../connectors/codec.contract.ts';
 import { createAvroCodec } from '../../connectors/registry/avro-codec.ts';
 import { createSchemaRegistryClient } from '../../connectors/registry/schema-registry.ts';
 import { config } from '../../testkit/real-ports.ts';
+import { type HttpPeer, startHttpPeer } from '../../testkit/http-peer.ts';
 
 describeCodecContract('Apicurio through @kafkajs/confluent-schema-registry', async () => {
   const registry = createSchemaRegistryClient(config.registry);
@@ -25,20 +24,17 @@ describeCodecContract('a registry whose first instance does not answer, and its 
 
 describe('registry fallback', () => {
   let refused = 0;
-  // An instance that answers every request with 503, as one that is shutting down would.
-  const failing = createServer((_request, response) => {
-    refused++;
-    response.writeHead(503).end('unavailable');
-  });
+  let failing: HttpPeer;
   let failingUrl = '';
   beforeAll(async () => {
-    await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', resolve));
-    failingUrl = `http://127.0.0.1:${(failing.address() as AddressInfo).port}`;
+    // An instance that answers every request with 503, as one that is shutting down would.
+    failing = await startHttpPeer((_request, response) => {
+      refused++;
+      response.writeHead(503).end('unavailable');
+    });
+    failingUrl = failing.url;
   });
-  afterAll(async () => {
-    failing.closeAllConnections();
-    await new Promise((resolve) => failing.close(resolve));
-  });
+  afterAll(() => failing.close());
 
   it('moves to the instance that answers and stays with it', async () => {
     const registry = createSchemaRegistryClient({
