@@ -6,6 +6,7 @@ import type { Config } from '../config/config.ts';
 import { ClusterNodes } from './cluster-nodes.ts';
 import { type Harness, type Scenario, type ScenarioResult, withHarness } from './harness.ts';
 import { type PartProcess, sleep } from './parts.ts';
+import { longestPause } from './pause.ts';
 import { checkStoreAtAll } from './store-at-all.ts';
 
 export type Mode = 'steady' | 'backlog';
@@ -82,6 +83,11 @@ export function clusterScenario(fault: ClusterFault, mode: Mode): Scenario {
         const extra = await fault.inject({ h, nodes, mode, quick, log, edgeUrl });
         log(`  cluster back at ${h.elapsed()}`);
         await flow?.stopAt(messages);
+        if (flow) {
+          // A pause of the predictions means something only if messages kept coming meanwhile.
+          const sending = longestPause(h.load.sentAt, faultAt, Date.now());
+          h.note(`longest stretch without a message produced after the fault: ${sending.seconds} s`);
+        }
         h.note(
           mode === 'steady'
             ? `${h.load.sentIds.length} messages at ${rate}/s`

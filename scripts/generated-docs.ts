@@ -56,6 +56,11 @@ export const GENERATED_REGIONS: readonly GeneratedRegion[] = [
     name: 'fault-run',
     render: () => faultTable(recorded('docs/fault-suite-run.json'), 'markdown'),
   },
+  {
+    file: 'docs/faults.md',
+    name: 'fault-cluster-run',
+    render: () => faultTable(recorded('docs/fault-suite-cluster-run.json'), 'markdown'),
+  },
 ];
 
 const markers = (name: string) => [`<!-- ${name}:begin -->`, `<!-- ${name}:end -->`] as const;

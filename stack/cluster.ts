@@ -1,7 +1,7 @@
 // The local cluster (SPAMSTREAM_STACK_NODES=3): three KRaft Kafka nodes, three Cassandra nodes, two
 // registry instances sharing their state in Kafka, and PostgreSQL with Kafka Connect for CDC, each on
 // the address of its node (SPAMSTREAM_STACK_CLUSTER_ADDRESSES) at the usual ports, so that it runs
-// beside a single-node stack on 127.0.0.1. Why it is laid out so: docs/adr/0014-local-cluster.md.
+// beside a single-node stack on 127.0.0.1. Why it is laid out so: docs/adr/0017-local-cluster.md.
 import { join } from 'node:path';
 import { type CassandraNode, cassandraServer } from './cassandra.ts';
 import { connectServer, waitForKafka } from './kafka-connect.ts';
