@@ -87,6 +87,8 @@ export interface TopicsConfig {
   readonly raw: string;
   readonly features: string;
   readonly predictions: string;
+  /** Labels users gave (spam or ham), keyed by sms_id: the ground truth live quality is measured against. */
+  readonly labels: string;
   readonly dlq: string;
   /** Debezium's change events of the inbox table (JSON); the cdc processor turns them into sms.raw. */
   readonly cdc: string;

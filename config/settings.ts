@@ -468,6 +468,13 @@ export const SETTINGS = [
     ...fixed('sms.predictions', 'sms.predictions'),
   },
   {
+    key: 'topics.labels',
+    env: 'SPAMSTREAM_TOPIC_LABELS',
+    doc: 'labels users gave messages (spam or ham; the latest given wins), from `POST /sms/:smsId/label`, `spamstream label` and the inbox table',
+    parse: topicName,
+    ...fixed('sms.labels', 'sms.labels'),
+  },
+  {
     key: 'topics.dlq',
     env: 'SPAMSTREAM_TOPIC_DLQ',
     doc: 'dead letters with their reason',

@@ -5,11 +5,18 @@ import { join } from 'node:path';
 
 export type AvroSchema = Readonly<Record<string, unknown>>;
 
-export type SchemaName = 'sms-raw' | 'sms-features' | 'sms-predictions' | 'dead-letter' | 'replay-status';
+export type SchemaName =
+  | 'sms-raw'
+  | 'sms-features'
+  | 'sms-predictions'
+  | 'sms-labels'
+  | 'dead-letter'
+  | 'replay-status';
 export const SCHEMA_NAMES: readonly SchemaName[] = [
   'sms-raw',
   'sms-features',
   'sms-predictions',
+  'sms-labels',
   'dead-letter',
   'replay-status',
 ];
@@ -18,4 +25,12 @@ export function loadSchema(name: SchemaName): AvroSchema {
   return JSON.parse(readFileSync(join(import.meta.dirname, `${name}.avsc`), 'utf8')) as AvroSchema;
 }
 
-export type { DeadLetter, FeatureVector, ReplayStatus, SmsFeatures, SmsPrediction, SmsRaw } from './types.ts';
+export type {
+  DeadLetter,
+  FeatureVector,
+  ReplayStatus,
+  SmsFeatures,
+  SmsLabel,
+  SmsPrediction,
+  SmsRaw,
+} from './types.ts';

@@ -58,6 +58,18 @@ export interface SmsPrediction {
   readonly scored_at: number;
 }
 
+/** What a user said a message is, as produced to sms.labels (key: sms_id). A message's label is the one given last, by labelled_at. */
+export interface SmsLabel {
+  /** The message labelled; also the record key. */
+  readonly sms_id: string;
+  /** spam or ham. */
+  readonly label: string;
+  /** When the label was given: the latest one wins. */
+  readonly labelled_at: number;
+  /** Where the label came from: api, cli, cdc… */
+  readonly source: string;
+}
+
 /** A record a processor could not handle, with its reason and the original bytes, as produced to sms.dlq. */
 export interface DeadLetter {
   readonly processor: string;

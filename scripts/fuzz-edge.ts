@@ -50,6 +50,7 @@ function isolatedEnv(): NodeJS.ProcessEnv {
     SPAMSTREAM_TOPIC_RAW: 'fuzz-edge.sms.raw',
     SPAMSTREAM_TOPIC_FEATURES: 'fuzz-edge.sms.features',
     SPAMSTREAM_TOPIC_PREDICTIONS: 'fuzz-edge.sms.predictions',
+    SPAMSTREAM_TOPIC_LABELS: 'fuzz-edge.sms.labels',
     SPAMSTREAM_TOPIC_DLQ: 'fuzz-edge.sms.dlq',
     SPAMSTREAM_TOPIC_REPLAYS: 'fuzz-edge.sms.replays',
     SPAMSTREAM_TOPIC_PARTITIONS: '1',

@@ -16,6 +16,7 @@ export const TOPICS = {
   raw: 'sms.raw',
   features: 'sms.features',
   predictions: 'sms.predictions',
+  labels: 'sms.labels',
   dlq: 'sms.dlq',
   replays: 'sms.replays',
 } as const;
@@ -23,6 +24,7 @@ const SUBJECT_OF = {
   'sms-raw': TOPICS.raw,
   'sms-features': TOPICS.features,
   'sms-predictions': TOPICS.predictions,
+  'sms-labels': TOPICS.labels,
   'dead-letter': TOPICS.dlq,
   'replay-status': TOPICS.replays,
 } as const;

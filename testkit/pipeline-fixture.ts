@@ -31,6 +31,7 @@ export function isolatedEnv(run: string): Record<string, string | undefined> {
     SPAMSTREAM_TOPIC_RAW: `${run}.sms.raw`,
     SPAMSTREAM_TOPIC_FEATURES: `${run}.sms.features`,
     SPAMSTREAM_TOPIC_PREDICTIONS: `${run}.sms.predictions`,
+    SPAMSTREAM_TOPIC_LABELS: `${run}.sms.labels`,
     SPAMSTREAM_TOPIC_DLQ: `${run}.sms.dlq`,
     SPAMSTREAM_TOPIC_REPLAYS: `${run}.sms.replays`,
     SPAMSTREAM_GROUP_PREFIX: run,
