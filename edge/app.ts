@@ -15,6 +15,7 @@ import { observeHttpDurations } from './http-metrics.ts';
 import { logRequests, noteFailure } from './request-log.ts';
 import { featureRoutes } from './routes/features.ts';
 import { inboxRoutes } from './routes/inbox.ts';
+import { labelRoutes } from './routes/labels.ts';
 import { liveRoutes } from './routes/live.ts';
 import { modelRoutes } from './routes/models.ts';
 import { opsRoutes } from './routes/ops.ts';
@@ -117,7 +118,7 @@ export function buildApp(deps: EdgeDeps): FastifyInstance {
         title: 'spamstream edge',
         version: '0.1.0',
         description:
-          'Reads features and predictions the pipeline computed, accepts messages onto sms.raw, and scores texts synchronously.',
+          'Reads features and predictions the pipeline computed, accepts messages onto sms.raw and labels onto sms.labels, and scores texts synchronously.',
       },
       components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } } },
     },
@@ -128,6 +129,7 @@ export function buildApp(deps: EdgeDeps): FastifyInstance {
   app.register(featureRoutes, { deps });
   app.register(predictionRoutes, { deps });
   app.register(smsRoutes, { deps });
+  app.register(labelRoutes, { deps });
   app.register(modelRoutes, { deps });
   app.register(opsRoutes, { deps });
   app.register(liveRoutes, { deps });

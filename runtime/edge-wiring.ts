@@ -11,7 +11,7 @@ import type { Log } from '../core/log.ts';
 import type { Metrics } from '../core/metrics.ts';
 import type { HealthCheck } from '../core/health.ts';
 import { serverChecks } from './health-checks.ts';
-import { createSmsIngest } from '../edge/ingest.ts';
+import { createLabelIngest, createSmsIngest } from '../edge/ingest.ts';
 import { createPredictionFeed } from '../edge/prediction-feed.ts';
 import { createReplayTracker } from '../edge/replay-board.ts';
 import { followReplays } from '../edge/replay-feed.ts';
@@ -127,6 +127,7 @@ export async function startWiredEdge(deps: EdgeWiringDeps): Promise<WiredEdge> {
       predictions: stores.predictions,
       idempotency: stores.idempotency,
       ingest: createSmsIngest(messaging.writer, messaging.codec, config.topics.raw),
+      labels: createLabelIngest(messaging.writer, messaging.codec, config.topics.labels),
       views: featureViews,
       models,
       health: edgeHealthChecks(config, messaging, stores, inbox),

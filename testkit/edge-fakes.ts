@@ -6,9 +6,9 @@ import { SpamstreamError } from '../core/errors.ts';
 import { createMetrics } from '../core/metrics.ts';
 import { featureViews } from '../features/index.ts';
 import { type ReplayTracker, createReplayTracker } from '../edge/replay-board.ts';
-import type { ReplayStatus, SmsPrediction, SmsRaw } from '../schemas/index.ts';
+import type { ReplayStatus, SmsLabel, SmsPrediction, SmsRaw } from '../schemas/index.ts';
 import type { HealthCheck } from '../core/health.ts';
-import type { EdgeDeps, PredictionFeed, PredictionOrigin, SmsIngest } from '../edge/deps.ts';
+import type { EdgeDeps, LabelIngest, PredictionFeed, PredictionOrigin, SmsIngest } from '../edge/deps.ts';
 
 export function testConfig(overrides: Partial<EdgeConfig> = {}): EdgeConfig {
   return {
@@ -44,6 +44,24 @@ export function fakeIngest(): FakeIngest {
     },
   };
   return ingest;
+}
+
+export interface FakeLabels extends LabelIngest {
+  readonly submitted: SmsLabel[];
+  /** While set, submit rejects with this error instead of acknowledging. */
+  failWith: Error | undefined;
+}
+
+export function fakeLabels(): FakeLabels {
+  const labels: FakeLabels = {
+    submitted: [],
+    failWith: undefined,
+    async submit(label) {
+      if (labels.failWith) throw labels.failWith;
+      labels.submitted.push(label);
+    },
+  };
+  return labels;
 }
 
 export interface FakeFeed extends PredictionFeed {
@@ -116,12 +134,13 @@ export const unreachable = (name: string, message = 'connection refused'): Healt
 
 export interface TestDeps extends EdgeDeps {
   readonly ingest: FakeIngest;
+  readonly labels: FakeLabels;
   readonly feed: FakeFeed;
   /** Fed by the test (`update`); it looks for lost replays only when told (`check`). */
   readonly replays: ReplayTracker;
 }
 
-export type TestOverrides = Partial<Omit<EdgeDeps, 'ingest' | 'feed' | 'config' | 'replays'>> & {
+export type TestOverrides = Partial<Omit<EdgeDeps, 'ingest' | 'labels' | 'feed' | 'config' | 'replays'>> & {
   config?: Partial<EdgeConfig>;
   replays?: ReplayTracker;
 };
@@ -141,6 +160,7 @@ export function testDeps(overrides: TestOverrides = {}): TestDeps {
     ...rest,
     config: testConfig(config),
     ingest: fakeIngest(),
+    labels: fakeLabels(),
     feed: fakeFeed(),
   };
 }
