@@ -104,7 +104,7 @@ export function buildTopology(
     cdc: (policy: RetryPolicy) =>
       cdcProcessor(
         { codec: ports.codec, metrics: ports.metrics },
-        { rawTopic: topics.raw, maxTextBytes: pipeline.maxTextBytes, policy },
+        { rawTopic: topics.raw, labelsTopic: topics.labels, maxTextBytes: pipeline.maxTextBytes, policy },
       ),
     features: (policy: RetryPolicy) =>
       featuresProcessor(
