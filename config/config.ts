@@ -90,6 +90,10 @@ export interface TopicsConfig {
   /** Labels users gave (spam or ham), keyed by sms_id: the ground truth live quality is measured against. */
   readonly labels: string;
   readonly dlq: string;
+  /** Labels and predictions as one stream keyed by message (the verdicts processor's output, the quality processor's input). */
+  readonly verdicts: string;
+  /** Confusion counts per model version and partition of `verdicts` (compacted); the edge adds them up. */
+  readonly quality: string;
   /** Debezium's change events of the inbox table (JSON); the cdc processor turns them into sms.raw. */
   readonly cdc: string;
   /** Where replays publish their progress (compacted: the newest record per replay); the edge reads it. */
@@ -163,6 +167,12 @@ export interface EdgeConfig {
   readonly maxTextBytes: number;
 }
 
+/** Live quality per model version (the verdicts and quality processors, the edge's quality routes). */
+export interface QualityConfig {
+  readonly windowMs: number;
+  readonly bucketMs: number;
+}
+
 /** Change data capture: the inbox table in PostgreSQL, read by Debezium in Kafka Connect. */
 export interface CdcConfig {
   readonly enabled: boolean;
@@ -188,6 +198,7 @@ export interface Config {
   readonly pipeline: PipelineConfig;
   readonly edge: EdgeConfig;
   readonly cdc: CdcConfig;
+  readonly quality: QualityConfig;
 }
 
 export class ConfigError extends Error {
@@ -351,6 +362,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     sections[section]![field] = sections[fromSection]![fromField];
   }
   const config = sections as unknown as Config;
+  if (config.quality.bucketMs > config.quality.windowMs)
+    problems.push(
+      `SPAMSTREAM_QUALITY_BUCKET_MS=${config.quality.bucketMs} is wider than the window SPAMSTREAM_QUALITY_WINDOW_MS (${config.quality.windowMs})`,
+    );
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);
 }

@@ -20,6 +20,7 @@ import { liveRoutes } from './routes/live.ts';
 import { modelRoutes } from './routes/models.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { predictionRoutes } from './routes/predictions.ts';
+import { qualityRoutes } from './routes/quality.ts';
 import { replayRoutes } from './routes/replays.ts';
 import { smsRoutes } from './routes/sms.ts';
 
@@ -131,6 +132,7 @@ export function buildApp(deps: EdgeDeps): FastifyInstance {
   app.register(smsRoutes, { deps });
   app.register(labelRoutes, { deps });
   app.register(modelRoutes, { deps });
+  app.register(qualityRoutes, { deps });
   app.register(opsRoutes, { deps });
   app.register(liveRoutes, { deps });
   app.register(replayRoutes, { deps });

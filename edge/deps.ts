@@ -8,6 +8,7 @@ import type { Metrics } from '../core/metrics.ts';
 import type { HealthCheck } from '../core/health.ts';
 import type { FeatureView } from '../features/index.ts';
 import type { SmsLabel, SmsPrediction, SmsRaw } from '../schemas/index.ts';
+import type { QualityBoard } from './quality-board.ts';
 import type { ReplayBoard } from './replay-board.ts';
 
 export type { ModelCard, SpamModel };
@@ -57,6 +58,8 @@ export interface EdgeDeps {
   readonly feed: PredictionFeed;
   /** Replays running elsewhere, read from sms.replays (edge/replay-board.ts): the live page, `/replays`, `/metrics`. */
   readonly replays: ReplayBoard;
+  /** Live quality per model version, read from sms.quality (edge/quality-board.ts): `/models/:version/quality`, `/quality`, `/metrics`. */
+  readonly quality: QualityBoard;
   /** The process's registry: the edge adds its HTTP histogram; `/metrics` serves all of it. */
   readonly metrics: Metrics;
   /** Where the request log goes (edge/request-log.ts); standard output when absent. */

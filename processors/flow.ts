@@ -40,7 +40,7 @@ export interface StepInfo {
   /** The topic of the records it produces (written by the sink). */
   readonly topic?: string;
   /** The online-store tables it upserts (keys of the store's tables). */
-  readonly stores?: readonly ('features' | 'predictions')[];
+  readonly stores?: readonly ('features' | 'predictions' | 'labels')[];
 }
 
 /** An operator that knows its step's name. */

@@ -10,6 +10,8 @@ export type SchemaName =
   | 'sms-features'
   | 'sms-predictions'
   | 'sms-labels'
+  | 'sms-verdicts'
+  | 'quality-counts'
   | 'dead-letter'
   | 'replay-status';
 export const SCHEMA_NAMES: readonly SchemaName[] = [
@@ -17,6 +19,8 @@ export const SCHEMA_NAMES: readonly SchemaName[] = [
   'sms-features',
   'sms-predictions',
   'sms-labels',
+  'sms-verdicts',
+  'quality-counts',
   'dead-letter',
   'replay-status',
 ];
@@ -26,11 +30,15 @@ export function loadSchema(name: SchemaName): AvroSchema {
 }
 
 export type {
+  BucketCounts,
   DeadLetter,
   FeatureVector,
+  QualityCounts,
   ReplayStatus,
   SmsFeatures,
   SmsLabel,
   SmsPrediction,
   SmsRaw,
+  SmsVerdict,
+  VersionCounts,
 } from './types.ts';

@@ -51,6 +51,8 @@ function isolatedEnv(): NodeJS.ProcessEnv {
     SPAMSTREAM_TOPIC_FEATURES: 'fuzz-edge.sms.features',
     SPAMSTREAM_TOPIC_PREDICTIONS: 'fuzz-edge.sms.predictions',
     SPAMSTREAM_TOPIC_LABELS: 'fuzz-edge.sms.labels',
+    SPAMSTREAM_TOPIC_VERDICTS: 'fuzz-edge.sms.verdicts',
+    SPAMSTREAM_TOPIC_QUALITY: 'fuzz-edge.sms.quality',
     SPAMSTREAM_TOPIC_DLQ: 'fuzz-edge.sms.dlq',
     SPAMSTREAM_TOPIC_REPLAYS: 'fuzz-edge.sms.replays',
     SPAMSTREAM_TOPIC_PARTITIONS: '1',

@@ -5,6 +5,7 @@ import { createMemoryStores } from '../connectors/memory/online-store.ts';
 import { SpamstreamError } from '../core/errors.ts';
 import { createMetrics } from '../core/metrics.ts';
 import { featureViews } from '../features/index.ts';
+import { type QualityTracker, createQualityTracker } from '../edge/quality-board.ts';
 import { type ReplayTracker, createReplayTracker } from '../edge/replay-board.ts';
 import type { ReplayStatus, SmsLabel, SmsPrediction, SmsRaw } from '../schemas/index.ts';
 import type { HealthCheck } from '../core/health.ts';
@@ -138,12 +139,18 @@ export interface TestDeps extends EdgeDeps {
   readonly feed: FakeFeed;
   /** Fed by the test (`update`); it looks for lost replays only when told (`check`). */
   readonly replays: ReplayTracker;
+  /** Fed by the test (`update`), with a window of an hour of minutes ending at `qualityNow`. */
+  readonly quality: QualityTracker;
 }
 
-export type TestOverrides = Partial<Omit<EdgeDeps, 'ingest' | 'labels' | 'feed' | 'config' | 'replays'>> & {
+export type TestOverrides = Partial<Omit<EdgeDeps, 'ingest' | 'labels' | 'feed' | 'config' | 'replays' | 'quality'>> & {
   config?: Partial<EdgeConfig>;
   replays?: ReplayTracker;
+  quality?: QualityTracker;
 };
+
+/** The clock of the test edge's quality tracker. */
+export const QUALITY_NOW = 1_700_003_600_000;
 
 export function testDeps(overrides: TestOverrides = {}): TestDeps {
   const stores = createMemoryStores();
@@ -157,6 +164,7 @@ export function testDeps(overrides: TestOverrides = {}): TestDeps {
     health: [healthy('kafka'), healthy('registry'), healthy('cassandra')],
     metrics: createMetrics({ defaultMetrics: false }),
     replays: createReplayTracker({ checkEveryMs: 0 }),
+    quality: createQualityTracker({ windowMs: 3_600_000, bucketMs: 60_000, now: () => QUALITY_NOW }),
     ...rest,
     config: testConfig(config),
     ingest: fakeIngest(),

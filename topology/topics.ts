@@ -53,6 +53,25 @@ export function topicSpecs(topics: TopicsConfig): readonly TopicSpec[] {
       config: replay,
     },
     {
+      name: topics.verdicts,
+      partitions: topics.partitions,
+      schema: 'sms-verdicts',
+      purpose: "labels and predictions as one stream (key: sms_id): the quality processor's input",
+      // As long as the predictions it copies: a quality processor stopped for longer loses nothing
+      // the predictions topic still has, since `reset verdicts` copies them again.
+      config: { 'cleanup.policy': 'delete', 'retention.ms': String(30 * DAY_MS) },
+    },
+    {
+      name: topics.quality,
+      // One partition: one record per partition of sms.verdicts, rewritten on each change.
+      partitions: 1,
+      schema: 'quality-counts',
+      purpose: 'confusion counts per model version of each partition of sms.verdicts (key: partition), compacted',
+      // Compacted and never deleted: a partition whose counts stop changing keeps its last record,
+      // which a reader adds up with the others. Hour-long segments let the cleaner at the old ones.
+      config: { 'cleanup.policy': 'compact', 'segment.ms': String(3_600_000) },
+    },
+    {
       name: topics.dlq,
       partitions: 1,
       schema: 'dead-letter',

@@ -70,6 +70,8 @@ describe('secured clusters (SASL/SCRAM Kafka, authenticated Cassandra)', () => {
       SPAMSTREAM_TOPIC_FEATURES: `${id}.features`,
       SPAMSTREAM_TOPIC_PREDICTIONS: `${id}.predictions`,
       SPAMSTREAM_TOPIC_LABELS: `${id}.labels`,
+      SPAMSTREAM_TOPIC_VERDICTS: `${id}.verdicts`,
+      SPAMSTREAM_TOPIC_QUALITY: `${id}.quality`,
       SPAMSTREAM_TOPIC_DLQ: `${id}.dlq`,
       SPAMSTREAM_TOPIC_REPLAYS: `${id}.replays`,
       SPAMSTREAM_TOPIC_PARTITIONS: '2',
