@@ -151,7 +151,9 @@ export function qualityProcessor(ports: QualityPorts, settings: QualitySettings)
         mapOkAsync(async (counts, record) => {
           if (!counts) return [];
           const value = await ports.codec.encode(`${settings.qualityTopic}-value`, counts);
-          return [{ topic: settings.qualityTopic, key: String(counts.partition), value, timestamp: record.timestamp }];
+          // Only the newest counts of a partition matter: the sink writes the last of a transaction's.
+          const key = String(counts.partition);
+          return [{ topic: settings.qualityTopic, key, value, timestamp: record.timestamp, latestOnly: true }];
         }, settings.policy),
         { topic: settings.qualityTopic },
       ),
