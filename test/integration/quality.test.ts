@@ -13,9 +13,8 @@ import { type Confusion, NO_COUNTS, outcomeOf } from '../../core/confusion.ts';
 import type { SpamLabel } from '../../core/message-rules.ts';
 import { beginReplay, prepareReplay, runReplay } from '../../runtime/replay.ts';
 import { resetProcessor } from '../../runtime/reset.ts';
-import { type RunningPipeline, startParts } from '../../runtime/pipeline.ts';
 import type { SmsLabel, SmsPrediction } from '../../schemas/index.ts';
-import { type CdcFixture, cdcFixture } from '../../testkit/cdc-fixture.ts';
+import { type RunningCdcPipeline, runningCdcPipeline } from '../../testkit/cdc-fixture.ts';
 import { cdcEnv, labelledMessages } from '../../testkit/pipeline-fixture.ts';
 import { waitUntil } from '../../testkit/wait-until.ts';
 
@@ -25,7 +24,6 @@ const BY_SQL = 60;
 const BY_HTTP = 60;
 const BY_CLI = 60;
 const MESSAGES = BY_SQL + BY_HTTP + BY_CLI;
-const quiet = () => {};
 
 interface Child {
   readonly child: ChildProcess;
@@ -63,8 +61,7 @@ function expectedCounts(predictions: readonly SmsPrediction[], labels: readonly 
 }
 
 describe('live quality', () => {
-  let fixture: CdcFixture;
-  let pipeline: RunningPipeline;
+  let fixture: RunningCdcPipeline;
   let env: Record<string, string | undefined>;
   let base: string;
   const children: ChildProcess[] = [];
@@ -153,16 +150,16 @@ describe('live quality', () => {
   };
 
   beforeAll(async () => {
-    fixture = await cdcFixture({ SPAMSTREAM_STACK_DIR: mkdtempSync(join(tmpdir(), 'quality-')) });
+    // Replays keep their state under the stack's folder: a temporary one.
+    fixture = await runningCdcPipeline(['cdc', 'features', 'scoring', 'verdicts', 'edge'], {
+      SPAMSTREAM_STACK_DIR: mkdtempSync(join(tmpdir(), 'quality-')),
+    });
     env = { ...cdcEnv(fixture.run), SPAMSTREAM_TOPIC_PARTITIONS: '4' };
-    await fixture.waitForConnector();
-    pipeline = await startParts(fixture.config, ['cdc', 'features', 'scoring', 'verdicts', 'edge'], quiet);
-    base = pipeline.edge!.address;
+    base = fixture.pipeline.edge!.address;
   }, 240_000);
 
   afterAll(async () => {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-    await pipeline?.stop();
     await fixture?.close();
   });
 
