@@ -40,6 +40,7 @@ const ENUM_SAMPLES: Record<string, string> = {
   'cassandra.serialConsistency': 'SERIAL',
   'kafka.saslMechanism': 'scram-sha-512',
   'topics.compression': 'gzip',
+  'edge.champion': 'v2',
 };
 function samples(spec: SettingSpec, fallback: unknown): [raw: string, expected: unknown][] {
   const enumSample = ENUM_SAMPLES[spec.key];
@@ -92,7 +93,12 @@ describe('loadConfig', () => {
       });
       if (documented.startsWith('~/')) documented = `${homedir()}${documented.slice(1)}`;
       const rendered = typeof loaded === 'string' ? loaded : JSON.stringify(loaded);
-      const expected: Record<string, string> = { '(all)': '[]', '(none)': '', '(auto)': '' };
+      const expected: Record<string, string> = {
+        '(all)': '[]',
+        '(none)': '',
+        '(auto)': '',
+        '(best card F1)': '',
+      };
       if (spec.key === 'stack.mode')
         expect(loaded).toBe('local'); // auto, resolved: no endpoint is set
       else if (Array.isArray(loaded)) expect(loaded.join(',')).toBe(documented in expected ? '' : documented);
@@ -109,6 +115,17 @@ describe('loadConfig', () => {
       expect(expected).not.toEqual(fallback);
       expect(valueAt(loadConfig({ [env]: raw }, CWD), spec.key)).toEqual(expected);
     }
+  });
+
+  it('takes a champion that is a version among those scored, and refuses one that is not', () => {
+    expect(loadConfig({ SPAMSTREAM_CHAMPION: 'v2' }).edge.champion).toBe('v2');
+    expect(loadConfig({ SPAMSTREAM_CHAMPION: 'v3', SPAMSTREAM_MODELS: 'v1,v3' }).edge.champion).toBe('v3');
+    expect(() => loadConfig({ SPAMSTREAM_CHAMPION: 'v2', SPAMSTREAM_MODELS: 'v1,v3' })).toThrow(
+      /SPAMSTREAM_CHAMPION=v2: not among the versions scored \(SPAMSTREAM_MODELS=v1,v3\)/,
+    );
+    expect(() => loadConfig({ SPAMSTREAM_CHAMPION: 'best' })).toThrow(
+      /SPAMSTREAM_CHAMPION="best": expected a model version/,
+    );
   });
 
   it('reads settings from their environment variables', () => {

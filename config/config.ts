@@ -157,6 +157,8 @@ export interface EdgeConfig {
   /** Time each dependency check of `GET /ready` gets before it counts as unreachable. */
   readonly readyTimeoutMs: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** The version whose verdict is the answer (models/champion.ts); '' = the best card F1 of those scored. */
+  readonly champion: string;
   /** The pipeline's text limit (pipeline.maxTextBytes), so `POST /sms` rejects what would be dead-lettered. */
   readonly maxTextBytes: number;
 }
@@ -349,8 +351,19 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     sections[section]![field] = sections[fromSection]![fromField];
   }
   const config = sections as unknown as Config;
+  problems.push(...crossCheck(config));
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);
+}
+
+/** Settings that must agree with one another. */
+function crossCheck(config: Config): string[] {
+  const { champion } = config.edge;
+  const { models } = config.pipeline;
+  // Only a version that is scored has verdicts to give; whether it exists is checked where models load.
+  if (champion !== '' && models.length > 0 && !models.includes(champion))
+    return [`SPAMSTREAM_CHAMPION=${champion}: not among the versions scored (SPAMSTREAM_MODELS=${models.join(',')})`];
+  return [];
 }
 
 function deepFreeze<T>(value: T): T {

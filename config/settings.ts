@@ -80,6 +80,10 @@ const topicNames = (raw: string): string[] | Error => {
   return bad instanceof Error ? bad : (names as string[]);
 };
 
+/** A model version as the models folder names it: v1, v2, … */
+const modelVersion = (raw: string): string | Error =>
+  /^v\d+$/.test(raw) ? raw : new Error('expected a model version such as v3');
+
 const fixed = (value: unknown, text = JSON.stringify(value)) => ({ default: () => value, defaultText: text });
 
 export const SETTINGS = [
@@ -780,6 +784,13 @@ export const SETTINGS = [
     doc: 'when set, write endpoints require `x-api-key`',
     parse: str,
     ...fixed('', '(none)'),
+  },
+  {
+    key: 'edge.champion',
+    env: 'SPAMSTREAM_CHAMPION',
+    doc: 'the model version whose verdict `GET /predictions/:smsId` and the inbox routes (`GET /users/:userId/sms…`) report as the answer (`verdict`); the other versions keep scoring beside it. Unset: of the versions scored, the one whose card has the best validation spam F1, chosen from the cards at start. It must be one of the versions scored',
+    parse: modelVersion,
+    ...fixed('', '(best card F1)'),
   },
   {
     key: 'edge.rateLimitPerMinute',

@@ -45,6 +45,11 @@ export interface EdgeDeps {
   readonly views: readonly FeatureView[];
   /** Loaded models (connectors/onnx/load.ts `loadModels`); the edge never closes them. */
   readonly models: readonly SpamModel[];
+  /**
+   * The champion's version (models/champion.ts, chosen at start): its prediction is a message's
+   * `verdict` in `GET /predictions/:smsId` and the inbox routes. None when no model is loaded.
+   */
+  readonly champion?: string;
   readonly health: readonly HealthCheck[];
   readonly feed: PredictionFeed;
   /** Replays running elsewhere, read from sms.replays (edge/replay-board.ts): the live page, `/replays`, `/metrics`. */

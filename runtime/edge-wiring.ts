@@ -24,6 +24,8 @@ export interface EdgeWiringDeps {
   readonly messaging: Messaging;
   readonly stores: CassandraStores;
   readonly models: readonly SpamModel[];
+  /** The champion's version, chosen at start (models/champion.ts). */
+  readonly champion?: string;
   readonly metrics: Metrics;
   readonly log: Log;
 }
@@ -113,7 +115,7 @@ async function closeInReverse(closers: Closer[], log: Log): Promise<void> {
 
 /** Opens the edge's feeds and starts it; when it cannot start, closes what it opened and throws. */
 export async function startWiredEdge(deps: EdgeWiringDeps): Promise<WiredEdge> {
-  const { config, messaging, stores, models, metrics } = deps;
+  const { config, messaging, stores, models, champion, metrics } = deps;
   const closers: Closer[] = [];
   try {
     const feed = livePredictions(deps, closers);
@@ -129,6 +131,7 @@ export async function startWiredEdge(deps: EdgeWiringDeps): Promise<WiredEdge> {
       ingest: createSmsIngest(messaging.writer, messaging.codec, config.topics.raw),
       views: featureViews,
       models,
+      champion,
       health: edgeHealthChecks(config, messaging, stores, inbox),
       feed,
       replays,

@@ -24,6 +24,7 @@ export function testConfig(overrides: Partial<EdgeConfig> = {}): EdgeConfig {
     readyTimeoutMs: 200,
     logLevel: 'silent',
     maxTextBytes: 4096,
+    champion: '',
     ...overrides,
   };
 }
