@@ -157,6 +157,8 @@ export interface EdgeConfig {
   /** Time each dependency check of `GET /ready` gets before it counts as unreachable. */
   readonly readyTimeoutMs: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Live messages the drift of the models' inputs is measured over (edge/drift-monitor.ts); 0: off. */
+  readonly driftWindow: number;
   /** The version whose verdict is the answer (models/champion.ts); '' = the best card F1 of those scored. */
   readonly champion: string;
   /** The pipeline's text limit (pipeline.maxTextBytes), so `POST /sms` rejects what would be dead-lettered. */

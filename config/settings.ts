@@ -793,6 +793,13 @@ export const SETTINGS = [
     ...fixed('', '(best card F1)'),
   },
   {
+    key: 'edge.driftWindow',
+    env: 'SPAMSTREAM_DRIFT_WINDOW',
+    doc: "live messages each edge measures drift over: per statistic of view v1, the population stability index of the last this many messages of sms.features against each model card's training distribution (`GET /drift`, `/metrics`, the live page; a warning in the log when one reaches 0.25). 0 turns drift off",
+    parse: int(0, 1_000_000),
+    ...fixed(1000),
+  },
+  {
     key: 'edge.rateLimitPerMinute',
     env: 'SPAMSTREAM_RATE_LIMIT',
     doc: 'requests per minute per client',

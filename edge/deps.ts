@@ -8,6 +8,7 @@ import type { Metrics } from '../core/metrics.ts';
 import type { HealthCheck } from '../core/health.ts';
 import type { FeatureView } from '../features/index.ts';
 import type { SmsPrediction, SmsRaw } from '../schemas/index.ts';
+import type { DriftMonitor } from './drift-monitor.ts';
 import type { ReplayBoard } from './replay-board.ts';
 
 export type { ModelCard, SpamModel };
@@ -60,4 +61,6 @@ export interface EdgeDeps {
   readonly logStream?: { write(line: string): unknown };
   /** The inbox table (connectors/inbox.ts) when CDC is on: `GET /users/:userId/sms`. */
   readonly inbox?: Inbox;
+  /** Live drift of the models' inputs (edge/drift-monitor.ts): `GET /drift`, its gauges, the live page; none when off. */
+  readonly drift?: Pick<DriftMonitor, 'snapshot'>;
 }

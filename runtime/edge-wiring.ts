@@ -11,6 +11,8 @@ import type { Log } from '../core/log.ts';
 import type { Metrics } from '../core/metrics.ts';
 import type { HealthCheck } from '../core/health.ts';
 import { serverChecks } from './health-checks.ts';
+import { followDrift } from '../edge/drift-feed.ts';
+import { type DriftMonitor, alarmLine, createDriftMonitor, driftReferences } from '../edge/drift-monitor.ts';
 import { createSmsIngest } from '../edge/ingest.ts';
 import { createPredictionFeed } from '../edge/prediction-feed.ts';
 import { createReplayTracker } from '../edge/replay-board.ts';
@@ -108,6 +110,44 @@ function replayProgress({ config, messaging, log }: EdgeWiringDeps, closers: Clo
   return replays;
 }
 
+/**
+ * Drift of the models' inputs: every edge instance reads the whole of sms.features from now, in a
+ * group of its own deleted on close, and measures its window against the cards
+ * (docs/adr/0015-drift-at-the-edge.md). None when SPAMSTREAM_DRIFT_WINDOW is 0 or no card has bins.
+ */
+function liveDrift({ config, messaging, models, log }: EdgeWiringDeps, closers: Closer[]): DriftMonitor | undefined {
+  const references = driftReferences(models.map((model) => model.card));
+  if (config.edge.driftWindow === 0 || references.length === 0) return undefined;
+  const monitor = createDriftMonitor(references, config.edge.driftWindow, (alarm) =>
+    (alarm.event === 'raised' ? log.warn : log.info)(alarmLine(alarm)),
+  );
+  const group = `${config.pipeline.consumerGroupPrefix}.live-drift.${randomUUID()}`;
+  const feed = followDrift(
+    messaging.openSource({
+      groupId: group,
+      topics: [config.topics.features],
+      fromBeginning: false,
+      maxInFlight: 1_000,
+      partitionsConcurrently: config.topics.partitions,
+      processor: 'live-drift',
+    }),
+    messaging.codec,
+    monitor,
+    {
+      onSkip: (reason) => log.debug(`${config.topics.features}: a record skipped by drift: ${String(reason)}`),
+      onError: (error) =>
+        log.warn(
+          `the edge measures no new drift: reading ${config.topics.features} failed: ${(error as Error).message}`,
+        ),
+    },
+  );
+  closers.push(async () => {
+    await feed.close();
+    await messaging.deleteGroup(group);
+  });
+  return monitor;
+}
+
 async function closeInReverse(closers: Closer[], log: Log): Promise<void> {
   for (const close of closers.reverse())
     await close().catch((error: unknown) => log.warn(`while closing the edge: ${(error as Error).message}`));
@@ -120,6 +160,7 @@ export async function startWiredEdge(deps: EdgeWiringDeps): Promise<WiredEdge> {
   try {
     const feed = livePredictions(deps, closers);
     const replays = replayProgress(deps, closers);
+    const drift = liveDrift(deps, closers);
     const inbox = config.cdc.enabled ? connectInbox(config) : undefined;
     if (inbox) closers.push(() => inbox.close());
     const edge = await startEdge({
@@ -135,6 +176,7 @@ export async function startWiredEdge(deps: EdgeWiringDeps): Promise<WiredEdge> {
       health: edgeHealthChecks(config, messaging, stores, inbox),
       feed,
       replays,
+      drift,
       metrics,
     });
     return { edge, closeFeeds: () => closeInReverse(closers, deps.log) };

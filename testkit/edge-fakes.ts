@@ -25,6 +25,7 @@ export function testConfig(overrides: Partial<EdgeConfig> = {}): EdgeConfig {
     logLevel: 'silent',
     maxTextBytes: 4096,
     champion: '',
+    driftWindow: 1000,
     ...overrides,
   };
 }

@@ -10,6 +10,7 @@ import numpy as np
 import onnxruntime as ort
 
 from .card import build_card
+from .distribution import training_distribution
 from .catalogue import ModelSpec, catalogue
 from .evaluation import best_threshold, metrics, out_of_fold
 from .export import FeatureExport, read_export
@@ -57,7 +58,7 @@ def train_one(spec: ModelSpec, export: FeatureExport, golden: FeatureExport | No
     card = build_card(
         spec=spec, model=model, export=export, threshold=threshold, selection=selection, chosen=candidate.label,
         validation=metrics(validation.labels, served, threshold), out_of_fold=metrics(train.labels, oof_scores, threshold),
-        onnx_bytes=onnx_bytes, seed=seed, folds=folds,
+        onnx_bytes=onnx_bytes, seed=seed, folds=folds, distribution=training_distribution(train, spec.views),
     )
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "model.onnx").write_bytes(onnx_bytes)
