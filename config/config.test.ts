@@ -23,7 +23,7 @@ function valueAt(config: Config, key: string): unknown {
 }
 
 /** Settings that name a directory are resolved against the working directory. */
-const PATHS = new Set(['stack.cacheDir', 'stack.dataDir', 'pipeline.modelsDir']);
+const PATHS = new Set(['stack.cacheDir', 'stack.dataDir', 'pipeline.modelsDir', 'pipeline.localModelsDir']);
 
 /**
  * Values to try for a setting, with what the configuration must then hold: written here by hand

@@ -105,11 +105,13 @@ export interface TopicsConfig {
 }
 
 export interface PipelineConfig {
-  /** Model versions the scoring processor runs; empty means every model in models/. */
+  /** Model versions the scoring processor runs; empty means every model in modelsDir. */
   readonly models: readonly string[];
   /** Feature views the features processor computes; empty means all of them. */
   readonly views: readonly string[];
   readonly modelsDir: string;
+  /** Models trained from labels (not the repository's): loaded only when named in `models`. */
+  readonly localModelsDir: string;
   /** Texts longer than this (UTF-8 bytes) go to the dead-letter topic. */
   readonly maxTextBytes: number;
   /** Records in flight per processor, bounding memory and concurrency. */

@@ -538,7 +538,7 @@ export const SETTINGS = [
   {
     key: 'pipeline.models',
     env: 'SPAMSTREAM_MODELS',
-    doc: 'model versions to score with (comma-separated; empty = all)',
+    doc: 'model versions to score with (comma-separated; empty = every one in SPAMSTREAM_MODELS_DIR). A version trained from labels, in SPAMSTREAM_LOCAL_MODELS_DIR, is scored once named here',
     parse: list,
     ...fixed([], '(all)'),
   },
@@ -553,9 +553,17 @@ export const SETTINGS = [
     key: 'pipeline.modelsDir',
     path: true,
     env: 'SPAMSTREAM_MODELS_DIR',
-    doc: 'folder of model versions',
+    doc: "folder of the project's model versions",
     parse: str,
     ...fixed('models', 'models'),
+  },
+  {
+    key: 'pipeline.localModelsDir',
+    path: true,
+    env: 'SPAMSTREAM_LOCAL_MODELS_DIR',
+    doc: 'folder of the model versions trained here from your labels (`npm run train -- --labels` writes them; git-ignored): loaded when SPAMSTREAM_MODELS or `replay scoring --models` names them',
+    parse: str,
+    ...fixed('models.local', 'models.local'),
   },
   {
     key: 'pipeline.maxTextBytes',

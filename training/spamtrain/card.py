@@ -54,6 +54,8 @@ def build_card(*, spec, model, export: FeatureExport, threshold: float, selectio
             "exportSha256": export.sha256,
             "rows": export.rows_by_split,
             "split": export.header["split"],
+            # Trained from labels too: which topics, offsets and times, and how many rows of each origin.
+            **({"labels": export.header["labels"], "rowsByOrigin": export.rows_by_origin()} if "labels" in export.header else {}),
         },
         "trainingDistribution": distribution,
         "model": {"file": "model.onnx", "bytes": len(onnx_bytes), "sha256": hashlib.sha256(onnx_bytes).hexdigest()},
