@@ -90,6 +90,16 @@ export async function pipelineFixture(
   };
 }
 
+/** A plain message `<run>-<n>` (a fixed time, a harmless text unless given), for tests that count ids. */
+export const plainMessage = (run: string, n: number | string, text = `hello number ${n}, see you at six`): SmsRaw => ({
+  sms_id: `${run}-${n}`,
+  sender: '+447700900000',
+  recipient: '+447700900001',
+  text,
+  received_at: 1_700_000_000_000,
+  source: 'test',
+});
+
 /** The first `count` labelled messages of the shared data set, under ids unique to this run. */
 export async function labelledMessages(run: string, count: number): Promise<(SmsRaw & { label: string })[]> {
   const out: (SmsRaw & { label: string })[] = [];

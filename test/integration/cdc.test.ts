@@ -2,27 +2,21 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableModels } from '../../connectors/model-runtime.ts';
-import { type RunningPipeline, startParts } from '../../runtime/pipeline.ts';
 import type { DeadLetter, SmsPrediction } from '../../schemas/index.ts';
-import { type CdcFixture, cdcFixture } from '../../testkit/cdc-fixture.ts';
+import { type RunningCdcPipeline, runningCdcPipeline } from '../../testkit/cdc-fixture.ts';
 import { labelledMessages } from '../../testkit/pipeline-fixture.ts';
 
 const ROWS = 500;
-const quiet = () => {};
 
 describe('cdc end to end', () => {
-  let fixture: CdcFixture;
-  let pipeline: RunningPipeline;
+  let fixture: RunningCdcPipeline;
   const models = availableModels('models');
 
   beforeAll(async () => {
-    fixture = await cdcFixture();
-    await fixture.waitForConnector();
-    pipeline = await startParts(fixture.config, ['cdc', 'features', 'scoring', 'edge'], quiet);
+    fixture = await runningCdcPipeline(['cdc', 'features', 'scoring', 'edge']);
   });
 
   afterAll(async () => {
-    await pipeline?.stop();
     await fixture?.close();
   });
 
@@ -76,7 +70,7 @@ describe('cdc end to end', () => {
   });
 
   it("serves a user's messages from the table with their predictions, and is ready with PostgreSQL and the connector", async () => {
-    const base = pipeline.edge!.address;
+    const base = fixture.pipeline.edge!.address;
     const ready = (await (await fetch(`${base}/ready`)).json()) as {
       status: string;
       checks: { name: string; ok: boolean }[];
