@@ -87,7 +87,13 @@ export interface TopicsConfig {
   readonly raw: string;
   readonly features: string;
   readonly predictions: string;
+  /** Labels users gave (spam or ham), keyed by sms_id: the ground truth live quality is measured against. */
+  readonly labels: string;
   readonly dlq: string;
+  /** Labels and predictions as one stream keyed by message (the verdicts processor's output, the quality processor's input). */
+  readonly verdicts: string;
+  /** Confusion counts per model version and partition of `verdicts` (compacted); the edge adds them up. */
+  readonly quality: string;
   /** Debezium's change events of the inbox table (JSON); the cdc processor turns them into sms.raw. */
   readonly cdc: string;
   /** Where replays publish their progress (compacted: the newest record per replay); the edge reads it. */
@@ -167,6 +173,12 @@ export interface EdgeConfig {
   readonly maxTextBytes: number;
 }
 
+/** Live quality per model version (the verdicts and quality processors, the edge's quality routes). */
+export interface QualityConfig {
+  readonly windowMs: number;
+  readonly bucketMs: number;
+}
+
 /** Change data capture: the inbox table in PostgreSQL, read by Debezium in Kafka Connect. */
 export interface CdcConfig {
   readonly enabled: boolean;
@@ -192,6 +204,7 @@ export interface Config {
   readonly pipeline: PipelineConfig;
   readonly edge: EdgeConfig;
   readonly cdc: CdcConfig;
+  readonly quality: QualityConfig;
 }
 
 export class ConfigError extends Error {
@@ -362,12 +375,20 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
 
 /** Settings that must agree with one another. */
 function crossCheck(config: Config): string[] {
+  const problems: string[] = [];
   const { champion } = config.edge;
   const { models } = config.pipeline;
   // Only a version that is scored has verdicts to give; whether it exists is checked where models load.
   if (champion !== '' && models.length > 0 && !models.includes(champion))
-    return [`SPAMSTREAM_CHAMPION=${champion}: not among the versions scored (SPAMSTREAM_MODELS=${models.join(',')})`];
-  return [];
+    problems.push(
+      `SPAMSTREAM_CHAMPION=${champion}: not among the versions scored (SPAMSTREAM_MODELS=${models.join(',')})`,
+    );
+  const { bucketMs, windowMs } = config.quality;
+  if (bucketMs > windowMs)
+    problems.push(
+      `SPAMSTREAM_QUALITY_BUCKET_MS=${bucketMs} is wider than the window SPAMSTREAM_QUALITY_WINDOW_MS (${windowMs})`,
+    );
+  return problems;
 }
 
 function deepFreeze<T>(value: T): T {

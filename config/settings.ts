@@ -472,6 +472,27 @@ export const SETTINGS = [
     ...fixed('sms.predictions', 'sms.predictions'),
   },
   {
+    key: 'topics.labels',
+    env: 'SPAMSTREAM_TOPIC_LABELS',
+    doc: 'labels users gave messages (spam or ham; the latest given wins), from `POST /sms/:smsId/label`, `spamstream label` and the inbox table',
+    parse: topicName,
+    ...fixed('sms.labels', 'sms.labels'),
+  },
+  {
+    key: 'topics.verdicts',
+    env: 'SPAMSTREAM_TOPIC_VERDICTS',
+    doc: 'labels and predictions as one stream keyed by message, which the verdicts processor writes for the quality processor',
+    parse: topicName,
+    ...fixed('sms.verdicts', 'sms.verdicts'),
+  },
+  {
+    key: 'topics.quality',
+    env: 'SPAMSTREAM_TOPIC_QUALITY',
+    doc: 'confusion counts per model version and partition (compacted), which the quality processor writes and the edge adds up',
+    parse: topicName,
+    ...fixed('sms.quality', 'sms.quality'),
+  },
+  {
     key: 'topics.dlq',
     env: 'SPAMSTREAM_TOPIC_DLQ',
     doc: 'dead letters with their reason',
@@ -712,6 +733,20 @@ export const SETTINGS = [
     doc: 'prefix of consumer group ids',
     parse: str,
     ...fixed('spamstream', 'spamstream'),
+  },
+  {
+    key: 'quality.windowMs',
+    env: 'SPAMSTREAM_QUALITY_WINDOW_MS',
+    doc: 'live quality is told over all labelled messages and over those labelled in this recent window',
+    parse: int(1_000, 366 * 86_400_000),
+    ...fixed(3_600_000),
+  },
+  {
+    key: 'quality.bucketMs',
+    env: 'SPAMSTREAM_QUALITY_BUCKET_MS',
+    doc: "width of each bucket of the recent window, by the time a label was given (at most the window): the live page's quality chart has one point per bucket",
+    parse: int(1_000, 86_400_000),
+    ...fixed(60_000),
   },
   {
     key: 'cdc.enabled',
