@@ -9,6 +9,10 @@ import { type Consistency, SETTINGS, type SettingSpec, type TableKey, type Write
 export interface StackConfig {
   /** `local`: spamstream starts its own servers; `external`: it only connects to the configured ones. */
   readonly mode: 'local' | 'external';
+  /** 1: one process of each server on 127.0.0.1; 3: the local cluster (stack/cluster.ts). */
+  readonly nodes: 1 | 3;
+  /** Where the local cluster's nodes listen, one address each. */
+  readonly clusterAddresses: readonly string[];
   /** Downloaded server jars live here, outside the work tree, so later starts need no network. */
   readonly cacheDir: string;
   /** Data and logs of the local servers (git-ignored). */
