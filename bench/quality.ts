@@ -7,7 +7,7 @@
 // 3. Memory: the heap a partition's state holds per labelled message with three predictions.
 // 4. What the rejected design would pay per claim: a kafkajs consumer in a fresh group joining and
 //    reading a one-partition topic (kafkajs cannot read a partition without a group).
-// docs/adr/0014-quality-state.md holds the figures of a run.
+// docs/adr/0016-quality-state.md holds the figures of a run.
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { loadConfig } from '../config/config.ts';

@@ -23,7 +23,7 @@ function valueAt(config: Config, key: string): unknown {
 }
 
 /** Settings that name a directory are resolved against the working directory. */
-const PATHS = new Set(['stack.cacheDir', 'stack.dataDir', 'pipeline.modelsDir']);
+const PATHS = new Set(['stack.cacheDir', 'stack.dataDir', 'pipeline.modelsDir', 'pipeline.localModelsDir']);
 
 /**
  * Values to try for a setting, with what the configuration must then hold: written here by hand
@@ -40,8 +40,15 @@ const ENUM_SAMPLES: Record<string, string> = {
   'cassandra.serialConsistency': 'SERIAL',
   'kafka.saslMechanism': 'scram-sha-512',
   'topics.compression': 'gzip',
+  'edge.champion': 'v2',
+};
+/** Settings whose values no kind of sample above fits. */
+const OTHER_SAMPLES: Record<string, [raw: string, expected: unknown][]> = {
+  'stack.nodes': [['3', 3]],
+  'stack.clusterAddresses': [['10.0.0.1, 10.0.0.2,10.0.0.3', ['10.0.0.1', '10.0.0.2', '10.0.0.3']]],
 };
 function samples(spec: SettingSpec, fallback: unknown): [raw: string, expected: unknown][] {
+  if (OTHER_SAMPLES[spec.key]) return OTHER_SAMPLES[spec.key]!;
   const enumSample = ENUM_SAMPLES[spec.key];
   if (enumSample) return [[enumSample, enumSample]];
   if (typeof fallback === 'number')
@@ -64,6 +71,23 @@ function samples(spec: SettingSpec, fallback: unknown): [raw: string, expected: 
   return [['othervalue', 'othervalue']];
 }
 
+/** The documentation writes a default as text; render the loaded value the same way and compare. */
+function expectDocumentedDefault(spec: SettingSpec, config: Config, text: string): void {
+  const loaded = valueAt(config, spec.key);
+  let documented = text.replace(/\$(SPAMSTREAM_[A-Z_]+)/g, (_m, name: string) => {
+    const other = SETTINGS.find((candidate) => candidate.env === name)!;
+    return String(valueAt(config, other.key));
+  });
+  if (documented.startsWith('~/')) documented = `${homedir()}${documented.slice(1)}`;
+  const rendered = typeof loaded === 'string' ? loaded : JSON.stringify(loaded);
+  const expected: Record<string, string> = { '(all)': '[]', '(none)': '', '(auto)': '', '(best card F1)': '' };
+  if (spec.key === 'stack.mode')
+    expect(loaded).toBe('local'); // auto, resolved: no endpoint is set
+  else if (Array.isArray(loaded)) expect(loaded.join(',')).toBe(documented in expected ? '' : documented);
+  else if (PATHS.has(spec.key)) expect(loaded).toBe(resolve(CWD, documented));
+  else expect(rendered).toBe(expected[documented] ?? documented);
+}
+
 describe('loadConfig', () => {
   it('has a default for every setting, and the local stack by default', () => {
     const config = loadConfig({}, '/repo');
@@ -82,23 +106,17 @@ describe('loadConfig', () => {
 
   it.each(SETTINGS.map((spec) => [spec.env, spec] as const))(
     '%s: its documented default is the loaded default',
-    (_env, spec) => {
-      const config = loadConfig({}, CWD);
-      const loaded = valueAt(config, spec.key);
-      // The documentation writes a default as text; render the loaded value the same way.
-      let documented = spec.defaultText.replace(/\$(SPAMSTREAM_[A-Z_]+)/g, (_m, name: string) => {
-        const other = SETTINGS.find((candidate) => candidate.env === name)!;
-        return String(valueAt(config, other.key));
-      });
-      if (documented.startsWith('~/')) documented = `${homedir()}${documented.slice(1)}`;
-      const rendered = typeof loaded === 'string' ? loaded : JSON.stringify(loaded);
-      const expected: Record<string, string> = { '(all)': '[]', '(none)': '', '(auto)': '' };
-      if (spec.key === 'stack.mode')
-        expect(loaded).toBe('local'); // auto, resolved: no endpoint is set
-      else if (Array.isArray(loaded)) expect(loaded.join(',')).toBe(documented in expected ? '' : documented);
-      else if (PATHS.has(spec.key)) expect(loaded).toBe(resolve(CWD, documented));
-      else expect(rendered).toBe(expected[documented] ?? documented);
-    },
+    (_env, spec) => expectDocumentedDefault(spec, loadConfig({}, CWD), spec.defaultText),
+  );
+
+  it.each(SETTINGS.map((spec) => [spec.env, spec] as const))(
+    '%s: its documented cluster default is the loaded default with SPAMSTREAM_STACK_NODES=3',
+    (_env, spec) =>
+      expectDocumentedDefault(
+        spec,
+        loadConfig({ SPAMSTREAM_STACK_NODES: '3' }, CWD),
+        (spec as SettingSpec).clusterDefaultText ?? spec.defaultText,
+      ),
   );
 
   it.each(SETTINGS.map((spec) => [spec.env, spec] as const))('%s: sets the value its key names', (env, spec) => {
@@ -109,6 +127,17 @@ describe('loadConfig', () => {
       expect(expected).not.toEqual(fallback);
       expect(valueAt(loadConfig({ [env]: raw }, CWD), spec.key)).toEqual(expected);
     }
+  });
+
+  it('takes a champion that is a version among those scored, and refuses one that is not', () => {
+    expect(loadConfig({ SPAMSTREAM_CHAMPION: 'v2' }).edge.champion).toBe('v2');
+    expect(loadConfig({ SPAMSTREAM_CHAMPION: 'v3', SPAMSTREAM_MODELS: 'v1,v3' }).edge.champion).toBe('v3');
+    expect(() => loadConfig({ SPAMSTREAM_CHAMPION: 'v2', SPAMSTREAM_MODELS: 'v1,v3' })).toThrow(
+      /SPAMSTREAM_CHAMPION=v2: not among the versions scored \(SPAMSTREAM_MODELS=v1,v3\)/,
+    );
+    expect(() => loadConfig({ SPAMSTREAM_CHAMPION: 'best' })).toThrow(
+      /SPAMSTREAM_CHAMPION="best": expected a model version/,
+    );
   });
 
   it('reads settings from their environment variables', () => {
@@ -141,6 +170,19 @@ describe('loadConfig', () => {
     });
     expect(() => loadConfig({ SPAMSTREAM_TOPIC_COMPRESSION: 'lz4' })).toThrow(/expected one of none, gzip, zstd/);
     expect(() => loadConfig({ SPAMSTREAM_TOPIC_COMPRESSED: 'ok,not ok' })).toThrow(/expected a Kafka topic name/);
+  });
+
+  it('runs one node of each server, or a cluster of three on three addresses of its own', () => {
+    expect(loadConfig({}).stack).toMatchObject({ nodes: 1, clusterAddresses: ['127.0.2.1', '127.0.2.2', '127.0.2.3'] });
+    expect(loadConfig({ SPAMSTREAM_STACK_NODES: '3' }, CWD).stack).toMatchObject({
+      nodes: 3,
+      dataDir: '/repo/.stack-cluster',
+    });
+    expect(() => loadConfig({ SPAMSTREAM_STACK_NODES: '2' })).toThrow(/expected 1 \(one of each server\) or 3/);
+    const addresses = (raw: string) => () => loadConfig({ SPAMSTREAM_STACK_CLUSTER_ADDRESSES: raw });
+    expect(addresses('127.0.2.1,127.0.2.2')).toThrow(/expected three different addresses/);
+    expect(addresses('127.0.2.1,127.0.2.1,127.0.2.3')).toThrow(/expected three different addresses/);
+    expect(addresses('127.0.2.1,localhost,127.0.2.3')).toThrow(/expected IPv4 addresses, got localhost/);
   });
 
   it('switches to external servers when an endpoint is set, unless told otherwise', () => {

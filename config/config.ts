@@ -9,6 +9,10 @@ import { type Consistency, SETTINGS, type SettingSpec, type TableKey, type Write
 export interface StackConfig {
   /** `local`: spamstream starts its own servers; `external`: it only connects to the configured ones. */
   readonly mode: 'local' | 'external';
+  /** 1: one process of each server on 127.0.0.1; 3: the local cluster (stack/cluster.ts). */
+  readonly nodes: 1 | 3;
+  /** Where the local cluster's nodes listen, one address each. */
+  readonly clusterAddresses: readonly string[];
   /** Downloaded server jars live here, outside the work tree, so later starts need no network. */
   readonly cacheDir: string;
   /** Data and logs of the local servers (git-ignored). */
@@ -111,11 +115,13 @@ export interface TopicsConfig {
 }
 
 export interface PipelineConfig {
-  /** Model versions the scoring processor runs; empty means every model in models/. */
+  /** Model versions the scoring processor runs; empty means every model in modelsDir. */
   readonly models: readonly string[];
   /** Feature views the features processor computes; empty means all of them. */
   readonly views: readonly string[];
   readonly modelsDir: string;
+  /** Models trained from labels (not the repository's): loaded only when named in `models`. */
+  readonly localModelsDir: string;
   /** Texts longer than this (UTF-8 bytes) go to the dead-letter topic. */
   readonly maxTextBytes: number;
   /** Records in flight per processor, bounding memory and concurrency. */
@@ -163,6 +169,10 @@ export interface EdgeConfig {
   /** Time each dependency check of `GET /ready` gets before it counts as unreachable. */
   readonly readyTimeoutMs: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Live messages the drift of the models' inputs is measured over (edge/drift-monitor.ts); 0: off. */
+  readonly driftWindow: number;
+  /** The version whose verdict is the answer (models/champion.ts); '' = the best card F1 of those scored. */
+  readonly champion: string;
   /** The pipeline's text limit (pipeline.maxTextBytes), so `POST /sms` rejects what would be dead-lettered. */
   readonly maxTextBytes: number;
 }
@@ -362,12 +372,27 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     sections[section]![field] = sections[fromSection]![fromField];
   }
   const config = sections as unknown as Config;
-  if (config.quality.bucketMs > config.quality.windowMs)
-    problems.push(
-      `SPAMSTREAM_QUALITY_BUCKET_MS=${config.quality.bucketMs} is wider than the window SPAMSTREAM_QUALITY_WINDOW_MS (${config.quality.windowMs})`,
-    );
+  problems.push(...crossCheck(config));
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);
+}
+
+/** Settings that must agree with one another. */
+function crossCheck(config: Config): string[] {
+  const problems: string[] = [];
+  const { champion } = config.edge;
+  const { models } = config.pipeline;
+  // Only a version that is scored has verdicts to give; whether it exists is checked where models load.
+  if (champion !== '' && models.length > 0 && !models.includes(champion))
+    problems.push(
+      `SPAMSTREAM_CHAMPION=${champion}: not among the versions scored (SPAMSTREAM_MODELS=${models.join(',')})`,
+    );
+  const { bucketMs, windowMs } = config.quality;
+  if (bucketMs > windowMs)
+    problems.push(
+      `SPAMSTREAM_QUALITY_BUCKET_MS=${bucketMs} is wider than the window SPAMSTREAM_QUALITY_WINDOW_MS (${windowMs})`,
+    );
+  return problems;
 }
 
 function deepFreeze<T>(value: T): T {

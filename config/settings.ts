@@ -20,6 +20,8 @@ export interface SettingSpec {
   readonly parse: (raw: string) => unknown | Error;
   /** The default as written in documentation. */
   readonly defaultText: string;
+  /** The default on the local cluster (SPAMSTREAM_STACK_NODES=3), where it differs. */
+  readonly clusterDefaultText?: string;
   /** A path: resolved against the working directory. */
   readonly path?: boolean;
 }
@@ -80,6 +82,10 @@ const topicNames = (raw: string): string[] | Error => {
   return bad instanceof Error ? bad : (names as string[]);
 };
 
+/** A model version as the models folder names it: v1, v2, … */
+const modelVersion = (raw: string): string | Error =>
+  /^v\d+$/.test(raw) ? raw : new Error('expected a model version such as v3');
+
 const fixed = (value: unknown, text = JSON.stringify(value)) => ({ default: () => value, defaultText: text });
 
 export const SETTINGS = [
@@ -89,6 +95,27 @@ export const SETTINGS = [
     doc: '`auto` starts local servers unless Kafka, registry or Cassandra endpoints are set; `local` always; `external` never',
     parse: oneOf('auto', 'local', 'external'),
     ...fixed('auto', 'auto'),
+  },
+  {
+    key: 'stack.nodes',
+    env: 'SPAMSTREAM_STACK_NODES',
+    doc: 'nodes of the local stack: 1, or 3 for a local cluster (three Kafka brokers, three Cassandra nodes, two registries, PostgreSQL and Kafka Connect on SPAMSTREAM_STACK_CLUSTER_ADDRESSES); 3 also makes the cluster defaults the defaults',
+    parse: (raw) =>
+      raw === '1' ? 1 : raw === '3' ? 3 : new Error('expected 1 (one of each server) or 3 (a local cluster)'),
+    ...fixed(1),
+    clusterDefaultText: '3',
+  },
+  {
+    key: 'stack.clusterAddresses',
+    env: 'SPAMSTREAM_STACK_CLUSTER_ADDRESSES',
+    doc: "the local cluster's three nodes, one IPv4 address each, every server on its usual port there (Linux routes all of 127.0.0.0/8 to loopback; macOS needs `sudo ifconfig lo0 alias 127.0.2.2` and so on)",
+    parse: (raw) => {
+      const items = list(raw);
+      const bad = items.filter((item) => !/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(item));
+      if (bad.length > 0) return new Error(`expected IPv4 addresses, got ${bad.join(', ')}`);
+      return items.length === 3 && new Set(items).size === 3 ? items : new Error('expected three different addresses');
+    },
+    ...fixed(['127.0.2.1', '127.0.2.2', '127.0.2.3'], '127.0.2.1,127.0.2.2,127.0.2.3'),
   },
   {
     key: 'stack.cacheDir',
@@ -103,9 +130,11 @@ export const SETTINGS = [
     key: 'stack.dataDir',
     path: true,
     env: 'SPAMSTREAM_STACK_DIR',
-    doc: 'data and logs of the local servers',
+    doc: 'data and logs of the local servers, one folder each',
     parse: str,
-    ...fixed('.stack', '.stack'),
+    default: (v) => (v.get('stack.nodes') === 3 ? '.stack-cluster' : '.stack'),
+    defaultText: '.stack',
+    clusterDefaultText: '.stack-cluster',
   },
   {
     key: 'stack.kafkaVersion',
@@ -555,7 +584,7 @@ export const SETTINGS = [
   {
     key: 'pipeline.models',
     env: 'SPAMSTREAM_MODELS',
-    doc: 'model versions to score with (comma-separated; empty = all)',
+    doc: 'model versions to score with (comma-separated; empty = every one in SPAMSTREAM_MODELS_DIR). A version trained from labels, in SPAMSTREAM_LOCAL_MODELS_DIR, is scored once named here',
     parse: list,
     ...fixed([], '(all)'),
   },
@@ -570,9 +599,17 @@ export const SETTINGS = [
     key: 'pipeline.modelsDir',
     path: true,
     env: 'SPAMSTREAM_MODELS_DIR',
-    doc: 'folder of model versions',
+    doc: "folder of the project's model versions",
     parse: str,
     ...fixed('models', 'models'),
+  },
+  {
+    key: 'pipeline.localModelsDir',
+    path: true,
+    env: 'SPAMSTREAM_LOCAL_MODELS_DIR',
+    doc: 'folder of the model versions trained here from your labels (`npm run train -- --labels` writes them; git-ignored): loaded when SPAMSTREAM_MODELS or `replay scoring --models` names them',
+    parse: str,
+    ...fixed('models.local', 'models.local'),
   },
   {
     key: 'pipeline.maxTextBytes',
@@ -815,6 +852,20 @@ export const SETTINGS = [
     doc: 'when set, write endpoints require `x-api-key`',
     parse: str,
     ...fixed('', '(none)'),
+  },
+  {
+    key: 'edge.champion',
+    env: 'SPAMSTREAM_CHAMPION',
+    doc: 'the model version whose verdict `GET /predictions/:smsId` and the inbox routes (`GET /users/:userId/sms…`) report as the answer (`verdict`); the other versions keep scoring beside it. Unset: of the versions scored, the one whose card has the best validation spam F1, chosen from the cards at start. It must be one of the versions scored',
+    parse: modelVersion,
+    ...fixed('', '(best card F1)'),
+  },
+  {
+    key: 'edge.driftWindow',
+    env: 'SPAMSTREAM_DRIFT_WINDOW',
+    doc: "live messages each edge measures drift over: per statistic of view v1, the population stability index of the last this many messages of sms.features against each model card's training distribution (`GET /drift`, `/metrics`, the live page; a warning in the log when one reaches 0.25). 0 turns drift off",
+    parse: int(0, 1_000_000),
+    ...fixed(1000),
   },
   {
     key: 'edge.rateLimitPerMinute',

@@ -13,6 +13,7 @@ import type { EdgeDeps } from './deps.ts';
 import { type HttpFailure, httpFailure } from './http-errors.ts';
 import { observeHttpDurations } from './http-metrics.ts';
 import { logRequests, noteFailure } from './request-log.ts';
+import { driftRoutes } from './routes/drift.ts';
 import { featureRoutes } from './routes/features.ts';
 import { inboxRoutes } from './routes/inbox.ts';
 import { labelRoutes } from './routes/labels.ts';
@@ -137,5 +138,6 @@ export function buildApp(deps: EdgeDeps): FastifyInstance {
   app.register(liveRoutes, { deps });
   app.register(replayRoutes, { deps });
   app.register(inboxRoutes, { deps });
+  app.register(driftRoutes, { deps });
   return app;
 }

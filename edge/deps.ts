@@ -8,6 +8,7 @@ import type { Metrics } from '../core/metrics.ts';
 import type { HealthCheck } from '../core/health.ts';
 import type { FeatureView } from '../features/index.ts';
 import type { SmsLabel, SmsPrediction, SmsRaw } from '../schemas/index.ts';
+import type { DriftMonitor } from './drift-monitor.ts';
 import type { QualityBoard } from './quality-board.ts';
 import type { ReplayBoard } from './replay-board.ts';
 
@@ -54,6 +55,11 @@ export interface EdgeDeps {
   readonly views: readonly FeatureView[];
   /** Loaded models (connectors/onnx/load.ts `loadModels`); the edge never closes them. */
   readonly models: readonly SpamModel[];
+  /**
+   * The champion's version (models/champion.ts, chosen at start): its prediction is a message's
+   * `verdict` in `GET /predictions/:smsId` and the inbox routes. None when no model is loaded.
+   */
+  readonly champion?: string;
   readonly health: readonly HealthCheck[];
   readonly feed: PredictionFeed;
   /** Replays running elsewhere, read from sms.replays (edge/replay-board.ts): the live page, `/replays`, `/metrics`. */
@@ -66,4 +72,6 @@ export interface EdgeDeps {
   readonly logStream?: { write(line: string): unknown };
   /** The inbox table (connectors/inbox.ts) when CDC is on: `GET /users/:userId/sms`. */
   readonly inbox?: Inbox;
+  /** Live drift of the models' inputs (edge/drift-monitor.ts): `GET /drift`, its gauges, the live page; none when off. */
+  readonly drift?: Pick<DriftMonitor, 'snapshot'>;
 }

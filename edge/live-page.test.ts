@@ -10,6 +10,7 @@ import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QualityCounts, SmsPrediction } from '../schemas/index.ts';
 import { type RunningEdge, startEdge } from './server.ts';
+import { type DriftMonitor, createDriftMonitor } from './drift-monitor.ts';
 import { QUALITY_NOW, type TestDeps, prediction, replayStatus, testDeps } from '../testkit/edge-fakes.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -99,12 +100,22 @@ function qualityCounts(): QualityCounts {
 
 describe.skipIf(!existsSync(CHROMIUM))('the live page in headless Chromium', () => {
   let deps: TestDeps;
+  let drift: DriftMonitor;
   let edge: RunningEdge;
   let scratch: string;
   let context: BrowserContext;
 
   beforeAll(async () => {
-    deps = testDeps();
+    const fields = [
+      { name: 'capital_ratio', edges: [0.05, 0.2], counts: [600, 300, 100] },
+      { name: 'url_count', edges: [0], counts: [950, 50] },
+      { name: 'word_count', edges: [5, 15], counts: [300, 400, 300] },
+    ];
+    drift = createDriftMonitor(
+      ['v1', 'v3'].map((modelVersion) => ({ modelVersion, view: 'v1', viewVersion: 1, fields })),
+      200,
+    );
+    deps = testDeps({ drift });
     edge = await startEdge(deps);
     scratch = await mkdtemp(join(tmpdir(), 'spamstream-live-page-'));
     context = await chromium.launchPersistentContext(join(scratch, 'profile'), {
@@ -229,6 +240,38 @@ describe.skipIf(!existsSync(CHROMIUM))('the live page in headless Chromium', () 
     await expect.poll(() => late.locator('#recent tbody tr').first().getAttribute('data-sms-id')).toBe('sms-old-1');
     expect(await late.locator('#lag').innerText()).toBe('30 ms');
     await Promise.all([late.close(), page.close()]);
+  }, 60_000);
+
+  it('shows the statistics that drifted most, per model, once enough live messages were measured', async () => {
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    await page.goto(`${edge.address}/`);
+    await expect
+      .poll(() => page.locator('#drift-summary').innerText())
+      .toMatch(/^Waiting for live messages: 0 of the 100/);
+    expect(await page.locator('#drift').isVisible()).toBe(false);
+
+    // Shouting, with links, word counts as in training: two statistics shift, one stays.
+    for (let i = 0; i < 200; i++)
+      drift.observe([{ view: 'v1', version: 1, values: [0.6, i % 2, [3, 10, 20][i % 3]!] }]);
+    // The panel polls every 5 s.
+    const rows = page.locator('#drift tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(3);
+    expect(await page.locator('#drift thead th').allInnerTexts()).toEqual(['Statistic', 'PSI v1', 'PSI v3']);
+    expect(await rows.evaluateAll((all) => all.map((row) => row.getAttribute('data-statistic')))).toEqual([
+      'capital_ratio',
+      'url_count',
+      'word_count',
+    ]);
+    const first = rows.first().locator('td[data-model-version="v3"]');
+    expect(await first.getAttribute('class')).toContain('band-major');
+    expect(await rows.last().locator('td').nth(1).getAttribute('class')).toContain('band-stable');
+    expect(await page.locator('#drift-summary').innerText()).toBe(
+      'Over the last 200 live messages (a full window is 200): 2 of 3 statistics shifted majorly, 0 moderately.',
+    );
+    expect(problems).toEqual([]);
+    await page.close();
   }, 60_000);
 
   it('shows replays running elsewhere: progress, rate, ETA and state, and a finished one below', async () => {

@@ -11,6 +11,8 @@ import type { Log } from '../core/log.ts';
 import type { Metrics } from '../core/metrics.ts';
 import type { HealthCheck } from '../core/health.ts';
 import { serverChecks } from './health-checks.ts';
+import { followDrift } from '../edge/drift-feed.ts';
+import { type DriftMonitor, alarmLine, createDriftMonitor, driftReferences } from '../edge/drift-monitor.ts';
 import { createLabelIngest, createSmsIngest } from '../edge/ingest.ts';
 import { createPredictionFeed } from '../edge/prediction-feed.ts';
 import { createQualityTracker } from '../edge/quality-board.ts';
@@ -26,6 +28,8 @@ export interface EdgeWiringDeps {
   readonly messaging: Messaging;
   readonly stores: CassandraStores;
   readonly models: readonly SpamModel[];
+  /** The champion's version, chosen at start (models/champion.ts). */
+  readonly champion?: string;
   readonly metrics: Metrics;
   readonly log: Log;
 }
@@ -109,6 +113,44 @@ function replayProgress({ config, messaging, log }: EdgeWiringDeps, closers: Clo
 }
 
 /**
+ * Drift of the models' inputs: every edge instance reads the whole of sms.features from now, in a
+ * group of its own deleted on close, and measures its window against the cards
+ * (docs/adr/0015-drift-at-the-edge.md). None when SPAMSTREAM_DRIFT_WINDOW is 0 or no card has bins.
+ */
+function liveDrift({ config, messaging, models, log }: EdgeWiringDeps, closers: Closer[]): DriftMonitor | undefined {
+  const references = driftReferences(models.map((model) => model.card));
+  if (config.edge.driftWindow === 0 || references.length === 0) return undefined;
+  const monitor = createDriftMonitor(references, config.edge.driftWindow, (alarm) =>
+    (alarm.event === 'raised' ? log.warn : log.info)(alarmLine(alarm)),
+  );
+  const group = `${config.pipeline.consumerGroupPrefix}.live-drift.${randomUUID()}`;
+  const feed = followDrift(
+    messaging.openSource({
+      groupId: group,
+      topics: [config.topics.features],
+      fromBeginning: false,
+      maxInFlight: 1_000,
+      partitionsConcurrently: config.topics.partitions,
+      processor: 'live-drift',
+    }),
+    messaging.codec,
+    monitor,
+    {
+      onSkip: (reason) => log.debug(`${config.topics.features}: a record skipped by drift: ${String(reason)}`),
+      onError: (error) =>
+        log.warn(
+          `the edge measures no new drift: reading ${config.topics.features} failed: ${(error as Error).message}`,
+        ),
+    },
+  );
+  closers.push(async () => {
+    await feed.close();
+    await messaging.deleteGroup(group);
+  });
+  return monitor;
+}
+
+/**
  * Live quality: the edge follows sms.quality from the beginning — compacted, it holds each
  * partition's newest counts — in a group of its own deleted on close, and adds the partitions up.
  */
@@ -148,11 +190,12 @@ async function closeInReverse(closers: Closer[], log: Log): Promise<void> {
 
 /** Opens the edge's feeds and starts it; when it cannot start, closes what it opened and throws. */
 export async function startWiredEdge(deps: EdgeWiringDeps): Promise<WiredEdge> {
-  const { config, messaging, stores, models, metrics } = deps;
+  const { config, messaging, stores, models, champion, metrics } = deps;
   const closers: Closer[] = [];
   try {
     const feed = livePredictions(deps, closers);
     const replays = replayProgress(deps, closers);
+    const drift = liveDrift(deps, closers);
     const quality = liveQuality(deps, closers);
     const inbox = config.cdc.enabled ? connectInbox(config) : undefined;
     if (inbox) closers.push(() => inbox.close());
@@ -166,9 +209,11 @@ export async function startWiredEdge(deps: EdgeWiringDeps): Promise<WiredEdge> {
       labels: createLabelIngest(messaging.writer, messaging.codec, config.topics.labels),
       views: featureViews,
       models,
+      champion,
       health: edgeHealthChecks(config, messaging, stores, inbox),
       feed,
       replays,
+      drift,
       quality,
       metrics,
     });

@@ -168,7 +168,7 @@ export function connectStores(config: Pick<Config, 'cassandra'>): Promise<Cassan
 export async function connectModels(config: Pick<Config, 'pipeline'>): Promise<SpamModel[]> {
   // Imported here, so commands that never score (produce, consume, topology) skip the native runtime.
   const { loadModels } = await import('../connectors/onnx/load.ts');
-  return loadModels(config.pipeline.modelsDir, config.pipeline.models);
+  return loadModels(config.pipeline.modelsDir, config.pipeline.models, { extraDirs: [config.pipeline.localModelsDir] });
 }
 
 /** What `topology apply` needs, from a messaging connection and the Cassandra settings. */

@@ -25,6 +25,8 @@ export function testConfig(overrides: Partial<EdgeConfig> = {}): EdgeConfig {
     readyTimeoutMs: 200,
     logLevel: 'silent',
     maxTextBytes: 4096,
+    champion: '',
+    driftWindow: 1000,
     ...overrides,
   };
 }

@@ -164,6 +164,7 @@ export function predictCommand(): Command {
         const { computeViews } = await import('../../features/index.ts');
         const [model] = await loadModels(options.modelsDir ?? config.pipeline.modelsDir, [options.model], {
           threads: options.threads,
+          extraDirs: [config.pipeline.localModelsDir],
         });
         const output = options.out === '-' ? process.stdout : createWriteStream(options.out);
         const bar = process.stderr.isTTY ? progressBar(statSync(options.input).size) : undefined;
