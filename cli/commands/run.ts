@@ -15,7 +15,7 @@ export function runCommand(): Command {
     .action(async (part: PartName) => {
       const config = loadConfig();
       const log = createProcessLog(config.pipeline);
-      await runUntilStopped(await startParts(config, [part], log.info), {
+      await runUntilStopped(() => startParts(config, [part], log.info), {
         shutdownTimeoutMs: config.pipeline.shutdownTimeoutMs,
         log: log.info,
         error: log.error,
