@@ -11,7 +11,15 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['**/*.test.ts'],
-          exclude: ['node_modules/**', 'test/integration/**', 'test/image/**', 'test/deploy/**', '.stack/**'],
+          exclude: [
+            'node_modules/**',
+            'test/integration/**',
+            'test/image/**',
+            'test/deploy/**',
+            'test/cluster/**',
+            '.stack/**',
+            '.stack-cluster/**',
+          ],
         },
       },
       {

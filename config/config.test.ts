@@ -42,7 +42,13 @@ const ENUM_SAMPLES: Record<string, string> = {
   'topics.compression': 'gzip',
   'edge.champion': 'v2',
 };
+/** Settings whose values no kind of sample above fits. */
+const OTHER_SAMPLES: Record<string, [raw: string, expected: unknown][]> = {
+  'stack.nodes': [['3', 3]],
+  'stack.clusterAddresses': [['10.0.0.1, 10.0.0.2,10.0.0.3', ['10.0.0.1', '10.0.0.2', '10.0.0.3']]],
+};
 function samples(spec: SettingSpec, fallback: unknown): [raw: string, expected: unknown][] {
+  if (OTHER_SAMPLES[spec.key]) return OTHER_SAMPLES[spec.key]!;
   const enumSample = ENUM_SAMPLES[spec.key];
   if (enumSample) return [[enumSample, enumSample]];
   if (typeof fallback === 'number')
@@ -65,6 +71,23 @@ function samples(spec: SettingSpec, fallback: unknown): [raw: string, expected: 
   return [['othervalue', 'othervalue']];
 }
 
+/** The documentation writes a default as text; render the loaded value the same way and compare. */
+function expectDocumentedDefault(spec: SettingSpec, config: Config, text: string): void {
+  const loaded = valueAt(config, spec.key);
+  let documented = text.replace(/\$(SPAMSTREAM_[A-Z_]+)/g, (_m, name: string) => {
+    const other = SETTINGS.find((candidate) => candidate.env === name)!;
+    return String(valueAt(config, other.key));
+  });
+  if (documented.startsWith('~/')) documented = `${homedir()}${documented.slice(1)}`;
+  const rendered = typeof loaded === 'string' ? loaded : JSON.stringify(loaded);
+  const expected: Record<string, string> = { '(all)': '[]', '(none)': '', '(auto)': '', '(best card F1)': '' };
+  if (spec.key === 'stack.mode')
+    expect(loaded).toBe('local'); // auto, resolved: no endpoint is set
+  else if (Array.isArray(loaded)) expect(loaded.join(',')).toBe(documented in expected ? '' : documented);
+  else if (PATHS.has(spec.key)) expect(loaded).toBe(resolve(CWD, documented));
+  else expect(rendered).toBe(expected[documented] ?? documented);
+}
+
 describe('loadConfig', () => {
   it('has a default for every setting, and the local stack by default', () => {
     const config = loadConfig({}, '/repo');
@@ -83,28 +106,17 @@ describe('loadConfig', () => {
 
   it.each(SETTINGS.map((spec) => [spec.env, spec] as const))(
     '%s: its documented default is the loaded default',
-    (_env, spec) => {
-      const config = loadConfig({}, CWD);
-      const loaded = valueAt(config, spec.key);
-      // The documentation writes a default as text; render the loaded value the same way.
-      let documented = spec.defaultText.replace(/\$(SPAMSTREAM_[A-Z_]+)/g, (_m, name: string) => {
-        const other = SETTINGS.find((candidate) => candidate.env === name)!;
-        return String(valueAt(config, other.key));
-      });
-      if (documented.startsWith('~/')) documented = `${homedir()}${documented.slice(1)}`;
-      const rendered = typeof loaded === 'string' ? loaded : JSON.stringify(loaded);
-      const expected: Record<string, string> = {
-        '(all)': '[]',
-        '(none)': '',
-        '(auto)': '',
-        '(best card F1)': '',
-      };
-      if (spec.key === 'stack.mode')
-        expect(loaded).toBe('local'); // auto, resolved: no endpoint is set
-      else if (Array.isArray(loaded)) expect(loaded.join(',')).toBe(documented in expected ? '' : documented);
-      else if (PATHS.has(spec.key)) expect(loaded).toBe(resolve(CWD, documented));
-      else expect(rendered).toBe(expected[documented] ?? documented);
-    },
+    (_env, spec) => expectDocumentedDefault(spec, loadConfig({}, CWD), spec.defaultText),
+  );
+
+  it.each(SETTINGS.map((spec) => [spec.env, spec] as const))(
+    '%s: its documented cluster default is the loaded default with SPAMSTREAM_STACK_NODES=3',
+    (_env, spec) =>
+      expectDocumentedDefault(
+        spec,
+        loadConfig({ SPAMSTREAM_STACK_NODES: '3' }, CWD),
+        (spec as SettingSpec).clusterDefaultText ?? spec.defaultText,
+      ),
   );
 
   it.each(SETTINGS.map((spec) => [spec.env, spec] as const))('%s: sets the value its key names', (env, spec) => {
@@ -158,6 +170,19 @@ describe('loadConfig', () => {
     });
     expect(() => loadConfig({ SPAMSTREAM_TOPIC_COMPRESSION: 'lz4' })).toThrow(/expected one of none, gzip, zstd/);
     expect(() => loadConfig({ SPAMSTREAM_TOPIC_COMPRESSED: 'ok,not ok' })).toThrow(/expected a Kafka topic name/);
+  });
+
+  it('runs one node of each server, or a cluster of three on three addresses of its own', () => {
+    expect(loadConfig({}).stack).toMatchObject({ nodes: 1, clusterAddresses: ['127.0.2.1', '127.0.2.2', '127.0.2.3'] });
+    expect(loadConfig({ SPAMSTREAM_STACK_NODES: '3' }, CWD).stack).toMatchObject({
+      nodes: 3,
+      dataDir: '/repo/.stack-cluster',
+    });
+    expect(() => loadConfig({ SPAMSTREAM_STACK_NODES: '2' })).toThrow(/expected 1 \(one of each server\) or 3/);
+    const addresses = (raw: string) => () => loadConfig({ SPAMSTREAM_STACK_CLUSTER_ADDRESSES: raw });
+    expect(addresses('127.0.2.1,127.0.2.2')).toThrow(/expected three different addresses/);
+    expect(addresses('127.0.2.1,127.0.2.1,127.0.2.3')).toThrow(/expected three different addresses/);
+    expect(addresses('127.0.2.1,localhost,127.0.2.3')).toThrow(/expected IPv4 addresses, got localhost/);
   });
 
   it('switches to external servers when an endpoint is set, unless told otherwise', () => {

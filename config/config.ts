@@ -9,6 +9,10 @@ import { type Consistency, SETTINGS, type SettingSpec, type TableKey, type Write
 export interface StackConfig {
   /** `local`: spamstream starts its own servers; `external`: it only connects to the configured ones. */
   readonly mode: 'local' | 'external';
+  /** 1: one process of each server on 127.0.0.1; 3: the local cluster (stack/cluster.ts). */
+  readonly nodes: 1 | 3;
+  /** Where the local cluster's nodes listen, one address each. */
+  readonly clusterAddresses: readonly string[];
   /** Downloaded server jars live here, outside the work tree, so later starts need no network. */
   readonly cacheDir: string;
   /** Data and logs of the local servers (git-ignored). */
@@ -87,7 +91,13 @@ export interface TopicsConfig {
   readonly raw: string;
   readonly features: string;
   readonly predictions: string;
+  /** Labels users gave (spam or ham), keyed by sms_id: the ground truth live quality is measured against. */
+  readonly labels: string;
   readonly dlq: string;
+  /** Labels and predictions as one stream keyed by message (the verdicts processor's output, the quality processor's input). */
+  readonly verdicts: string;
+  /** Confusion counts per model version and partition of `verdicts` (compacted); the edge adds them up. */
+  readonly quality: string;
   /** Debezium's change events of the inbox table (JSON); the cdc processor turns them into sms.raw. */
   readonly cdc: string;
   /** Where replays publish their progress (compacted: the newest record per replay); the edge reads it. */
@@ -167,6 +177,12 @@ export interface EdgeConfig {
   readonly maxTextBytes: number;
 }
 
+/** Live quality per model version (the verdicts and quality processors, the edge's quality routes). */
+export interface QualityConfig {
+  readonly windowMs: number;
+  readonly bucketMs: number;
+}
+
 /** Change data capture: the inbox table in PostgreSQL, read by Debezium in Kafka Connect. */
 export interface CdcConfig {
   readonly enabled: boolean;
@@ -192,6 +208,7 @@ export interface Config {
   readonly pipeline: PipelineConfig;
   readonly edge: EdgeConfig;
   readonly cdc: CdcConfig;
+  readonly quality: QualityConfig;
 }
 
 export class ConfigError extends Error {
@@ -362,12 +379,20 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
 
 /** Settings that must agree with one another. */
 function crossCheck(config: Config): string[] {
+  const problems: string[] = [];
   const { champion } = config.edge;
   const { models } = config.pipeline;
   // Only a version that is scored has verdicts to give; whether it exists is checked where models load.
   if (champion !== '' && models.length > 0 && !models.includes(champion))
-    return [`SPAMSTREAM_CHAMPION=${champion}: not among the versions scored (SPAMSTREAM_MODELS=${models.join(',')})`];
-  return [];
+    problems.push(
+      `SPAMSTREAM_CHAMPION=${champion}: not among the versions scored (SPAMSTREAM_MODELS=${models.join(',')})`,
+    );
+  const { bucketMs, windowMs } = config.quality;
+  if (bucketMs > windowMs)
+    problems.push(
+      `SPAMSTREAM_QUALITY_BUCKET_MS=${bucketMs} is wider than the window SPAMSTREAM_QUALITY_WINDOW_MS (${windowMs})`,
+    );
+  return problems;
 }
 
 function deepFreeze<T>(value: T): T {

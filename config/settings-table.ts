@@ -18,8 +18,16 @@ const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(
 const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 // `(all)`, `(none)`: words about the default, not a value to type.
 const defaultCell = (text: string) => (text === '' ? '(empty)' : /^\(.*\)$/.test(text) ? text : `\`${cell(text)}\``);
+/** The default with SPAMSTREAM_STACK_NODES=3, or `same`. */
+const clusterCell = (setting: SettingSpec) =>
+  setting.clusterDefaultText === undefined ? 'same' : defaultCell(setting.clusterDefaultText);
+const HEADER = '| variable | default | cluster default | meaning |\n| --- | --- | --- | --- |';
+const row = (s: SettingSpec) => `| \`${s.env}\` | ${defaultCell(s.defaultText)} | ${clusterCell(s)} | ${cell(s.doc)} |`;
 
-/** Every setting, one table per section (the part of its key before the dot, a heading), in table order. */
+/**
+ * Every setting, one table per section (the part of its key before the dot, a heading), in table
+ * order; each with its default on one node and on the local cluster (SPAMSTREAM_STACK_NODES=3).
+ */
 export function settingsMarkdown(settings: readonly SettingSpec[] = SETTINGS): string {
   const sections = new Map<string, SettingSpec[]>();
   for (const setting of settings) {
@@ -32,9 +40,8 @@ export function settingsMarkdown(settings: readonly SettingSpec[] = SETTINGS): s
         `## ${section}`,
         '',
         ...(SECTIONS[section] ? [`${capitalised(SECTIONS[section])}.`, ''] : []),
-        '| variable | default | meaning |',
-        '| --- | --- | --- |',
-        ...rows.map((s) => `| \`${s.env}\` | ${defaultCell(s.defaultText)} | ${cell(s.doc)} |`),
+        HEADER,
+        ...rows.map(row),
       ].join('\n'),
     )
     .join('\n\n');
@@ -45,7 +52,7 @@ export function settingsSummary(keys: readonly TableKey[], settings: readonly Se
   const rows = keys.map((key) => {
     const setting = settings.find((s) => s.key === key);
     if (!setting) throw new Error(`no setting ${key}`);
-    return `| \`${setting.env}\` | ${defaultCell(setting.defaultText)} | ${cell(setting.doc)} |`;
+    return row(setting);
   });
-  return ['| variable | default | meaning |', '| --- | --- | --- |', ...rows].join('\n');
+  return [HEADER, ...rows].join('\n');
 }

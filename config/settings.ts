@@ -20,6 +20,8 @@ export interface SettingSpec {
   readonly parse: (raw: string) => unknown | Error;
   /** The default as written in documentation. */
   readonly defaultText: string;
+  /** The default on the local cluster (SPAMSTREAM_STACK_NODES=3), where it differs. */
+  readonly clusterDefaultText?: string;
   /** A path: resolved against the working directory. */
   readonly path?: boolean;
 }
@@ -95,6 +97,27 @@ export const SETTINGS = [
     ...fixed('auto', 'auto'),
   },
   {
+    key: 'stack.nodes',
+    env: 'SPAMSTREAM_STACK_NODES',
+    doc: 'nodes of the local stack: 1, or 3 for a local cluster (three Kafka brokers, three Cassandra nodes, two registries, PostgreSQL and Kafka Connect on SPAMSTREAM_STACK_CLUSTER_ADDRESSES); 3 also makes the cluster defaults the defaults',
+    parse: (raw) =>
+      raw === '1' ? 1 : raw === '3' ? 3 : new Error('expected 1 (one of each server) or 3 (a local cluster)'),
+    ...fixed(1),
+    clusterDefaultText: '3',
+  },
+  {
+    key: 'stack.clusterAddresses',
+    env: 'SPAMSTREAM_STACK_CLUSTER_ADDRESSES',
+    doc: "the local cluster's three nodes, one IPv4 address each, every server on its usual port there (Linux routes all of 127.0.0.0/8 to loopback; macOS needs `sudo ifconfig lo0 alias 127.0.2.2` and so on)",
+    parse: (raw) => {
+      const items = list(raw);
+      const bad = items.filter((item) => !/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(item));
+      if (bad.length > 0) return new Error(`expected IPv4 addresses, got ${bad.join(', ')}`);
+      return items.length === 3 && new Set(items).size === 3 ? items : new Error('expected three different addresses');
+    },
+    ...fixed(['127.0.2.1', '127.0.2.2', '127.0.2.3'], '127.0.2.1,127.0.2.2,127.0.2.3'),
+  },
+  {
     key: 'stack.cacheDir',
     path: true,
     env: 'SPAMSTREAM_CACHE_DIR',
@@ -107,9 +130,11 @@ export const SETTINGS = [
     key: 'stack.dataDir',
     path: true,
     env: 'SPAMSTREAM_STACK_DIR',
-    doc: 'data and logs of the local servers',
+    doc: 'data and logs of the local servers, one folder each',
     parse: str,
-    ...fixed('.stack', '.stack'),
+    default: (v) => (v.get('stack.nodes') === 3 ? '.stack-cluster' : '.stack'),
+    defaultText: '.stack',
+    clusterDefaultText: '.stack-cluster',
   },
   {
     key: 'stack.kafkaVersion',
@@ -472,6 +497,27 @@ export const SETTINGS = [
     ...fixed('sms.predictions', 'sms.predictions'),
   },
   {
+    key: 'topics.labels',
+    env: 'SPAMSTREAM_TOPIC_LABELS',
+    doc: 'labels users gave messages (spam or ham; the latest given wins), from `POST /sms/:smsId/label`, `spamstream label` and the inbox table',
+    parse: topicName,
+    ...fixed('sms.labels', 'sms.labels'),
+  },
+  {
+    key: 'topics.verdicts',
+    env: 'SPAMSTREAM_TOPIC_VERDICTS',
+    doc: 'labels and predictions as one stream keyed by message, which the verdicts processor writes for the quality processor',
+    parse: topicName,
+    ...fixed('sms.verdicts', 'sms.verdicts'),
+  },
+  {
+    key: 'topics.quality',
+    env: 'SPAMSTREAM_TOPIC_QUALITY',
+    doc: 'confusion counts per model version and partition (compacted), which the quality processor writes and the edge adds up',
+    parse: topicName,
+    ...fixed('sms.quality', 'sms.quality'),
+  },
+  {
     key: 'topics.dlq',
     env: 'SPAMSTREAM_TOPIC_DLQ',
     doc: 'dead letters with their reason',
@@ -712,6 +758,20 @@ export const SETTINGS = [
     doc: 'prefix of consumer group ids',
     parse: str,
     ...fixed('spamstream', 'spamstream'),
+  },
+  {
+    key: 'quality.windowMs',
+    env: 'SPAMSTREAM_QUALITY_WINDOW_MS',
+    doc: 'live quality is told over all labelled messages and over those labelled in this recent window',
+    parse: int(1_000, 366 * 86_400_000),
+    ...fixed(3_600_000),
+  },
+  {
+    key: 'quality.bucketMs',
+    env: 'SPAMSTREAM_QUALITY_BUCKET_MS',
+    doc: "width of each bucket of the recent window, by the time a label was given (at most the window): the live page's quality chart has one point per bucket",
+    parse: int(1_000, 86_400_000),
+    ...fixed(60_000),
   },
   {
     key: 'cdc.enabled',

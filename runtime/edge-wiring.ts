@@ -13,8 +13,10 @@ import type { HealthCheck } from '../core/health.ts';
 import { serverChecks } from './health-checks.ts';
 import { followDrift } from '../edge/drift-feed.ts';
 import { type DriftMonitor, alarmLine, createDriftMonitor, driftReferences } from '../edge/drift-monitor.ts';
-import { createSmsIngest } from '../edge/ingest.ts';
+import { createLabelIngest, createSmsIngest } from '../edge/ingest.ts';
 import { createPredictionFeed } from '../edge/prediction-feed.ts';
+import { createQualityTracker } from '../edge/quality-board.ts';
+import { followQuality } from '../edge/quality-feed.ts';
 import { createReplayTracker } from '../edge/replay-board.ts';
 import { followReplays } from '../edge/replay-feed.ts';
 import { type RunningEdge, startEdge } from '../edge/server.ts';
@@ -148,6 +150,39 @@ function liveDrift({ config, messaging, models, log }: EdgeWiringDeps, closers: 
   return monitor;
 }
 
+/**
+ * Live quality: the edge follows sms.quality from the beginning — compacted, it holds each
+ * partition's newest counts — in a group of its own deleted on close, and adds the partitions up.
+ */
+function liveQuality({ config, messaging, log }: EdgeWiringDeps, closers: Closer[]) {
+  const group = `${config.pipeline.consumerGroupPrefix}.live-quality.${randomUUID()}`;
+  const quality = createQualityTracker({ windowMs: config.quality.windowMs, bucketMs: config.quality.bucketMs });
+  const feed = followQuality(
+    messaging.openSource({
+      groupId: group,
+      topics: [config.topics.quality],
+      fromBeginning: true,
+      maxInFlight: 100,
+      partitionsConcurrently: 1,
+      processor: 'live-quality',
+    }),
+    messaging.codec,
+    quality,
+    {
+      onSkip: (reason) => log.debug(`${config.topics.quality}: a record skipped: ${String(reason)}`),
+      onError: (error) =>
+        log.warn(
+          `the edge shows no new quality figures: reading ${config.topics.quality} failed: ${(error as Error).message}`,
+        ),
+    },
+  );
+  closers.push(async () => {
+    await feed.close();
+    await messaging.deleteGroup(group);
+  });
+  return quality;
+}
+
 async function closeInReverse(closers: Closer[], log: Log): Promise<void> {
   for (const close of closers.reverse())
     await close().catch((error: unknown) => log.warn(`while closing the edge: ${(error as Error).message}`));
@@ -161,6 +196,7 @@ export async function startWiredEdge(deps: EdgeWiringDeps): Promise<WiredEdge> {
     const feed = livePredictions(deps, closers);
     const replays = replayProgress(deps, closers);
     const drift = liveDrift(deps, closers);
+    const quality = liveQuality(deps, closers);
     const inbox = config.cdc.enabled ? connectInbox(config) : undefined;
     if (inbox) closers.push(() => inbox.close());
     const edge = await startEdge({
@@ -170,6 +206,7 @@ export async function startWiredEdge(deps: EdgeWiringDeps): Promise<WiredEdge> {
       predictions: stores.predictions,
       idempotency: stores.idempotency,
       ingest: createSmsIngest(messaging.writer, messaging.codec, config.topics.raw),
+      labels: createLabelIngest(messaging.writer, messaging.codec, config.topics.labels),
       views: featureViews,
       models,
       champion,
@@ -177,6 +214,7 @@ export async function startWiredEdge(deps: EdgeWiringDeps): Promise<WiredEdge> {
       feed,
       replays,
       drift,
+      quality,
       metrics,
     });
     return { edge, closeFeeds: () => closeInReverse(closers, deps.log) };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cassandraJvmArgs, cassandraYaml, jammJar, java17ModuleFlags } from './cassandra.ts';
+import { cassandraJvmArgs, cassandraYaml, jammJar, java17ModuleFlags, rackdcProperties } from './cassandra.ts';
 import { testSettings } from '../testkit/stack-settings.ts';
 
 describe('cassandraYaml', () => {
@@ -69,5 +69,34 @@ describe('jammJar', () => {
 
   it('says how to recover when it is missing', () => {
     expect(() => jammJar('/libs', ['guava-33.jar'])).toThrow(/fetch Cassandra again/);
+  });
+});
+
+describe('a node of the local cluster', () => {
+  const settings = testSettings({ SPAMSTREAM_STACK_NODES: '3' });
+  const node = {
+    name: 'cassandra-2' as const,
+    host: '127.0.2.2',
+    seeds: ['127.0.2.1', '127.0.2.2', '127.0.2.3'],
+    initialToken: '-3074457345618258603',
+    rack: 'rack2',
+  };
+
+  it("listens on its node's address, gossips its data centre and rack, and knows every node as a seed", () => {
+    const yaml = cassandraYaml(settings, '/d/cassandra-2/data', node);
+    expect(yaml).toMatch(/^listen_address: 127\.0\.2\.2$/m);
+    expect(yaml).toMatch(/^rpc_address: 127\.0\.2\.2$/m);
+    expect(yaml).toMatch(/^endpoint_snitch: GossipingPropertyFileSnitch$/m);
+    expect(yaml).toMatch(/^initial_token: -3074457345618258603$/m);
+    expect(yaml).toContain('- seeds: "127.0.2.1:7000,127.0.2.2:7000,127.0.2.3:7000"');
+    expect(yaml).toMatch(/^cluster_name: spamstream-cluster$/m);
+    expect(rackdcProperties(settings, node)).toBe(`dc=${settings.cassandra.localDataCenter}\nrack=rack2\n`);
+  });
+
+  it('reads its rack file and waits for gossip to settle before it serves', () => {
+    const args = cassandraJvmArgs(settings, '/c/libs', '/s/cassandra-2', '/c/libs/jamm-0.4.0.jar', node);
+    expect(args).toContain('-Dcassandra-rackdc.properties=file:///s/cassandra-2/cassandra-rackdc.properties');
+    expect(args).not.toContain('-Dcassandra.skip_wait_for_gossip_to_settle=0');
+    expect(args.filter((arg) => /cassandra\.jmx|jmxremote/.test(arg))).toEqual([]);
   });
 });

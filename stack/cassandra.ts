@@ -9,7 +9,7 @@ import cassandra from 'cassandra-driver';
 import { cassandraSecurity } from '../connectors/cassandra/store.ts';
 import { mavenLibs } from './fetch.ts';
 import { ownerMarker } from './process.ts';
-import { type Server, type StackSettings, serverDir, withTimeout } from './server.ts';
+import { type Server, type ServerName, type StackSettings, ensurePortFree, serverDir, withTimeout } from './server.ts';
 
 export const cassandraCoordinates = (version: string): string[] => [`org.apache.cassandra:cassandra-all:${version}`];
 
@@ -47,23 +47,44 @@ export const java17ModuleFlags = (): string[] => [
   ...OPENS.map((pkg) => `--add-opens=${pkg}=ALL-UNNAMED`),
 ];
 
+/** One node of the local cluster (stack/cluster.ts): its address, the ring it joins, its place in it. */
+export interface CassandraNode {
+  readonly name: ServerName;
+  readonly host: string;
+  /** Every node's address: any of them may be the one a restarted node first gossips with. */
+  readonly seeds: readonly string[];
+  /** Its one token: the three nodes split the ring evenly instead of by chance. */
+  readonly initialToken: string;
+  readonly rack: string;
+}
+
 /**
  * The storage and CQL ports are the node's only listeners. ssl_storage_port (7001) is left out: it opens
  * only for legacy internode TLS, which is off; JMX stays off because no cassandra.jmx.*.port is set.
+ * A cluster's node gossips its data centre and rack from cassandra-rackdc.properties
+ * (GossipingPropertyFileSnitch), which is what NetworkTopologyStrategy places replicas by.
  */
-export function cassandraYaml(settings: StackSettings, dataDir: string): string {
+export function cassandraYaml(settings: StackSettings, dataDir: string, node?: CassandraNode): string {
   const { cassandraPort, cassandraStoragePort } = settings.stack;
-  return `cluster_name: spamstream
+  const host = node?.host ?? '127.0.0.1';
+  const seeds = (node?.seeds ?? [host]).map((seed) => `${seed}:${cassandraStoragePort}`).join(',');
+  const ring = node
+    ? `cluster_name: spamstream-cluster
 num_tokens: 1
+initial_token: ${node.initialToken}
+endpoint_snitch: GossipingPropertyFileSnitch`
+    : `cluster_name: spamstream
+num_tokens: 1
+endpoint_snitch: SimpleSnitch`;
+  return `${ring}
 partitioner: org.apache.cassandra.dht.Murmur3Partitioner
-endpoint_snitch: SimpleSnitch
 seed_provider:
   - class_name: org.apache.cassandra.locator.SimpleSeedProvider
     parameters:
-      - seeds: "127.0.0.1:${cassandraStoragePort}"
-listen_address: 127.0.0.1
+      - seeds: "${seeds}"
+listen_address: ${host}
 storage_port: ${cassandraStoragePort}
-rpc_address: 127.0.0.1
+rpc_address: ${host}
 native_transport_port: ${cassandraPort}
 commitlog_sync: periodic
 commitlog_sync_period: 10000ms
@@ -78,6 +99,10 @@ memtable_heap_space: 256MiB
 memtable_offheap_space: 64MiB
 `;
 }
+
+/** The data centre and rack a cluster's node announces: the data centre is the one clients name. */
+export const rackdcProperties = (settings: StackSettings, node: CassandraNode): string =>
+  `dc=${settings.cassandra.localDataCenter}\nrack=${node.rack}\n`;
 
 /** INFO and above to the console, which the launcher writes to the log file (the default is DEBUG). */
 export const LOGBACK_XML = `<configuration>
@@ -94,7 +119,13 @@ export function jammJar(libs: string, files: readonly string[] = readdirSync(lib
   return join(libs, jar);
 }
 
-export function cassandraJvmArgs(settings: StackSettings, libs: string, dir: string, jamm: string): string[] {
+export function cassandraJvmArgs(
+  settings: StackSettings,
+  libs: string,
+  dir: string,
+  jamm: string,
+  node?: CassandraNode,
+): string[] {
   const heap = `${settings.stack.cassandraHeapMb}m`;
   const dataDir = join(dir, 'data');
   return [
@@ -117,20 +148,25 @@ export function cassandraJvmArgs(settings: StackSettings, libs: string, dir: str
     `-Dcassandra.logdir=${join(dir, 'logs')}`,
     '-Dcassandra-foreground=yes',
     `-Dlogback.configurationFile=${join(dir, 'logback.xml')}`,
-    // A single node has nobody to gossip with; waiting for gossip to settle only adds seconds.
-    '-Dcassandra.skip_wait_for_gossip_to_settle=0',
+    ...(node
+      ? // A node of a cluster waits for gossip to settle, so that it serves knowing which peers are down.
+        [`-Dcassandra-rackdc.properties=${pathToFileURL(join(dir, 'cassandra-rackdc.properties')).href}`]
+      : // A single node has nobody to gossip with; waiting for gossip to settle only adds seconds.
+        ['-Dcassandra.skip_wait_for_gossip_to_settle=0']),
     '-cp',
     join(libs, '*'),
     'org.apache.cassandra.service.CassandraDaemon',
   ];
 }
 
-/** What a caller (a test's private node) may add; the stack itself uses none of it. */
+/** What a caller (a test's private node, the local cluster) may add. */
 export interface CassandraServerOptions {
   /** cassandra.yaml lines appended to the stack's, e.g. `authenticator: PasswordAuthenticator`. */
   readonly yaml?: string;
   /** JVM system properties placed before the main class, e.g. `-Dcassandra.superuser_setup_delay_ms=0`. */
   readonly jvmArgs?: readonly string[];
+  /** A node of the local cluster in place of the single node. */
+  readonly node?: CassandraNode;
 }
 
 export function cassandraServer(
@@ -138,10 +174,13 @@ export function cassandraServer(
   java: () => Promise<string>,
   options: CassandraServerOptions = {},
 ): Server {
-  const dir = serverDir(settings, 'cassandra');
+  const { node } = options;
+  const name = node?.name ?? 'cassandra';
+  const dir = serverDir(settings, name);
+  const contactPoint = node ? `${node.host}:${settings.stack.cassandraPort}` : undefined;
   return {
-    name: 'cassandra',
-    endpoint: settings.cassandra.contactPoints.join(','),
+    name,
+    endpoint: contactPoint ?? settings.cassandra.contactPoints.join(','),
     async prepare(log) {
       const libs = await mavenLibs(
         settings.stack.cacheDir,
@@ -149,15 +188,18 @@ export function cassandraServer(
         cassandraCoordinates(settings.stack.cassandraVersion),
         log,
       );
+      if (node) await ensurePortFree(name, settings.stack.cassandraPort, 'SPAMSTREAM_CASSANDRA_PORT', node.host);
       await mkdir(join(dir, 'data'), { recursive: true });
-      await writeFile(join(dir, 'cassandra.yaml'), cassandraYaml(settings, join(dir, 'data')) + (options.yaml ?? ''));
+      const yaml = cassandraYaml(settings, join(dir, 'data'), node) + (options.yaml ?? '');
+      await writeFile(join(dir, 'cassandra.yaml'), yaml);
+      if (node) await writeFile(join(dir, 'cassandra-rackdc.properties'), rackdcProperties(settings, node));
       await writeFile(join(dir, 'logback.xml'), LOGBACK_XML);
-      const args = cassandraJvmArgs(settings, libs, dir, jammJar(libs));
+      const args = cassandraJvmArgs(settings, libs, dir, jammJar(libs), node);
       // The main class comes last: system properties go before it.
       args.splice(args.length - 1, 0, ...(options.jvmArgs ?? []));
       return { command: await java(), args, cwd: dir };
     },
-    probe: () => probeCassandra(settings),
+    probe: () => (contactPoint ? probeCassandraNode(contactPoint) : probeCassandra(settings)),
   };
 }
 
@@ -169,6 +211,24 @@ export async function probeCassandra(settings: Pick<StackSettings, 'cassandra'>)
     ...cassandraSecurity(settings.cassandra),
     socketOptions: { connectTimeout: 2000, readTimeout: 4000 },
   });
+  await queryReleaseVersion(client);
+}
+
+/**
+ * The same query answered by one node of a cluster itself: the driver is allowed that node alone,
+ * so another node cannot answer for it. A node serves CQL once it has joined the ring.
+ */
+export async function probeCassandraNode(contactPoint: string): Promise<void> {
+  const { AllowListPolicy, RoundRobinPolicy } = cassandra.policies.loadBalancing;
+  const client = new cassandra.Client({
+    contactPoints: [contactPoint],
+    policies: { loadBalancing: new AllowListPolicy(new RoundRobinPolicy(), [contactPoint]) },
+    socketOptions: { connectTimeout: 2000, readTimeout: 4000 },
+  });
+  await queryReleaseVersion(client);
+}
+
+async function queryReleaseVersion(client: cassandra.Client): Promise<void> {
   try {
     await withTimeout(
       6000,

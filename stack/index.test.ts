@@ -38,6 +38,28 @@ describe('stackDown', () => {
     expect(existsSync(settings.stack.dataDir)).toBe(false);
   });
 
+  it("stops a cluster's numbered servers only: a single node's in the same folder stay up", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'stack-down-'));
+    const settings = testSettings({ SPAMSTREAM_STACK_NODES: '3' }, root);
+    const single = join(settings.stack.dataDir, 'postgres');
+    mkdirSync(single, { recursive: true });
+    writeFileSync(join(single, 'pid'), `${process.pid}\n`);
+    const reports = await stackDown(settings);
+    expect(reports.map((r) => r.name).sort()).toEqual([
+      'cassandra-1',
+      'cassandra-2',
+      'cassandra-3',
+      'connect-1',
+      'kafka-1',
+      'kafka-2',
+      'kafka-3',
+      'postgres-1',
+      'registry-1',
+      'registry-2',
+    ]);
+    expect(existsSync(join(single, 'pid'))).toBe(true);
+  });
+
   it('stops nothing in external mode', async () => {
     expect(await stackDown(testSettings({ SPAMSTREAM_STACK: 'external' }))).toEqual([]);
   });

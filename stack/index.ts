@@ -1,5 +1,6 @@
-// `stack up | down | status`: Kafka, the schema registry and Cassandra as local processes, or, in
-// external mode, only checks of the configured endpoints. Functions report; the CLI prints and exits.
+// `stack up | down | status`: the local servers as processes (one of each, or the local cluster of
+// stack/cluster.ts), or, in external mode, only checks of the configured endpoints. Functions report;
+// the CLI prints and exits.
 import { rm, rmdir } from 'node:fs/promises';
 import { cassandraServer } from './cassandra.ts';
 import { connectServer } from './kafka-connect.ts';
@@ -19,7 +20,16 @@ import {
 } from './process.ts';
 import { postgresMarker, postgresServer } from './postgres.ts';
 import { registryServer } from './registry.ts';
-import { SERVER_NAMES, type Server, type ServerName, type StackSettings, serverDir, stopWaves } from './server.ts';
+import { clusterServerNames, clusterServers } from './cluster.ts';
+import {
+  SERVER_NAMES,
+  type Server,
+  type ServerName,
+  type StackSettings,
+  kindOf,
+  serverDir,
+  stopWaves,
+} from './server.ts';
 
 export type { ServerName, StackSettings } from './server.ts';
 
@@ -54,13 +64,18 @@ function memo<T>(make: () => Promise<T>): () => Promise<T> {
 export function stackServers(settings: StackSettings, log: Log = () => {}): Server[] {
   const java = memo(() => serverJava(settings.stack));
   const jdk21 = memo(() => registryJava(settings.stack, log));
+  if (settings.stack.nodes > 1) return clusterServers(settings, java, jdk21);
   const core = [kafkaServer(settings, java), registryServer(settings, jdk21), cassandraServer(settings, java)];
   return settings.cdc.enabled ? [...core, postgresServer(settings), connectServer(settings, java)] : core;
 }
 
 /** What `ps` shows of a server this stack started: PostgreSQL carries its own kind of marker. */
 const markerOf = (settings: StackSettings, name: ServerName): string =>
-  name === 'postgres' ? postgresMarker(settings.stack.dataDir) : ownerMarker(settings.stack.dataDir);
+  kindOf(name) === 'postgres' ? postgresMarker(settings.stack.dataDir) : ownerMarker(settings.stack.dataDir);
+
+/** Every server a stack of this layout may run, CDC on or off. */
+const allServerNames = (settings: StackSettings): readonly ServerName[] =>
+  settings.stack.nodes > 1 ? clusterServerNames() : SERVER_NAMES;
 
 async function answers(server: Pick<Server, 'probe'>): Promise<string | undefined> {
   try {
@@ -217,7 +232,7 @@ export async function stackDown(
 ): Promise<DownReport[]> {
   if (settings.stack.mode === 'external') return [];
   // Every server, CDC on or off: `down` must leave nothing running that an earlier `up` started.
-  const names = options.only ?? SERVER_NAMES;
+  const names = options.only ?? allServerNames(settings);
   const stopOne = async (name: ServerName): Promise<DownReport> => {
     const dir = serverDir(settings, name);
     const pid = await ownedPid(dir, markerOf(settings, name));
@@ -230,7 +245,7 @@ export async function stackDown(
         : { name, outcome: 'not running' };
     }
     // PostgreSQL's fast shutdown: its default (smart) would wait for Debezium's connection to go away.
-    const outcome = await stopProcess(pid, STOP_GRACE_MS, name === 'postgres' ? 'SIGINT' : 'SIGTERM');
+    const outcome = await stopProcess(pid, STOP_GRACE_MS, kindOf(name) === 'postgres' ? 'SIGINT' : 'SIGTERM');
     await removePidFile(dir);
     return { name, outcome, pid };
   };

@@ -24,4 +24,13 @@ describe('connect server', () => {
     expect(args).toContain(ownerMarker(settings.stack.dataDir));
     expect(args.slice(-2)).toEqual(['org.apache.kafka.connect.cli.ConnectDistributed', '/d/worker.properties']);
   });
+
+  it("makes the cluster's worker listen on its node's address and keep its topics on three replicas", () => {
+    const instance = { name: 'connect-1' as const, host: '127.0.2.1', bootstrapServers: ['127.0.2.1:9092', 'x:9092'] };
+    const lines = workerProperties(settings, '/p', instance).split('\n');
+    expect(lines).toContain('listeners=http://127.0.2.1:18083');
+    expect(lines).toContain('rest.advertised.host.name=127.0.2.1');
+    expect(lines).toContain('bootstrap.servers=127.0.2.1:9092,x:9092');
+    for (const kind of ['config', 'offset', 'status']) expect(lines).toContain(`${kind}.storage.replication.factor=3`);
+  });
 });

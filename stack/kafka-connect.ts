@@ -6,7 +6,15 @@ import { join } from 'node:path';
 import { mavenArchive, mavenLibs } from './fetch.ts';
 import { LOG4J2_PROPERTIES, probeKafka } from './kafka.ts';
 import { ownerMarker } from './process.ts';
-import { type Server, type StackSettings, ensurePortFree, serverDir, withTimeout } from './server.ts';
+import {
+  CLUSTER_REPLICAS,
+  type Server,
+  type ServerName,
+  type StackSettings,
+  ensurePortFree,
+  serverDir,
+  withTimeout,
+} from './server.ts';
 
 const LOG4J_VERSION = '2.25.3';
 export const POSTGRES_CONNECTOR_CLASS = 'io.debezium.connector.postgresql.PostgresConnector';
@@ -24,24 +32,33 @@ export function connectCoordinates(version: string): string[] {
 export const debeziumArtifact = (version: string): string =>
   `io.debezium:debezium-connector-postgres:${version}:tar.gz:plugin`;
 
+/** The local cluster's worker: its name and address, and the Kafka it works against. */
+export interface ConnectInstance {
+  readonly name: ServerName;
+  readonly host: string;
+  readonly bootstrapServers: readonly string[];
+}
+
 /**
- * One worker. Its three internal topics get replication factor 1 (one broker); offsets are flushed
- * every second, so a killed worker re-sends at most about a second of changes (Debezium is
- * at-least-once: it resumes from the last flushed offset).
+ * One worker. Its three internal topics get replication factor 1 on one broker, the cluster's
+ * replicas on the local cluster; offsets are flushed every second, so a killed worker re-sends at
+ * most about a second of changes (Debezium is at-least-once: it resumes from the last flushed offset).
  */
-export function workerProperties(settings: StackSettings, pluginPath: string): string {
+export function workerProperties(settings: StackSettings, pluginPath: string, instance?: ConnectInstance): string {
+  const host = instance?.host ?? '127.0.0.1';
+  const replicas = instance ? CLUSTER_REPLICAS : 1;
   return [
-    `bootstrap.servers=${settings.kafka.brokers.join(',')}`,
+    `bootstrap.servers=${(instance?.bootstrapServers ?? settings.kafka.brokers).join(',')}`,
     'group.id=spamstream-connect',
-    `listeners=http://127.0.0.1:${settings.stack.connectPort}`,
-    'rest.advertised.host.name=127.0.0.1',
+    `listeners=http://${host}:${settings.stack.connectPort}`,
+    `rest.advertised.host.name=${host}`,
     `rest.advertised.port=${settings.stack.connectPort}`,
     'config.storage.topic=spamstream-connect-configs',
     'offset.storage.topic=spamstream-connect-offsets',
     'status.storage.topic=spamstream-connect-status',
-    'config.storage.replication.factor=1',
-    'offset.storage.replication.factor=1',
-    'status.storage.replication.factor=1',
+    `config.storage.replication.factor=${replicas}`,
+    `offset.storage.replication.factor=${replicas}`,
+    `status.storage.replication.factor=${replicas}`,
     'offset.flush.interval.ms=1000',
     'key.converter=org.apache.kafka.connect.json.JsonConverter',
     'value.converter=org.apache.kafka.connect.json.JsonConverter',
@@ -72,26 +89,39 @@ export function connectJvmArgs(settings: StackSettings, libs: string, dir: strin
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The worker exits when Kafka is not there yet; the servers start together, so wait for it. */
-async function waitForKafka(settings: StackSettings): Promise<void> {
+/**
+ * Waits until Kafka answers: the worker exits when Kafka is not there yet, and the servers start
+ * together. `probe` asks in place of the configured brokers (the local cluster waits for them all).
+ */
+export async function waitForKafka(
+  settings: StackSettings,
+  who: string,
+  probe: () => Promise<void> = () => probeKafka(settings.kafka),
+): Promise<void> {
   const deadline = Date.now() + settings.stack.startTimeoutMs;
   for (;;) {
     try {
-      return await probeKafka(settings.kafka);
+      return await probe();
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`connect: Kafka never answered: ${(error as Error).message}`);
+      if (Date.now() > deadline) throw new Error(`${who}: Kafka never answered: ${(error as Error).message}`);
       await sleep(500);
     }
   }
 }
 
-export function connectServer(settings: StackSettings, java: () => Promise<string>): Server {
-  const dir = serverDir(settings, 'connect');
+export function connectServer(
+  settings: StackSettings,
+  java: () => Promise<string>,
+  instance?: ConnectInstance & { readonly kafka: () => Promise<void> },
+): Server {
+  const name = instance?.name ?? 'connect';
+  const dir = serverDir(settings, name);
+  const url = instance ? `http://${instance.host}:${settings.stack.connectPort}` : settings.cdc.connectUrl;
   return {
-    name: 'connect',
-    endpoint: settings.cdc.connectUrl,
+    name,
+    endpoint: url,
     async prepare(log) {
-      await ensurePortFree('connect', settings.stack.connectPort, 'SPAMSTREAM_CONNECT_PORT');
+      await ensurePortFree(name, settings.stack.connectPort, 'SPAMSTREAM_CONNECT_PORT', instance?.host);
       const { kafkaVersion, debeziumVersion, cacheDir } = settings.stack;
       const libs = await mavenLibs(cacheDir, `connect-${kafkaVersion}`, connectCoordinates(kafkaVersion), log);
       const plugins = await mavenArchive(
@@ -101,12 +131,12 @@ export function connectServer(settings: StackSettings, java: () => Promise<strin
         log,
       );
       await mkdir(dir, { recursive: true });
-      await writeFile(join(dir, 'worker.properties'), workerProperties(settings, plugins));
+      await writeFile(join(dir, 'worker.properties'), workerProperties(settings, plugins, instance));
       await writeFile(join(dir, 'log4j2.properties'), LOG4J2_PROPERTIES);
       return { command: await java(), args: connectJvmArgs(settings, libs, dir), cwd: dir };
     },
-    dependencies: () => waitForKafka(settings),
-    probe: () => probeConnect(settings.cdc.connectUrl),
+    dependencies: instance?.kafka ?? (() => waitForKafka(settings, 'connect')),
+    probe: () => probeConnect(url),
   };
 }
 

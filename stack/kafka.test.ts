@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kafkaCoordinates, kafkaJvmArgs, newClusterId, serverProperties } from './kafka.ts';
+import { clusterNodeProperties, kafkaCoordinates, kafkaJvmArgs, newClusterId, serverProperties } from './kafka.ts';
 import { testSettings } from '../testkit/stack-settings.ts';
 
 const properties = (text: string) =>
@@ -84,5 +84,37 @@ describe('kafkaJvmArgs and coordinates', () => {
     expect(coordinates).toContain('org.apache.kafka:kafka-tools:4.1.2');
     const log4j = coordinates.filter((c) => c.startsWith('org.apache.logging.log4j:')).map((c) => c.split(':')[2]);
     expect(new Set(log4j).size).toBe(1);
+  });
+});
+
+describe('clusterNodeProperties', () => {
+  const settings = testSettings({ SPAMSTREAM_STACK_NODES: '3' });
+  const node = {
+    name: 'kafka-2' as const,
+    id: 2,
+    host: '127.0.2.2',
+    voters: '1@127.0.2.1:9093,2@127.0.2.2:9093,3@127.0.2.3:9093',
+    clusterIdFile: '/s/kafka-1/cluster-id',
+  };
+  const p = properties(serverProperties(settings, '/d', clusterNodeProperties(settings, node)));
+
+  it("is one voter of the quorum of three, listening on its node's address", () => {
+    expect(p.get('node.id')).toBe('2');
+    expect(p.get('process.roles')).toBe('broker,controller');
+    expect(p.get('controller.quorum.voters')).toBe(node.voters);
+    expect(p.get('listeners')).toBe('PLAINTEXT://127.0.2.2:9092,CONTROLLER://127.0.2.2:9093');
+    expect(p.get('advertised.listeners')).toBe('PLAINTEXT://127.0.2.2:9092');
+  });
+
+  it('keeps the offsets, the transaction state and topics made without saying on three replicas, two in sync', () => {
+    for (const key of [
+      'offsets.topic.replication.factor',
+      'transaction.state.log.replication.factor',
+      'default.replication.factor',
+    ])
+      expect(p.get(key), key).toBe('3');
+    expect(p.get('transaction.state.log.min.isr')).toBe('2');
+    expect(p.get('min.insync.replicas')).toBe('2');
+    expect(p.get('auto.create.topics.enable')).toBe('false');
   });
 });

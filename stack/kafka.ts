@@ -4,13 +4,23 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import type { KafkaConfig } from '../config/config.ts';
 import { kafkaSecurity } from '../connectors/kafka/client.ts';
 import { mavenLibs } from './fetch.ts';
+import { registeredBrokers } from './kafka-metadata.ts';
 import { ownerMarker, runToLog } from './process.ts';
-import { type Server, type StackSettings, serverDir, withTimeout } from './server.ts';
+import {
+  CLUSTER_MIN_INSYNC,
+  CLUSTER_REPLICAS,
+  type Server,
+  type ServerName,
+  type StackSettings,
+  ensurePortFree,
+  serverDir,
+  withTimeout,
+} from './server.ts';
 
 const LOG4J_VERSION = '2.25.3';
 
@@ -63,12 +73,49 @@ export function serverProperties(
   return [...replaced, ...added.map(([key, value]) => `${key}=${value}`), ''].join('\n');
 }
 
-/** What a caller (a test's private broker) may change; the stack itself uses none of it. */
+/** What a caller (a test's private broker, the local cluster) may change. */
 export interface KafkaServerOptions {
   /** server.properties lines to replace or add, e.g. SASL listeners. */
   readonly properties?: Readonly<Record<string, string>>;
   /** Extra arguments of the one-time storage format, e.g. `--add-scram` for SCRAM users. */
   readonly formatArgs?: readonly string[];
+  /** A node of the local cluster (stack/cluster.ts) in place of the single node. */
+  readonly node?: KafkaNode;
+}
+
+/** One node of the local cluster: its name, KRaft id, address, the quorum it belongs to. */
+export interface KafkaNode {
+  readonly name: ServerName;
+  readonly id: number;
+  readonly host: string;
+  /** `controller.quorum.voters`: every node's id@host:controller port. */
+  readonly voters: string;
+  /** Where the cluster's one id is kept: every node's storage is formatted with it. */
+  readonly clusterIdFile: string;
+}
+
+/**
+ * What a node of the local cluster changes in the single node's settings: its id and address, the
+ * quorum of all three, and three replicas (two in sync) for the internal topics and for topics made
+ * without saying (Connect's, the registry's), as production runs them.
+ */
+export function clusterNodeProperties(settings: StackSettings, node: KafkaNode): Record<string, string> {
+  const { kafkaPort, kafkaControllerPort } = settings.stack;
+  const replicas = String(CLUSTER_REPLICAS);
+  const inSync = String(CLUSTER_MIN_INSYNC);
+  return {
+    'node.id': String(node.id),
+    'controller.quorum.voters': node.voters,
+    listeners: `PLAINTEXT://${node.host}:${kafkaPort},CONTROLLER://${node.host}:${kafkaControllerPort}`,
+    'advertised.listeners': `PLAINTEXT://${node.host}:${kafkaPort}`,
+    'offsets.topic.replication.factor': replicas,
+    'transaction.state.log.replication.factor': replicas,
+    'transaction.state.log.min.isr': inSync,
+    'share.coordinator.state.topic.replication.factor': replicas,
+    'share.coordinator.state.topic.min.isr': inSync,
+    'default.replication.factor': replicas,
+    'min.insync.replicas': inSync,
+  };
 }
 
 /** INFO to the console (the launcher sends it to the log file); the config dumps are left out. */
@@ -114,11 +161,15 @@ export function kafkaServer(
   java: () => Promise<string>,
   options: KafkaServerOptions = {},
 ): Server {
-  const dir = serverDir(settings, 'kafka');
+  const { node } = options;
+  const name = node?.name ?? 'kafka';
+  const dir = serverDir(settings, name);
   const logDir = join(dir, 'data');
+  const properties = { ...(node ? clusterNodeProperties(settings, node) : {}), ...options.properties };
+  const broker = node ? `${node.host}:${settings.stack.kafkaPort}` : undefined;
   return {
-    name: 'kafka',
-    endpoint: settings.kafka.brokers.join(','),
+    name,
+    endpoint: broker ?? settings.kafka.brokers.join(','),
     async prepare(log) {
       const libs = await mavenLibs(
         settings.stack.cacheDir,
@@ -126,14 +177,17 @@ export function kafkaServer(
         kafkaCoordinates(settings.stack.kafkaVersion),
         log,
       );
+      if (node) await ensurePortFree(name, settings.stack.kafkaPort, 'SPAMSTREAM_KAFKA_PORT', node.host);
       await mkdir(logDir, { recursive: true });
-      await writeFile(join(dir, 'server.properties'), serverProperties(settings, logDir, options.properties));
+      await writeFile(join(dir, 'server.properties'), serverProperties(settings, logDir, properties));
       await writeFile(join(dir, 'log4j2.properties'), LOG4J2_PROPERTIES);
       const jvm = kafkaJvmArgs(settings, libs, dir);
-      // The storage is formatted once; its cluster id is kept beside it for anyone who needs it.
+      // The storage is formatted once; its cluster id is kept beside it (a cluster's in its first
+      // node's folder: every node is formatted with the same one).
       if (!existsSync(join(logDir, 'meta.properties'))) {
-        const idFile = join(dir, 'cluster-id');
+        const idFile = node?.clusterIdFile ?? join(dir, 'cluster-id');
         const clusterId = existsSync(idFile) ? (await readFile(idFile, 'utf8')).trim() : newClusterId();
+        await mkdir(dirname(idFile), { recursive: true });
         await writeFile(idFile, `${clusterId}\n`);
         const properties = join(dir, 'server.properties');
         const format = ['kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties, '--ignore-formatted'];
@@ -142,7 +196,7 @@ export function kafkaServer(
       }
       return { command: await java(), args: [...jvm, 'kafka.Kafka', join(dir, 'server.properties')], cwd: dir };
     },
-    probe: () => probeKafka(settings.kafka),
+    probe: () => (node && broker ? probeKafkaNode(broker, node.id) : probeKafka(settings.kafka)),
   };
 }
 
@@ -175,4 +229,26 @@ export async function probeKafka(kafka: readonly string[] | KafkaConfig): Promis
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
+}
+
+/** One node of the local cluster answers, and counts itself among the cluster's brokers. */
+export async function probeKafkaNode(broker: string, id: number): Promise<void> {
+  const registered = await registeredBrokers(broker);
+  if (!registered.includes(id))
+    throw new Error(`kafka: node ${id} answers but is not registered yet (brokers ${registered.join(', ') || 'none'})`);
+}
+
+/** The local cluster has registered at least `minBrokers`, as the first of `brokers` to answer says. */
+export async function probeKafkaCluster(brokers: readonly string[], minBrokers: number): Promise<void> {
+  const problems: string[] = [];
+  for (const broker of brokers) {
+    try {
+      const registered = await registeredBrokers(broker);
+      if (registered.length >= minBrokers) return;
+      throw new Error(`kafka: ${registered.length} of ${minBrokers} brokers registered (${registered.join(', ')})`);
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+  throw new Error(problems.join('; '));
 }

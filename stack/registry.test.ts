@@ -39,4 +39,18 @@ describe('registry launch', () => {
   it('fetches the archive attached to the app artifact', () => {
     expect(apicurioArtifact('3.3.3')).toBe('io.apicurio:apicurio-registry-app:3.3.3:tar.gz:all');
   });
+
+  it("keeps a cluster instance's state in Kafka, listening on its node's address", () => {
+    const instance = { name: 'registry-2' as const, host: '127.0.2.2', bootstrapServers: ['127.0.2.1:9092', 'b:9092'] };
+    const args = registryJvmArgs(testSettings(), '/d', '/s/registry-2', instance);
+    expect(args).toEqual(
+      expect.arrayContaining([
+        '-Dapicurio.storage.kind=kafkasql',
+        '-Dapicurio.kafkasql.bootstrap.servers=127.0.2.1:9092,b:9092',
+        '-Dquarkus.http.host=127.0.2.2',
+        '-Dquarkus.management.host=127.0.2.2',
+      ]),
+    );
+    expect(args.filter((arg) => /datasource|storage\.sql|topic\.replication/.test(arg))).toEqual([]);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SERVER_NAMES, stopWaves } from './server.ts';
+import { SERVER_NAMES, kindOf, stopWaves } from './server.ts';
 
 describe('stopWaves', () => {
   it('stops Kafka Connect before the Kafka and PostgreSQL it reads, the rest together', () => {
@@ -15,5 +15,12 @@ describe('stopWaves', () => {
 
   it('stops every server it is given, once', () => {
     expect(stopWaves(SERVER_NAMES).flat().sort()).toEqual([...SERVER_NAMES].sort());
+  });
+});
+
+describe('kindOf', () => {
+  it('is the kind of a single node and of a numbered cluster instance', () => {
+    expect(kindOf('connect')).toBe('connect');
+    expect(kindOf('cassandra-3')).toBe('cassandra');
   });
 });

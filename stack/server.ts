@@ -4,11 +4,27 @@ import type { Config } from '../config/config.ts';
 import type { Log } from './fetch.ts';
 import type { Launch } from './process.ts';
 
+/** The kinds of server, and the names of a single-node stack's servers. */
 export const SERVER_NAMES = ['kafka', 'registry', 'cassandra', 'postgres', 'connect'] as const;
-export type ServerName = (typeof SERVER_NAMES)[number];
+export type ServerKind = (typeof SERVER_NAMES)[number];
+/** A single node's server is named by its kind; the local cluster's are numbered (`kafka-2`). */
+export type ServerName = ServerKind | `${ServerKind}-${number}`;
 
-/** Who talks to whom at run time: Kafka Connect reads Kafka and Debezium reads PostgreSQL. */
-const NEEDS: Readonly<Partial<Record<ServerName, readonly ServerName[]>>> = { connect: ['kafka', 'postgres'] };
+/** The local cluster: its nodes, and the replicas (and those in sync) it gives what it stores. */
+export const CLUSTER_NODES = 3;
+export const CLUSTER_REPLICAS = 3;
+export const CLUSTER_MIN_INSYNC = 2;
+
+export const kindOf = (name: ServerName): ServerKind => name.replace(/-\d+$/, '') as ServerKind;
+
+/**
+ * Who talks to whom at run time: Kafka Connect reads Kafka and Debezium reads PostgreSQL; the
+ * cluster's registries keep their state in Kafka.
+ */
+const NEEDS: Readonly<Partial<Record<ServerKind, readonly ServerKind[]>>> = {
+  connect: ['kafka', 'postgres'],
+  registry: ['kafka'],
+};
 
 /**
  * The order `stack down` stops servers in: waves, each stopped together, a server only after every
@@ -19,8 +35,8 @@ export function stopWaves(names: readonly ServerName[]): ServerName[][] {
   const waves: ServerName[][] = [];
   let left = [...names];
   while (left.length > 0) {
-    const neededByLeft = new Set(left.flatMap((name) => NEEDS[name] ?? []));
-    const wave = left.filter((name) => !neededByLeft.has(name));
+    const neededByLeft = new Set(left.flatMap((name) => NEEDS[kindOf(name)] ?? []));
+    const wave = left.filter((name) => !neededByLeft.has(kindOf(name)));
     waves.push(wave);
     left = left.filter((name) => !wave.includes(name));
   }
@@ -58,20 +74,20 @@ export function withTimeout<T>(ms: number, work: Promise<T>): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Rejects, naming the port, when something already listens on 127.0.0.1:`port`. */
-export async function ensurePortFree(name: string, port: number, setting: string): Promise<void> {
+/** Rejects, naming the port, when something already listens on `host`:`port`. */
+export async function ensurePortFree(name: string, port: number, setting: string, host = '127.0.0.1'): Promise<void> {
   const { createServer } = await import('node:net');
   await new Promise<void>((resolve, reject) => {
     const server = createServer();
     server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === 'EADDRINUSE'
-          ? new Error(
-              `${name}: port ${port} on 127.0.0.1 is already taken by another program; free it or set ${setting}`,
-            )
-          : error,
-      );
+      if (error.code === 'EADDRINUSE')
+        reject(
+          new Error(`${name}: port ${port} on ${host} is already taken by another program; free it or set ${setting}`),
+        );
+      else if (error.code === 'EADDRNOTAVAIL')
+        reject(new Error(`${name}: ${host} is no address of this machine (macOS: sudo ifconfig lo0 alias ${host})`));
+      else reject(error);
     });
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
+    server.listen(port, host, () => server.close(() => resolve()));
   });
 }

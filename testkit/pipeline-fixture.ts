@@ -31,6 +31,9 @@ export function isolatedEnv(run: string): Record<string, string | undefined> {
     SPAMSTREAM_TOPIC_RAW: `${run}.sms.raw`,
     SPAMSTREAM_TOPIC_FEATURES: `${run}.sms.features`,
     SPAMSTREAM_TOPIC_PREDICTIONS: `${run}.sms.predictions`,
+    SPAMSTREAM_TOPIC_LABELS: `${run}.sms.labels`,
+    SPAMSTREAM_TOPIC_VERDICTS: `${run}.sms.verdicts`,
+    SPAMSTREAM_TOPIC_QUALITY: `${run}.sms.quality`,
     SPAMSTREAM_TOPIC_DLQ: `${run}.sms.dlq`,
     SPAMSTREAM_TOPIC_REPLAYS: `${run}.sms.replays`,
     SPAMSTREAM_GROUP_PREFIX: run,
@@ -133,7 +136,7 @@ export async function featuresInstance(
   const ports = topologyPorts(
     fixture.config,
     fixture.messaging,
-    { features: wrap(stores.features), predictions: stores.predictions },
+    { features: wrap(stores.features), predictions: stores.predictions, labels: stores.labels },
     [],
   );
   const running = buildTopology(ports, fixture.config).processor('features').start();

@@ -37,6 +37,8 @@ export function startCommand(): Command {
         ...(config.cdc.enabled ? (['cdc'] as const) : []),
         'features',
         'scoring',
+        'verdicts',
+        'quality',
         ...(config.edge.enabled ? (['edge'] as const) : []),
       ];
       const pipeline = await startParts(config, parts, log.info);

@@ -27,7 +27,7 @@ interface Loaded {
 /** A request's text as the message the processors would see (the id is never stored). */
 const REQUEST_ID = 'http-request';
 
-const versionParams = {
+export const versionParams = {
   type: 'object',
   required: ['version'],
   properties: {
