@@ -734,7 +734,7 @@ export const SETTINGS = [
   {
     key: 'pipeline.opsHost',
     env: 'SPAMSTREAM_OPS_HOST',
-    doc: 'address of the ops server (`/health`, `/ready`, `/metrics`) of a processor run alone (`run cdc|features|scoring`); `0.0.0.0` in a container',
+    doc: 'address of the ops server (`/health`, `/ready`, `/metrics`) of a processor run alone (`run <processor>`); `0.0.0.0` in a container',
     parse: str,
     ...fixed('127.0.0.1', '127.0.0.1'),
   },

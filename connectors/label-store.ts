@@ -1,6 +1,6 @@
 // The quality processor's labels: the latest label of each labelled message, by the partition of
 // sms.verdicts it belongs to, so a partition's new owner reads back exactly its labels
-// (docs/adr/0014-quality-state.md). connectors/cassandra/ implements it, connectors/memory/ fakes it;
+// (docs/adr/0016-quality-state.md). connectors/cassandra/ implements it, connectors/memory/ fakes it;
 // one contract suite (label-store.contract.ts) runs against both.
 import type { SpamLabel } from '../core/message-rules.ts';
 import type { TopicPartition } from './kafka.ts';

@@ -63,6 +63,7 @@ describe('quality tracker', () => {
       windowMs: 60_000,
       bucketMs: 60_000,
       updatedAt: null,
+      asOf: NOW,
       versions: [],
     });
   });

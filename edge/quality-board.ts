@@ -28,6 +28,8 @@ export interface QualitySnapshot {
   readonly bucketMs: number;
   /** When the newest counts were taken, epoch ms; null before any. */
   readonly updatedAt: number | null;
+  /** The edge's time when it added them up: the end of the recent window. */
+  readonly asOf: number;
   /** By version, in version order. */
   readonly versions: readonly VersionQuality[];
 }
@@ -73,7 +75,8 @@ export function createQualityTracker(options: QualityTrackerOptions): QualityTra
     snapshot() {
       const counted = current();
       const bucketMs = counted[0]?.bucket_ms ?? options.bucketMs;
-      const from = now() - options.windowMs;
+      const asOf = now();
+      const from = asOf - options.windowMs;
       const versions = new Map<string, { all: Confusion; buckets: Map<number, Confusion> }>();
       for (const record of counted) {
         for (const v of record.versions) {
@@ -91,6 +94,7 @@ export function createQualityTracker(options: QualityTrackerOptions): QualityTra
         windowMs: options.windowMs,
         bucketMs,
         updatedAt: counted.length > 0 ? Math.max(...counted.map((r) => r.updated_at)) : null,
+        asOf,
         versions: [...versions]
           .sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
           .map(([modelVersion, { all, buckets }]) => {

@@ -6,7 +6,7 @@ import { createMetrics } from '../core/metrics.ts';
 import { fail, ok } from '../core/result.ts';
 import type { CommitOffset, OutgoingRecord, RecordWriter, TransactionalWriter } from '../connectors/kafka.ts';
 import type { DeadLetter } from '../schemas/index.ts';
-import { ORIGIN_HEADER, deliver } from './deliver.ts';
+import { ORIGIN_HEADER, deliver, newestOfEachKey } from './deliver.ts';
 import type { Flow, SinkRecord } from './flow.ts';
 import { TOPICS, memoryPipeline } from '../testkit/memory-pipeline.ts';
 
@@ -74,6 +74,33 @@ describe('deliver', () => {
     expect(acknowledged).toEqual(['0']);
     const counted = (await metrics.deadLetters.get()).values.map((v) => [v.labels.code, v.value]);
     expect(counted).toEqual([['INVALID_FIELD', 1]]);
+  });
+
+  it('writes, of records where only the newest of a key matters, the last of each key in a write', async () => {
+    const { operator, kafka } = setup(() => false);
+    const counts = (key: string, n: number): OutgoingRecord => ({
+      topic: TOPICS.quality,
+      key,
+      value: Buffer.from(`${key}=${n}`),
+      latestOnly: true,
+    });
+    await lastValueFrom(
+      from([
+        flow(0, ok([counts('p0', 1), output('a')])),
+        flow(1, ok([counts('p0', 2), counts('p1', 1)])),
+        flow(2, ok([output('a'), counts('p0', 3)])),
+      ]).pipe(operator, toArray()),
+    );
+    expect(
+      kafka
+        .records(TOPICS.quality)
+        .map((r) => r.value.toString())
+        .sort(),
+    ).toEqual(['p0=3', 'p1=1']);
+    // Records of other topics, even with the same key, are all written.
+    expect(kafka.records(TOPICS.features).map((r) => r.key)).toEqual(['a', 'a']);
+    const plain = [output('x'), output('x')];
+    expect(newestOfEachKey(plain)).toBe(plain);
   });
 
   it('dead-letters only the record whose output the broker refuses, and delivers the rest', async () => {

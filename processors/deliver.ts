@@ -87,8 +87,8 @@ export function sinkSteps(transactional: boolean): readonly StepInfo[] {
     'each input becomes its output records, or its dead letter (code, reason, original bytes), or both for an input with a bad part',
     'the batch is split by input partition',
     transactional
-      ? "each partition's run is written with its next offset in one Kafka transaction (exactly-once)"
-      : 'the batch is written, then its inputs acknowledged (the source commits them in order)',
+      ? "each partition's run is written with its next offset in one Kafka transaction (exactly-once), of records where only a key's newest matters the last"
+      : "the batch is written (of records where only a key's newest matters, the last), then its inputs acknowledged (the source commits them in order)",
     'if the broker refuses a record, the run is written again input by input; what it refuses becomes a dead letter',
     'a partition reassigned meanwhile is dropped: its records are read again by its owner',
     'the outcome is counted',
@@ -174,7 +174,7 @@ function deliverySteps(ports: DeliverPorts, settings: DeliverSettings) {
   /** Step 3: writes the items' records and acknowledges their inputs — atomically when transactional. */
   const write = async (items: readonly Item[]): Promise<void> => {
     const origins = items.map((item) => item.flow.origin);
-    const records = items.flatMap((item) => item.output.records);
+    const records = newestOfEachKey(items.flatMap((item) => item.output.records));
     if (transactional) {
       const input = { topic: origins[0]!.topic, partition: origins[0]!.partition };
       await persistently(() =>
@@ -269,3 +269,16 @@ function byInputPartition(items: readonly Item[]): Map<string, Item[]> {
 }
 
 const isCode = (error: unknown, code: string) => error instanceof SpamstreamError && error.code === code;
+
+/**
+ * The records without those a later record of the same topic and key supersedes, where both say only
+ * the newest matters (`latestOnly`): in one transaction, the earlier could only ever be compacted away.
+ */
+export function newestOfEachKey(records: readonly OutgoingRecord[]): readonly OutgoingRecord[] {
+  if (!records.some((record) => record.latestOnly)) return records;
+  const last = new Map<string, number>();
+  records.forEach((record, i) => {
+    if (record.latestOnly) last.set(`${record.topic}\u0000${record.key}`, i);
+  });
+  return records.filter((record, i) => !record.latestOnly || last.get(`${record.topic}\u0000${record.key}`) === i);
+}

@@ -4,7 +4,7 @@
 // counts of a partition are a function of its messages' states (each message adds one outcome per
 // version it has a prediction of), kept up to date by the difference a change makes: a relabel
 // moves a count, a verdict merged again changes nothing. Messages without a label are not kept:
-// their predictions wait in the online store until a label comes (docs/adr/0014-quality-state.md).
+// their predictions wait in the online store until a label comes (docs/adr/0016-quality-state.md).
 import { type Confusion, NO_COUNTS, type Outcome, outcomeOf } from '../core/confusion.ts';
 import type { SpamLabel } from '../core/message-rules.ts';
 

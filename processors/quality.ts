@@ -5,7 +5,7 @@
 // Labels are stored by partition (LabelStore) before the transaction that commits them, and the
 // predictions are the online store's: a partition's state is rebuilt from the stores whenever it is
 // claimed, after fencing, and the counts of the partition are written, absolute, in the same Kafka
-// transaction as the input offsets (docs/adr/0014-quality-state.md).
+// transaction as the input offsets (docs/adr/0016-quality-state.md).
 import type { Envelope } from '../core/envelope.ts';
 import { checkLabel, checkSmsId, type SpamLabel } from '../core/message-rules.ts';
 import { type Result, fail, ok } from '../core/result.ts';
@@ -151,7 +151,9 @@ export function qualityProcessor(ports: QualityPorts, settings: QualitySettings)
         mapOkAsync(async (counts, record) => {
           if (!counts) return [];
           const value = await ports.codec.encode(`${settings.qualityTopic}-value`, counts);
-          return [{ topic: settings.qualityTopic, key: String(counts.partition), value, timestamp: record.timestamp }];
+          // Only the newest counts of a partition matter: the sink writes the last of a transaction's.
+          const key = String(counts.partition);
+          return [{ topic: settings.qualityTopic, key, value, timestamp: record.timestamp, latestOnly: true }];
         }, settings.policy),
         { topic: settings.qualityTopic },
       ),

@@ -2,7 +2,7 @@
 //   sms.labels, sms.predictions ─► decode (by topic) ─► check ─► encode SmsVerdict ─► sms.verdicts
 // One topic for both, so one partition holds every verdict of a message and one instance of the
 // quality processor owns it: the stateful join needs no co-partitioned assignment of two topics
-// and keeps one transactional producer per input partition (docs/adr/0014-quality-state.md).
+// and keeps one transactional producer per input partition (docs/adr/0016-quality-state.md).
 import type { Envelope } from '../core/envelope.ts';
 import { checkLabel, checkLabelRecord, checkSmsId } from '../core/message-rules.ts';
 import { type Result, ok } from '../core/result.ts';

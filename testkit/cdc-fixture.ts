@@ -72,8 +72,11 @@ export interface RunningCdcPipeline extends CdcFixture {
 }
 
 /** A CDC fixture whose connector runs, with `parts` of the pipeline started on it; `close` stops both. */
-export async function runningCdcPipeline(parts: readonly PartName[]): Promise<RunningCdcPipeline> {
-  const fixture = await cdcFixture();
+export async function runningCdcPipeline(
+  parts: readonly PartName[],
+  overrides: Record<string, string> = {},
+): Promise<RunningCdcPipeline> {
+  const fixture = await cdcFixture(overrides);
   try {
     await fixture.waitForConnector();
     const pipeline = await startParts(fixture.config, parts, () => {});

@@ -14,6 +14,8 @@ const ASSETS = [
   { url: '/', file: 'index.html', type: 'text/html; charset=utf-8' },
   { url: '/live.js', file: 'live.js', type: 'text/javascript; charset=utf-8' },
   { url: '/live.css', file: 'live.css', type: 'text/css; charset=utf-8' },
+  { url: '/quality.js', file: 'quality.js', type: 'text/javascript; charset=utf-8' },
+  { url: '/quality.css', file: 'quality.css', type: 'text/css; charset=utf-8' },
 ] as const;
 // The page loads only its own files and talks only to this server (its panels' files too).
 export const CSP =

@@ -49,6 +49,7 @@ describe('GET /models/:version/quality', () => {
       windowMs: 3_600_000,
       bucketMs: 60_000,
       updatedAt: QUALITY_NOW,
+      asOf: QUALITY_NOW,
       all: { tp: 3, fp: 1, tn: 1, fn: 0, labelled: 5, precision: 0.75, recall: 1, f1: 6 / 7, accuracy: 0.8 },
       recent: { tp: 1, fp: 0, tn: 0, fn: 0, labelled: 1, precision: 1, recall: 1, f1: 1, accuracy: 1 },
       series: [

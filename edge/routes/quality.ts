@@ -51,6 +51,10 @@ const common = {
   windowMs: { type: 'integer', description: 'the recent window, ms (SPAMSTREAM_QUALITY_WINDOW_MS)' },
   bucketMs: { type: 'integer', description: 'one bucket of the series, ms' },
   updatedAt: { type: ['integer', 'null'], description: 'when the newest counts were taken, epoch ms; null before any' },
+  asOf: {
+    type: 'integer',
+    description: "the edge's time when it added them up, epoch ms: the end of the recent window",
+  },
 } as const;
 
 export const qualityRoutes: FastifyPluginAsync<{ deps: EdgeDeps }> = async (app, { deps }) => {
