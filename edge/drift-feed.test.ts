@@ -4,7 +4,8 @@ import { createMemorySchemaLookup } from '../connectors/memory/schema-lookup.ts'
 import { createAvroCodec } from '../connectors/registry/avro-codec.ts';
 import { REPLAY_HEADER } from '../processors/deliver.ts';
 import { type SmsFeatures, loadSchema } from '../schemas/index.ts';
-import { followDrift } from './drift-feed.ts';
+import { driftFeed } from './drift-feed.ts';
+import { followTopic } from './topic-feed.ts';
 
 const TOPIC = 'sms.features';
 
@@ -32,14 +33,9 @@ describe('the drift feed', () => {
     const observed: number[] = [];
     const skipped: unknown[] = [];
     const source = kafka.source({ groupId: 'edge', topics: [TOPIC], maxInFlight: 10 });
-    const feed = followDrift(
-      source,
-      codec,
-      { observe: (views) => observed.push(views[0]!.values[0]!) },
-      {
-        onSkip: (reason) => skipped.push(reason),
-      },
-    );
+    const feed = followTopic(source, codec, driftFeed({ observe: (views) => observed.push(views[0]!.values[0]!) }), {
+      onSkip: (reason) => skipped.push(reason),
+    });
     await expect.poll(() => observed).toEqual([1, 3]);
     await expect.poll(() => skipped.length).toBe(1);
     await feed.close();
