@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CHECK_EVERY, type DriftAlarm, type DriftReference, createDriftMonitor } from './drift-monitor.ts';
+import { CHECK_EVERY, type DriftAlarm, type DriftReference, alarmLine, createDriftMonitor } from './drift-monitor.ts';
 import { psi } from '../models/drift.ts';
 
 /** Two statistics: `a` binned at 1 and 2 (three bins), `b` at 0 (two bins); 1,000 training rows. */
@@ -57,23 +57,42 @@ describe('the drift monitor', () => {
     expect(monitor.snapshot().models[0]!.messages).toBe(0);
   });
 
-  it('tells each crossing once, per model, with every statistic that crossed, and when it is back', () => {
+  it('tells each crossing once, in one alarm for the models that crossed alike, and when it is back', async () => {
     const alarms: DriftAlarm[] = [];
     const monitor = createDriftMonitor([reference('v1'), reference('v3')], 200, (alarm) => alarms.push(alarm));
     for (const views of likeTraining(400)) monitor.observe(views);
     expect(alarms).toEqual([]);
     for (let i = 0; i < 5 * CHECK_EVERY; i++) monitor.observe(v1(9, i % 10 < 9 ? 0 : 1)); // only `a` shifts
-    expect(alarms.map((a) => [a.event, a.modelVersion, a.fields.map((f) => f.name)])).toEqual([
-      ['raised', 'v1', ['a']],
-      ['raised', 'v3', ['a']],
+    expect(alarms.map((a) => [a.event, a.modelVersions, a.fields.map((f) => f.name)])).toEqual([
+      ['raised', ['v1', 'v3'], ['a']],
     ]);
     expect(alarms[0]!.fields[0]!.psi).toBeGreaterThan(0.25);
     expect(alarms[0]!.messages).toBe(200);
+    expect(alarmLine(alarms[0]!)).toMatch(
+      /^drift: view v1 of models v1, v3, over the last 200 live messages: 1 statistic\(s\) reached PSI 0\.25 against the training data: a [0-9.]+$/,
+    );
     for (const views of likeTraining(400)) monitor.observe(views);
-    expect(alarms.slice(2).map((a) => [a.event, a.modelVersion, a.fields.map((f) => f.name)])).toEqual([
-      ['cleared', 'v1', ['a']],
-      ['cleared', 'v3', ['a']],
+    expect(alarms.slice(1).map((a) => [a.event, a.modelVersions, a.fields.map((f) => f.name)])).toEqual([
+      ['cleared', ['v1', 'v3'], ['a']],
     ]);
+    expect(alarmLine(alarms[1]!)).toMatch(
+      /^drift: view v1 of models v1, v3, .*: 1 statistic\(s\) back below PSI 0\.1: a /,
+    );
+  });
+
+  it('tells models apart whose training data differ', () => {
+    const alarms: DriftAlarm[] = [];
+    const other = {
+      ...reference('v4'),
+      fields: [{ name: 'a', edges: [5], counts: [500, 500] }, reference().fields[1]!],
+    };
+    const monitor = createDriftMonitor([reference('v3'), other], 200, (alarm) => alarms.push(alarm));
+    for (let i = 0; i < 200; i++) monitor.observe(v1(9, i % 10 < 9 ? 0 : 1));
+    expect(alarms.map((a) => [a.modelVersions, a.fields.map((f) => f.name)])).toEqual([
+      [['v3'], ['a']],
+      [['v4'], ['a']],
+    ]);
+    expect(alarmLine(alarms[1]!)).toMatch(/^drift: view v1 of model v4, /);
   });
 
   it('does not raise before the window is full, however shifted its first messages are', () => {
@@ -84,6 +103,7 @@ describe('the drift monitor', () => {
     expect(alarms).toEqual([]);
     for (let i = 0; i < 100; i++) monitor.observe(v1(9, 1));
     expect(alarms.map((a) => a.event)).toEqual(['raised']);
+    expect(alarms[0]!.modelVersions).toEqual(['v1']);
   });
 
   it('refuses a window that is not a positive whole number', () => {

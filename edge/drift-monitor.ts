@@ -4,7 +4,8 @@
 // it over the whole stream (docs/adr/0015-drift-at-the-edge.md). A message is kept as one bin index
 // per statistic in a ring, with running counts per bin: observing costs one binary search per
 // statistic, the PSI is computed when asked for. Every CHECK_EVERY messages the alarms are checked
-// (models/drift-alarm.ts) and what crossed is told to `onAlarm`, one call per model.
+// (models/drift-alarm.ts) and what crossed is told to `onAlarm`: one call for the models whose
+// crossings were the same (v1 and v3 share their training data, so they always cross together).
 import { type AlarmEvent, type AlarmState, nextAlarm } from '../models/drift-alarm.ts';
 import {
   type DriftBand,
@@ -53,10 +54,10 @@ export interface DriftSnapshot {
   readonly models: readonly ModelDrift[];
 }
 
-/** Statistics that crossed a threshold together, for one model. */
+/** Statistics that crossed a threshold together, for the models that saw the same crossings. */
 export interface DriftAlarm {
   readonly event: AlarmEvent;
-  readonly modelVersion: string;
+  readonly modelVersions: readonly string[];
   readonly view: string;
   readonly messages: number;
   readonly fields: readonly { readonly name: string; readonly psi: number }[];
@@ -139,6 +140,7 @@ export function createDriftMonitor(
         });
 
   const checkAlarms = () => {
+    const alarms = new Map<string, DriftAlarm>();
     for (const track of tracks) {
       const crossed: Record<AlarmEvent, { name: string; psi: number }[]> = { raised: [], cleared: [] };
       for (const [f, field] of fieldsOf(track).entries()) {
@@ -146,16 +148,16 @@ export function createDriftMonitor(
         track.alarms[f] = step.state;
         if (step.event) crossed[step.event].push({ name: field.name, psi: field.psi });
       }
-      for (const event of ['raised', 'cleared'] as const)
-        if (crossed[event].length > 0)
-          onAlarm({
-            event,
-            modelVersion: track.reference.modelVersion,
-            view: track.reference.view,
-            messages: track.size,
-            fields: crossed[event],
-          });
+      for (const event of ['raised', 'cleared'] as const) {
+        if (crossed[event].length === 0) continue;
+        const { view } = track.reference;
+        const alarm = { event, view, messages: track.size, fields: crossed[event] };
+        const key = JSON.stringify(alarm);
+        const versions = alarms.get(key)?.modelVersions ?? [];
+        alarms.set(key, { ...alarm, modelVersions: [...versions, track.reference.modelVersion] });
+      }
     }
+    for (const alarm of alarms.values()) onAlarm(alarm);
   };
 
   return {
@@ -186,8 +188,9 @@ export function createDriftMonitor(
 /** The log line of an alarm: a WARN when statistics reached the major band, an info line when back. */
 export function alarmLine(alarm: DriftAlarm): string {
   const list = alarm.fields.map((f) => `${f.name} ${f.psi.toFixed(3)}`).join(', ');
-  const where = `of model ${alarm.modelVersion}'s input (view ${alarm.view}) over the last ${alarm.messages} live messages`;
+  const models = `model${alarm.modelVersions.length > 1 ? 's' : ''} ${alarm.modelVersions.join(', ')}`;
+  const where = `drift: view ${alarm.view} of ${models}, over the last ${alarm.messages} live messages`;
   return alarm.event === 'raised'
-    ? `drift: ${alarm.fields.length} statistic(s) ${where} reached PSI ${PSI_MAJOR} against its training data: ${list}`
-    : `drift: ${alarm.fields.length} statistic(s) ${where} are back below PSI ${PSI_MODERATE}: ${list}`;
+    ? `${where}: ${alarm.fields.length} statistic(s) reached PSI ${PSI_MAJOR} against the training data: ${list}`
+    : `${where}: ${alarm.fields.length} statistic(s) back below PSI ${PSI_MODERATE}: ${list}`;
 }

@@ -103,12 +103,12 @@ export type Origin = 'data-set' | 'data-set+label' | 'labels';
  */
 export function labelledSet(
   labels: ReadonlyMap<string, LatestLabel>,
-  features: ReadonlyMap<string, { readonly values: readonly number[][] }>,
+  features: ReadonlyMap<string, { readonly values: readonly (readonly number[])[] }>,
 ) {
   const sides = new Map<string, Split>();
   const merged = new Set<string>();
   return {
-    dataSetRow(smsId: string, values: readonly number[][], split: Split, label: Label | undefined) {
+    dataSetRow(smsId: string, values: readonly (readonly number[])[], split: Split, label: Label | undefined) {
       const key = featureKey(values);
       if (!sides.has(key)) sides.set(key, split);
       const given = labels.get(smsId);
@@ -120,7 +120,12 @@ export function labelledSet(
       return { label, origin: 'data-set' as Origin };
     },
     /** In id order, so the same topics give the same training set whatever order partitions were read in. */
-    *labelledRows(): Generator<{ smsId: string; label: Label; split: Split; values: readonly number[][] }> {
+    *labelledRows(): Generator<{
+      smsId: string;
+      label: Label;
+      split: Split;
+      values: readonly (readonly number[])[];
+    }> {
       for (const smsId of [...labels.keys()].sort()) {
         const { label } = labels.get(smsId)!;
         const seen = features.get(smsId);

@@ -22,7 +22,7 @@ export function chooseChampion(cards: readonly ModelCard[], configured: string):
   if (configured !== '') {
     if (versions.includes(configured)) return { version: configured, reason: 'set by SPAMSTREAM_CHAMPION' };
     return new Error(
-      `SPAMSTREAM_CHAMPION=${configured}: no such model is scored (loaded: ${versions.join(', ') || 'none'}; SPAMSTREAM_MODELS and SPAMSTREAM_MODELS_DIR choose them)`,
+      `SPAMSTREAM_CHAMPION=${configured}: no such model is scored (loaded: ${versions.join(', ') || 'none'}; SPAMSTREAM_MODELS chooses them, and must name a version of SPAMSTREAM_LOCAL_MODELS_DIR)`,
     );
   }
   if (cards.length === 0) return undefined;

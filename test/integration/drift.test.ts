@@ -127,23 +127,21 @@ describe('drift on the real stack', () => {
       .join('')
       .split('\n')
       .filter((line) => line.startsWith('WARN drift: '));
-    for (const version of ['v1', 'v3']) {
-      const told = warnings
-        .filter((line) => line.includes(`model ${version}'s input (view v1)`))
-        .flatMap((line) =>
-          [
-            ...line
-              .split(': ')
-              .at(-1)!
-              .matchAll(/(\w+) [0-9.]+/g),
-          ].map((m) => m[1]!),
-        );
-      expect(told, version).toEqual(expect.arrayContaining(['capital_ratio', 'url_count', 'has_claim']));
-      expect(new Set(told).size, `${version}: ${told.join(', ')}`).toBe(told.length);
-    }
-    expect(warnings[0]).toMatch(
-      /statistic\(s\) of model v[13]'s input \(view v1\) over the last 500 live messages reached PSI 0\.25 against its training data: /,
+    // v1 and v3 share their training data, so each crossing is one line naming both.
+    const told = warnings.flatMap((line) =>
+      [
+        ...line
+          .split(': ')
+          .at(-1)!
+          .matchAll(/(\w+) [0-9.]+/g),
+      ].map((m) => m[1]!),
     );
+    expect(told).toEqual(expect.arrayContaining(['capital_ratio', 'url_count', 'has_claim']));
+    expect(new Set(told).size, told.join(', ')).toBe(told.length);
+    for (const line of warnings)
+      expect(line).toMatch(
+        /^WARN drift: view v1 of models v1, v3, over the last 500 live messages: \d+ statistic\(s\) reached PSI 0\.25 against the training data: /,
+      );
 
     const metrics = await (await fetch(`${pipeline.edge!.address}/metrics`)).text();
     const urlPsi = metrics.match(

@@ -33,11 +33,13 @@ def compare(*, version: str, served: np.ndarray, threshold: float, held_out: Fea
         version: metrics(held_out.labels, served, threshold),
         against: metrics(held_out.labels, theirs, card["threshold"]),
     }
+    # Apart, too: the labelled messages (what changed) and the data set's own (did the rest hold up?).
     labelled = origins != "data-set"
-    if labelled.any():
-        result["labelledOnly"] = {
-            "rows": int(labelled.sum()),
-            version: metrics(held_out.labels[labelled], served[labelled], threshold),
-            against: metrics(held_out.labels[labelled], theirs[labelled], card["threshold"]),
-        }
+    for name, rows in (("labelledOnly", labelled), ("dataSetOnly", ~labelled)):
+        if rows.any() and not rows.all():
+            result[name] = {
+                "rows": int(rows.sum()),
+                version: metrics(held_out.labels[rows], served[rows], threshold),
+                against: metrics(held_out.labels[rows], theirs[rows], card["threshold"]),
+            }
     return result

@@ -73,7 +73,8 @@ def train_one(spec: ModelSpec, export: FeatureExport, golden: FeatureExport | No
         f"ROC-AUC {m['rocAuc']} accuracy {m['accuracy']} at threshold {threshold}; {len(onnx_bytes)} bytes; onnx gap {gap:.2e}")
     if compare_with is not None:
         c = card["comparison"]
-        for scope, figures in (("held-out", c), ("labelled held-out", c.get("labelledOnly"))):
+        for scope, figures in (("held-out", c), ("labelled held-out", c.get("labelledOnly")),
+                               ("data-set held-out", c.get("dataSetOnly"))):
             if figures:
                 log(f"{scope} ({figures.get('rows', c['heldOut']['rows'])} rows): " + "; ".join(
                     f"{v} spam F1 {figures[v]['spamF1']} precision {figures[v]['spamPrecision']} recall {figures[v]['spamRecall']}"

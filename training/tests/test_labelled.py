@@ -57,8 +57,8 @@ def test_a_labelled_version_records_its_data_and_compares_with_the_other_on_the_
     }
     assert comparison["v4"] == card["metrics"]["validation"]
     assert set(comparison["v3"]) >= {"spamPrecision", "spamRecall", "spamF1", "rocAuc"}
-    assert comparison["labelledOnly"]["rows"] == 26
-    assert set(comparison["labelledOnly"]) == {"rows", "v3", "v4"}
+    assert comparison["labelledOnly"]["rows"] == 26 and comparison["dataSetOnly"]["rows"] == 54
+    assert set(comparison["labelledOnly"]) == set(comparison["dataSetOnly"]) == {"rows", "v3", "v4"}
     assert card["trainingDistribution"][0]["rows"] == 320
 
     # A version, once written, is never written again: stored predictions are keyed by it.
