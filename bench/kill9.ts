@@ -15,7 +15,7 @@ import type { SmsFeatures, SmsPrediction } from '../schemas/index.ts';
 import { applyTopology } from '../topology/apply.ts';
 import { isolatedEnv } from '../testkit/pipeline-fixture.ts';
 import { countRecords, sleep } from './support.ts';
-import { dropRun } from '../testkit/drop-run.ts';
+import { dropRunAfterResult } from '../testkit/drop-run.ts';
 import { dropKafkajsTimerWarnings } from '../runtime/warnings.ts';
 import { DATA_CSV } from '../testkit/data-set.ts';
 
@@ -120,9 +120,7 @@ const report = (name: string, counts: { total: number; distinct: number }, wante
   `${name}: ${counts.distinct}/${wanted} distinct (${wanted - counts.distinct} missing), ${counts.total} records, ${counts.total - counts.distinct} duplicates (${(((counts.total - counts.distinct) / wanted) * 100).toFixed(2)} %)`;
 console.log(report('sms.features', featureRecords, MESSAGES));
 console.log(report('sms.predictions', predictions, expected));
-// The counts stand whatever the cleanup meets: a member killed last may hold its group until its
-// session times out, so the groups get that long (10 tries, about 13 s) and a failure is only a note.
-await dropRun(config.kafka, run, { groupAttempts: 10 }).catch((error: unknown) =>
-  console.log(`cleanup: the run's topics or groups were not all deleted (${(error as Error).message})`),
-);
+// A member killed last may hold its group until its session times out: the groups get that long
+// (10 tries, about 13 s).
+await dropRunAfterResult(config.kafka, run, { groupAttempts: 10 });
 process.exit(predictions.distinct === expected && featureRecords.distinct === MESSAGES ? 0 : 1);

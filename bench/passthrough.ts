@@ -3,7 +3,7 @@
 // or in one transaction per batch (outputs + offsets), as the exactly-once pipeline does.
 import { type Kafka, type Producer, logLevel, Kafka as KafkaClient } from 'kafkajs';
 import type { Config } from '../config/config.ts';
-import { dropRun } from '../testkit/drop-run.ts';
+import { dropRunAfterResult } from '../testkit/drop-run.ts';
 
 export interface PassThrough {
   readonly messages: number;
@@ -109,6 +109,6 @@ export async function passThrough(
   await pass(kafka, input, `${run}.warm`, Math.ceil(options.messages / 3), false, timeout);
   const plain = await pass(kafka, input, plainOut, options.messages, false, timeout);
   const transactional = await pass(kafka, input, txOut, options.messages, true, timeout);
-  await dropRun(config.kafka, run);
+  await dropRunAfterResult(config.kafka, run);
   return { messages: options.messages, plainMsgsPerSecond: plain, transactionalMsgsPerSecond: transactional };
 }

@@ -15,7 +15,7 @@ import { applyTopology } from '../topology/apply.ts';
 import { isolatedEnv } from '../testkit/pipeline-fixture.ts';
 import { readTopic } from '../testkit/read-topic.ts';
 import { percentile, rawProducer, sampleRss, sleep, startCli } from './support.ts';
-import { dropRun } from '../testkit/drop-run.ts';
+import { dropRunAfterResult } from '../testkit/drop-run.ts';
 
 export interface PipelineFigures {
   readonly delivery: string;
@@ -99,7 +99,7 @@ export async function pipelineBench(
     rss.stop();
     await Promise.all([features.stop(), scoring.stop()]);
     await messaging.close();
-    await dropRun(config.kafka, run);
+    await dropRunAfterResult(config.kafka, run);
   }
 }
 

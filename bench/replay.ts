@@ -14,7 +14,7 @@ import type { SmsPrediction } from '../schemas/index.ts';
 import { isolatedEnv } from '../testkit/pipeline-fixture.ts';
 import { readTopic } from '../testkit/read-topic.ts';
 import { DEFAULT_DATA, benchPipeline, sleep } from './support.ts';
-import { dropRun } from '../testkit/drop-run.ts';
+import { dropRunAfterResult } from '../testkit/drop-run.ts';
 
 export interface ReplayRate {
   readonly messages: number;
@@ -86,7 +86,7 @@ export async function replayBench(
     await traffic;
     await pipeline.stop();
     await messaging.close();
-    await dropRun(config.kafka, run);
+    await dropRunAfterResult(config.kafka, run);
   }
 }
 

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { Consumer, type Message, Producer } from '@platformatic/kafka';
 import { type Kafka, Kafka as KafkaJs, logLevel } from 'kafkajs';
 import { type Config, loadConfig } from '../config/config.ts';
-import { dropRun } from '../testkit/drop-run.ts';
+import { dropRunAfterResult } from '../testkit/drop-run.ts';
 import { cpuMs, localServerPid, percentile, sleep } from './support.ts';
 
 const PARTITIONS = 6;
@@ -222,7 +222,7 @@ async function measure(
   } finally {
     await stop();
     await producer.disconnect();
-    await dropRun(options.kafka, run);
+    await dropRunAfterResult(options.kafka, run);
   }
 }
 

@@ -6,6 +6,7 @@ import { featuresCommand } from './commands/features.ts';
 import { predictCommand } from './commands/predict.ts';
 import { consumeCommand } from './commands/consume.ts';
 import { inboxCommand } from './commands/inbox.ts';
+import { labelCommand } from './commands/label.ts';
 import { produceCommand } from './commands/produce.ts';
 import { replayCommand } from './commands/replay.ts';
 import { resetCommand } from './commands/reset.ts';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   program.addCommand(produceCommand());
   program.addCommand(consumeCommand());
   program.addCommand(inboxCommand());
+  program.addCommand(labelCommand());
   program.addCommand(replayCommand());
   program.addCommand(resetCommand());
   return program;

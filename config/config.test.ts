@@ -23,7 +23,7 @@ function valueAt(config: Config, key: string): unknown {
 }
 
 /** Settings that name a directory are resolved against the working directory. */
-const PATHS = new Set(['stack.cacheDir', 'stack.dataDir', 'pipeline.modelsDir']);
+const PATHS = new Set(['stack.cacheDir', 'stack.dataDir', 'pipeline.modelsDir', 'pipeline.localModelsDir']);
 
 /**
  * Values to try for a setting, with what the configuration must then hold: written here by hand
@@ -40,6 +40,7 @@ const ENUM_SAMPLES: Record<string, string> = {
   'cassandra.serialConsistency': 'SERIAL',
   'kafka.saslMechanism': 'scram-sha-512',
   'topics.compression': 'gzip',
+  'edge.champion': 'v2',
 };
 /** Settings whose values no kind of sample above fits. */
 const OTHER_SAMPLES: Record<string, [raw: string, expected: unknown][]> = {
@@ -79,7 +80,7 @@ function expectDocumentedDefault(spec: SettingSpec, config: Config, text: string
   });
   if (documented.startsWith('~/')) documented = `${homedir()}${documented.slice(1)}`;
   const rendered = typeof loaded === 'string' ? loaded : JSON.stringify(loaded);
-  const expected: Record<string, string> = { '(all)': '[]', '(none)': '', '(auto)': '' };
+  const expected: Record<string, string> = { '(all)': '[]', '(none)': '', '(auto)': '', '(best card F1)': '' };
   if (spec.key === 'stack.mode')
     expect(loaded).toBe('local'); // auto, resolved: no endpoint is set
   else if (Array.isArray(loaded)) expect(loaded.join(',')).toBe(documented in expected ? '' : documented);
@@ -126,6 +127,17 @@ describe('loadConfig', () => {
       expect(expected).not.toEqual(fallback);
       expect(valueAt(loadConfig({ [env]: raw }, CWD), spec.key)).toEqual(expected);
     }
+  });
+
+  it('takes a champion that is a version among those scored, and refuses one that is not', () => {
+    expect(loadConfig({ SPAMSTREAM_CHAMPION: 'v2' }).edge.champion).toBe('v2');
+    expect(loadConfig({ SPAMSTREAM_CHAMPION: 'v3', SPAMSTREAM_MODELS: 'v1,v3' }).edge.champion).toBe('v3');
+    expect(() => loadConfig({ SPAMSTREAM_CHAMPION: 'v2', SPAMSTREAM_MODELS: 'v1,v3' })).toThrow(
+      /SPAMSTREAM_CHAMPION=v2: not among the versions scored \(SPAMSTREAM_MODELS=v1,v3\)/,
+    );
+    expect(() => loadConfig({ SPAMSTREAM_CHAMPION: 'best' })).toThrow(
+      /SPAMSTREAM_CHAMPION="best": expected a model version/,
+    );
   });
 
   it('reads settings from their environment variables', () => {

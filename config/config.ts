@@ -91,7 +91,13 @@ export interface TopicsConfig {
   readonly raw: string;
   readonly features: string;
   readonly predictions: string;
+  /** Labels users gave (spam or ham), keyed by sms_id: the ground truth live quality is measured against. */
+  readonly labels: string;
   readonly dlq: string;
+  /** Labels and predictions as one stream keyed by message (the verdicts processor's output, the quality processor's input). */
+  readonly verdicts: string;
+  /** Confusion counts per model version and partition of `verdicts` (compacted); the edge adds them up. */
+  readonly quality: string;
   /** Debezium's change events of the inbox table (JSON); the cdc processor turns them into sms.raw. */
   readonly cdc: string;
   /** Where replays publish their progress (compacted: the newest record per replay); the edge reads it. */
@@ -109,11 +115,13 @@ export interface TopicsConfig {
 }
 
 export interface PipelineConfig {
-  /** Model versions the scoring processor runs; empty means every model in models/. */
+  /** Model versions the scoring processor runs; empty means every model in modelsDir. */
   readonly models: readonly string[];
   /** Feature views the features processor computes; empty means all of them. */
   readonly views: readonly string[];
   readonly modelsDir: string;
+  /** Models trained from labels (not the repository's): loaded only when named in `models`. */
+  readonly localModelsDir: string;
   /** Texts longer than this (UTF-8 bytes) go to the dead-letter topic. */
   readonly maxTextBytes: number;
   /** Records in flight per processor, bounding memory and concurrency. */
@@ -161,8 +169,18 @@ export interface EdgeConfig {
   /** Time each dependency check of `GET /ready` gets before it counts as unreachable. */
   readonly readyTimeoutMs: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Live messages the drift of the models' inputs is measured over (edge/drift-monitor.ts); 0: off. */
+  readonly driftWindow: number;
+  /** The version whose verdict is the answer (models/champion.ts); '' = the best card F1 of those scored. */
+  readonly champion: string;
   /** The pipeline's text limit (pipeline.maxTextBytes), so `POST /sms` rejects what would be dead-lettered. */
   readonly maxTextBytes: number;
+}
+
+/** Live quality per model version (the verdicts and quality processors, the edge's quality routes). */
+export interface QualityConfig {
+  readonly windowMs: number;
+  readonly bucketMs: number;
 }
 
 /** Change data capture: the inbox table in PostgreSQL, read by Debezium in Kafka Connect. */
@@ -190,6 +208,7 @@ export interface Config {
   readonly pipeline: PipelineConfig;
   readonly edge: EdgeConfig;
   readonly cdc: CdcConfig;
+  readonly quality: QualityConfig;
 }
 
 export class ConfigError extends Error {
@@ -353,8 +372,27 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     sections[section]![field] = sections[fromSection]![fromField];
   }
   const config = sections as unknown as Config;
+  problems.push(...crossCheck(config));
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);
+}
+
+/** Settings that must agree with one another. */
+function crossCheck(config: Config): string[] {
+  const problems: string[] = [];
+  const { champion } = config.edge;
+  const { models } = config.pipeline;
+  // Only a version that is scored has verdicts to give; whether it exists is checked where models load.
+  if (champion !== '' && models.length > 0 && !models.includes(champion))
+    problems.push(
+      `SPAMSTREAM_CHAMPION=${champion}: not among the versions scored (SPAMSTREAM_MODELS=${models.join(',')})`,
+    );
+  const { bucketMs, windowMs } = config.quality;
+  if (bucketMs > windowMs)
+    problems.push(
+      `SPAMSTREAM_QUALITY_BUCKET_MS=${bucketMs} is wider than the window SPAMSTREAM_QUALITY_WINDOW_MS (${windowMs})`,
+    );
+  return problems;
 }
 
 function deepFreeze<T>(value: T): T {

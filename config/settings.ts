@@ -82,6 +82,10 @@ const topicNames = (raw: string): string[] | Error => {
   return bad instanceof Error ? bad : (names as string[]);
 };
 
+/** A model version as the models folder names it: v1, v2, … */
+const modelVersion = (raw: string): string | Error =>
+  /^v\d+$/.test(raw) ? raw : new Error('expected a model version such as v3');
+
 const fixed = (value: unknown, text = JSON.stringify(value)) => ({ default: () => value, defaultText: text });
 
 /** With SPAMSTREAM_STACK_NODES=3 a default is the local cluster's (stack/cluster.ts lays it out). */
@@ -516,6 +520,27 @@ export const SETTINGS = [
     ...fixed('sms.predictions', 'sms.predictions'),
   },
   {
+    key: 'topics.labels',
+    env: 'SPAMSTREAM_TOPIC_LABELS',
+    doc: 'labels users gave messages (spam or ham; the latest given wins), from `POST /sms/:smsId/label`, `spamstream label` and the inbox table',
+    parse: topicName,
+    ...fixed('sms.labels', 'sms.labels'),
+  },
+  {
+    key: 'topics.verdicts',
+    env: 'SPAMSTREAM_TOPIC_VERDICTS',
+    doc: 'labels and predictions as one stream keyed by message, which the verdicts processor writes for the quality processor',
+    parse: topicName,
+    ...fixed('sms.verdicts', 'sms.verdicts'),
+  },
+  {
+    key: 'topics.quality',
+    env: 'SPAMSTREAM_TOPIC_QUALITY',
+    doc: 'confusion counts per model version and partition (compacted), which the quality processor writes and the edge adds up',
+    parse: topicName,
+    ...fixed('sms.quality', 'sms.quality'),
+  },
+  {
     key: 'topics.dlq',
     env: 'SPAMSTREAM_TOPIC_DLQ',
     doc: 'dead letters with their reason',
@@ -586,7 +611,7 @@ export const SETTINGS = [
   {
     key: 'pipeline.models',
     env: 'SPAMSTREAM_MODELS',
-    doc: 'model versions to score with (comma-separated; empty = all)',
+    doc: 'model versions to score with (comma-separated; empty = every one in SPAMSTREAM_MODELS_DIR). A version trained from labels, in SPAMSTREAM_LOCAL_MODELS_DIR, is scored once named here',
     parse: list,
     ...fixed([], '(all)'),
   },
@@ -601,9 +626,17 @@ export const SETTINGS = [
     key: 'pipeline.modelsDir',
     path: true,
     env: 'SPAMSTREAM_MODELS_DIR',
-    doc: 'folder of model versions',
+    doc: "folder of the project's model versions",
     parse: str,
     ...fixed('models', 'models'),
+  },
+  {
+    key: 'pipeline.localModelsDir',
+    path: true,
+    env: 'SPAMSTREAM_LOCAL_MODELS_DIR',
+    doc: 'folder of the model versions trained here from your labels (`npm run train -- --labels` writes them; git-ignored): loaded when SPAMSTREAM_MODELS or `replay scoring --models` names them',
+    parse: str,
+    ...fixed('models.local', 'models.local'),
   },
   {
     key: 'pipeline.maxTextBytes',
@@ -728,7 +761,7 @@ export const SETTINGS = [
   {
     key: 'pipeline.opsHost',
     env: 'SPAMSTREAM_OPS_HOST',
-    doc: 'address of the ops server (`/health`, `/ready`, `/metrics`) of a processor run alone (`run cdc|features|scoring`); `0.0.0.0` in a container',
+    doc: 'address of the ops server (`/health`, `/ready`, `/metrics`) of a processor run alone (`run <processor>`); `0.0.0.0` in a container',
     parse: str,
     ...fixed('127.0.0.1', '127.0.0.1'),
   },
@@ -752,6 +785,20 @@ export const SETTINGS = [
     doc: 'prefix of consumer group ids',
     parse: str,
     ...fixed('spamstream', 'spamstream'),
+  },
+  {
+    key: 'quality.windowMs',
+    env: 'SPAMSTREAM_QUALITY_WINDOW_MS',
+    doc: 'live quality is told over all labelled messages and over those labelled in this recent window',
+    parse: int(1_000, 366 * 86_400_000),
+    ...fixed(3_600_000),
+  },
+  {
+    key: 'quality.bucketMs',
+    env: 'SPAMSTREAM_QUALITY_BUCKET_MS',
+    doc: "width of each bucket of the recent window, by the time a label was given (at most the window): the live page's quality chart has one point per bucket",
+    parse: int(1_000, 86_400_000),
+    ...fixed(60_000),
   },
   {
     key: 'cdc.enabled',
@@ -837,6 +884,20 @@ export const SETTINGS = [
     doc: 'when set, write endpoints require `x-api-key`',
     parse: str,
     ...fixed('', '(none)'),
+  },
+  {
+    key: 'edge.champion',
+    env: 'SPAMSTREAM_CHAMPION',
+    doc: 'the model version whose verdict `GET /predictions/:smsId` and the inbox routes (`GET /users/:userId/sms…`) report as the answer (`verdict`); the other versions keep scoring beside it. Unset: of the versions scored, the one whose card has the best validation spam F1, chosen from the cards at start. It must be one of the versions scored',
+    parse: modelVersion,
+    ...fixed('', '(best card F1)'),
+  },
+  {
+    key: 'edge.driftWindow',
+    env: 'SPAMSTREAM_DRIFT_WINDOW',
+    doc: "live messages each edge measures drift over: per statistic of view v1, the population stability index of the last this many messages of sms.features against each model card's training distribution (`GET /drift`, `/metrics`, the live page; a warning in the log when one reaches 0.25). 0 turns drift off",
+    parse: int(0, 1_000_000),
+    ...fixed(1000),
   },
   {
     key: 'edge.rateLimitPerMinute',

@@ -10,6 +10,11 @@ export interface OutgoingRecord {
   readonly headers?: Readonly<Record<string, string>>;
   /** Epoch ms; the broker's time when omitted. */
   readonly timestamp?: number;
+  /**
+   * For a compacted topic where only the newest record of a key matters: a sink may leave out an
+   * earlier record of the same topic and key that it writes in the same request (processors/deliver.ts).
+   */
+  readonly latestOnly?: boolean;
 }
 
 /**

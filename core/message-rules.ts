@@ -21,3 +21,26 @@ export function checkText(text: string, maxBytes: number): Result<string> {
   if (bytes > maxBytes) return fail('TEXT_TOO_LONG', `the text has ${bytes} UTF-8 bytes; the limit is ${maxBytes}`);
   return ok(text);
 }
+
+/** What a user may say a message is, and what a model predicts: spam is the positive class. */
+export const LABELS = ['spam', 'ham'] as const;
+export type SpamLabel = (typeof LABELS)[number];
+
+export function checkLabel(label: unknown, what = 'label'): Result<SpamLabel> {
+  return label === 'spam' || label === 'ham'
+    ? ok(label)
+    : fail('INVALID_FIELD', `${what} ${JSON.stringify(label)?.slice(0, 140)} is not spam or ham`);
+}
+
+/** A label record as every entry point writes it and every reader accepts it. */
+export function checkLabelRecord<T extends { sms_id: string; label: string; labelled_at: number }>(
+  record: T,
+): Result<T & { label: SpamLabel }> {
+  const id = checkSmsId(record.sms_id);
+  if (!id.ok) return id;
+  const label = checkLabel(record.label, `label of ${record.sms_id}`);
+  if (!label.ok) return label;
+  if (!Number.isSafeInteger(record.labelled_at) || record.labelled_at < 0)
+    return fail('INVALID_FIELD', `labelled_at ${record.labelled_at} of ${record.sms_id} is not epoch milliseconds`);
+  return ok(record as T & { label: SpamLabel });
+}

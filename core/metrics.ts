@@ -24,6 +24,14 @@ export interface Metrics {
   readonly replayRate: Gauge<'run' | 'kind'>;
   /** 1 for a replay's state as the edge reads it (running, done, stopped, failed, lost), 0 for the others. */
   readonly replayState: Gauge<'run' | 'kind' | 'state'>;
+  /**
+   * Live quality as the edge reads it on sms.quality: confusion counts per model version, over every
+   * labelled message (`scope="all"`) and over those labelled in the recent window (`scope="recent"`),
+   * and the figures they give (left out while undefined: nothing predicted spam, nothing labelled spam).
+   */
+  readonly qualityCount: Gauge<'model_version' | 'scope' | 'outcome'>;
+  readonly qualityFigure: Gauge<'model_version' | 'scope' | 'figure'>;
+  readonly qualityLabelled: Gauge;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -86,6 +94,23 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       name: 'spamstream_replay_state',
       help: "A replay's state as the edge reads it from the replays topic: 1 for the current one, 0 for the others",
       labelNames: ['run', 'kind', 'state'],
+      registers,
+    }),
+    qualityCount: new Gauge({
+      name: 'spamstream_quality_count',
+      help: 'Labelled messages per model version by outcome (tp, fp, tn, fn; spam is positive), over all or the recent window',
+      labelNames: ['model_version', 'scope', 'outcome'],
+      registers,
+    }),
+    qualityFigure: new Gauge({
+      name: 'spamstream_quality',
+      help: 'Precision, recall, F1 and accuracy per model version against users labels, over all or the recent window',
+      labelNames: ['model_version', 'scope', 'figure'],
+      registers,
+    }),
+    qualityLabelled: new Gauge({
+      name: 'spamstream_quality_labelled_messages',
+      help: 'Messages with a label, as the quality processor counts them',
       registers,
     }),
     inferenceBatchSize: new Histogram({

@@ -13,12 +13,15 @@ import type { EdgeDeps } from './deps.ts';
 import { type HttpFailure, httpFailure } from './http-errors.ts';
 import { observeHttpDurations } from './http-metrics.ts';
 import { logRequests, noteFailure } from './request-log.ts';
+import { driftRoutes } from './routes/drift.ts';
 import { featureRoutes } from './routes/features.ts';
 import { inboxRoutes } from './routes/inbox.ts';
+import { labelRoutes } from './routes/labels.ts';
 import { liveRoutes } from './routes/live.ts';
 import { modelRoutes } from './routes/models.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { predictionRoutes } from './routes/predictions.ts';
+import { qualityRoutes } from './routes/quality.ts';
 import { replayRoutes } from './routes/replays.ts';
 import { smsRoutes } from './routes/sms.ts';
 
@@ -117,7 +120,7 @@ export function buildApp(deps: EdgeDeps): FastifyInstance {
         title: 'spamstream edge',
         version: '0.1.0',
         description:
-          'Reads features and predictions the pipeline computed, accepts messages onto sms.raw, and scores texts synchronously.',
+          'Reads features and predictions the pipeline computed, accepts messages onto sms.raw and labels onto sms.labels, and scores texts synchronously.',
       },
       components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } } },
     },
@@ -128,10 +131,13 @@ export function buildApp(deps: EdgeDeps): FastifyInstance {
   app.register(featureRoutes, { deps });
   app.register(predictionRoutes, { deps });
   app.register(smsRoutes, { deps });
+  app.register(labelRoutes, { deps });
   app.register(modelRoutes, { deps });
+  app.register(qualityRoutes, { deps });
   app.register(opsRoutes, { deps });
   app.register(liveRoutes, { deps });
   app.register(replayRoutes, { deps });
   app.register(inboxRoutes, { deps });
+  app.register(driftRoutes, { deps });
   return app;
 }

@@ -7,7 +7,9 @@ import type { FeatureStore, IdempotencyStore, PredictionStore } from '../connect
 import type { Metrics } from '../core/metrics.ts';
 import type { HealthCheck } from '../core/health.ts';
 import type { FeatureView } from '../features/index.ts';
-import type { SmsPrediction, SmsRaw } from '../schemas/index.ts';
+import type { SmsLabel, SmsPrediction, SmsRaw } from '../schemas/index.ts';
+import type { DriftMonitor } from './drift-monitor.ts';
+import type { QualityBoard } from './quality-board.ts';
 import type { ReplayBoard } from './replay-board.ts';
 
 export type { ModelCard, SpamModel };
@@ -19,6 +21,12 @@ export interface SmsIngest {
    * BROKER_UNAVAILABLE or REGISTRY_UNAVAILABLE, retriable) when it is not.
    */
   submit(raw: SmsRaw): Promise<void>;
+}
+
+/** Writes users' labels to sms.labels. */
+export interface LabelIngest {
+  /** Resolves once the record is acknowledged on sms.labels; rejects as `SmsIngest.submit` does. */
+  submit(label: SmsLabel): Promise<void>;
 }
 
 /** Where a prediction came from, as its record's headers tell. */
@@ -41,18 +49,29 @@ export interface EdgeDeps {
   readonly predictions: PredictionStore;
   readonly idempotency: IdempotencyStore;
   readonly ingest: SmsIngest;
+  /** `POST /sms/:smsId/label`. */
+  readonly labels: LabelIngest;
   /** The feature view registry (features/index.ts `featureViews`): names `?views=` and computes `/models/:version/features`. */
   readonly views: readonly FeatureView[];
   /** Loaded models (connectors/onnx/load.ts `loadModels`); the edge never closes them. */
   readonly models: readonly SpamModel[];
+  /**
+   * The champion's version (models/champion.ts, chosen at start): its prediction is a message's
+   * `verdict` in `GET /predictions/:smsId` and the inbox routes. None when no model is loaded.
+   */
+  readonly champion?: string;
   readonly health: readonly HealthCheck[];
   readonly feed: PredictionFeed;
   /** Replays running elsewhere, read from sms.replays (edge/replay-board.ts): the live page, `/replays`, `/metrics`. */
   readonly replays: ReplayBoard;
+  /** Live quality per model version, read from sms.quality (edge/quality-board.ts): `/models/:version/quality`, `/quality`, `/metrics`. */
+  readonly quality: QualityBoard;
   /** The process's registry: the edge adds its HTTP histogram; `/metrics` serves all of it. */
   readonly metrics: Metrics;
   /** Where the request log goes (edge/request-log.ts); standard output when absent. */
   readonly logStream?: { write(line: string): unknown };
   /** The inbox table (connectors/inbox.ts) when CDC is on: `GET /users/:userId/sms`. */
   readonly inbox?: Inbox;
+  /** Live drift of the models' inputs (edge/drift-monitor.ts): `GET /drift`, its gauges, the live page; none when off. */
+  readonly drift?: Pick<DriftMonitor, 'snapshot'>;
 }

@@ -4,7 +4,7 @@ import { createMemorySchemaLookup } from '../connectors/memory/schema-lookup.ts'
 import { createAvroCodec } from '../connectors/registry/avro-codec.ts';
 import { SpamstreamError } from '../core/errors.ts';
 import { type SmsRaw, loadSchema } from '../schemas/index.ts';
-import { createSmsIngest } from './ingest.ts';
+import { createLabelIngest, createSmsIngest } from './ingest.ts';
 
 const raw: SmsRaw = {
   sms_id: 'sms-1',
@@ -40,5 +40,21 @@ describe('createSmsIngest', () => {
     const ingest = createSmsIngest(kafka.writer(), createAvroCodec(createMemorySchemaLookup()), 'sms.raw');
     await expect(ingest.submit(raw)).rejects.toBeInstanceOf(SpamstreamError);
     expect(kafka.records('sms.raw')).toHaveLength(0);
+  });
+});
+
+describe('createLabelIngest', () => {
+  it('writes the Avro-encoded label keyed by its message, stamped with the time it was given', async () => {
+    const kafka = createMemoryKafka();
+    kafka.createTopic('sms.labels', 3);
+    const lookup = createMemorySchemaLookup();
+    lookup.register('sms.labels-value', loadSchema('sms-labels'));
+    const codec = createAvroCodec(lookup);
+    const label = { sms_id: 'sms-1', label: 'spam', labelled_at: 1_700_000_000_500, source: 'api' };
+    await createLabelIngest(kafka.writer(), codec, 'sms.labels').submit(label);
+    const records = kafka.records('sms.labels');
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ key: 'sms-1', timestamp: label.labelled_at });
+    expect(await codec.decode(records[0]!.value, loadSchema('sms-labels'))).toEqual(label);
   });
 });

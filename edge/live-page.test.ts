@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SmsPrediction } from '../schemas/index.ts';
+import type { QualityCounts, SmsPrediction } from '../schemas/index.ts';
 import { type RunningEdge, startEdge } from './server.ts';
-import { type TestDeps, prediction, replayStatus, testDeps } from '../testkit/edge-fakes.ts';
+import { type DriftMonitor, createDriftMonitor } from './drift-monitor.ts';
+import { QUALITY_NOW, type TestDeps, prediction, replayStatus, testDeps } from '../testkit/edge-fakes.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
@@ -53,14 +54,68 @@ function traffic(now: number): SmsPrediction[] {
   );
 }
 
+/** Counts of one partition as the quality processor writes them: three versions over an hour of minutes. */
+function qualityCounts(): QualityCounts {
+  const bucket = (minutesAgo: number, tp: number, fp: number, tn: number, fn: number) => ({
+    start: QUALITY_NOW - minutesAgo * 60_000 - (QUALITY_NOW % 60_000),
+    tp,
+    fp,
+    tn,
+    fn,
+  });
+  return {
+    partition: 0,
+    partitions: 1,
+    labelled: 412,
+    bucket_ms: 60_000,
+    updated_at: QUALITY_NOW,
+    versions: [
+      {
+        model_version: 'v1',
+        tp: 47,
+        fp: 4,
+        tn: 341,
+        fn: 8,
+        recent: [bucket(50, 4, 1, 30, 2), bucket(20, 6, 0, 28, 1), bucket(5, 5, 1, 33, 0)],
+      },
+      {
+        model_version: 'v2',
+        tp: 50,
+        fp: 3,
+        tn: 342,
+        fn: 5,
+        recent: [bucket(50, 5, 0, 31, 1), bucket(20, 6, 1, 27, 1), bucket(5, 5, 0, 34, 0)],
+      },
+      {
+        model_version: 'v3',
+        tp: 52,
+        fp: 1,
+        tn: 344,
+        fn: 3,
+        recent: [bucket(50, 6, 0, 31, 0), bucket(20, 7, 0, 28, 0), bucket(5, 5, 0, 34, 0)],
+      },
+    ],
+  };
+}
+
 describe.skipIf(!existsSync(CHROMIUM))('the live page in headless Chromium', () => {
   let deps: TestDeps;
+  let drift: DriftMonitor;
   let edge: RunningEdge;
   let scratch: string;
   let context: BrowserContext;
 
   beforeAll(async () => {
-    deps = testDeps();
+    const fields = [
+      { name: 'capital_ratio', edges: [0.05, 0.2], counts: [600, 300, 100] },
+      { name: 'url_count', edges: [0], counts: [950, 50] },
+      { name: 'word_count', edges: [5, 15], counts: [300, 400, 300] },
+    ];
+    drift = createDriftMonitor(
+      ['v1', 'v3'].map((modelVersion) => ({ modelVersion, view: 'v1', viewVersion: 1, fields })),
+      200,
+    );
+    deps = testDeps({ drift });
     edge = await startEdge(deps);
     scratch = await mkdtemp(join(tmpdir(), 'spamstream-live-page-'));
     context = await chromium.launchPersistentContext(join(scratch, 'profile'), {
@@ -158,6 +213,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the live page in headless Chromium', () 
     await expect.poll(() => late.locator('#total').innerText()).toBe('25');
     await late.close();
 
+    // Labels came back: the quality panel compares the versions.
+    deps.quality.update('0', qualityCounts());
+    await expect.poll(() => page.locator('#quality tbody tr').count(), { timeout: 10_000 }).toBe(3);
     await page.screenshot({ path: screenshotPath(scratch), fullPage: true });
     expect(problems).toEqual([]);
   }, 60_000);
@@ -182,6 +240,38 @@ describe.skipIf(!existsSync(CHROMIUM))('the live page in headless Chromium', () 
     await expect.poll(() => late.locator('#recent tbody tr').first().getAttribute('data-sms-id')).toBe('sms-old-1');
     expect(await late.locator('#lag').innerText()).toBe('30 ms');
     await Promise.all([late.close(), page.close()]);
+  }, 60_000);
+
+  it('shows the statistics that drifted most, per model, once enough live messages were measured', async () => {
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    await page.goto(`${edge.address}/`);
+    await expect
+      .poll(() => page.locator('#drift-summary').innerText())
+      .toMatch(/^Waiting for live messages: 0 of the 100/);
+    expect(await page.locator('#drift').isVisible()).toBe(false);
+
+    // Shouting, with links, word counts as in training: two statistics shift, one stays.
+    for (let i = 0; i < 200; i++)
+      drift.observe([{ view: 'v1', version: 1, values: [0.6, i % 2, [3, 10, 20][i % 3]!] }]);
+    // The panel polls every 5 s.
+    const rows = page.locator('#drift tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(3);
+    expect(await page.locator('#drift thead th').allInnerTexts()).toEqual(['Statistic', 'PSI v1', 'PSI v3']);
+    expect(await rows.evaluateAll((all) => all.map((row) => row.getAttribute('data-statistic')))).toEqual([
+      'capital_ratio',
+      'url_count',
+      'word_count',
+    ]);
+    const first = rows.first().locator('td[data-model-version="v3"]');
+    expect(await first.getAttribute('class')).toContain('band-major');
+    expect(await rows.last().locator('td').nth(1).getAttribute('class')).toContain('band-stable');
+    expect(await page.locator('#drift-summary').innerText()).toBe(
+      'Over the last 200 live messages (a full window is 200): 2 of 3 statistics shifted majorly, 0 moderately.',
+    );
+    expect(problems).toEqual([]);
+    await page.close();
   }, 60_000);
 
   it('shows replays running elsewhere: progress, rate, ETA and state, and a finished one below', async () => {
@@ -246,6 +336,41 @@ describe.skipIf(!existsSync(CHROMIUM))('the live page in headless Chromium', () 
     );
     await expect.poll(() => running.getAttribute('data-state')).toBe('done');
     expect(await running.locator('.badge').innerText()).toBe('done');
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it("compares the versions' live quality: counts, precision, recall, F1, and F1 over the recent window", async () => {
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    deps.quality.update('0', null);
+    await page.goto(`${edge.address}/`);
+    await expect.poll(() => page.locator('#no-quality').isVisible()).toBe(true);
+    expect(await page.locator('#quality').isVisible()).toBe(false);
+
+    deps.quality.update('0', qualityCounts());
+    const rows = page.locator('#quality tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(3);
+    expect(await page.locator('#no-quality').isVisible()).toBe(false);
+    expect(await page.locator('#quality-labelled').innerText()).toBe('412');
+    expect(await page.locator('#quality-window').innerText()).toBe('1 h');
+    // v3: tp 52, fp 1, tn 344, fn 3 → precision 98.1 %, recall 94.5 %, F1 96.3 %; recent 15 of 15 right.
+    expect(await rows.nth(2).innerText()).toMatch(
+      /^v3\s+400\s+52\s+1\s+344\s+3\s+98\.1 %\s+94\.5 %\s+96\.3 %\s+100\.0 % \(111\)$/,
+    );
+    const series = page.locator('#quality-chart .series');
+    expect(await series.count()).toBe(3);
+    expect(await series.evaluateAll((groups) => groups.map((g) => (g as SVGElement).dataset.points))).toEqual([
+      '3',
+      '3',
+      '3',
+    ]);
+    expect(await page.locator('#quality-legend li').allInnerTexts()).toEqual([
+      'v1 (circle)',
+      'v2 (square, dashed)',
+      'v3 (diamond, dashed)',
+    ]);
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);

@@ -4,7 +4,8 @@ import { createMemorySchemaLookup } from '../connectors/memory/schema-lookup.ts'
 import { createAvroCodec } from '../connectors/registry/avro-codec.ts';
 import { loadSchema } from '../schemas/index.ts';
 import { createReplayTracker } from './replay-board.ts';
-import { followReplays } from './replay-feed.ts';
+import { replayFeed } from './replay-feed.ts';
+import { followTopic } from './topic-feed.ts';
 import { replayStatus } from '../testkit/edge-fakes.ts';
 
 const TOPIC = 'sms.replays';
@@ -29,7 +30,7 @@ describe('the replay feed', () => {
     const tracker = createReplayTracker({ checkEveryMs: 0 });
     const skipped: unknown[] = [];
     const source = kafka.source({ groupId: 'edge', topics: [TOPIC], maxInFlight: 10 });
-    const feed = followReplays(source, codec, tracker, { onSkip: (reason) => skipped.push(reason) });
+    const feed = followTopic(source, codec, replayFeed(tracker), { onSkip: (reason) => skipped.push(reason) });
     await expect
       .poll(() => tracker.snapshot().map((r) => [r.runId, r.done]))
       .toEqual([

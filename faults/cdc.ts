@@ -9,7 +9,7 @@ import { checkConnectorRunning } from '../connectors/cdc/connector-rest.ts';
 import { connectServer } from '../stack/kafka-connect.ts';
 import { serverJava } from '../stack/java.ts';
 import { postgresServer } from '../stack/postgres.ts';
-import { closedPort } from '../testkit/ports.ts';
+import { closedPorts } from '../testkit/ports.ts';
 import { type PrivateServer, startPrivateServer } from '../testkit/private-server.ts';
 import { type SecondBroker, startSecondBroker } from '../testkit/second-broker.ts';
 import { type Harness, type Scenario, failedResult, withHarness } from './harness.ts';
@@ -29,7 +29,7 @@ export const cdc: Scenario = {
     try {
       servers.broker = await startSecondBroker();
       const brokers = servers.broker.brokers.join(',');
-      const [postgresPort, connectPort] = [await closedPort(), await closedPort()];
+      const [postgresPort, connectPort] = await closedPorts(2);
       [servers.postgres, servers.connect] = await Promise.all([
         startPrivateServer({
           name: 'postgres',

@@ -2,6 +2,7 @@
 // read here, checked, and served as is by the HTTP edge. It says what the model eats (views and
 // their versions, input tensors), what it returns, where to cut, and how well it did.
 import { readFileSync } from 'node:fs';
+import type { TrainingDistribution } from './drift.ts';
 
 export const CARD_FORMAT = 'spamstream.model-card/1';
 
@@ -54,6 +55,11 @@ export interface ModelCard {
     readonly exportSha256: string;
     readonly rows: Readonly<Record<string, number>>;
   };
+  /**
+   * Per view of named statistics the model reads (v1), how its training split was distributed: the
+   * reference of the drift measured live (models/drift.ts). Absent from cards written before it.
+   */
+  readonly trainingDistribution?: readonly TrainingDistribution[];
   readonly model: { readonly file: string; readonly bytes: number; readonly sha256: string };
   readonly selection?: unknown;
   readonly seed: number;
@@ -97,8 +103,33 @@ export function parseCard(value: unknown, source = 'card'): ModelCard {
     problems.push('threshold must be in (0, 1)');
   if (typeof card.model?.file !== 'string' || typeof card.model?.sha256 !== 'string')
     problems.push('model file and sha256 are missing');
+  problems.push(...distributionProblems(card.trainingDistribution));
   if (problems.length > 0) throw new Error(`${source}: ${problems.join('; ')}`);
   return card as ModelCard;
+}
+
+function distributionProblems(distributions: unknown): string[] {
+  if (distributions === undefined) return [];
+  if (!Array.isArray(distributions)) return ['trainingDistribution must be a list'];
+  const problems: string[] = [];
+  for (const d of distributions as Partial<TrainingDistribution>[]) {
+    if (typeof d?.view !== 'string' || !Number.isInteger(d?.version) || !Array.isArray(d?.fields)) {
+      problems.push('trainingDistribution entries need view, version and fields');
+      continue;
+    }
+    for (const field of d.fields) {
+      const { edges, counts } = field ?? {};
+      const ascending =
+        Array.isArray(edges) && edges.every((edge, i) => Number.isFinite(edge) && (i === 0 || edge > edges[i - 1]!));
+      const counted =
+        Array.isArray(counts) &&
+        counts.length === (edges?.length ?? -2) + 1 &&
+        counts.every((count) => Number.isInteger(count) && count >= 0);
+      if (typeof field?.name !== 'string' || !ascending || !counted)
+        problems.push(`trainingDistribution of ${d.view}: ${field?.name} needs ascending edges and one count more`);
+    }
+  }
+  return problems;
 }
 
 export function readCard(path: string): ModelCard {

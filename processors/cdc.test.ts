@@ -4,7 +4,9 @@ import { from } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { envelope } from '../core/envelope.ts';
 import { createMetrics } from '../core/metrics.ts';
-import type { SmsRaw } from '../schemas/index.ts';
+import type { OutgoingRecord } from '../connectors/kafka.ts';
+import type { SmsLabel, SmsRaw } from '../schemas/index.ts';
+import { isDeadPart } from './flow.ts';
 import { CHANGED_HEADER, LSN_HEADER, cdcProcessor, changedColumns } from './cdc.ts';
 import { TOPICS, all, collect, memoryPipeline } from '../testkit/memory-pipeline.ts';
 
@@ -36,7 +38,7 @@ function setup() {
     );
     const processor = cdcProcessor(
       { codec: pipeline.codec, metrics },
-      { rawTopic: TOPICS.raw, maxTextBytes: 64, policy: { backoffMs: 1 } },
+      { rawTopic: TOPICS.raw, labelsTopic: TOPICS.labels, maxTextBytes: 64, policy: { backoffMs: 1 } },
     );
     return collect(from(records).pipe(processor, all()));
   };
@@ -50,7 +52,7 @@ describe('cdc processor (change events captured from the running connector)', ()
     const { run, codec } = setup();
     const [flow] = await run([event('insert-ham')]);
     expect(flow!.value.result.ok).toBe(true);
-    const [record] = flow!.value.result.ok ? flow!.value.result.value : [];
+    const [record] = (flow!.value.result.ok ? flow!.value.result.value : []) as OutgoingRecord[];
     const row = event('insert-ham').value;
     expect(record).toMatchObject({
       topic: TOPICS.raw,
@@ -147,6 +149,89 @@ describe('cdc processor (change events captured from the running connector)', ()
     const flows = await run([insert, reread, edited]);
     expect(flows.map((f) => (f.value.result.ok ? f.value.result.value.length : 'failed'))).toEqual([1, 0, 1]);
     expect(await skipped()).toEqual({ duplicate: 1 });
+  });
+
+  describe('labels: the user_label column', () => {
+    /** An event of the captured insert's message with user_label and, for an update, the changed columns. */
+    const labelled = (op: string, userLabel: unknown, changed: string[] | undefined, lsnStep = 0) => {
+      const insert = event('insert');
+      const headers = { ...insert.headers };
+      if (changed === undefined) delete headers[CHANGED_HEADER];
+      else headers[CHANGED_HEADER] = JSON.stringify(changed);
+      const lsn = (insert.value.__lsn as number) + lsnStep;
+      return { ...insert, headers, value: { ...insert.value, __op: op, __lsn: lsn, user_label: userLabel } };
+    };
+    const kinds = (flows: Awaited<ReturnType<ReturnType<typeof setup>['run']>>) =>
+      flows.map((f) =>
+        f.value.result.ok
+          ? f.value.result.value.map((r) => (isDeadPart(r) ? `dead:${r.deadLetter.code}` : r.topic)).join('+')
+          : f.value.result.code,
+      );
+
+    it('an insert with a label is a message and a label, given when the row was committed', async () => {
+      const { run, codec } = setup();
+      const flows = await run([labelled('c', 'spam', [])]);
+      expect(kinds(flows)).toEqual([`${TOPICS.raw}+${TOPICS.labels}`]);
+      const label = (flows[0]!.value.result as { value: readonly OutgoingRecord[] }).value[1]!;
+      expect(label).toMatchObject({ key: event('insert').value.sms_id, headers: { [LSN_HEADER]: expect.any(String) } });
+      expect(await codec.decode<SmsLabel>(label.value)).toEqual({
+        sms_id: event('insert').value.sms_id,
+        label: 'spam',
+        labelled_at: event('insert').value.__source_ts_ms,
+        source: 'cdc',
+      });
+    });
+
+    it('an update that set user_label is a label only, never a message; one that cleared it is skipped', async () => {
+      const { run, skipped } = setup();
+      const flows = await run([
+        labelled('c', null, []),
+        labelled('u', 'ham', ['user_label'], 1),
+        labelled('u', 'spam', ['user_label'], 2),
+        labelled('u', null, ['user_label'], 3),
+        labelled('u', 'spam', ['sender_id'], 4),
+      ]);
+      expect(kinds(flows)).toEqual([TOPICS.raw, TOPICS.labels, TOPICS.labels, '', '']);
+      expect(await skipped()).toEqual({ label_cleared: 1, update_without_text_change: 1 });
+    });
+
+    it('an update of text and label is both; without the changed columns, both are taken again', async () => {
+      const { run } = setup();
+      const flows = await run([labelled('u', 'ham', ['sms_text', 'user_label']), labelled('u', 'spam', undefined, 1)]);
+      expect(kinds(flows)).toEqual([`${TOPICS.raw}+${TOPICS.labels}`, `${TOPICS.raw}+${TOPICS.labels}`]);
+    });
+
+    it('a label neither spam nor ham is a dead letter of the change; its message still goes on', async () => {
+      const { run } = setup();
+      const flows = await run([labelled('c', 'spma', []), labelled('u', 'SPAM', ['user_label'], 1)]);
+      expect(kinds(flows)).toEqual([`${TOPICS.raw}+dead:INVALID_FIELD`, 'INVALID_FIELD']);
+      const reason = flows[1]!.value.result.ok ? '' : flows[1]!.value.result.reason;
+      expect(reason).toMatch(/user_label of .* "SPAM" is not spam or ham/);
+    });
+
+    it('a snapshot re-read sends again neither the same text nor the same label, and is dated when the message came', async () => {
+      const { run, codec, skipped } = setup();
+      const flows = await run([
+        labelled('c', 'spam', []),
+        labelled('r', 'spam', undefined, 10_000),
+        labelled('r', 'ham', undefined, 20_000),
+      ]);
+      expect(kinds(flows)).toEqual([`${TOPICS.raw}+${TOPICS.labels}`, '', TOPICS.labels]);
+      const reread = (flows[2]!.value.result as { value: readonly OutgoingRecord[] }).value[0]!;
+      const given = await codec.decode<SmsLabel>(reread.value);
+      expect(given.labelled_at).toBe(Date.parse('2026-11-30T17:35:46.259Z'));
+      expect(await skipped()).toEqual({ duplicate: 1 });
+    });
+
+    it('a table without the column (rows from before labels) gives messages only', async () => {
+      const { run } = setup();
+      expect(kinds(await run([event('insert')]))).toEqual([TOPICS.raw]);
+    });
+
+    it('dead-letters a user_label that is not text', async () => {
+      const { run } = setup();
+      expect(kinds(await run([labelled('c', 7, [])]))).toEqual(['INVALID_FIELD']);
+    });
   });
 
   it('reads the changed-columns header in the forms Connect writes', () => {

@@ -1,17 +1,29 @@
-// The cdc processor: the inbox table's change events (Debezium, flattened to the row) become messages.
-//   sms.cdc.inbox ─► parse JSON ─► classify (insert/read, text update, other) ─► check ─► dedupe ─► encode ─► sms.raw
+// The cdc processor: the inbox table's change events (Debezium, flattened to the row) become messages
+// and users' labels.
+//   sms.cdc.inbox ─► parse JSON ─► classify ─► check ─► dedupe ─► encode ─► sms.raw, sms.labels
 // Snapshot reads and inserts are new messages; an update that changed sms_text is a new raw event
-// (scored again, at the time of the edit); other updates and deletes are skipped and counted.
+// (scored again, at the time of the edit). A row's user_label, when an insert or read carries one or
+// an update set it, is a label. Other updates and deletes are skipped and counted.
 // Debezium is at-least-once: what it re-sends after a restart is recognised and skipped (dedupe).
 import { createHash } from 'node:crypto';
 import { type OperatorFunction, concatMap } from 'rxjs';
 import { type Envelope, withValue } from '../core/envelope.ts';
 import type { Metrics } from '../core/metrics.ts';
-import { type Result, fail, ok } from '../core/result.ts';
+import { type Failure, type Result, fail, ok } from '../core/result.ts';
+import { checkLabel, checkSmsId } from '../core/message-rules.ts';
 import type { RecordCodec } from '../connectors/codec.ts';
-import type { SmsRaw } from '../schemas/index.ts';
+import type { SmsLabel, SmsRaw } from '../schemas/index.ts';
 import { checkMessage } from './features.ts';
-import { type Flow, type RecordProcessor, type RetryPolicy, mapOk, mapOkAsync, namedPipe, step } from './flow.ts';
+import {
+  type Flow,
+  type RecordProcessor,
+  type RetryPolicy,
+  type SinkRecord,
+  mapOk,
+  mapOkAsync,
+  namedPipe,
+  step,
+} from './flow.ts';
 
 /** Header ExtractChangedRecordState sets on updates: the columns whose value changed. */
 export const CHANGED_HEADER = 'spamstream-changed';
@@ -27,12 +39,24 @@ export interface ChangeEvent {
   /** Columns whose value changed (updates only; needs REPLICA IDENTITY FULL for the old row). */
   readonly changed: readonly string[] | undefined;
   readonly raw: SmsRaw;
+  /** The row's user_label: null when NULL, or from a table (or an event) without the column. */
+  readonly userLabel: string | null;
 }
 
-export type SkipReason = 'update_without_text_change' | 'delete' | 'duplicate' | 'tombstone';
-type Change =
-  | { readonly kind: 'message'; readonly event: ChangeEvent }
-  | { readonly kind: 'skip'; readonly reason: SkipReason };
+export type SkipReason = 'update_without_text_change' | 'label_cleared' | 'delete' | 'duplicate' | 'tombstone';
+
+/**
+ * What a change carries on: its message (a new or edited text), its label (the row's user_label,
+ * new or changed), or both. A label that is neither spam nor ham travels as its failure, to become
+ * a dead letter of the change while its message goes on.
+ */
+interface Carried {
+  readonly kind: 'carried';
+  readonly event: ChangeEvent;
+  readonly message: boolean;
+  readonly label?: Result<SmsLabel>;
+}
+type Change = Carried | { readonly kind: 'skip'; readonly reason: SkipReason };
 
 export interface CdcPorts {
   readonly codec: RecordCodec;
@@ -41,6 +65,7 @@ export interface CdcPorts {
 
 export interface CdcSettings {
   readonly rawTopic: string;
+  readonly labelsTopic: string;
   readonly maxTextBytes: number;
   readonly policy: RetryPolicy;
   /** Messages whose last LSN is remembered for dedupe (oldest forgotten first). */
@@ -51,12 +76,12 @@ export function cdcProcessor(ports: CdcPorts, settings: CdcSettings): RecordProc
   const skipped = (reason: SkipReason) => ports.metrics?.cdcSkipped.inc({ reason });
   return namedPipe(
     step('parse Debezium change event (JSON)', parseChangeEvents()),
-    step('classify: insert, read, text update → message; else skipped', mapOk(classify)),
+    step('classify: insert, read, text update → message; user_label set → label; else skipped', mapOk(classify)),
     step(
-      'check id and text',
+      'check id, text and label',
       mapOk(
         (change: Change): Result<Change> =>
-          change.kind === 'message' ? checkChange(change, settings.maxTextBytes) : ok(change),
+          change.kind === 'carried' ? checkChange(change, settings.maxTextBytes) : ok(change),
       ),
     ),
     step('skip re-deliveries (LSN not newer than the last seen)', dropRedeliveries(settings.dedupeCapacity ?? 100_000)),
@@ -65,21 +90,34 @@ export function cdcProcessor(ports: CdcPorts, settings: CdcSettings): RecordProc
       mapOkAsync(async (change, record) => {
         if (change.kind === 'skip') {
           skipped(change.reason);
-          return [];
+          return { change, records: [] };
         }
         const { raw, lsn } = change.event;
-        return [
-          {
-            topic: settings.rawTopic,
-            key: raw.sms_id,
-            value: await ports.codec.encode(`${settings.rawTopic}-value`, raw),
-            headers: { [LSN_HEADER]: String(lsn) },
-            timestamp: record.timestamp,
-          },
-        ];
+        if (!change.message) return { change, records: [] };
+        const value = await ports.codec.encode(`${settings.rawTopic}-value`, raw);
+        const headers = { [LSN_HEADER]: String(lsn) };
+        return {
+          change,
+          records: [{ topic: settings.rawTopic, key: raw.sms_id, value, headers, timestamp: record.timestamp }],
+        };
         // mapOkAsync keeps arrival order: the changes of one message reach sms.raw in the order they happened.
       }, settings.policy),
       { topic: settings.rawTopic },
+    ),
+    step(
+      'encode SmsLabel (source cdc); a label neither spam nor ham becomes a dead letter',
+      mapOkAsync(async ({ change, records }, record): Promise<readonly SinkRecord[]> => {
+        if (change.kind === 'skip' || change.label === undefined) return records;
+        const { label } = change;
+        if (!label.ok) return [...records, { deadLetter: label }];
+        const value = await ports.codec.encode(`${settings.labelsTopic}-value`, label.value);
+        const headers = { [LSN_HEADER]: String(change.event.lsn) };
+        return [
+          ...records,
+          { topic: settings.labelsTopic, key: label.value.sms_id, value, headers, timestamp: record.timestamp },
+        ];
+      }, settings.policy),
+      { topic: settings.labelsTopic },
     ),
   );
 }
@@ -121,6 +159,10 @@ export function parseChangeEvent(bytes: Buffer, headers: Readonly<Record<string,
   if (receivedAt === undefined)
     return fail('INVALID_FIELD', `received_at ${JSON.stringify(row.received_at)} is not an ISO-8601 time`);
   const sourceTsMs = typeof row.__source_ts_ms === 'number' ? row.__source_ts_ms : 0;
+  // Tables from before labels have no user_label column; NULL is no label.
+  const userLabel = row.user_label ?? null;
+  if (userLabel !== null && typeof userLabel !== 'string')
+    return fail('INVALID_FIELD', `user_label must be a string, got ${JSON.stringify(userLabel)}`);
   // An edited text is a new event at the time of the edit: the online store keeps the newest event
   // time per message, so the re-scored values must not carry the original, older time.
   const eventTime = row.__op === 'u' ? Math.max(receivedAt, sourceTsMs) : receivedAt;
@@ -138,6 +180,7 @@ export function parseChangeEvent(bytes: Buffer, headers: Readonly<Record<string,
       received_at: eventTime,
       source: 'cdc',
     },
+    userLabel,
   });
 }
 
@@ -161,37 +204,63 @@ export function changedColumns(header: string | undefined): string[] | undefined
 function classify(event: ChangeEvent | null): Result<Change> {
   if (event === null) return ok({ kind: 'skip', reason: 'tombstone' });
   if (event.op === 'd' || event.deleted) return ok({ kind: 'skip', reason: 'delete' });
-  if (event.op === 'c' || event.op === 'r') return ok({ kind: 'message', event });
-  // Without the old row (REPLICA IDENTITY not FULL) the change cannot be seen: score again, to be safe.
-  const textChanged = event.changed === undefined || event.changed.includes('sms_text');
-  return ok(textChanged ? { kind: 'message', event } : { kind: 'skip', reason: 'update_without_text_change' });
+  const fresh = event.op === 'c' || event.op === 'r';
+  // Without the old row (REPLICA IDENTITY not FULL) the change cannot be seen: take both, to be safe
+  // (the same message scored again and the same label again change nothing downstream).
+  const changed = (column: string) => fresh || event.changed === undefined || event.changed.includes(column);
+  const message = changed('sms_text');
+  const label = changed('user_label') && event.userLabel !== null ? labelOf(event) : undefined;
+  if (message || label) return ok({ kind: 'carried', event, message, label });
+  return ok({ kind: 'skip', reason: changed('user_label') ? 'label_cleared' : 'update_without_text_change' });
 }
 
-function checkChange(change: Change & { kind: 'message' }, maxTextBytes: number): Result<Change> {
-  const checked = checkMessage(change.event.raw, maxTextBytes);
-  return checked.ok ? ok(change) : checked;
+/**
+ * The row's label as given when the change was committed. A snapshot read does not know when, so it
+ * is dated when the message was received: a read sent again never outdates a label given since.
+ */
+function labelOf(event: ChangeEvent): Result<SmsLabel> {
+  const label = checkLabel(event.userLabel, `user_label of ${event.raw.sms_id}`);
+  if (!label.ok) return label;
+  const given = event.op === 'r' || event.sourceTsMs <= 0 ? event.raw.received_at : event.sourceTsMs;
+  return ok({ sms_id: event.raw.sms_id, label: label.value, labelled_at: given, source: 'cdc' });
+}
+
+/** The message rules, when the change carries its message; a bad label fails the change only when it carries nothing else. */
+function checkChange(change: Carried, maxTextBytes: number): Result<Change> {
+  if (change.message) {
+    const checked = checkMessage(change.event.raw, maxTextBytes);
+    return checked.ok ? ok(change) : checked;
+  }
+  const id = checkSmsId(change.event.raw.sms_id);
+  if (!id.ok) return id;
+  return change.label && !change.label.ok ? (change.label as Failure) : ok(change);
 }
 
 /**
  * Skips re-deliveries. Debezium resumes from its last flushed offset after Connect stops, so it
  * re-sends changes (same LSN), or, if it had flushed none yet, snapshots the table again: reads of
  * rows already streamed, at a newer LSN. So a change whose LSN is not newer than the last one seen
- * for its message is a duplicate, and so is a snapshot read of a message already seen with the
- * same text. Events of one message share a partition (keyed by sms_id), so one instance sees them
- * in order. Memory is bounded by `capacity` messages (the oldest are forgotten first).
+ * for its message is a duplicate, and so is what a snapshot read carries that was seen last: the
+ * same text (a hash of it), the same label. Events of one message share a partition (keyed by
+ * sms_id), so one instance sees them in order. Memory is bounded by `capacity` messages (the
+ * oldest are forgotten first).
  */
 function dropRedeliveries(capacity: number): OperatorFunction<Flow<Change>, Flow<Change>> {
-  const seen = new Map<string, { readonly lsn: number; readonly text: string }>();
+  const seen = new Map<string, { readonly lsn: number; readonly text: string; readonly label: string | null }>();
   return mapOk((change: Change): Result<Change> => {
     if (change.kind === 'skip') return ok(change);
-    const { raw, lsn, op } = change.event;
+    const { raw, lsn, op, userLabel } = change.event;
     const text = createHash('sha256').update(raw.text).digest('base64').slice(0, 22);
     const last = seen.get(raw.sms_id);
-    if (last && (lsn <= last.lsn || (op === 'r' && text === last.text)))
-      return ok({ kind: 'skip', reason: 'duplicate' });
+    const resent = last !== undefined && lsn <= last.lsn;
+    const reread = last !== undefined && op === 'r';
+    const message = change.message && !resent && !(reread && text === last.text);
+    const label =
+      change.label !== undefined && !resent && !(reread && userLabel === last.label) ? change.label : undefined;
+    if (!message && label === undefined) return ok({ kind: 'skip', reason: 'duplicate' });
     seen.delete(raw.sms_id);
-    seen.set(raw.sms_id, { lsn, text });
+    seen.set(raw.sms_id, { lsn, text, label: userLabel });
     if (seen.size > capacity) seen.delete(seen.keys().next().value!);
-    return ok(change);
+    return ok({ ...change, message, label });
   });
 }

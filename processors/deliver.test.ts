@@ -2,17 +2,15 @@ import { from, lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { envelope } from '../core/envelope.ts';
 import { SpamstreamError } from '../core/errors.ts';
+import { createMetrics } from '../core/metrics.ts';
 import { fail, ok } from '../core/result.ts';
 import type { CommitOffset, OutgoingRecord, RecordWriter, TransactionalWriter } from '../connectors/kafka.ts';
 import type { DeadLetter } from '../schemas/index.ts';
-import { ORIGIN_HEADER, deliver } from './deliver.ts';
-import type { Flow } from './flow.ts';
+import { ORIGIN_HEADER, deliver, newestOfEachKey } from './deliver.ts';
+import type { Flow, SinkRecord } from './flow.ts';
 import { TOPICS, memoryPipeline } from '../testkit/memory-pipeline.ts';
 
-const flow = (
-  offset: number,
-  result: Flow<readonly OutgoingRecord[]>['value']['result'],
-): Flow<readonly OutgoingRecord[]> =>
+const flow = (offset: number, result: Flow<readonly SinkRecord[]>['value']['result']): Flow<readonly SinkRecord[]> =>
   envelope({
     key: `k${offset}`,
     value: { input: Buffer.from(`in${offset}`), result },
@@ -33,15 +31,17 @@ function setup(refuse: (record: OutgoingRecord) => boolean) {
     close: () => inner.close(),
   };
   const acknowledged: string[] = [];
+  const metrics = createMetrics({ defaultMetrics: false });
   const operator = deliver(
     {
       writer,
+      metrics,
       codec: pipeline.codec,
       source: { groupId: 'g', acknowledge: async (origins) => void acknowledged.push(...origins.map((o) => o.offset)) },
     },
     { processor: 'features', dlqTopic: TOPICS.dlq, batchSize: 10, waitMs: 1, policy: { backoffMs: 1 } },
   );
-  return { ...pipeline, operator, acknowledged };
+  return { ...pipeline, operator, acknowledged, metrics };
 }
 
 describe('deliver', () => {
@@ -60,6 +60,47 @@ describe('deliver', () => {
       value: Buffer.from('in1'),
     });
     expect(acknowledged).toEqual(['0', '1']);
+  });
+
+  it('writes the records of an input with a bad part, and the bad part as a dead letter of the input', async () => {
+    const { operator, kafka, codec, acknowledged, metrics } = setup(() => false);
+    const part = { deadLetter: fail('INVALID_FIELD', 'user_label "spma" is not spam or ham') };
+    const [report] = await lastValueFrom(from([flow(0, ok([output('a'), part]))]).pipe(operator, toArray()));
+    expect(report).toMatchObject({ records: 1, deadLetters: 1 });
+    expect(kafka.records(TOPICS.features).map((r) => r.key)).toEqual(['a']);
+    const letter = await codec.decode<DeadLetter>(kafka.records(TOPICS.dlq)[0]!.value);
+    expect(letter).toMatchObject({ error_code: 'INVALID_FIELD', source_offset: 0, value: Buffer.from('in0') });
+    expect(kafka.records(TOPICS.dlq)[0]!.headers[ORIGIN_HEADER]).toBe(`${TOPICS.raw}/0@0`);
+    expect(acknowledged).toEqual(['0']);
+    const counted = (await metrics.deadLetters.get()).values.map((v) => [v.labels.code, v.value]);
+    expect(counted).toEqual([['INVALID_FIELD', 1]]);
+  });
+
+  it('writes, of records where only the newest of a key matters, the last of each key in a write', async () => {
+    const { operator, kafka } = setup(() => false);
+    const counts = (key: string, n: number): OutgoingRecord => ({
+      topic: TOPICS.quality,
+      key,
+      value: Buffer.from(`${key}=${n}`),
+      latestOnly: true,
+    });
+    await lastValueFrom(
+      from([
+        flow(0, ok([counts('p0', 1), output('a')])),
+        flow(1, ok([counts('p0', 2), counts('p1', 1)])),
+        flow(2, ok([output('a'), counts('p0', 3)])),
+      ]).pipe(operator, toArray()),
+    );
+    expect(
+      kafka
+        .records(TOPICS.quality)
+        .map((r) => r.value.toString())
+        .sort(),
+    ).toEqual(['p0=3', 'p1=1']);
+    // Records of other topics, even with the same key, are all written.
+    expect(kafka.records(TOPICS.features).map((r) => r.key)).toEqual(['a', 'a']);
+    const plain = [output('x'), output('x')];
+    expect(newestOfEachKey(plain)).toBe(plain);
   });
 
   it('dead-letters only the record whose output the broker refuses, and delivers the rest', async () => {

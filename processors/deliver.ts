@@ -9,7 +9,15 @@ import { SpamstreamError } from '../core/errors.ts';
 import type { DeadLetter } from '../schemas/index.ts';
 import type { RecordCodec } from '../connectors/codec.ts';
 import type { OutgoingRecord, RecordSource, RecordWriter, TransactionalWriter } from '../connectors/kafka.ts';
-import { type Flow, type RetryPolicy, type StepInfo, batchWhileBusy, withRetry } from './flow.ts';
+import {
+  type Flow,
+  type RetryPolicy,
+  type SinkRecord,
+  type StepInfo,
+  batchWhileBusy,
+  isDeadPart,
+  withRetry,
+} from './flow.ts';
 
 /** Header of every output record: `<topic>/<partition>@<offset>` of the input it was computed from. */
 export const ORIGIN_HEADER = 'spamstream-origin';
@@ -37,12 +45,14 @@ export interface DeliverSettings {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-type Input = Flow<readonly OutgoingRecord[]>;
+type Input = Flow<readonly SinkRecord[]>;
 
 interface Output {
   readonly records: readonly OutgoingRecord[];
   /** The error code, when the input became a dead letter. */
   readonly deadLetter?: string;
+  /** The codes of the dead letters of its bad parts, when the rest of it went on (among `records`). */
+  readonly deadParts?: readonly string[];
 }
 
 export interface Delivered {
@@ -74,11 +84,11 @@ export function deliver(ports: DeliverPorts, settings: DeliverSettings): Operato
 /** The sink's steps, numbered as in the code below; with a transactional writer, or without. */
 export function sinkSteps(transactional: boolean): readonly StepInfo[] {
   const steps = [
-    'each input becomes its output records, or its dead letter (code, reason, original bytes)',
+    'each input becomes its output records, or its dead letter (code, reason, original bytes), or both for an input with a bad part',
     'the batch is split by input partition',
     transactional
-      ? "each partition's run is written with its next offset in one Kafka transaction (exactly-once)"
-      : 'the batch is written, then its inputs acknowledged (the source commits them in order)',
+      ? "each partition's run is written with its next offset in one Kafka transaction (exactly-once), of records where only a key's newest matters the last"
+      : "the batch is written (of records where only a key's newest matters, the last), then its inputs acknowledged (the source commits them in order)",
     'if the broker refuses a record, the run is written again input by input; what it refuses becomes a dead letter',
     'a partition reassigned meanwhile is dropped: its records are read again by its owner',
     'the outcome is counted',
@@ -138,13 +148,23 @@ function deliverySteps(ports: DeliverPorts, settings: DeliverSettings) {
     };
   };
 
-  /** Step 1: an input's output records (with lineage), or its dead letter. */
+  /** Step 1: an input's output records (with lineage), or its dead letter; both when only a part of it was bad. */
   const outputOf = async (flow: Input): Promise<Output> => {
     const { result } = flow.value;
-    if (result.ok)
-      return {
-        records: result.value.map((record) => ({ ...record, headers: { ...record.headers, ...lineage(flow) } })),
-      };
+    if (result.ok) {
+      const records: OutgoingRecord[] = [];
+      const deadParts: string[] = [];
+      for (const record of result.value) {
+        if (!isDeadPart(record)) {
+          records.push({ ...record, headers: { ...record.headers, ...lineage(flow) } });
+          continue;
+        }
+        const { code, reason, retriable } = record.deadLetter;
+        records.push(await deadLetterOf(flow, code, reason, retriable));
+        deadParts.push(code);
+      }
+      return deadParts.length > 0 ? { records, deadParts } : { records };
+    }
     return {
       records: [await deadLetterOf(flow, result.code, result.reason, result.retriable)],
       deadLetter: result.code,
@@ -154,7 +174,7 @@ function deliverySteps(ports: DeliverPorts, settings: DeliverSettings) {
   /** Step 3: writes the items' records and acknowledges their inputs — atomically when transactional. */
   const write = async (items: readonly Item[]): Promise<void> => {
     const origins = items.map((item) => item.flow.origin);
-    const records = items.flatMap((item) => item.output.records);
+    const records = newestOfEachKey(items.flatMap((item) => item.output.records));
     if (transactional) {
       const input = { topic: origins[0]!.topic, partition: origins[0]!.partition };
       await persistently(() =>
@@ -224,7 +244,10 @@ function deliverySteps(ports: DeliverPorts, settings: DeliverSettings) {
         deadLetters += 1;
         ports.metrics?.deadLetters.inc({ processor: settings.processor, code: output.deadLetter });
       } else {
-        records += output.records.length;
+        const parts = output.deadParts ?? [];
+        for (const code of parts) ports.metrics?.deadLetters.inc({ processor: settings.processor, code });
+        deadLetters += parts.length;
+        records += output.records.length - parts.length;
       }
     }
     return { records, deadLetters, revoked, origins: delivered.map((item) => item.flow.origin) };
@@ -246,3 +269,16 @@ function byInputPartition(items: readonly Item[]): Map<string, Item[]> {
 }
 
 const isCode = (error: unknown, code: string) => error instanceof SpamstreamError && error.code === code;
+
+/**
+ * The records without those a later record of the same topic and key supersedes, where both say only
+ * the newest matters (`latestOnly`): in one transaction, the earlier could only ever be compacted away.
+ */
+export function newestOfEachKey(records: readonly OutgoingRecord[]): readonly OutgoingRecord[] {
+  if (!records.some((record) => record.latestOnly)) return records;
+  const last = new Map<string, number>();
+  records.forEach((record, i) => {
+    if (record.latestOnly) last.set(`${record.topic}\u0000${record.key}`, i);
+  });
+  return records.filter((record, i) => !record.latestOnly || last.get(`${record.topic}\u0000${record.key}`) === i);
+}

@@ -3,7 +3,7 @@
 // A failed record passes every later step untouched, so one bad record never errors the stream.
 import { type MonoTypeOperatorFunction, Observable, type OperatorFunction, concatMap, map, pipe, tap } from 'rxjs';
 import { type Envelope, withValue } from '../core/envelope.ts';
-import { type Result, attempt, fail, ok } from '../core/result.ts';
+import { type Failure, type Result, attempt, fail, ok } from '../core/result.ts';
 import type { RecordCodec } from '../connectors/codec.ts';
 import type { OutgoingRecord } from '../connectors/kafka.ts';
 
@@ -40,7 +40,7 @@ export interface StepInfo {
   /** The topic of the records it produces (written by the sink). */
   readonly topic?: string;
   /** The online-store tables it upserts (keys of the store's tables). */
-  readonly stores?: readonly ('features' | 'predictions')[];
+  readonly stores?: readonly ('features' | 'predictions' | 'labels')[];
 }
 
 /** An operator that knows its step's name. */
@@ -53,8 +53,21 @@ export interface Processor<A, B> extends OperatorFunction<A, B> {
   readonly steps: readonly StepInfo[];
 }
 
+/**
+ * A part of an input the processor could not take while it took the rest (a change event whose
+ * message is fine and whose label is not): the sink writes it as a dead letter of the input.
+ */
+export interface DeadPart {
+  readonly deadLetter: Failure;
+}
+
+/** What the sink writes for an input: its output records, and the dead letters of its bad parts. */
+export type SinkRecord = OutgoingRecord | DeadPart;
+
+export const isDeadPart = (record: SinkRecord): record is DeadPart => 'deadLetter' in record;
+
 /** What each processor is: input records (their bytes) to the output records of each, for the sink. */
-export type RecordProcessor = Processor<Envelope<Buffer | null>, Flow<readonly OutgoingRecord[]>>;
+export type RecordProcessor = Processor<Envelope<Buffer | null>, Flow<readonly SinkRecord[]>>;
 
 type Writes = Omit<StepInfo, 'name'>;
 

@@ -1,6 +1,6 @@
 // Runs processors and/or the HTTP edge in this process with the real connectors: what
 // `spamstream start` (everything) and `spamstream run <part>` (one part, to scale out) share.
-import type { Config } from '../config/config.ts';
+import { type Config, ConfigError } from '../config/config.ts';
 import { createProcessLog } from '../core/log.ts';
 import { createMetrics } from '../core/metrics.ts';
 import type { SpamModel } from '../connectors/model-runtime.ts';
@@ -10,6 +10,7 @@ import { type RunningProcessor, buildTopology } from '../topology/build.ts';
 import type { ProcessorName } from '../topology/graph.ts';
 import { restartFailedTasks } from '../connectors/cdc/connector-rest.ts';
 import type { HealthCheck } from '../core/health.ts';
+import { chooseChampion } from '../models/champion.ts';
 import { watchConnector } from './connector-watch.ts';
 import { serverChecks } from './health-checks.ts';
 import { startOpsServer } from './ops-server.ts';
@@ -79,6 +80,15 @@ export async function startParts(
     closers.push(() => Promise.all(models.map((model) => model.close())));
     if (needsModels)
       log(`models: ${models.map((m) => `${m.card.version} (${m.card.views.map((v) => v.id).join('+')})`).join(', ')}`);
+    // Checked wherever models load, so a champion that is not scored stops every part at start.
+    const champion = needsModels
+      ? chooseChampion(
+          models.map((m) => m.card),
+          config.edge.champion,
+        )
+      : undefined;
+    if (champion instanceof Error) throw new ConfigError([champion.message]);
+    if (champion) log(`champion: ${champion.version} (${champion.reason})`);
 
     const topology = buildTopology(
       topologyPorts(config, messaging, stores, models, { metrics, log: processLog }),
@@ -118,7 +128,15 @@ export async function startParts(
     if (parts.includes('edge')) {
       // Imported here, not at the top: a processor run alone never loads Fastify and its plugins.
       const { startWiredEdge } = await import('./edge-wiring.ts');
-      const wired = await startWiredEdge({ config, messaging, stores, models, metrics, log: processLog });
+      const wired = await startWiredEdge({
+        config,
+        messaging,
+        stores,
+        models,
+        champion: champion?.version,
+        metrics,
+        log: processLog,
+      });
       closers.push(() => wired.closeFeeds());
       edge = wired.edge;
       log(`edge listening on ${edge.address}`);

@@ -97,7 +97,7 @@ export function replayInputs(
   if (kind === 'store') return [config.topics.features, config.topics.predictions];
   const spec = processorSpecs(config).find((s) => s.name === kind);
   if (!spec) throw new Error(`the topology has no processor ${kind}`);
-  return [spec.input];
+  return spec.inputs;
 }
 
 /** `<prefix>.replay.<kind>.<hash of the request>`: the same command always names the same group. */

@@ -15,8 +15,8 @@ export interface OffsetMove {
 
 export interface ResetOutcome {
   readonly groupId: string;
-  readonly topic: string;
-  readonly moves: readonly OffsetMove[];
+  /** Each input topic of the processor and its partitions' moves. */
+  readonly topics: readonly { readonly topic: string; readonly moves: readonly OffsetMove[] }[];
   readonly applied: boolean;
 }
 
@@ -40,11 +40,19 @@ export async function resetProcessor(
       `consumer group ${spec.groupId} has ${members.length} live member(s): ${who}. Stop every ${processor} instance first.`,
     );
   }
-  const [targets, committed] = await Promise.all([
-    admin.resolveOffsets(spec.input, target),
-    admin.committedOffsets(spec.groupId, spec.input),
-  ]);
-  const moves = [...targets].map(([partition, offset]) => ({ partition, from: committed.get(partition), to: offset }));
-  if (!options.dryRun) await admin.setGroupOffsets(spec.groupId, spec.input, targets);
-  return { groupId: spec.groupId, topic: spec.input, moves, applied: !options.dryRun };
+  const topics = [];
+  for (const topic of spec.inputs) {
+    const [targets, committed] = await Promise.all([
+      admin.resolveOffsets(topic, target),
+      admin.committedOffsets(spec.groupId, topic),
+    ]);
+    const moves = [...targets].map(([partition, offset]) => ({
+      partition,
+      from: committed.get(partition),
+      to: offset,
+    }));
+    if (!options.dryRun) await admin.setGroupOffsets(spec.groupId, topic, targets);
+    topics.push({ topic, moves });
+  }
+  return { groupId: spec.groupId, topics, applied: !options.dryRun };
 }

@@ -33,6 +33,7 @@ import { applyInboxSchema } from '../connectors/postgres/schema.ts';
 import pg from 'pg';
 import type { SourceOptions, TopologyPorts } from '../topology/build.ts';
 import type { FeatureStore, PredictionStore } from '../connectors/online-store.ts';
+import type { LabelStore } from '../connectors/label-store.ts';
 import { selectViews } from '../features/index.ts';
 import { scoringModelOf } from '../models/scoring.ts';
 import { type Parsed, resolveOffsets } from './offsets.ts';
@@ -141,7 +142,7 @@ export function connectOwnWriter(
 export function topologyPorts(
   config: Pick<Config, 'pipeline'>,
   messaging: Messaging,
-  stores: { readonly features: FeatureStore; readonly predictions: PredictionStore },
+  stores: { readonly features: FeatureStore; readonly predictions: PredictionStore; readonly labels: LabelStore },
   models: readonly SpamModel[],
   extra: { readonly metrics?: Metrics; readonly log?: Log } = {},
 ): TopologyPorts {
@@ -152,6 +153,7 @@ export function topologyPorts(
     codec: messaging.codec,
     featureStore: stores.features,
     predictionStore: stores.predictions,
+    labelStore: stores.labels,
     views: selectViews(config.pipeline.views),
     models: models.map(scoringModelOf),
     metrics: extra.metrics,
@@ -166,7 +168,7 @@ export function connectStores(config: Pick<Config, 'cassandra'>): Promise<Cassan
 export async function connectModels(config: Pick<Config, 'pipeline'>): Promise<SpamModel[]> {
   // Imported here, so commands that never score (produce, consume, topology) skip the native runtime.
   const { loadModels } = await import('../connectors/onnx/load.ts');
-  return loadModels(config.pipeline.modelsDir, config.pipeline.models);
+  return loadModels(config.pipeline.modelsDir, config.pipeline.models, { extraDirs: [config.pipeline.localModelsDir] });
 }
 
 /** What `topology apply` needs, from a messaging connection and the Cassandra settings. */

@@ -5,11 +5,22 @@ import { join } from 'node:path';
 
 export type AvroSchema = Readonly<Record<string, unknown>>;
 
-export type SchemaName = 'sms-raw' | 'sms-features' | 'sms-predictions' | 'dead-letter' | 'replay-status';
+export type SchemaName =
+  | 'sms-raw'
+  | 'sms-features'
+  | 'sms-predictions'
+  | 'sms-labels'
+  | 'sms-verdicts'
+  | 'quality-counts'
+  | 'dead-letter'
+  | 'replay-status';
 export const SCHEMA_NAMES: readonly SchemaName[] = [
   'sms-raw',
   'sms-features',
   'sms-predictions',
+  'sms-labels',
+  'sms-verdicts',
+  'quality-counts',
   'dead-letter',
   'replay-status',
 ];
@@ -18,4 +29,16 @@ export function loadSchema(name: SchemaName): AvroSchema {
   return JSON.parse(readFileSync(join(import.meta.dirname, `${name}.avsc`), 'utf8')) as AvroSchema;
 }
 
-export type { DeadLetter, FeatureVector, ReplayStatus, SmsFeatures, SmsPrediction, SmsRaw } from './types.ts';
+export type {
+  BucketCounts,
+  DeadLetter,
+  FeatureVector,
+  QualityCounts,
+  ReplayStatus,
+  SmsFeatures,
+  SmsLabel,
+  SmsPrediction,
+  SmsRaw,
+  SmsVerdict,
+  VersionCounts,
+} from './types.ts';

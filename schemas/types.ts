@@ -58,6 +58,65 @@ export interface SmsPrediction {
   readonly scored_at: number;
 }
 
+/** What a user said a message is, as produced to sms.labels (key: sms_id). A message's label is the one given last, by labelled_at. */
+export interface SmsLabel {
+  /** The message labelled; also the record key. */
+  readonly sms_id: string;
+  /** spam or ham. */
+  readonly label: string;
+  /** When the label was given: the latest one wins. */
+  readonly labelled_at: number;
+  /** Where the label came from: api, cli, cdc… */
+  readonly source: string;
+}
+
+/** A user's label or a model's prediction of one message, as the verdicts processor writes them to sms.verdicts (key: sms_id) for the quality processor: both in one stream, so one instance owns every verdict of a message. */
+export interface SmsVerdict {
+  readonly sms_id: string;
+  /** The model version that predicted it; null for a user's label. */
+  readonly model_version: null | string;
+  /** spam or ham. */
+  readonly label: string;
+  /** A label: when the user gave it (labelled_at). A prediction: when it was scored (scored_at). */
+  readonly given_at: number;
+  /** A prediction: the message's event time, which orders predictions first (as the online store does); a label: 0. */
+  readonly event_time: number;
+}
+
+export interface BucketCounts {
+  readonly start: number;
+  readonly tp: number;
+  readonly fp: number;
+  readonly tn: number;
+  readonly fn: number;
+}
+
+/** One model version. Spam is the positive class: tp labelled spam and predicted spam, fp labelled ham and predicted spam, tn ham and ham, fn spam and ham. */
+export interface VersionCounts {
+  readonly model_version: string;
+  readonly tp: number;
+  readonly fp: number;
+  readonly tn: number;
+  readonly fn: number;
+  /** The same counts by the time the label was given, one bucket per bucket_ms, over the recent window; buckets with nothing are left out. */
+  readonly recent: BucketCounts[];
+}
+
+/** The confusion counts of every model version over the labelled messages of one partition of sms.verdicts, as the quality processor writes them to sms.quality (key: the partition, in decimal), absolute, after each change: the topic is compacted, and the counts of all partitions add up to the whole. */
+export interface QualityCounts {
+  /** The partition of sms.verdicts counted; also the record key. */
+  readonly partition: number;
+  /** How many partitions sms.verdicts had: a reader adds up the records of partitions below it. */
+  readonly partitions: number;
+  /** Messages of the partition with a label. */
+  readonly labelled: number;
+  /** The width of each bucket of `recent`, in ms. */
+  readonly bucket_ms: number;
+  /** When the counts were taken (the processor's clock). */
+  readonly updated_at: number;
+  readonly versions: VersionCounts[];
+}
+
 /** A record a processor could not handle, with its reason and the original bytes, as produced to sms.dlq. */
 export interface DeadLetter {
   readonly processor: string;

@@ -24,6 +24,7 @@ export const COMMON_SETTINGS: readonly TableKey[] = [
   'edge.port',
   'edge.apiKey',
   'pipeline.models',
+  'edge.champion',
   'pipeline.delivery',
   'pipeline.logLevel',
   'pipeline.logFormat',

@@ -62,6 +62,15 @@ export async function once(dir: string, what: string, log: Log, fill: (tmp: stri
   return dir;
 }
 
+/** Runs a goal of the pinned dependency plugin in `tmp` (on its pom.xml, where the goal needs one), Central alone asked. */
+async function dependencyPlugin(tmp: string, goal: string, options: readonly string[]): Promise<void> {
+  await writeFile(join(tmp, 'settings.xml'), MAVEN_SETTINGS);
+  await runToLog('mvn', ['-B', '-q', '-s', 'settings.xml', `${DEPENDENCY_PLUGIN}:${goal}`, ...options], {
+    cwd: tmp,
+    logFile: join(tmp, 'fetch.log'),
+  });
+}
+
 /** Where mavenLibs puts the class path named `name`. */
 export const mavenLibsDir = (cacheDir: string, name: string): string => join(cacheDir, name, 'libs');
 
@@ -74,22 +83,7 @@ export async function mavenLibs(
 ): Promise<string> {
   await once(join(cacheDir, name), `${name} from Maven Central`, log, async (tmp) => {
     await writeFile(join(tmp, 'pom.xml'), fetchPom(name, coordinates));
-    await writeFile(join(tmp, 'settings.xml'), MAVEN_SETTINGS);
-    await runToLog(
-      'mvn',
-      [
-        '-B',
-        '-q',
-        '-s',
-        'settings.xml',
-        '-f',
-        'pom.xml',
-        `${DEPENDENCY_PLUGIN}:copy-dependencies`,
-        '-DincludeScope=runtime',
-        '-DoutputDirectory=libs',
-      ],
-      { cwd: tmp, logFile: join(tmp, 'fetch.log') },
-    );
+    await dependencyPlugin(tmp, 'copy-dependencies', ['-DincludeScope=runtime', '-DoutputDirectory=libs']);
   });
   return mavenLibsDir(cacheDir, name);
 }
@@ -97,20 +91,7 @@ export async function mavenLibs(
 /** Unpacks an attached archive (`group:artifact:version:type:classifier`) into `cacheDir/<name>/dist`. */
 export async function mavenArchive(cacheDir: string, name: string, artifact: string, log: Log): Promise<string> {
   const dir = await once(join(cacheDir, name), `${name} from Maven Central`, log, async (tmp) => {
-    await writeFile(join(tmp, 'settings.xml'), MAVEN_SETTINGS);
-    await runToLog(
-      'mvn',
-      [
-        '-B',
-        '-q',
-        '-s',
-        'settings.xml',
-        `${DEPENDENCY_PLUGIN}:unpack`,
-        `-Dartifact=${artifact}`,
-        '-DoutputDirectory=dist',
-      ],
-      { cwd: tmp, logFile: join(tmp, 'fetch.log') },
-    );
+    await dependencyPlugin(tmp, 'unpack', [`-Dartifact=${artifact}`, '-DoutputDirectory=dist']);
   });
   return join(dir, 'dist');
 }

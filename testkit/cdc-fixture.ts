@@ -3,6 +3,7 @@
 // forgotten replication slot would make PostgreSQL keep WAL forever.
 import pg from 'pg';
 import { checkConnectorRunning, deleteConnector } from '../connectors/cdc/connector-rest.ts';
+import { type PartName, type RunningPipeline, startParts } from '../runtime/pipeline.ts';
 import type { Messaging } from '../runtime/wiring.ts';
 import { type PipelineFixture, pipelineFixture, sleep } from './pipeline-fixture.ts';
 import { type ReadOptions, type ReadRecord, readTopic } from './read-topic.ts';
@@ -64,4 +65,31 @@ export async function cdcFixture(overrides: Record<string, string> = {}): Promis
       await fixture.close();
     },
   };
+}
+
+export interface RunningCdcPipeline extends CdcFixture {
+  readonly pipeline: RunningPipeline;
+}
+
+/** A CDC fixture whose connector runs, with `parts` of the pipeline started on it; `close` stops both. */
+export async function runningCdcPipeline(
+  parts: readonly PartName[],
+  overrides: Record<string, string> = {},
+): Promise<RunningCdcPipeline> {
+  const fixture = await cdcFixture(overrides);
+  try {
+    await fixture.waitForConnector();
+    const pipeline = await startParts(fixture.config, parts, () => {});
+    return {
+      ...fixture,
+      pipeline,
+      async close() {
+        await pipeline.stop();
+        await fixture.close();
+      },
+    };
+  } catch (error) {
+    await fixture.close();
+    throw error;
+  }
 }

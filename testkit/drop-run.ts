@@ -43,3 +43,19 @@ export async function dropRun(
     await admin.disconnect();
   }
 }
+
+/**
+ * dropRun at the end of a benchmark or fault scenario, whose result is already printed or returned:
+ * a cleanup that fails (a killed member still holding its group, a broker gone) is a note, never an
+ * error that would take the result down with it.
+ */
+export async function dropRunAfterResult(
+  kafkaConfig: Config['kafka'],
+  run: string,
+  options: DropOptions = {},
+  note: (line: string) => void = console.error,
+): Promise<void> {
+  await dropRun(kafkaConfig, run, options).catch((error: unknown) =>
+    note(`cleanup: the run's topics or groups were not all deleted (${(error as Error).message})`),
+  );
+}

@@ -5,10 +5,11 @@ import { createMemoryStores } from '../connectors/memory/online-store.ts';
 import { SpamstreamError } from '../core/errors.ts';
 import { createMetrics } from '../core/metrics.ts';
 import { featureViews } from '../features/index.ts';
+import { type QualityTracker, createQualityTracker } from '../edge/quality-board.ts';
 import { type ReplayTracker, createReplayTracker } from '../edge/replay-board.ts';
-import type { ReplayStatus, SmsPrediction, SmsRaw } from '../schemas/index.ts';
+import type { ReplayStatus, SmsLabel, SmsPrediction, SmsRaw } from '../schemas/index.ts';
 import type { HealthCheck } from '../core/health.ts';
-import type { EdgeDeps, PredictionFeed, PredictionOrigin, SmsIngest } from '../edge/deps.ts';
+import type { EdgeDeps, LabelIngest, PredictionFeed, PredictionOrigin, SmsIngest } from '../edge/deps.ts';
 
 export function testConfig(overrides: Partial<EdgeConfig> = {}): EdgeConfig {
   return {
@@ -24,6 +25,8 @@ export function testConfig(overrides: Partial<EdgeConfig> = {}): EdgeConfig {
     readyTimeoutMs: 200,
     logLevel: 'silent',
     maxTextBytes: 4096,
+    champion: '',
+    driftWindow: 1000,
     ...overrides,
   };
 }
@@ -44,6 +47,24 @@ export function fakeIngest(): FakeIngest {
     },
   };
   return ingest;
+}
+
+export interface FakeLabels extends LabelIngest {
+  readonly submitted: SmsLabel[];
+  /** While set, submit rejects with this error instead of acknowledging. */
+  failWith: Error | undefined;
+}
+
+export function fakeLabels(): FakeLabels {
+  const labels: FakeLabels = {
+    submitted: [],
+    failWith: undefined,
+    async submit(label) {
+      if (labels.failWith) throw labels.failWith;
+      labels.submitted.push(label);
+    },
+  };
+  return labels;
 }
 
 export interface FakeFeed extends PredictionFeed {
@@ -116,15 +137,22 @@ export const unreachable = (name: string, message = 'connection refused'): Healt
 
 export interface TestDeps extends EdgeDeps {
   readonly ingest: FakeIngest;
+  readonly labels: FakeLabels;
   readonly feed: FakeFeed;
   /** Fed by the test (`update`); it looks for lost replays only when told (`check`). */
   readonly replays: ReplayTracker;
+  /** Fed by the test (`update`), with a window of an hour of minutes ending at `qualityNow`. */
+  readonly quality: QualityTracker;
 }
 
-export type TestOverrides = Partial<Omit<EdgeDeps, 'ingest' | 'feed' | 'config' | 'replays'>> & {
+export type TestOverrides = Partial<Omit<EdgeDeps, 'ingest' | 'labels' | 'feed' | 'config' | 'replays' | 'quality'>> & {
   config?: Partial<EdgeConfig>;
   replays?: ReplayTracker;
+  quality?: QualityTracker;
 };
+
+/** The clock of the test edge's quality tracker. */
+export const QUALITY_NOW = 1_700_003_600_000;
 
 export function testDeps(overrides: TestOverrides = {}): TestDeps {
   const stores = createMemoryStores();
@@ -138,9 +166,11 @@ export function testDeps(overrides: TestOverrides = {}): TestDeps {
     health: [healthy('kafka'), healthy('registry'), healthy('cassandra')],
     metrics: createMetrics({ defaultMetrics: false }),
     replays: createReplayTracker({ checkEveryMs: 0 }),
+    quality: createQualityTracker({ windowMs: 3_600_000, bucketMs: 60_000, now: () => QUALITY_NOW }),
     ...rest,
     config: testConfig(config),
     ingest: fakeIngest(),
+    labels: fakeLabels(),
     feed: fakeFeed(),
   };
 }

@@ -1,4 +1,5 @@
 // A pipeline wired entirely in memory (Kafka, registry, online store), for processor and topology tests.
+import { createMemoryLabelStore } from '../connectors/memory/label-store.ts';
 import avro from 'avsc';
 import { lastValueFrom, toArray } from 'rxjs';
 import { from } from 'rxjs';
@@ -16,6 +17,9 @@ export const TOPICS = {
   raw: 'sms.raw',
   features: 'sms.features',
   predictions: 'sms.predictions',
+  labels: 'sms.labels',
+  verdicts: 'sms.verdicts',
+  quality: 'sms.quality',
   dlq: 'sms.dlq',
   replays: 'sms.replays',
 } as const;
@@ -23,6 +27,9 @@ const SUBJECT_OF = {
   'sms-raw': TOPICS.raw,
   'sms-features': TOPICS.features,
   'sms-predictions': TOPICS.predictions,
+  'sms-labels': TOPICS.labels,
+  'sms-verdicts': TOPICS.verdicts,
+  'quality-counts': TOPICS.quality,
   'dead-letter': TOPICS.dlq,
   'replay-status': TOPICS.replays,
 } as const;
@@ -49,7 +56,7 @@ export function memoryPipeline() {
   const codec = createAvroCodec(lookup);
   const kafka = createMemoryKafka();
   for (const topic of Object.values(TOPICS)) kafka.createTopic(topic, 3);
-  const stores = createMemoryStores();
+  const stores = { ...createMemoryStores(), labels: createMemoryLabelStore() };
   return { lookup, codec, kafka, stores, views: featureViews };
 }
 
@@ -65,6 +72,7 @@ export function memoryPorts(
     codec: pipeline.codec,
     featureStore: pipeline.stores.features,
     predictionStore: pipeline.stores.predictions,
+    labelStore: pipeline.stores.labels,
     views: pipeline.views,
     models,
   };

@@ -31,6 +31,9 @@ export function isolatedEnv(run: string): Record<string, string | undefined> {
     SPAMSTREAM_TOPIC_RAW: `${run}.sms.raw`,
     SPAMSTREAM_TOPIC_FEATURES: `${run}.sms.features`,
     SPAMSTREAM_TOPIC_PREDICTIONS: `${run}.sms.predictions`,
+    SPAMSTREAM_TOPIC_LABELS: `${run}.sms.labels`,
+    SPAMSTREAM_TOPIC_VERDICTS: `${run}.sms.verdicts`,
+    SPAMSTREAM_TOPIC_QUALITY: `${run}.sms.quality`,
     SPAMSTREAM_TOPIC_DLQ: `${run}.sms.dlq`,
     SPAMSTREAM_TOPIC_REPLAYS: `${run}.sms.replays`,
     SPAMSTREAM_GROUP_PREFIX: run,
@@ -90,6 +93,16 @@ export async function pipelineFixture(
   };
 }
 
+/** A plain message `<run>-<n>` (a fixed time, a harmless text unless given), for tests that count ids. */
+export const plainMessage = (run: string, n: number | string, text = `hello number ${n}, see you at six`): SmsRaw => ({
+  sms_id: `${run}-${n}`,
+  sender: '+447700900000',
+  recipient: '+447700900001',
+  text,
+  received_at: 1_700_000_000_000,
+  source: 'test',
+});
+
 /** The first `count` labelled messages of the shared data set, under ids unique to this run. */
 export async function labelledMessages(run: string, count: number): Promise<(SmsRaw & { label: string })[]> {
   const out: (SmsRaw & { label: string })[] = [];
@@ -123,7 +136,7 @@ export async function featuresInstance(
   const ports = topologyPorts(
     fixture.config,
     fixture.messaging,
-    { features: wrap(stores.features), predictions: stores.predictions },
+    { features: wrap(stores.features), predictions: stores.predictions, labels: stores.labels },
     [],
   );
   const running = buildTopology(ports, fixture.config).processor('features').start();

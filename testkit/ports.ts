@@ -8,3 +8,10 @@ export async function closedPort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
+
+/** `count` different closed ports, for a private server's listeners. */
+export async function closedPorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await closedPort());
+  return [...ports];
+}

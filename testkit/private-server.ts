@@ -3,7 +3,6 @@
 // must never be touched. It runs the launcher's own server definition (same version, files from the
 // cache) on free ports in a temp folder. A watchdog shell process SIGKILLs it as soon as the test
 // process is gone, however that ends, so no JVM nor its data outlives its test.
-// (second-broker.ts does the same for Kafka, with the broker's own ports.)
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +10,7 @@ import { join } from 'node:path';
 import { type Config, loadConfig } from '../config/config.ts';
 import { isAlive, logFile, startDetached, stopProcess, tail } from '../stack/process.ts';
 import { type Server, type ServerName, serverDir } from '../stack/server.ts';
+import { closedPorts } from './ports.ts';
 
 export interface PrivateServer {
   /** The configuration the server was launched with: its endpoints are those of this instance. */
@@ -33,12 +33,19 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface PrivateServerOptions {
   readonly name: ServerName;
-  /** Settings of this instance (its ports, heap), on top of the cache and a data dir of its own. */
+  /** Settings of this instance (its heap…), on top of the cache and a data dir of its own. */
   readonly env: Record<string, string>;
+  /** Port settings of this instance, each given a different free port. */
+  readonly ports?: readonly string[];
   readonly server: (settings: Config) => Server;
   readonly startTimeoutMs?: number;
   /** The signal of a clean stop (PostgreSQL: SIGINT, its fast shutdown; SIGTERM would wait for clients). */
   readonly stopSignal?: NodeJS.Signals;
+}
+
+async function freePortSettings(names: readonly string[]): Promise<Record<string, string>> {
+  const ports = await closedPorts(names.length);
+  return Object.fromEntries(names.map((name, i) => [name, String(ports[i])]));
 }
 
 export async function startPrivateServer(options: PrivateServerOptions): Promise<PrivateServer> {
@@ -50,6 +57,7 @@ export async function startPrivateServer(options: PrivateServerOptions): Promise
     SPAMSTREAM_JAVA: process.env.SPAMSTREAM_JAVA ?? '',
     SPAMSTREAM_REGISTRY_JAVA: process.env.SPAMSTREAM_REGISTRY_JAVA ?? '',
     ...options.env,
+    ...(await freePortSettings(options.ports ?? [])),
   });
   const server = options.server(settings);
   const dir = serverDir(settings, options.name);

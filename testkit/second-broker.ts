@@ -4,7 +4,6 @@
 // (private-server.ts: free ports, a temp folder, a watchdog so no JVM outlives its test).
 import { serverJava } from '../stack/java.ts';
 import { kafkaServer } from '../stack/kafka.ts';
-import { closedPort } from './ports.ts';
 import { type PrivateServer, startPrivateServer } from './private-server.ts';
 
 export interface SecondBroker extends PrivateServer {
@@ -12,16 +11,10 @@ export interface SecondBroker extends PrivateServer {
 }
 
 export async function startSecondBroker(options: { startTimeoutMs?: number } = {}): Promise<SecondBroker> {
-  const port = await closedPort();
-  let controllerPort = await closedPort();
-  while (controllerPort === port) controllerPort = await closedPort();
   const server = await startPrivateServer({
     name: 'kafka',
-    env: {
-      SPAMSTREAM_KAFKA_PORT: String(port),
-      SPAMSTREAM_KAFKA_CONTROLLER_PORT: String(controllerPort),
-      SPAMSTREAM_KAFKA_HEAP_MB: '256',
-    },
+    ports: ['SPAMSTREAM_KAFKA_PORT', 'SPAMSTREAM_KAFKA_CONTROLLER_PORT'],
+    env: { SPAMSTREAM_KAFKA_HEAP_MB: '256' },
     server: (settings) => kafkaServer(settings, () => serverJava(settings.stack)),
     startTimeoutMs: options.startTimeoutMs,
   });

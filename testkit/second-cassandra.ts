@@ -3,7 +3,6 @@
 import { cassandraServer } from '../stack/cassandra.ts';
 import { serverJava } from '../stack/java.ts';
 import { type PrivateServer, startPrivateServer } from './private-server.ts';
-import { closedPort } from './ports.ts';
 
 export interface SecondCassandra extends PrivateServer {
   /** host:port for SPAMSTREAM_CASSANDRA_CONTACT_POINTS. */
@@ -11,17 +10,11 @@ export interface SecondCassandra extends PrivateServer {
 }
 
 export async function startSecondCassandra(): Promise<SecondCassandra> {
-  const port = await closedPort();
-  let storagePort = await closedPort();
-  while (storagePort === port) storagePort = await closedPort();
   const server = await startPrivateServer({
     name: 'cassandra',
-    env: {
-      SPAMSTREAM_CASSANDRA_PORT: String(port),
-      SPAMSTREAM_CASSANDRA_STORAGE_PORT: String(storagePort),
-      SPAMSTREAM_CASSANDRA_HEAP_MB: '512',
-    },
+    ports: ['SPAMSTREAM_CASSANDRA_PORT', 'SPAMSTREAM_CASSANDRA_STORAGE_PORT'],
+    env: { SPAMSTREAM_CASSANDRA_HEAP_MB: '512' },
     server: (settings) => cassandraServer(settings, () => serverJava(settings.stack)),
   });
-  return { ...server, contactPoint: `127.0.0.1:${port}` };
+  return { ...server, contactPoint: `127.0.0.1:${server.settings.stack.cassandraPort}` };
 }

@@ -4,7 +4,6 @@
 import { registryJava } from '../stack/java.ts';
 import { registryServer } from '../stack/registry.ts';
 import { type PrivateServer, startPrivateServer } from './private-server.ts';
-import { closedPort } from './ports.ts';
 
 export interface SecondRegistry extends PrivateServer {
   /** For SPAMSTREAM_SCHEMA_REGISTRY_URL. */
@@ -12,16 +11,10 @@ export interface SecondRegistry extends PrivateServer {
 }
 
 export async function startSecondRegistry(): Promise<SecondRegistry> {
-  const port = await closedPort();
-  let managementPort = await closedPort();
-  while (managementPort === port) managementPort = await closedPort();
   const server = await startPrivateServer({
     name: 'registry',
-    env: {
-      SPAMSTREAM_REGISTRY_PORT: String(port),
-      SPAMSTREAM_REGISTRY_MANAGEMENT_PORT: String(managementPort),
-      SPAMSTREAM_REGISTRY_HEAP_MB: '256',
-    },
+    ports: ['SPAMSTREAM_REGISTRY_PORT', 'SPAMSTREAM_REGISTRY_MANAGEMENT_PORT'],
+    env: { SPAMSTREAM_REGISTRY_HEAP_MB: '256' },
     server: (settings) => registryServer(settings, () => registryJava(settings.stack, () => {})),
   });
   return { ...server, url: server.settings.registry.url };

@@ -13,7 +13,7 @@ import { serverJava } from '../stack/java.ts';
 import { kafkaServer } from '../stack/kafka.ts';
 import { isAlive, logFile, startDetached, stopProcess, tail } from '../stack/process.ts';
 import { type Server, serverDir } from '../stack/server.ts';
-import { closedPort } from './ports.ts';
+import { closedPorts } from './ports.ts';
 
 export interface PrivateServer {
   /** Stops the JVM and removes its data: for afterAll. */
@@ -21,12 +21,6 @@ export interface PrivateServer {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function freePorts(count: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < count) ports.add(await closedPort());
-  return [...ports];
-}
 
 /** Starts `server` (prepared in `dataDir`), waits until its probe answers, and arms the watchdog. */
 async function startPrivate(
@@ -86,7 +80,7 @@ export interface ScramKafka extends PrivateServer {
  */
 export async function startScramKafka(user: { name: string; password: string }): Promise<ScramKafka> {
   const dataDir = await mkdtemp(join(tmpdir(), 'spamstream-scram-'));
-  const [port, controllerPort] = await freePorts(2);
+  const [port, controllerPort] = await closedPorts(2);
   const admin = { name: 'broker-admin', password: `admin-${Math.random().toString(36).slice(2)}` };
   const env = {
     SPAMSTREAM_KAFKA_BROKERS: `127.0.0.1:${port}`,
@@ -137,7 +131,7 @@ export interface AuthCassandra extends PrivateServer {
 /** A single Cassandra node that requires a user name and password (PasswordAuthenticator). */
 export async function startAuthCassandra(): Promise<AuthCassandra> {
   const dataDir = await mkdtemp(join(tmpdir(), 'spamstream-authcass-'));
-  const [port, storagePort] = await freePorts(2);
+  const [port, storagePort] = await closedPorts(2);
   const env = {
     SPAMSTREAM_CASSANDRA_CONTACT_POINTS: `127.0.0.1:${port}`,
     SPAMSTREAM_CASSANDRA_USERNAME: 'cassandra',

@@ -28,18 +28,30 @@ describe('buildTopology', () => {
     expect(topology.mermaid()).toContain('sms_raw --> features');
   });
 
+  it('shows the verdicts processor reading labels and predictions, and the quality processor its verdicts', () => {
+    const topology = buildTopology(memoryPorts(memoryPipeline(), []), config);
+    expect(topology.describe()).toMatch(
+      /processor verdicts \(consumer group spamstream\.verdicts\)\n {2}source: sms\.labels, sms\.predictions[\s\S]*sinks: sms\.verdicts;/,
+    );
+    expect(topology.describe()).toMatch(
+      /processor quality[\s\S]*source: sms\.verdicts[\s\S]*sinks: sms\.quality;[\s\S]*stores: spamstream\.labels_by_partition/,
+    );
+    expect(topology.mermaid()).toContain('sms_labels --> verdicts');
+    expect(topology.mermaid()).toContain('sms_predictions --> verdicts');
+  });
+
   it('shows the cdc processor, fed by the Debezium connector, when CDC is on, and leaves it out when off', () => {
     const on = buildTopology(memoryPorts(memoryPipeline(), []), config);
     expect(on.describe()).toMatch(
       /processor cdc \(consumer group spamstream\.cdc\)\n {2}source: sms\.cdc\.inbox \(Debezium connector on postgres public\.smss_by_users\)/,
     );
-    expect(on.describe()).toMatch(/processor cdc[\s\S]*sinks: sms\.raw; dead letters: sms\.dlq/);
+    expect(on.describe()).toMatch(/processor cdc[\s\S]*sinks: sms\.raw, sms\.labels; dead letters: sms\.dlq/);
     expect(on.mermaid()).toContain(
       'postgres_public_smss_by_users[("postgres public.smss_by_users")] -- Debezium --> sms_cdc_inbox',
     );
     expect(on.mermaid()).toContain('cdc --> sms_raw');
     const off = buildTopology(memoryPorts(memoryPipeline(), []), loadConfig({ ...env, SPAMSTREAM_CDC: 'off' }));
-    expect(off.processors.map((p) => p.name)).toEqual(['features', 'scoring']);
+    expect(off.processors.map((p) => p.name)).toEqual(['features', 'scoring', 'verdicts', 'quality']);
     expect(off.describe()).not.toContain('cdc');
   });
 

@@ -5,14 +5,23 @@ import type { Config } from '../config/config.ts';
 import { type Log, silentLog } from '../core/log.ts';
 import type { Metrics } from '../core/metrics.ts';
 import type { RecordCodec } from '../connectors/codec.ts';
-import type { CommitOffset, RecordSource, RecordWriter, TransactionalWriter } from '../connectors/kafka.ts';
+import type {
+  CommitOffset,
+  RecordSource,
+  RecordWriter,
+  TopicPartition,
+  TransactionalWriter,
+} from '../connectors/kafka.ts';
 import type { FeatureStore, PredictionStore } from '../connectors/online-store.ts';
+import type { LabelStore } from '../connectors/label-store.ts';
 import type { FeatureView } from '../features/index.ts';
 import { type Delivered, deliver, sinkSteps } from '../processors/deliver.ts';
 import { cdcProcessor } from '../processors/cdc.ts';
 import { featuresProcessor } from '../processors/features.ts';
 import { type RecordProcessor, type RetryPolicy, inTransit, paced } from '../processors/flow.ts';
 import { materializeProcessor } from '../processors/materialize.ts';
+import { qualityProcessor } from '../processors/quality.ts';
+import { verdictsProcessor } from '../processors/verdicts.ts';
 import type { ScoringModel } from '../models/scoring.ts';
 import { scoringProcessor } from '../processors/scoring.ts';
 import {
@@ -59,6 +68,8 @@ export interface TopologyPorts {
   readonly codec: RecordCodec;
   readonly featureStore: FeatureStore;
   readonly predictionStore: PredictionStore;
+  /** The quality processor's labels. */
+  readonly labelStore: LabelStore;
   readonly views: readonly FeatureView[];
   readonly models: readonly ScoringModel[];
   readonly metrics?: Metrics;
@@ -94,7 +105,7 @@ export interface Topology {
 
 export function buildTopology(
   ports: TopologyPorts,
-  config: Pick<Config, 'topics' | 'pipeline' | 'cassandra' | 'cdc'>,
+  config: Pick<Config, 'topics' | 'pipeline' | 'cassandra' | 'cdc' | 'quality'>,
 ): Topology {
   const { topics, pipeline } = config;
   const specs = processorSpecs(config);
@@ -104,7 +115,7 @@ export function buildTopology(
     cdc: (policy: RetryPolicy) =>
       cdcProcessor(
         { codec: ports.codec, metrics: ports.metrics },
-        { rawTopic: topics.raw, maxTextBytes: pipeline.maxTextBytes, policy },
+        { rawTopic: topics.raw, labelsTopic: topics.labels, maxTextBytes: pipeline.maxTextBytes, policy },
       ),
     features: (policy: RetryPolicy) =>
       featuresProcessor(
@@ -127,9 +138,23 @@ export function buildTopology(
           policy,
         },
       ),
+    verdicts: (policy: RetryPolicy) =>
+      verdictsProcessor({ codec: ports.codec }, { labelsTopic: topics.labels, verdictsTopic: topics.verdicts, policy }),
+    quality: (policy: RetryPolicy) =>
+      qualityProcessor(
+        { codec: ports.codec, labels: ports.labelStore, predictions: ports.predictionStore },
+        {
+          qualityTopic: topics.quality,
+          partitions: topics.partitions,
+          windowMs: config.quality.windowMs,
+          bucketMs: config.quality.bucketMs,
+          policy,
+        },
+      ),
   } as const;
 
-  type Operator = (policy: RetryPolicy) => RecordProcessor;
+  /** A processor, and what a claim of one of its partitions restores (a stateful one's state). */
+  type Operator = (policy: RetryPolicy) => RecordProcessor & { restore?(input: TopicPartition): Promise<void> };
 
   /** Source ─► operator ─► deliver, in the processor's group or (a replay) a group of its own. */
   const startNode = (
@@ -140,16 +165,6 @@ export function buildTopology(
   ): RunningNode => {
     const { groupId } = options;
     const transactional = pipeline.delivery === 'exactly-once' ? ports.openTransactionalWriter(groupId) : undefined;
-    const source = ports.openSource({
-      groupId,
-      topics: inputs,
-      fromBeginning: true,
-      maxInFlight: pipeline.maxInFlight,
-      partitionsConcurrently: pipeline.partitionsConcurrently,
-      processor: name,
-      claim: transactional ? (input) => transactional.claim(input) : undefined,
-      endOffsets: options.endOffsets,
-    });
     // Stopping aborts the retries still waiting: their records stay uncommitted, read again later.
     const stopping = new AbortController();
     const policy: RetryPolicy = {
@@ -162,6 +177,28 @@ export function buildTopology(
           `${name}: still retrying (attempt ${attempt + 1}; its records wait, none is dead-lettered) after: ${reason}`,
         ),
     };
+    const processor = operator(policy);
+    const { restore } = processor;
+    // A partition's claim fences its earlier writers first; only then is a stateful processor's state
+    // of it rebuilt, so nothing an earlier owner commits can be missing from it.
+    const claim =
+      transactional || restore
+        ? async (input: TopicPartition) => {
+            const committed = await transactional?.claim(input);
+            await restore?.(input);
+            return committed;
+          }
+        : undefined;
+    const source = ports.openSource({
+      groupId,
+      topics: inputs,
+      fromBeginning: true,
+      maxInFlight: pipeline.maxInFlight,
+      partitionsConcurrently: pipeline.partitionsConcurrently,
+      processor: name,
+      claim,
+      endOffsets: options.endOffsets,
+    });
     const records = options.maxRate === undefined ? source.records : source.records.pipe(paced(options.maxRate));
     // The operator turns each record into one flow; the sink writes as soon as none is still inside.
     const computing = inTransit();
@@ -170,7 +207,7 @@ export function buildTopology(
       subscription = records
         .pipe(
           computing.enter(),
-          operator(policy),
+          processor,
           computing.leave(),
           deliver(
             { writer: ports.writer, transactional, codec: ports.codec, source, metrics: ports.metrics },
@@ -204,7 +241,7 @@ export function buildTopology(
     ...spec,
     start: (options = {}) => ({
       name: spec.name,
-      ...startNode(spec.name, [spec.input], operators[spec.name], {
+      ...startNode(spec.name, spec.inputs, operators[spec.name], {
         ...options,
         groupId: options.groupId ?? spec.groupId,
       }),

@@ -17,11 +17,12 @@ const UNCONNECTED: TopologyPorts = {
     putPredictions: unconnected('the prediction store'),
     getPredictions: unconnected('the prediction store'),
   },
+  labelStore: { putLabels: unconnected('the label store'), labelsOf: unconnected('the label store') },
   views: [],
   models: [],
 };
 
-type GraphConfig = Pick<Config, 'topics' | 'pipeline' | 'cassandra' | 'cdc'>;
+type GraphConfig = Pick<Config, 'topics' | 'pipeline' | 'cassandra' | 'cdc' | 'quality'>;
 
 export function describeTopology(config: GraphConfig): Pick<Topology, 'describe' | 'mermaid'> {
   return buildTopology(UNCONNECTED, config);

@@ -4,13 +4,14 @@ import type { Config } from '../config/config.ts';
 import { TABLES } from '../connectors/cassandra/schema.ts';
 import type { StepInfo } from '../processors/flow.ts';
 
-export type ProcessorName = 'features' | 'scoring' | 'cdc';
+export type ProcessorName = 'features' | 'scoring' | 'cdc' | 'verdicts' | 'quality';
 
 /** The wiring facts of a processor; what it does and writes is told by its steps. */
 export interface ProcessorSpec {
   readonly name: ProcessorName;
   readonly groupId: string;
-  readonly input: string;
+  /** Its input topics (more than one: read by one consumer group, in one source). */
+  readonly inputs: readonly string[];
   readonly deadLetters: string;
   /** What writes the input topic, when it is outside the pipeline (the CDC connector). */
   readonly upstream?: string;
@@ -18,16 +19,18 @@ export interface ProcessorSpec {
 
 export function processorSpecs(config: Pick<Config, 'topics' | 'pipeline' | 'cdc'>): readonly ProcessorSpec[] {
   const { topics, pipeline, cdc } = config;
-  const spec = (name: ProcessorName, input: string): ProcessorSpec => ({
+  const spec = (name: ProcessorName, ...inputs: string[]): ProcessorSpec => ({
     name,
     groupId: `${pipeline.consumerGroupPrefix}.${name}`,
-    input,
+    inputs,
     deadLetters: topics.dlq,
   });
   return [
     ...(cdc.enabled ? [{ ...spec('cdc', topics.cdc), upstream: `postgres ${cdc.schema}.smss_by_users` }] : []),
     spec('features', topics.raw),
     spec('scoring', topics.features),
+    spec('verdicts', topics.labels, topics.predictions),
+    spec('quality', topics.verdicts),
   ];
 }
 
@@ -58,7 +61,7 @@ export function describeText(graph: GraphDescription): string {
     const stores = unique(p.steps.flatMap((s) => storesOf(s, graph.keyspace)));
     return [
       `processor ${p.name} (consumer group ${p.groupId})`,
-      `  source: ${p.input}${p.upstream ? ` (Debezium connector on ${p.upstream})` : ''}`,
+      `  source: ${p.inputs.join(', ')}${p.upstream ? ` (Debezium connector on ${p.upstream})` : ''}`,
       ...p.steps.map(line),
       `  then its sink (deliver, ${graph.delivery}), below`,
       `  sinks: ${outputsOf(p).join(', ')}; dead letters: ${p.deadLetters}`,
@@ -79,20 +82,20 @@ export function describeText(graph: GraphDescription): string {
 export function describeMermaid(graph: GraphDescription): string {
   const id = (name: string) => name.replace(/[^A-Za-z0-9]/g, '_');
   const label = (text: string) => `"${text.replaceAll('"', '#quot;')}"`;
-  const topics = unique(graph.processors.flatMap((p) => [p.input, ...outputsOf(p), p.deadLetters]));
+  const topics = unique(graph.processors.flatMap((p) => [...p.inputs, ...outputsOf(p), p.deadLetters]));
   const processor = (p: DescribedProcessor) => {
     const nodes = [
       ...p.steps.map((step, i) => [`${id(p.name)}_${i + 1}`, step.name]),
       [`${id(p.name)}_sink`, `deliver (${graph.delivery})`],
     ];
     return [
-      ...(p.upstream ? [`  ${id(p.upstream)}[(${label(p.upstream)})] -- Debezium --> ${id(p.input)}`] : []),
+      ...(p.upstream ? [`  ${id(p.upstream)}[(${label(p.upstream)})] -- Debezium --> ${id(p.inputs[0]!)}`] : []),
       `  subgraph ${id(p.name)} [${label(`${p.name} processor`)}]`,
       '    direction LR',
       ...nodes.map(([node, name]) => `    ${node}[${label(name!)}]`),
       `    ${nodes.map(([node]) => node).join(' --> ')}`,
       '  end',
-      `  ${id(p.input)} --> ${id(p.name)}`,
+      ...p.inputs.map((input) => `  ${id(input)} --> ${id(p.name)}`),
       ...outputsOf(p).map((output) => `  ${id(p.name)} --> ${id(output)}`),
       `  ${id(p.name)} -. dead letters .-> ${id(p.deadLetters)}`,
       ...p.steps.flatMap((step) =>

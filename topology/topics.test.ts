@@ -21,6 +21,9 @@ describe('the topics', () => {
       'sms.raw',
       'sms.features',
       'sms.predictions',
+      'sms.labels',
+      'sms.verdicts',
+      'sms.quality',
       'sms.dlq',
       'sms.replays',
       'sms.cdc.inbox',
@@ -30,6 +33,6 @@ describe('the topics', () => {
       expect(spec.config['min.insync.replicas'], spec.name).toBe('2');
     }
     // Their own settings stay beside it.
-    expect(cluster[4]!.config['cleanup.policy']).toBe('compact,delete');
+    expect(cluster[7]!.config['cleanup.policy']).toBe('compact,delete');
   });
 });

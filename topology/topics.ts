@@ -1,7 +1,8 @@
 // The topics of the pipeline. sms.raw and sms.features are kept for replay (backfilling a new
 // feature view or model version re-reads them), so their retention is long; predictions and
-// dead letters are outputs for consumers and operators, kept for weeks. sms.replays is the
-// replays' progress, for whoever watches (the edge): compacted, so it holds one record per replay.
+// dead letters are outputs for consumers and operators, kept for weeks. sms.labels is ground truth
+// for quality and training: kept like the replayable topics. sms.replays is the replays' progress,
+// for whoever watches (the edge): compacted, so it holds one record per replay.
 import type { TopicsConfig } from '../config/config.ts';
 import type { SchemaName } from '../schemas/index.ts';
 
@@ -41,6 +42,34 @@ export function topicSpecs(topics: TopicsConfig): readonly TopicSpec[] {
       schema: 'sms-predictions',
       purpose: 'one record per message and model version',
       config: { 'cleanup.policy': 'delete', 'retention.ms': String(30 * DAY_MS) },
+    },
+    {
+      name: topics.labels,
+      partitions: topics.partitions,
+      schema: 'sms-labels',
+      purpose: 'labels users gave (key: sms_id), kept: the ground truth of live quality and of retraining',
+      // Every label ever given, not only the newest per message: the newest is decided by the time it
+      // was given, which need not be the order of the log (compaction would keep the last written).
+      config: replay,
+    },
+    {
+      name: topics.verdicts,
+      partitions: topics.partitions,
+      schema: 'sms-verdicts',
+      purpose: "labels and predictions as one stream (key: sms_id): the quality processor's input",
+      // As long as the predictions it copies: a quality processor stopped for longer loses nothing
+      // the predictions topic still has, since `reset verdicts` copies them again.
+      config: { 'cleanup.policy': 'delete', 'retention.ms': String(30 * DAY_MS) },
+    },
+    {
+      name: topics.quality,
+      // One partition: one record per partition of sms.verdicts, rewritten on each change.
+      partitions: 1,
+      schema: 'quality-counts',
+      purpose: 'confusion counts per model version of each partition of sms.verdicts (key: partition), compacted',
+      // Compacted and never deleted: a partition whose counts stop changing keeps its last record,
+      // which a reader adds up with the others. Hour-long segments let the cleaner at the old ones.
+      config: { 'cleanup.policy': 'compact', 'segment.ms': String(3_600_000) },
     },
     {
       name: topics.dlq,

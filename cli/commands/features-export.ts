@@ -4,7 +4,9 @@
 //            "split":{rule,validationPercent},"views":[{id,name,version,dtype,length,fields|sequence}]}
 //   then    {"sms_id":…,"label":"ham"|"spam"|null,"split":"train"|"validation","v1":[…],"v2":[…]}
 //           one per valid row, in file order (plus "text" with --include-text, for golden files).
-// Malformed rows are reported on stderr with their line number and skipped.
+// Malformed rows are reported on stderr with their line number and skipped. `features export-labels`
+// (features-export-labels.ts) writes the same format with the labels users gave: its header names
+// them, and each row says where it came from ("origin").
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { basename } from 'node:path';
@@ -15,6 +17,7 @@ import { type RowProblem, readSmsCsv } from '../../features/sms-csv.ts';
 import { VALIDATION_PERCENT, splitOf } from '../../features/split.ts';
 import { tokenIdsView } from '../../features/v2-token-ids.ts';
 import type { FeatureView } from '../../features/view.ts';
+import type { labelledSet } from '../../features/labelled-set.ts';
 import { readVocabulary } from '../../features/vocabulary.ts';
 
 export const EXPORT_FORMAT = 'spamstream.features/1';
@@ -27,6 +30,10 @@ export interface ExportOptions {
   readonly views: readonly FeatureView[];
   readonly maxTextBytes: number;
   readonly onProblem: (problem: RowProblem) => void;
+  /** More of the header: what else the set was made of (the labels' topics and offsets). */
+  readonly header?: Readonly<Record<string, unknown>>;
+  /** The labelled messages: they relabel the data-set rows they are, and the others follow those. */
+  readonly labelled?: ReturnType<typeof labelledSet>;
 }
 
 export async function sha256File(path: string): Promise<string> {
@@ -57,6 +64,7 @@ export async function exportFeatures(options: ExportOptions): Promise<{ rows: nu
       validationPercent: VALIDATION_PERCENT,
     },
     views: options.views.map(describeView),
+    ...options.header,
   });
   let rows = 0;
   let skipped = 0;
@@ -69,9 +77,22 @@ export async function exportFeatures(options: ExportOptions): Promise<{ rows: nu
     },
   });
   for await (const row of source) {
-    const record: Record<string, unknown> = { sms_id: row.smsId, label: row.label ?? null, split: splitOf(row.text) };
+    const split = splitOf(row.text);
+    const record: Record<string, unknown> = { sms_id: row.smsId, label: row.label ?? null, split };
     if (options.includeText) record.text = row.text;
-    for (const view of options.views) record[view.id] = view.compute(row.text);
+    const values = options.views.map((view) => view.compute(row.text));
+    if (options.labelled) Object.assign(record, options.labelled.dataSetRow(row.smsId, values, split, row.label));
+    options.views.forEach((view, i) => {
+      record[view.id] = values[i];
+    });
+    await write(record);
+    rows++;
+  }
+  for (const row of options.labelled?.labelledRows() ?? []) {
+    const record: Record<string, unknown> = { sms_id: row.smsId, label: row.label, split: row.split, origin: 'labels' };
+    options.views.forEach((view, i) => {
+      record[view.id] = row.values[i];
+    });
     await write(record);
     rows++;
   }

@@ -1,4 +1,5 @@
-// `spamstream features …`: describe the views, fit the v2 vocabulary, export a training set.
+// `spamstream features …`: describe the views, fit the v2 vocabulary, export a training set, or
+// one with the labels users gave.
 import { existsSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { loadConfig } from '../../config/config.ts';
@@ -7,6 +8,7 @@ import { splitOf } from '../../features/split.ts';
 import { fitVocabulary, readVocabulary, serializeVocabulary } from '../../features/vocabulary.ts';
 import { positiveInt } from '../numbers.ts';
 import { describeView, featuresExportCommand, reportProblem } from './features-export.ts';
+import { featuresExportLabelsCommand } from './features-export-labels.ts';
 
 function fitVocabCommand(): Command {
   return new Command('fit-vocab')
@@ -64,8 +66,11 @@ function describeCommand(): Command {
 
 export function featuresCommand(): Command {
   return new Command('features')
-    .description('feature views: describe them, fit the v2 vocabulary, export a training set')
+    .description(
+      'feature views: describe them, fit the v2 vocabulary, export a training set (with the labels users gave)',
+    )
     .addCommand(describeCommand())
     .addCommand(fitVocabCommand())
-    .addCommand(featuresExportCommand());
+    .addCommand(featuresExportCommand())
+    .addCommand(featuresExportLabelsCommand());
 }

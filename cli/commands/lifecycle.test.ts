@@ -6,13 +6,20 @@ import { EXIT_FAILED, EXIT_FORCED, EXIT_STOPPED, runUntilStopped } from './lifec
 const never = new Promise<never>(() => {});
 const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function harness(pipeline: Partial<RunningPipeline>, shutdownTimeoutMs = 5_000) {
+function harness(
+  pipeline: Partial<RunningPipeline>,
+  shutdownTimeoutMs = 5_000,
+  started: Promise<unknown> = Promise.resolve(),
+) {
   const signals = new EventEmitter();
   const lines: string[] = [];
   const exits: number[] = [];
   const record = (line: string) => void lines.push(line);
   const done = runUntilStopped(
-    { processors: [], failed: never, stop: async () => {}, ...pipeline },
+    async () => {
+      await started;
+      return { processors: [], failed: never, stop: async () => {}, ...pipeline };
+    },
     {
       shutdownTimeoutMs,
       signals,
@@ -31,6 +38,21 @@ describe('runUntilStopped', () => {
     await tick();
     expect(h.exits).toEqual([]);
     h.signals.emit('SIGTERM', 'SIGTERM');
+    await h.done;
+    expect(stops).toBe(1);
+    expect(h.lines).toEqual(['SIGTERM: draining and shutting down…', 'stopped']);
+    expect(h.exits).toEqual([EXIT_STOPPED]);
+  });
+
+  it('a signal while the parts are still starting stops them once they run, and exits 0', async () => {
+    let stops = 0;
+    let running: () => void = () => {};
+    const h = harness({ stop: async () => void (stops += 1) }, 5_000, new Promise<void>((r) => (running = r)));
+    await tick();
+    h.signals.emit('SIGTERM', 'SIGTERM');
+    await tick();
+    expect(h.exits).toEqual([]);
+    running();
     await h.done;
     expect(stops).toBe(1);
     expect(h.lines).toEqual(['SIGTERM: draining and shutting down…', 'stopped']);

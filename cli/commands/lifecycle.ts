@@ -1,5 +1,7 @@
-// Shared by `start` and `run`: keep the process up until a signal or a processor failure, then
-// shut down in order (drain, commit, close) and exit. The exit is explicit: kafkajs may keep a
+// Shared by `start` and `run`: start the pipeline, keep the process up until a signal or a processor
+// failure, then shut down in order (drain, commit, close) and exit. Signals are heard from before the
+// start: one that arrives while parts are still starting stops them once they run, where Node's
+// default would have killed the process mid-start. The exit is explicit: kafkajs may keep a
 // socket or a timer alive after its clients were closed (a consumer it restarts by itself after
 // a broker came back reconnects past `disconnect()`), which would keep a stopped process running.
 import type { RunningPipeline } from '../../runtime/pipeline.ts';
@@ -21,7 +23,7 @@ export interface LifecycleOptions {
   readonly error?: (line: string) => void;
 }
 
-export async function runUntilStopped(pipeline: RunningPipeline, options: LifecycleOptions): Promise<void> {
+export async function runUntilStopped(start: () => Promise<RunningPipeline>, options: LifecycleOptions): Promise<void> {
   const { signals = process, log = console.log, error = console.error } = options;
   const exit = options.exit ?? ((code: number) => process.exit(code));
   let stopping = false;
@@ -40,6 +42,7 @@ export async function runUntilStopped(pipeline: RunningPipeline, options: Lifecy
     });
   }
 
+  const pipeline = await start();
   const reason = await Promise.race([signalled, pipeline.failed]);
   stopping = true;
   let code = EXIT_STOPPED;

@@ -9,6 +9,8 @@ import type { SpamModel } from '../../connectors/model-runtime.ts';
 import { SpamstreamError } from '../../core/errors.ts';
 import { computeViews, featureViews } from '../../features/index.ts';
 import type { RowProblem } from '../../features/sms-csv.ts';
+import { labelledSet } from '../../features/labelled-set.ts';
+import { splitOf } from '../../features/split.ts';
 import { exportFeatures } from './features-export.ts';
 import { predictCsv } from './predict.ts';
 
@@ -106,5 +108,43 @@ describe('exportFeatures', () => {
     expect(rows[0]).not.toHaveProperty('text');
     expect(result).toEqual({ rows: 4, skipped: 2 });
     expect(problems.map((p) => p.line)).toEqual([4, 6]);
+  });
+
+  it('with labels: relabels the data-set row a user labelled, then appends the labelled messages it lacks', async () => {
+    const out = join(dir, 'labelled.jsonl');
+    const values = (text: string) => [computeViews(text).v1!, computeViews(text).v2!];
+    const labels = new Map([
+      ['b', { label: 'spam' as const, labelledAt: 2 }],
+      ['live-1', { label: 'spam' as const, labelledAt: 1 }],
+    ]);
+    const features = new Map([
+      ['b', { values: values('see you, later') }],
+      ['live-1', { values: values('FREE cash prize') }], // the text of row a, under another id
+    ]);
+    const result = await exportFeatures({
+      input: csv,
+      out,
+      requireLabel: true,
+      includeText: false,
+      views: featureViews,
+      maxTextBytes: 100,
+      onProblem: () => {},
+      header: { labels: { topic: 'sms.labels' } },
+      labelled: labelledSet(labels, features),
+    });
+    const [header, ...rows] = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(header).toMatchObject({ kind: 'header', labels: { topic: 'sms.labels' } });
+    expect(rows.map((r) => [r.sms_id, r.label, r.origin])).toEqual([
+      ['a', 'spam', 'data-set'],
+      ['b', 'spam', 'data-set+label'],
+      ['c', 'ham', 'data-set'],
+      ['e', 'ham', 'data-set'],
+      ['live-1', 'spam', 'labels'],
+    ]);
+    expect(rows[4]).toMatchObject({ split: splitOf('FREE cash prize'), v1: values('FREE cash prize')[0] });
+    expect(result).toEqual({ rows: 5, skipped: 2 });
   });
 });

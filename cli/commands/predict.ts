@@ -109,7 +109,10 @@ export async function predictCsv(options: PredictOptions): Promise<PredictSummar
 }
 
 /** A one-line progress bar on stderr, redrawn at most ten times a second; only used on a TTY. */
-function progressBar(totalBytes: number): { update: (p: { rows: number; bytes: number }) => void; done: () => void } {
+export function progressBar(totalBytes: number): {
+  update: (p: { rows: number; bytes: number }) => void;
+  done: () => void;
+} {
   const started = performance.now();
   let last = 0;
   const draw = ({ rows, bytes }: { rows: number; bytes: number }): void => {
@@ -161,6 +164,7 @@ export function predictCommand(): Command {
         const { computeViews } = await import('../../features/index.ts');
         const [model] = await loadModels(options.modelsDir ?? config.pipeline.modelsDir, [options.model], {
           threads: options.threads,
+          extraDirs: [config.pipeline.localModelsDir],
         });
         const output = options.out === '-' ? process.stdout : createWriteStream(options.out);
         const bar = process.stderr.isTTY ? progressBar(statSync(options.input).size) : undefined;

@@ -12,10 +12,11 @@ export function resetCommand(): Command {
     .option('--dry-run', 'print the moves and change nothing')
     .action(async (processor: string, options: { to: string; dryRun?: boolean }) => {
       const outcome = await resetProcessor(loadConfig(), processor, options.to, { dryRun: options.dryRun });
+      const topics = outcome.topics.map((t) => t.topic).join(', ');
       console.log(
-        `${outcome.applied ? 'reset' : 'would reset (dry run)'} group ${outcome.groupId} on ${outcome.topic} to ${options.to}:`,
+        `${outcome.applied ? 'reset' : 'would reset (dry run)'} group ${outcome.groupId} on ${topics} to ${options.to}:`,
       );
-      for (const move of outcome.moves)
-        console.log(`  ${outcome.topic}/${move.partition}: ${move.from ?? '(none)'} → ${move.to}`);
+      for (const { topic, moves } of outcome.topics)
+        for (const move of moves) console.log(`  ${topic}/${move.partition}: ${move.from ?? '(none)'} → ${move.to}`);
     });
 }

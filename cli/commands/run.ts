@@ -9,11 +9,13 @@ import { runUntilStopped } from './lifecycle.ts';
 export function runCommand(): Command {
   return new Command('run')
     .description('run one part of the pipeline alone (the topology must already be applied)')
-    .addArgument(new Argument('<part>', 'what to run').choices(['cdc', 'features', 'scoring', 'edge']))
+    .addArgument(
+      new Argument('<part>', 'what to run').choices(['cdc', 'features', 'scoring', 'verdicts', 'quality', 'edge']),
+    )
     .action(async (part: PartName) => {
       const config = loadConfig();
       const log = createProcessLog(config.pipeline);
-      await runUntilStopped(await startParts(config, [part], log.info), {
+      await runUntilStopped(() => startParts(config, [part], log.info), {
         shutdownTimeoutMs: config.pipeline.shutdownTimeoutMs,
         log: log.info,
         error: log.error,

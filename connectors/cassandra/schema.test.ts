@@ -17,7 +17,7 @@ describe('onlineStoreSchemaCql', () => {
   });
 
   it('creates only if missing, so applying twice is harmless', () => {
-    expect(statements).toHaveLength(5);
+    expect(statements).toHaveLength(6);
     for (const statement of statements) {
       expect(statement).toMatch(/^(CREATE (KEYSPACE|TABLE) IF NOT EXISTS |ALTER TABLE \S+ ADD IF NOT EXISTS )/);
     }
@@ -36,6 +36,12 @@ describe('onlineStoreSchemaCql', () => {
     );
     // A table created before fingerprints gains the column.
     expect(statements[4]).toBe('ALTER TABLE spamstream_test.idempotency_keys ADD IF NOT EXISTS fingerprint text');
+  });
+
+  it("keeps the quality processor's labels by topic and partition, so a partition's owner reads back its own", () => {
+    expect(statements[5]).toBe(
+      'CREATE TABLE IF NOT EXISTS spamstream_test.labels_by_partition ( topic text, partition int, sms_id text, label text, labelled_at bigint, PRIMARY KEY ((topic, partition), sms_id))',
+    );
   });
 
   it('refuses a keyspace that is not a plain identifier, since it is spliced into CQL', () => {

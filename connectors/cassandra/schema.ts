@@ -51,6 +51,15 @@ export function onlineStoreSchemaCql(config: SchemaConfig): string[] {
       fingerprint text)`,
     // Tables created before requests were fingerprinted gain the column; their keys have none.
     `ALTER TABLE ${keyspace}.${TABLES.idempotency} ADD IF NOT EXISTS fingerprint text`,
+    // The quality processor's labels, one Cassandra partition per partition of its input topic, so the
+    // partition's new owner reads back exactly its labels (connectors/label-store.ts).
+    `CREATE TABLE IF NOT EXISTS ${keyspace}.${TABLES.labels} (
+      topic text,
+      partition int,
+      sms_id text,
+      label text,
+      labelled_at bigint,
+      PRIMARY KEY ((topic, partition), sms_id))`,
   ];
 }
 

@@ -14,9 +14,18 @@ import type {
   StoredPrediction,
 } from '../online-store.ts';
 import { SpamstreamError } from '../../core/errors.ts';
+import { checkLabel } from '../../core/message-rules.ts';
+import type { LabelStore, StoredLabel } from '../label-store.ts';
 import { tlsOptions } from '../tls.ts';
 import { toStoreError } from './errors.ts';
-import { featureUpserts, featuresFromRow, predictionUpserts, predictionsFromRow, upsertCql } from './rows.ts';
+import {
+  featureUpserts,
+  featuresFromRow,
+  predictionUpserts,
+  predictionsFromRow,
+  upsertCql,
+  writeTimestampMicros,
+} from './rows.ts';
 import { TABLES } from './schema.ts';
 import { checkTtl } from './ttl.ts';
 import { coalesced } from './coalesced.ts';
@@ -26,6 +35,8 @@ export interface CassandraStores {
   readonly features: FeatureStore;
   readonly predictions: PredictionStore;
   readonly idempotency: IdempotencyStore;
+  /** The quality processor's labels (connectors/label-store.ts). */
+  readonly labels: LabelStore;
   /** Resolves when Cassandra answers a query (readiness); rejects with STORE_UNAVAILABLE otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -118,6 +129,7 @@ export async function createCassandraStores(config: CassandraConfig): Promise<Ca
     features: featureStore(client, write, config.keyspace, run, read),
     predictions: predictionStore(client, write, config.keyspace, run, read),
     idempotency: idempotencyStore(client, config.keyspace, run, { consistency: levels.serial }),
+    labels: labelStore(client, write, config.keyspace, run, read),
     ping: () =>
       run('answer a ping', async () => void (await client.execute('SELECT release_version FROM system.local'))),
     close: () => client.shutdown(),
@@ -216,6 +228,40 @@ function idempotencyStore(client: Client, keyspace: string, run: Run, serialRead
         const smsId = bound.sms_id as string;
         // Not applied only when the key expired and was claimed again meanwhile: that claim stands.
         await client.execute(mark, [ttlSeconds, smsId, bound.fingerprint ?? null, key, smsId]);
+      }),
+  };
+}
+
+/**
+ * Each label is written with its time as the write timestamp, so Cassandra keeps the one given last
+ * whatever the order of writes, and at equal timestamps the greater value: spam over ham.
+ */
+function labelStore(client: Client, write: Write, keyspace: string, run: Run, read: ReadOptions): LabelStore {
+  const table = `${keyspace}.${TABLES.labels}`;
+  const upsert = `UPDATE ${table} USING TIMESTAMP ? SET label = ?, labelled_at = ? WHERE topic = ? AND partition = ? AND sms_id = ?`;
+  const select = `SELECT sms_id, label, labelled_at FROM ${table} WHERE topic = ? AND partition = ?`;
+  return {
+    putLabels: (p, rows) =>
+      run('write labels', async () => {
+        const stamps = rows.map((row) => writeTimestampMicros(row.labelledAt));
+        const statements = rows.map((row, i) => ({
+          query: upsert,
+          params: [stamps[i], row.label, types.Long.fromNumber(row.labelledAt), p.topic, p.partition, row.smsId],
+          bytes: 40 + row.smsId.length + p.topic.length,
+        }));
+        for (let i = 0; i < statements.length; i += WRITE_CONCURRENCY)
+          await write(statements.slice(i, i + WRITE_CONCURRENCY));
+      }),
+    labelsOf: (p) =>
+      run('read labels', async () => {
+        const labels: StoredLabel[] = [];
+        // The driver fetches the next page while the loop asks for it: memory holds the labels, not the pages.
+        for await (const row of await client.execute(select, [p.topic, p.partition], { ...read, fetchSize: 5_000 })) {
+          const label = checkLabel(row.label);
+          if (label.ok)
+            labels.push({ smsId: row.sms_id as string, label: label.value, labelledAt: Number(row.labelled_at) });
+        }
+        return labels;
       }),
   };
 }

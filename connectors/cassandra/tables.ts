@@ -6,4 +6,5 @@ export const TABLES = {
   features: 'features_by_message',
   predictions: 'predictions_by_message',
   idempotency: 'idempotency_keys',
+  labels: 'labels_by_partition',
 } as const;

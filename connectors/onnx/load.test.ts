@@ -49,6 +49,26 @@ describe('loadModels', () => {
     expect((await rejection(loadModels(modelsDir, ['v9']))).message).toMatch(/no model v9/);
   });
 
+  it('loads a version of another folder only when it is named, and refuses one in two folders', async () => {
+    // v3 of the committed models as v4 of a folder of models trained from labels.
+    const local = join(scratch, 'local');
+    cpSync(join(modelsDir, 'v3'), join(local, 'v4'), { recursive: true });
+    const card = JSON.parse(readFileSync(join(local, 'v4', 'card.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(local, 'v4', 'card.json'), JSON.stringify({ ...card, version: 'v4' }));
+    const all = await loadModels(modelsDir, [], { extraDirs: [local] });
+    opened.push(...all);
+    expect(all.map((m) => m.card.version)).toEqual(['v1', 'v2', 'v3']);
+    const named = await loadModels(modelsDir, ['v1', 'v4'], { extraDirs: [local] });
+    opened.push(...named);
+    expect(named.map((m) => m.card.version)).toEqual(['v1', 'v4']);
+    expect((await rejection(loadModels(modelsDir, ['v4']))).message).toMatch(/no model v4/);
+
+    cpSync(join(modelsDir, 'v1'), join(local, 'v1'), { recursive: true });
+    expect((await rejection(loadModels(modelsDir, ['v1'], { extraDirs: [local] }))).message).toMatch(
+      /model v1 is in .* and .*: keep one/,
+    );
+  });
+
   it('refuses a model whose card needs a view version the registry does not compute', async () => {
     const dir = editedCopy('stale-view', 'v2', (card) => {
       card.views = [{ id: 'v2', version: 99 }];

@@ -25,7 +25,7 @@ afterEach(async () => {
   app = undefined;
 });
 
-async function setup() {
+async function setup(champion?: string) {
   const inbox = createMemoryInbox();
   await inbox.insert([
     ...Array.from({ length: 5 }, (_, i) => ({
@@ -39,7 +39,7 @@ async function setup() {
     { userId: 'alice', smsId: 'a-tie', senderId: '+4470', text: 'tie', receivedAt: 1_002 },
     { userId: 'bob', smsId: 'b-0', senderId: '+4471', text: "not alice's", receivedAt: 5_000 },
   ]);
-  const deps = testDeps({ inbox });
+  const deps = testDeps({ inbox, champion });
   await deps.predictions.putPredictions([stored('a-4', 'v2', 0.9), stored('a-4', 'v1', 0.2)]);
   app = buildApp(deps);
   return { inbox, app };
@@ -66,6 +66,17 @@ describe('GET /users/:userId/sms', () => {
       predictions: [],
     });
     expect(typeof body.next).toBe('string');
+  });
+
+  it("gives each message the champion's prediction as its verdict, once the champion has scored it", async () => {
+    const { app } = await setup('v2');
+    const body = (await app.inject({ url: '/users/alice/sms?limit=2' })).json() as {
+      messages: { smsId: string; verdict?: { modelVersion: string; label: string } }[];
+    };
+    expect(body.messages[0]!.verdict).toMatchObject({ modelVersion: 'v2', label: 'spam' });
+    expect(body.messages[1]).not.toHaveProperty('verdict');
+    const one = (await app.inject({ url: '/users/alice/sms/a-4' })).json() as { verdict?: { modelVersion: string } };
+    expect(one.verdict).toMatchObject({ modelVersion: 'v2', spamProbability: 0.9 });
   });
 
   it('pages with the opaque cursor through every message exactly once', async () => {

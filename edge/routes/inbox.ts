@@ -1,12 +1,13 @@
 // A user's messages from the operational inbox (PostgreSQL), each with the latest prediction per
-// model version from the online store — none yet while the pipeline is still on its way.
+// model version from the online store — none yet while the pipeline is still on its way — and the
+// champion's as its verdict, the one an app files the message by (models/champion.ts).
 import type { FastifyPluginAsync } from 'fastify';
 import { CURSOR_PATTERN, type InboxRow } from '../../connectors/inbox.ts';
 import { SpamstreamError } from '../../core/errors.ts';
 import { mapBounded } from '../bounded.ts';
 import type { EdgeDeps } from '../deps.ts';
 import { errorResponses, predictionSchema, smsIdSchema } from '../schemas.ts';
-import { predictionJson } from './predictions.ts';
+import { verdictSchema, withVerdict } from './predictions.ts';
 
 // PostgreSQL text cannot hold NUL: such an id could only fail, so the document excludes it.
 const userIdSchema = {
@@ -26,6 +27,7 @@ const messageSchema = {
     senderId: { type: 'string' },
     text: { type: 'string' },
     receivedAt: { type: 'integer', description: 'epoch ms' },
+    verdict: verdictSchema,
     predictions: {
       type: 'array',
       items: predictionSchema,
@@ -40,16 +42,13 @@ export const inboxRoutes: FastifyPluginAsync<{ deps: EdgeDeps }> = async (app, {
 
   const withPredictions = async (row: InboxRow) => {
     const stored = await deps.predictions.getPredictions(row.smsId);
-    const predictions = [...stored]
-      .sort((a, b) => a.modelVersion.localeCompare(b.modelVersion, 'en', { numeric: true }))
-      .map(predictionJson);
     return {
       smsId: row.smsId,
       userId: row.userId,
       senderId: row.senderId,
       text: row.text,
       receivedAt: row.receivedAt,
-      predictions,
+      ...withVerdict(stored, deps.champion),
     };
   };
 
@@ -58,7 +57,8 @@ export const inboxRoutes: FastifyPluginAsync<{ deps: EdgeDeps }> = async (app, {
     {
       schema: {
         tags: ['inbox'],
-        summary: "A user's messages from the inbox table, newest first, with their latest predictions",
+        summary:
+          "A user's messages from the inbox table, newest first, with their latest predictions and the champion's verdict",
         params: { type: 'object', required: ['userId'], properties: { userId: userIdSchema } },
         querystring: {
           type: 'object',
@@ -100,7 +100,7 @@ export const inboxRoutes: FastifyPluginAsync<{ deps: EdgeDeps }> = async (app, {
     {
       schema: {
         tags: ['inbox'],
-        summary: 'One message of a user from the inbox table, with its latest predictions',
+        summary: "One message of a user from the inbox table, with its latest predictions and the champion's verdict",
         params: {
           type: 'object',
           required: ['userId', 'smsId'],

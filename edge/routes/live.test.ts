@@ -56,6 +56,8 @@ describe('the live page', () => {
       ['/', 'text/html'],
       ['/live.js', 'text/javascript'],
       ['/live.css', 'text/css'],
+      ['/quality.js', 'text/javascript'],
+      ['/quality.css', 'text/css'],
     ] as const) {
       const res = await app.inject({ url });
       expect(res.statusCode, url).toBe(200);
@@ -63,6 +65,7 @@ describe('the live page', () => {
       expect(res.headers['content-security-policy']).toContain("default-src 'none'");
     }
     expect((await app.inject({ url: '/' })).body).toContain('<script src="/live.js" defer></script>');
+    expect((await app.inject({ url: '/' })).body).toContain('<script src="/quality.js" defer></script>');
     await app.close();
   });
 });

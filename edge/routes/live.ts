@@ -14,9 +14,11 @@ const ASSETS = [
   { url: '/', file: 'index.html', type: 'text/html; charset=utf-8' },
   { url: '/live.js', file: 'live.js', type: 'text/javascript; charset=utf-8' },
   { url: '/live.css', file: 'live.css', type: 'text/css; charset=utf-8' },
+  { url: '/quality.js', file: 'quality.js', type: 'text/javascript; charset=utf-8' },
+  { url: '/quality.css', file: 'quality.css', type: 'text/css; charset=utf-8' },
 ] as const;
-// The page loads only its own files and talks only to this server.
-const CSP =
+// The page loads only its own files and talks only to this server (its panels' files too).
+export const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 /** Each open page holds a connection: cap them so pages cannot exhaust the server. */
 const MAX_STREAMS = 100;

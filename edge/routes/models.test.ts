@@ -32,7 +32,7 @@ let app: FastifyInstance;
 
 beforeAll(async () => {
   models = await loadModels(MODELS_DIR);
-  app = buildApp(testDeps({ models, config: { maxTextBytes: 200 } }));
+  app = buildApp(testDeps({ models, champion: 'v3', config: { maxTextBytes: 200 } }));
   await app.ready();
 }, 60_000);
 
@@ -45,11 +45,12 @@ const post = (url: string, body: unknown) =>
   app.inject({ method: 'POST', url, headers: json, payload: JSON.stringify(body) });
 
 describe('GET /models', () => {
-  it('lists every loaded model card, in version order, as written', async () => {
+  it('lists every loaded model card, in version order, as written, and the champion', async () => {
     const res = await app.inject({ url: '/models' });
     expect(res.statusCode).toBe(200);
-    const { models: cards } = res.json() as { models: Record<string, unknown>[] };
+    const { models: cards, champion } = res.json() as { models: Record<string, unknown>[]; champion: string };
     expect(cards.map((card) => card.version)).toEqual(models.map((m) => m.card.version));
+    expect(champion).toBe('v3');
     expect(cards[0]).toEqual(JSON.parse(JSON.stringify(models[0]!.card)));
   });
 });

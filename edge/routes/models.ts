@@ -27,7 +27,7 @@ interface Loaded {
 /** A request's text as the message the processors would see (the id is never stored). */
 const REQUEST_ID = 'http-request';
 
-const versionParams = {
+export const versionParams = {
   type: 'object',
   required: ['version'],
   properties: {
@@ -121,13 +121,27 @@ export const modelRoutes: FastifyPluginAsync<{ deps: EdgeDeps }> = async (app, {
     {
       schema: {
         tags: ['models'],
-        summary: 'The cards of the loaded models, by version',
+        summary: 'The cards of the loaded models, by version, and the champion',
         response: {
-          200: { type: 'object', required: ['models'], properties: { models: { type: 'array', items: cardSchema } } },
+          200: {
+            type: 'object',
+            required: ['models'],
+            properties: {
+              models: { type: 'array', items: cardSchema },
+              champion: {
+                type: 'string',
+                description:
+                  'the version whose verdict is the answer (SPAMSTREAM_CHAMPION, by default the best card F1)',
+              },
+            },
+          },
         },
       },
     },
-    async () => ({ models: versions.map((version) => loaded.get(version)!.model.card) }),
+    async () => ({
+      models: versions.map((version) => loaded.get(version)!.model.card),
+      ...(deps.champion === undefined ? {} : { champion: deps.champion }),
+    }),
   );
 
   app.post<{ Params: { version: string }; Body: { text: string } }>(

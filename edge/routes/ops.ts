@@ -1,9 +1,10 @@
 // Operations: liveness, readiness (every dependency answers within a short timeout) and the
 // Prometheus metrics of the whole process (edge, processors, inference) in one scrape, with the
-// replays this edge reads on sms.replays, wherever they run.
+// replays this edge reads on sms.replays, wherever they run, and live quality read on sms.quality.
 import type { FastifyPluginAsync } from 'fastify';
 import { readiness } from '../../core/health.ts';
 import type { EdgeDeps } from '../deps.ts';
+import { mirrorQuality } from '../quality-metrics.ts';
 import { mirrorReplays } from '../replay-metrics.ts';
 
 const checkResultSchema = {
@@ -67,12 +68,13 @@ export const opsRoutes: FastifyPluginAsync<{ deps: EdgeDeps }> = async (app, { d
       schema: {
         tags: ['operations'],
         summary:
-          'Prometheus metrics: HTTP latency, processor throughput and lag, dead letters, inference latency, replays',
+          'Prometheus metrics: HTTP latency, processor throughput and lag, dead letters, inference latency, replays, live quality',
       },
     },
     async (_request, reply) => {
       const { registry } = deps.metrics;
       mirrorReplays(deps.metrics, deps.replays.snapshot());
+      mirrorQuality(deps.metrics, deps.quality.snapshot());
       return reply.type(registry.contentType).send(await registry.metrics());
     },
   );

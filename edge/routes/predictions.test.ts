@@ -54,6 +54,23 @@ describe('GET /predictions/:smsId', () => {
     });
   });
 
+  it("reports the champion's prediction as the verdict, and none while the champion has not scored", async () => {
+    const deps = testDeps({ champion: 'v2' });
+    await deps.predictions.putPredictions([stored('v1', 0.7), stored('v2', 0.1)]);
+    app = buildApp(deps);
+    const body = (await app.inject({ url: '/predictions/sms-1' })).json() as {
+      verdict?: { modelVersion: string; label: string; spamProbability: number };
+      predictions: unknown[];
+    };
+    expect(body.verdict).toMatchObject({ modelVersion: 'v2', label: 'ham', spamProbability: 0.1 });
+    expect(body.predictions).toHaveLength(2);
+
+    await deps.predictions.putPredictions([{ ...stored('v1', 0.9), smsId: 'sms-2' }]);
+    const unscored = (await app.inject({ url: '/predictions/sms-2' })).json() as Record<string, unknown>;
+    expect(unscored).not.toHaveProperty('verdict');
+    expect(unscored.predictions).toHaveLength(1);
+  });
+
   it('404 for an id without predictions', async () => {
     app = buildApp(testDeps());
     const res = await app.inject({ url: '/predictions/sms-unknown' });

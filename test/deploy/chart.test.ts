@@ -82,14 +82,22 @@ describe('the Helm chart', () => {
 
   it('renders a Deployment, PodDisruptionBudget and NetworkPolicy per part, and no ScaledObject with autoscaling off', () => {
     const { text, manifests } = render();
-    const parts = ['rel-spamstream-edge', 'rel-spamstream-features', 'rel-spamstream-scoring'];
+    const parts = [
+      'rel-spamstream-edge',
+      'rel-spamstream-features',
+      'rel-spamstream-quality',
+      'rel-spamstream-scoring',
+      'rel-spamstream-verdicts',
+    ];
     expect(named(manifests, 'Deployment')).toEqual(parts);
     expect(named(manifests, 'PodDisruptionBudget')).toEqual(parts);
     expect(named(manifests, 'NetworkPolicy')).toEqual(parts);
     expect(named(manifests, 'Service')).toEqual([
       'rel-spamstream-edge',
       'rel-spamstream-features-metrics',
+      'rel-spamstream-quality-metrics',
       'rel-spamstream-scoring-metrics',
+      'rel-spamstream-verdicts-metrics',
     ]);
     expect(named(manifests, 'Job')).toEqual(['rel-spamstream-topology']);
     expect(named(manifests, 'ScaledObject')).toEqual([]);
@@ -101,7 +109,7 @@ describe('the Helm chart', () => {
   it('probes every part, runs it unprivileged, and gives it more grace than its shutdown deadline', () => {
     const { manifests } = render({ 'parts.cdc.enabled': true });
     const deployments = manifests.filter((m) => m.kind === 'Deployment');
-    expect(deployments).toHaveLength(4);
+    expect(deployments).toHaveLength(6);
     for (const d of deployments) {
       const pod = d.spec!.template.spec;
       const [container] = pod.containers;
@@ -123,7 +131,7 @@ describe('the Helm chart', () => {
     }
   });
 
-  it('scales each processor on the consumer group and input topic the topology gives it, within its partitions', () => {
+  it('scales each processor on the consumer group and input topics the topology gives it, within its partitions', () => {
     const settings = {
       SPAMSTREAM_GROUP_PREFIX: 'prod',
       SPAMSTREAM_TOPIC_RAW: 'inbox.raw',
@@ -143,16 +151,16 @@ describe('the Helm chart', () => {
       new ScaledObject(object as never).validate();
       const processor = wiring.find((p) => object.metadata.name === `rel-spamstream-${p.name}`)!;
       expect(object.spec!.maxReplicaCount).toBe(12);
-      expect(object.spec!.triggers).toEqual([
-        {
+      expect(object.spec!.triggers).toEqual(
+        processor.inputs.map((topic) => ({
           type: 'kafka',
           metadata: expect.objectContaining({
             consumerGroup: processor.groupId,
-            topic: processor.input,
+            topic,
             bootstrapServers: expect.any(String),
           }),
-        },
-      ]);
+        })),
+      );
     }
     // KEDA owns the processors' replicas; the edge keeps its own.
     const replicas = Object.fromEntries(
@@ -162,6 +170,8 @@ describe('the Helm chart', () => {
       'rel-spamstream-cdc': undefined,
       'rel-spamstream-features': undefined,
       'rel-spamstream-scoring': undefined,
+      'rel-spamstream-verdicts': undefined,
+      'rel-spamstream-quality': undefined,
       'rel-spamstream-edge': 2,
     });
     expect(named(manifests, 'ServiceMonitor')).toEqual(['rel-spamstream']);

@@ -20,7 +20,7 @@ describe('docker-compose.yml', () => {
     const result = check(composeFile);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(Number(result.stdout.trim())).toBe(10);
+    expect(Number(result.stdout.trim())).toBe(12);
   });
 
   it('is checked for real: a field the specification does not know is refused', () => {

@@ -4,20 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Config, loadConfig } from '../../config/config.ts';
 import { type Messaging, applyPorts, connectMessaging } from '../../runtime/wiring.ts';
 import { startParts } from '../../runtime/pipeline.ts';
-import type { SmsFeatures, SmsRaw } from '../../schemas/index.ts';
+import type { SmsFeatures } from '../../schemas/index.ts';
 import { applyTopology } from '../../topology/apply.ts';
 import { readTopic } from '../../testkit/read-topic.ts';
-import { isolatedEnv, sleep } from '../../testkit/pipeline-fixture.ts';
+import { isolatedEnv, sleep, plainMessage as message } from '../../testkit/pipeline-fixture.ts';
 import { type SecondBroker, startSecondBroker } from '../../testkit/second-broker.ts';
-
-const message = (run: string, n: number): SmsRaw => ({
-  sms_id: `${run}-${n}`,
-  sender: '+447700900000',
-  recipient: '+447700900001',
-  text: `hello number ${n}, see you at six`,
-  received_at: 1_700_000_000_000,
-  source: 'test',
-});
 
 describe('delivery through broker failures (a private broker)', () => {
   let broker: SecondBroker;

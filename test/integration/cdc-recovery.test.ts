@@ -2,30 +2,25 @@
 // Debezium re-sends (it resumes from its last flushed offset) gives no second prediction.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableModels } from '../../connectors/model-runtime.ts';
-import { type RunningPipeline, startParts } from '../../runtime/pipeline.ts';
 import type { SmsPrediction } from '../../schemas/index.ts';
 import { stackUp } from '../../stack/index.ts';
 import { isAlive, ownedPid, ownerMarker } from '../../stack/process.ts';
 import { serverDir } from '../../stack/server.ts';
-import { type CdcFixture, cdcFixture } from '../../testkit/cdc-fixture.ts';
+import { type RunningCdcPipeline, runningCdcPipeline } from '../../testkit/cdc-fixture.ts';
 import { labelledMessages } from '../../testkit/pipeline-fixture.ts';
 import { waitUntil } from '../../testkit/wait-until.ts';
 
 const quiet = () => {};
 
 describe('cdc with Kafka Connect killed', () => {
-  let fixture: CdcFixture;
-  let pipeline: RunningPipeline;
+  let fixture: RunningCdcPipeline;
   const models = availableModels('models');
 
   beforeAll(async () => {
-    fixture = await cdcFixture();
-    await fixture.waitForConnector();
-    pipeline = await startParts(fixture.config, ['cdc', 'features', 'scoring'], quiet);
+    fixture = await runningCdcPipeline(['cdc', 'features', 'scoring']);
   });
 
   afterAll(async () => {
-    await pipeline?.stop();
     await fixture?.close();
   });
 

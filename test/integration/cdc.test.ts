@@ -2,27 +2,22 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableModels } from '../../connectors/model-runtime.ts';
-import { type RunningPipeline, startParts } from '../../runtime/pipeline.ts';
-import type { DeadLetter, SmsPrediction } from '../../schemas/index.ts';
-import { type CdcFixture, cdcFixture } from '../../testkit/cdc-fixture.ts';
+import { applyInboxSchema } from '../../connectors/postgres/schema.ts';
+import type { DeadLetter, SmsLabel, SmsPrediction } from '../../schemas/index.ts';
+import { type RunningCdcPipeline, runningCdcPipeline } from '../../testkit/cdc-fixture.ts';
 import { labelledMessages } from '../../testkit/pipeline-fixture.ts';
 
 const ROWS = 500;
-const quiet = () => {};
 
 describe('cdc end to end', () => {
-  let fixture: CdcFixture;
-  let pipeline: RunningPipeline;
+  let fixture: RunningCdcPipeline;
   const models = availableModels('models');
 
   beforeAll(async () => {
-    fixture = await cdcFixture();
-    await fixture.waitForConnector();
-    pipeline = await startParts(fixture.config, ['cdc', 'features', 'scoring', 'edge'], quiet);
+    fixture = await runningCdcPipeline(['cdc', 'features', 'scoring', 'edge']);
   });
 
   afterAll(async () => {
-    await pipeline?.stop();
     await fixture?.close();
   });
 
@@ -76,7 +71,7 @@ describe('cdc end to end', () => {
   });
 
   it("serves a user's messages from the table with their predictions, and is ready with PostgreSQL and the connector", async () => {
-    const base = pipeline.edge!.address;
+    const base = fixture.pipeline.edge!.address;
     const ready = (await (await fetch(`${base}/ready`)).json()) as {
       status: string;
       checks: { name: string; ok: boolean }[];
@@ -152,6 +147,55 @@ describe('cdc end to end', () => {
           2,
         ),
       );
+    }
+  });
+
+  it('turns user_label into labels: set by an insert or an UPDATE, never taken for a new message; a bad one is a dead letter', async () => {
+    const id = `${fixture.run}-lab`;
+    const bad = `${fixture.run}-badlab`;
+    await fixture.sql.query(
+      `INSERT INTO ${fixture.table} (user_id, sms_id, sender_id, sms_text, user_label) VALUES ('u2', $1, 's1', 'Call 09061701461 to claim your prize', 'ham'), ('u2', $2, 's1', 'lunch?', 'maybe')`,
+      [id, bad],
+    );
+    await fixture.sql.query(`UPDATE ${fixture.table} SET user_label = 'spam' WHERE sms_id = $1`, [id]);
+    await fixture.sql.query(`UPDATE ${fixture.table} SET user_label = NULL WHERE sms_id = $1`, [id]);
+
+    const labels = await fixture.readTopic<SmsLabel>(fixture.config.topics.labels, {
+      until: (r) => r.filter((l) => l.value.sms_id === id).length >= 2,
+    });
+    const mine = labels.filter((l) => l.value.sms_id === id).map((l) => l.value);
+    expect(mine.map((l) => [l.label, l.source])).toEqual([
+      ['ham', 'cdc'],
+      ['spam', 'cdc'],
+    ]);
+    expect(mine[1]!.labelled_at).toBeGreaterThan(mine[0]!.labelled_at);
+    const isBad = (l: { value: DeadLetter }) => l.value.value?.toString('utf8').includes(`"sms_id":"${bad}"`) ?? false;
+    const letters = await fixture.readTopic<DeadLetter>(fixture.config.topics.dlq, { until: (r) => r.some(isBad) });
+    expect(letters.find(isBad)!.value).toMatchObject({ processor: 'cdc', error_code: 'INVALID_FIELD' });
+    expect(letters.find(isBad)!.value.error_reason).toMatch(/user_label .* "maybe" is not spam or ham/);
+
+    // The message with the bad label is scored all the same; the label updates score nothing again.
+    const predictions = await fixture.readTopic<SmsPrediction>(fixture.config.topics.predictions, {
+      until: (r) => r.filter((p) => p.value.sms_id === bad).length >= models.length,
+    });
+    expect(predictions.filter((p) => p.value.sms_id === id)).toHaveLength(models.length);
+    expect(predictions.filter((p) => p.value.sms_id === bad)).toHaveLength(models.length);
+  });
+
+  it('gives an inbox table made before labels its user_label column, keeping its rows', async () => {
+    const schema = `${fixture.config.cdc.schema}_old`;
+    await fixture.sql.query(`CREATE SCHEMA ${schema}`);
+    try {
+      await fixture.sql.query(
+        `CREATE TABLE ${schema}.smss_by_users (user_id text NOT NULL, sms_id text PRIMARY KEY, sender_id text NOT NULL, sms_text text NOT NULL, received_at timestamptz NOT NULL DEFAULT now())`,
+      );
+      await fixture.sql.query(`INSERT INTO ${schema}.smss_by_users VALUES ('u', 'old-1', 's', 'from before', now())`);
+      await applyInboxSchema(fixture.sql, schema);
+      await applyInboxSchema(fixture.sql, schema);
+      const { rows } = await fixture.sql.query(`SELECT sms_id, user_label FROM ${schema}.smss_by_users`);
+      expect(rows).toEqual([{ sms_id: 'old-1', user_label: null }]);
+    } finally {
+      await fixture.sql.query(`DROP SCHEMA ${schema} CASCADE`);
     }
   });
 });

@@ -6,18 +6,15 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SpamstreamError } from '../../core/errors.ts';
 import { startParts } from '../../runtime/pipeline.ts';
-import type { DeadLetter, SmsFeatures, SmsRaw } from '../../schemas/index.ts';
-import { type PipelineFixture, featuresInstance, pipelineFixture, sleep } from '../../testkit/pipeline-fixture.ts';
+import type { DeadLetter, SmsFeatures } from '../../schemas/index.ts';
+import {
+  type PipelineFixture,
+  featuresInstance,
+  pipelineFixture,
+  sleep,
+  plainMessage as message,
+} from '../../testkit/pipeline-fixture.ts';
 import { waitUntil } from '../../testkit/wait-until.ts';
-
-const message = (run: string, n: number | string, text = `hello number ${n}, see you at six`): SmsRaw => ({
-  sms_id: `${run}-${n}`,
-  sender: '+447700900000',
-  recipient: '+447700900001',
-  text,
-  received_at: 1_700_000_000_000,
-  source: 'test',
-});
 
 interface Visible {
   readonly originOffset: number;

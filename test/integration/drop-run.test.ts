@@ -2,7 +2,9 @@
 // from the broker, and nothing of another run.
 import type { Admin } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dropRun } from '../../testkit/drop-run.ts';
+import { dropRun, dropRunAfterResult } from '../../testkit/drop-run.ts';
+import { loadConfig } from '../../config/config.ts';
+import { closedPort } from '../../testkit/ports.ts';
 import { type PipelineFixture, pipelineFixture } from '../../testkit/pipeline-fixture.ts';
 import { kafkaClient } from '../../testkit/real-ports.ts';
 
@@ -56,5 +58,13 @@ describe('dropRun', () => {
     const dropped = await dropRun(fixture.config.kafka, fixture.run, { keepTopics: true });
     expect(dropped).toEqual({ topics: [], groups: [`${fixture.run}.scoring`] });
     expect((await namesOf(fixture.run)).topics).toContain(fixture.config.topics.features);
+  });
+
+  it('after a result, a cleanup that fails is a note, not an error that hides the result', async () => {
+    const unreachable = { ...loadConfig().kafka, brokers: [`127.0.0.1:${await closedPort()}`] };
+    await expect(dropRun(unreachable, 'gone')).rejects.toThrow();
+    const notes: string[] = [];
+    await dropRunAfterResult(unreachable, 'gone', {}, (line) => notes.push(line));
+    expect(notes).toEqual([expect.stringMatching(/^cleanup: the run's topics or groups were not all deleted/)]);
   });
 });

@@ -12,7 +12,8 @@ import { edgeHealthChecks } from '../../runtime/edge-wiring.ts';
 import { testDeps } from '../../testkit/edge-fakes.ts';
 import { connectStores } from '../../runtime/wiring.ts';
 import { type RunningPipeline, startParts } from '../../runtime/pipeline.ts';
-import { type PipelineFixture, pipelineFixture } from '../../testkit/pipeline-fixture.ts';
+import { type PipelineFixture, isolatedEnv, pipelineFixture } from '../../testkit/pipeline-fixture.ts';
+import { ConfigError, loadConfig } from '../../config/config.ts';
 
 const SPAM =
   'WINNER!! You have been selected to receive a £900 cash prize. To claim call 09061701461 now. Valid 12hrs only';
@@ -138,11 +139,14 @@ describe('the edge on the real stack', () => {
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
     expect(await rawRecordCount()).toBe(1);
 
-    const stored = await eventually<{ predictions: Prediction[] }>(
+    const stored = await eventually<{ verdict: Prediction; predictions: Prediction[] }>(
       `/predictions/${smsId}`,
       (body) => body.predictions.length === models.length,
     );
     expect(stored.predictions.map((p) => p.modelVersion)).toEqual(models);
+    // No SPAMSTREAM_CHAMPION: the answer is the version with the best card F1 of those committed, v3.
+    expect(stored.verdict).toEqual(stored.predictions.find((p) => p.modelVersion === 'v3'));
+    expect(((await (await api('/models')).json()) as { champion: string }).champion).toBe('v3');
     for (const prediction of stored.predictions) {
       expect(prediction.label).toBe('spam');
       // The synchronous endpoint runs the processors' code: the same text gets the same probability.
@@ -222,6 +226,16 @@ describe('the edge on the real stack', () => {
     );
     expect(text).toMatch(/spamstream_records_processed_total\{processor="features",outcome="ok"\} [1-9]/);
     expect(text).toMatch(/spamstream_inference_seconds_count\{model_version="v1"\} [1-9]/);
+  });
+
+  it('does not start with a champion that is not among the models it scores', async () => {
+    const config = loadConfig({ ...isolatedEnv(run), SPAMSTREAM_CHAMPION: 'v9', SPAMSTREAM_EDGE_PORT: '0' });
+    const error = await startParts(config, ['scoring'], () => {}).then(
+      () => new Error('started'),
+      (reason: unknown) => reason as Error,
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toMatch(/SPAMSTREAM_CHAMPION=v9: no such model is scored \(loaded: v1, v2, v3;/);
   });
 
   it('is not ready, naming the dependency, when one does not answer', async () => {

@@ -6,20 +6,17 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/config.ts';
 import { SpamstreamError } from '../../core/errors.ts';
-import type { SmsFeatures, SmsRaw } from '../../schemas/index.ts';
-import { featuresInstance, isolatedEnv, pipelineFixture, sleep } from '../../testkit/pipeline-fixture.ts';
+import type { SmsFeatures } from '../../schemas/index.ts';
+import {
+  featuresInstance,
+  isolatedEnv,
+  pipelineFixture,
+  sleep,
+  plainMessage as message,
+} from '../../testkit/pipeline-fixture.ts';
 import { waitUntil } from '../../testkit/wait-until.ts';
 
 const root = join(import.meta.dirname, '..', '..');
-const message = (run: string, n: number | string): SmsRaw => ({
-  sms_id: `${run}-${n}`,
-  sender: '+447700900000',
-  recipient: '+447700900001',
-  text: `hello number ${n}, see you at six`,
-  received_at: 1_700_000_000_000,
-  source: 'test',
-});
-
 function countIds(records: readonly { value: SmsFeatures }[]) {
   const counts = new Map<string, number>();
   for (const { value } of records) counts.set(value.sms_id, (counts.get(value.sms_id) ?? 0) + 1);

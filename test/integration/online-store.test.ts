@@ -1,5 +1,6 @@
-// The online store against the local Cassandra: schema application, the shared contract, and the
-// mapping of "no answer" to a retriable error.
+// The online store against the local Cassandra: schema application, the shared contracts (the
+// online store's and the quality processor's label store), and the mapping of "no answer" to a
+// retriable error.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +9,7 @@ import { loadConfig } from '../../config/config.ts';
 import { SpamstreamError } from '../../core/errors.ts';
 import { TABLES, applyOnlineStoreSchema } from '../../connectors/cassandra/schema.ts';
 import { createCassandraClient, createCassandraStores } from '../../connectors/cassandra/store.ts';
+import { describeLabelStoreContract } from '../../connectors/label-store.contract.ts';
 import { describeOnlineStoreContract } from '../../connectors/online-store.contract.ts';
 
 const config = loadConfig().cassandra;
@@ -116,3 +118,8 @@ describeOnlineStoreContract('cassandra', async () => ({
   ...(await createCassandraStores(config)),
   elapse: (seconds) => sleep(seconds * 1000),
 }));
+
+describeLabelStoreContract('cassandra', async () => {
+  const stores = await createCassandraStores(config);
+  return { labels: stores.labels, close: () => stores.close() };
+});

@@ -14,8 +14,11 @@ import { type ReplayRequest, beginReplay, prepareReplay, runReplay } from '../..
 import type { ReplayStatus } from '../../schemas/index.ts';
 import { type PipelineFixture, labelledMessages, pipelineFixture, sleep } from '../../testkit/pipeline-fixture.ts';
 
-const MESSAGES = 300;
-/** Slow enough that the edge is up and has read the topic well before the replay could end. */
+const MESSAGES = 600;
+/**
+ * Slow enough that the edge is up and has read the topic well before the replay could end: 30 s of
+ * work. At 15 s (300 messages) a loaded machine once took that long to start the edge and read it.
+ */
 const RATE = 20;
 
 let fixture: PipelineFixture;

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/config.ts';
+import { registryCall as rawRegistryCall } from '../../testkit/registry-call.ts';
 import { stackDown, stackUp } from '../../stack/index.ts';
 import { probeRegistry } from '../../stack/registry.ts';
 
@@ -21,14 +22,8 @@ const record = (name: string) => ({
   ],
 });
 
-async function registryCall(method: string, path: string, body?: object): Promise<{ status: number; json: unknown }> {
-  const response = await fetch(`${config.registry.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: response.status, json: await response.json() };
-}
+const registryCall = (method: string, path: string, body?: object) =>
+  rawRegistryCall(config.registry.url, method, path, body);
 
 async function register(subject: string, schema: object): Promise<number> {
   const { status, json } = await registryCall('POST', `/subjects/${subject}/versions`, {

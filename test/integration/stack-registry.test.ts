@@ -6,6 +6,7 @@ import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/config.ts';
+import { registryCall as rawRegistryCall } from '../../testkit/registry-call.ts';
 import { createTopicsAndWait } from '../../connectors/kafka/admin.ts';
 
 const config = loadConfig();
@@ -38,14 +39,8 @@ const record = (name: string, extraFields: object[] = []) => ({
 });
 const avro = (schema: object) => ({ type: SchemaType.AVRO as const, schema: JSON.stringify(schema) });
 
-async function registryCall(method: string, path: string, body?: object): Promise<{ status: number; json: unknown }> {
-  const response = await fetch(`${config.registry.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: response.status, json: await response.json() };
-}
+const registryCall = (method: string, path: string, body?: object) =>
+  rawRegistryCall(config.registry.url, method, path, body);
 
 afterAll(() => {
   expect(requested.length).toBeGreaterThan(0);

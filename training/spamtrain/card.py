@@ -27,7 +27,8 @@ def input_specs(export: FeatureExport, views: tuple[str, ...]) -> list[dict]:
 
 
 def build_card(*, spec, model, export: FeatureExport, threshold: float, selection: list[dict], chosen: str,
-               validation: dict, out_of_fold: dict, onnx_bytes: bytes, seed: int, folds: int) -> dict:
+               validation: dict, out_of_fold: dict, onnx_bytes: bytes, seed: int, folds: int,
+               distribution: list[dict]) -> dict:
     return {
         "format": CARD_FORMAT,
         "name": spec.name,
@@ -53,7 +54,10 @@ def build_card(*, spec, model, export: FeatureExport, threshold: float, selectio
             "exportSha256": export.sha256,
             "rows": export.rows_by_split,
             "split": export.header["split"],
+            # Trained from labels too: which topics, offsets and times, and how many rows of each origin.
+            **({"labels": export.header["labels"], "rowsByOrigin": export.rows_by_origin()} if "labels" in export.header else {}),
         },
+        "trainingDistribution": distribution,
         "model": {"file": "model.onnx", "bytes": len(onnx_bytes), "sha256": hashlib.sha256(onnx_bytes).hexdigest()},
         "seed": seed,
         "libraries": library_versions(),

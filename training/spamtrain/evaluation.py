@@ -35,6 +35,7 @@ def metrics(labels: np.ndarray, scores: np.ndarray, threshold: float) -> dict:
         "spamPrecision": round(float(precision_score(labels, predicted, zero_division=0)), 4),
         "spamRecall": round(float(recall_score(labels, predicted, zero_division=0)), 4),
         "spamF1": round(float(f1_score(labels, predicted, zero_division=0)), 4),
-        "rocAuc": round(float(roc_auc_score(labels, scores)), 4),
+        # Undefined on rows of one class (a handful of labelled messages, say).
+        "rocAuc": round(float(roc_auc_score(labels, scores)), 4) if len(set(labels.tolist())) == 2 else None,
         "accuracy": round(float(accuracy_score(labels, predicted)), 4),
     }

@@ -25,6 +25,9 @@ class FeatureExport:
     texts: list[str] | None
     sha256: str
     rows_by_split: dict[str, int] = field(default_factory=dict)
+    #: Where each row came from: "data-set", "data-set+label" (a data-set row a user labelled) or
+    #: "labels" (a labelled message of the stream); see features/labelled-set.ts.
+    origins: np.ndarray | None = None
 
     def view_spec(self, view_id: str) -> dict:
         for spec in self.header["views"]:
@@ -41,7 +44,16 @@ class FeatureExport:
             views={k: v[mask] for k, v in self.views.items()},
             texts=None if self.texts is None else [t for t, keep in zip(self.texts, mask) if keep],
             sha256=self.sha256,
+            origins=None if self.origins is None else self.origins[mask],
         )
+
+    def rows_by_origin(self) -> dict[str, dict[str, int]]:
+        """Rows per split and origin, e.g. {"train": {"data-set": 4884, "labels": 240}, …}."""
+        origins = self.origins if self.origins is not None else np.full(len(self.sms_ids), "data-set")
+        return {
+            split: {str(o): int(((self.splits == split) & (origins == o)).sum()) for o in sorted(set(origins))}
+            for split in ("train", "validation")
+        }
 
 
 def _dtype(spec: dict):
@@ -56,7 +68,7 @@ def read_export(path: str | Path) -> FeatureExport:
         if header.get("kind") != "header" or header.get("format") != EXPORT_FORMAT:
             raise ValueError(f"{path}: first line is not a {EXPORT_FORMAT} header")
         specs = header["views"]
-        ids, labels, splits, texts = [], [], [], []
+        ids, labels, splits, texts, origins = [], [], [], [], []
         values: dict[str, list] = {spec["id"]: [] for spec in specs}
         for number, line in enumerate(lines, start=2):
             row = json.loads(line)
@@ -64,6 +76,7 @@ def read_export(path: str | Path) -> FeatureExport:
             labels.append(-1 if row["label"] is None else LABELS.index(row["label"]))
             splits.append(row["split"])
             texts.append(row.get("text"))
+            origins.append(row.get("origin", "data-set"))
             for spec in specs:
                 vector = row[spec["id"]]
                 if len(vector) != spec["length"]:
@@ -79,6 +92,7 @@ def read_export(path: str | Path) -> FeatureExport:
         views=views,
         texts=texts if all(t is not None for t in texts) and texts else None,
         sha256=digest,
+        origins=np.asarray(origins),
     )
     export.rows_by_split = {name: int((splits_array == name).sum()) for name in ("train", "validation")}
     return export

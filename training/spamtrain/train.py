@@ -7,26 +7,21 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import onnxruntime as ort
 
 from .card import build_card
-from .catalogue import ModelSpec, catalogue
+from .catalogue import ModelSpec, catalogue, labelled_spec
+from .comparison import compare
+from .distribution import training_distribution
 from .evaluation import best_threshold, metrics, out_of_fold
 from .export import FeatureExport, read_export
 from .golden import TOLERANCE, build_golden
+from .serving import onnx_spam_probability
 
 MAX_MODEL_BYTES = 5 * 1024 * 1024
 
 
-def onnx_spam_probability(onnx_bytes: bytes, views: tuple[str, ...], data: dict[str, np.ndarray]) -> np.ndarray:
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = 1
-    session = ort.InferenceSession(onnx_bytes, options, providers=["CPUExecutionProvider"])
-    feeds = {view: data[view].astype(np.float32 if data[view].dtype.kind == "f" else np.int64) for view in views}
-    return session.run(["probabilities"], feeds)[0][:, 1].astype(np.float64)
-
-
-def train_one(spec: ModelSpec, export: FeatureExport, golden: FeatureExport | None, out_dir: Path, folds: int, seed: int, log) -> dict:
+def train_one(spec: ModelSpec, export: FeatureExport, golden: FeatureExport | None, out_dir: Path, folds: int, seed: int, log,
+              compare_with: Path | None = None) -> dict:
     train = export.subset(export.splits == "train")
     validation = export.subset(export.splits == "validation")
     train_data = {v: train.views[v] for v in spec.views}
@@ -57,8 +52,11 @@ def train_one(spec: ModelSpec, export: FeatureExport, golden: FeatureExport | No
     card = build_card(
         spec=spec, model=model, export=export, threshold=threshold, selection=selection, chosen=candidate.label,
         validation=metrics(validation.labels, served, threshold), out_of_fold=metrics(train.labels, oof_scores, threshold),
-        onnx_bytes=onnx_bytes, seed=seed, folds=folds,
+        onnx_bytes=onnx_bytes, seed=seed, folds=folds, distribution=training_distribution(train, spec.views),
     )
+    if compare_with is not None:
+        card["comparison"] = compare(version=spec.version, served=served, threshold=threshold, held_out=validation,
+                                     against_dir=compare_with)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "model.onnx").write_bytes(onnx_bytes)
     (out_dir / "card.json").write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -73,6 +71,14 @@ def train_one(spec: ModelSpec, export: FeatureExport, golden: FeatureExport | No
     m = card["metrics"]["validation"]
     log(f"{spec.version} ({candidate.label}): validation spam F1 {m['spamF1']} precision {m['spamPrecision']} recall {m['spamRecall']} "
         f"ROC-AUC {m['rocAuc']} accuracy {m['accuracy']} at threshold {threshold}; {len(onnx_bytes)} bytes; onnx gap {gap:.2e}")
+    if compare_with is not None:
+        c = card["comparison"]
+        for scope, figures in (("held-out", c), ("labelled held-out", c.get("labelledOnly")),
+                               ("data-set held-out", c.get("dataSetOnly"))):
+            if figures:
+                log(f"{scope} ({figures.get('rows', c['heldOut']['rows'])} rows): " + "; ".join(
+                    f"{v} spam F1 {figures[v]['spamF1']} precision {figures[v]['spamPrecision']} recall {figures[v]['spamRecall']}"
+                    for v in (spec.version, c["against"])))
     return card
 
 
@@ -85,13 +91,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--fast", action="store_true", help="tiny search, for tests")
+    parser.add_argument("--labelled-version", help="train this new version from an export of the data set and the labels (spamstream features export-labels)")
+    parser.add_argument("--compare-with", help="folder of the model version the new one is compared with on the same held-out rows")
     args = parser.parse_args(argv)
 
     export = read_export(args.export)
     golden = read_export(args.golden) if args.golden else None
     sequence = export.view_spec("v2")["sequence"]
-    specs = catalogue(sequence["vocabularySize"], sequence["length"], args.seed, fast=args.fast)
-    wanted = args.versions.split(",")
+    if args.labelled_version:
+        if "labels" not in export.header:
+            parser.error(f"{args.export} holds no labels: export it with `spamstream features export-labels`")
+        if (Path(args.models_dir) / args.labelled_version).exists():
+            parser.error(f"{Path(args.models_dir) / args.labelled_version} exists: a version, once used, never changes meaning")
+        specs = [labelled_spec(args.labelled_version, sequence["vocabularySize"], sequence["length"], fast=args.fast)]
+        wanted = [args.labelled_version]
+    else:
+        specs = catalogue(sequence["vocabularySize"], sequence["length"], args.seed, fast=args.fast)
+        wanted = args.versions.split(",")
     unknown = set(wanted) - {s.version for s in specs}
     if unknown:
         parser.error(f"unknown model versions: {', '.join(sorted(unknown))}")
@@ -99,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     log(f"training on {export.rows_by_split['train']} rows, validating on {export.rows_by_split['validation']} (export sha256 {export.sha256[:12]}…)")
     for spec in specs:
         if spec.version in wanted:
-            train_one(spec, export, golden, Path(args.models_dir) / spec.version, args.folds, args.seed, log)
+            train_one(spec, export, golden, Path(args.models_dir) / spec.version, args.folds, args.seed, log,
+                      compare_with=Path(args.compare_with) if args.compare_with else None)
     return 0
 
 

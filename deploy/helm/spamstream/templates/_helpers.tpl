@@ -26,9 +26,12 @@ app.kubernetes.io/component: {{ .part }}
 {{- define "spamstream.groupId" -}}
 {{- include "spamstream.setting" (dict "root" .root "name" "SPAMSTREAM_GROUP_PREFIX") }}.{{ .part }}
 {{- end }}
-{{- define "spamstream.inputTopic" -}}
+{{- /* A processor's input topics, one per line. */ -}}
+{{- define "spamstream.inputTopics" -}}
 {{- $inputs := include "spamstream.processorInputs" .root | fromYaml -}}
-{{- include "spamstream.setting" (dict "root" .root "name" (index $inputs .part)) -}}
+{{- range $name := index $inputs .part }}
+{{ include "spamstream.setting" (dict "root" $.root "name" $name) }}
+{{- end }}
 {{- end }}
 
 {{- /* The environment every part gets: the ConfigMap, the shutdown deadline, secrets as _FILE. */ -}}
