@@ -3,10 +3,11 @@
 // topics (six partitions, the default). Figures per count: messages a second over the whole backlog,
 // and from the moment every instance runs; CPU a message of the processors and of the servers.
 //   node bench/scale-out.ts [--counts 1,2,3] [--messages 20000] [--json <file>] [--data <csv>]
+// The run in docs/benchmarks.md: --json docs/benchmarks/scale-out-run.json, then npm run gen:docs.
 // Needs the local cluster up (`npx spamstream stack up --nodes 3`); SPAMSTREAM_STACK_NODES is 3 here
 // unless the environment says otherwise (then it measures that stack).
 import { writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.ts';
 import { availableModels } from '../connectors/model-runtime.ts';
@@ -19,6 +20,7 @@ import { dropRun } from '../testkit/drop-run.ts';
 import { isolatedEnv } from '../testkit/pipeline-fixture.ts';
 import { readTopic } from '../testkit/read-topic.ts';
 import { applyTopology } from '../topology/apply.ts';
+import { type ScaleFigures, type ScaleRun, scaleOutTable } from './scale-out-table.ts';
 import { untilProcessed } from './pipeline.ts';
 import { type Child, DEFAULT_DATA, cpuMs, localServerPid, rawProducer, readTexts, startCli } from './support.ts';
 
@@ -42,21 +44,6 @@ const SERVERS: readonly ServerName[] =
   stack.stack.nodes === 3
     ? ['kafka-1', 'kafka-2', 'kafka-3', 'cassandra-1', 'cassandra-2', 'cassandra-3']
     : ['kafka', 'cassandra'];
-
-export interface ScaleFigures {
-  readonly instances: number;
-  readonly messages: number;
-  /** Over the whole backlog: first feature computed to last prediction scored. */
-  readonly msgsPerSecond: number;
-  /** From the moment every instance ran to the last prediction. */
-  readonly msgsPerSecondAllRunning: number;
-  /** CPU of the processors, and of the Kafka and Cassandra servers, per message (µs). */
-  readonly processorsCpuUs: number;
-  readonly kafkaCpuUs: number;
-  readonly cassandraCpuUs: number;
-  /** The machine's 1-minute load average when the count began (the machine is shared). */
-  readonly loadBefore: number;
-}
 
 async function measure(instances: number): Promise<ScaleFigures> {
   const run = `scale${instances}x${Date.now().toString(36)}`;
@@ -119,21 +106,11 @@ for (const count of args.counts.split(',').map(Number)) {
   console.log(`  ${JSON.stringify(figures)}`);
   results.push(figures);
 }
-const header = [
-  'instances',
-  'msg/s',
-  'msg/s all running',
-  'processors µs/msg',
-  'Kafka µs/msg',
-  'Cassandra µs/msg',
-  'load before',
-];
-console.log(
-  `\n${stack.stack.nodes === 3 ? 'local cluster' : 'single node'}, ${MESSAGES} messages a count, ${stack.topics.partitions} partitions\n`,
-);
-console.log(`| ${header.join(' | ')} |\n| ${header.map(() => '---').join(' | ')} |`);
-for (const r of results)
-  console.log(
-    `| ${[r.instances, r.msgsPerSecond, r.msgsPerSecondAllRunning, r.processorsCpuUs, r.kafkaCpuUs, r.cassandraCpuUs, r.loadBefore].join(' | ')} |`,
-  );
-if (args.json) writeFileSync(args.json, `${JSON.stringify(results, null, 2)}\n`);
+const run: ScaleRun = {
+  stack: stack.stack.nodes === 3 ? 'local cluster' : 'single node',
+  partitions: stack.topics.partitions,
+  cores: availableParallelism(),
+  results,
+};
+console.log(`\n${scaleOutTable(run)}`);
+if (args.json) writeFileSync(args.json, `${JSON.stringify(run, null, 2)}\n`);
