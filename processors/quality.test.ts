@@ -23,8 +23,14 @@ function setup() {
       },
     );
   let offset = 0;
+  /** The partitions each processor was given: claimed (restored) before their first verdict, as the source does. */
+  const claimed = new Map<ReturnType<typeof make>, Set<number>>();
   /** Runs verdicts of one partition through a processor; returns the counts records it wrote, decoded. */
   const run = async (processor: ReturnType<typeof make>, verdicts: readonly SmsVerdict[], partition = 0) => {
+    const held = claimed.get(processor) ?? new Set();
+    claimed.set(processor, held);
+    if (!held.has(partition)) await processor.restore({ topic: TOPICS.verdicts, partition });
+    held.add(partition);
     const records = await Promise.all(
       verdicts.map(async (v) =>
         envelope({
@@ -139,6 +145,23 @@ describe('quality processor', () => {
     // Partition 0 was never labelled: nothing restored there.
     await second.restore({ topic: TOPICS.verdicts, partition: 0 });
     expect(await run(second, [predicted('z', 'v1', 'spam')], 0)).toEqual([]);
+  });
+
+  it('forgets a partition a rejoin gave to another instance, and rebuilds it when it comes back', async () => {
+    const { make, run, store } = setup();
+    const processor = make();
+    const p1 = { topic: TOPICS.verdicts, partition: 1 };
+    await store({ smsId: 'a', modelVersion: 'v1', label: 'spam' });
+    await run(processor, [label('a', 'spam', NOW)], 1);
+    processor.release(p1);
+    // A verdict still on its way from the released partition counts nothing here: its owner reads it again.
+    await store({ smsId: 'b', modelVersion: 'v1', label: 'spam' });
+    expect(await run(processor, [label('b', 'ham', NOW)], 1)).toEqual([]);
+    // Claimed again: rebuilt from the stores, which hold both labels.
+    await processor.restore(p1);
+    await store({ smsId: 'c', modelVersion: 'v1', label: 'ham' });
+    const counts = (await run(processor, [label('c', 'ham', NOW)], 1)).at(-1)!.counts;
+    expect(totals(counts)).toEqual({ v1: [1, 1, 1, 0] });
   });
 
   it('dead-letters a verdict with a bad id or label', async () => {

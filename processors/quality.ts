@@ -4,8 +4,9 @@
 // and each version's latest prediction, merged latest-wins, so a verdict read again changes nothing.
 // Labels are stored by partition (LabelStore) before the transaction that commits them, and the
 // predictions are the online store's: a partition's state is rebuilt from the stores whenever it is
-// claimed, after fencing, and the counts of the partition are written, absolute, in the same Kafka
-// transaction as the input offsets (docs/adr/0016-quality-state.md).
+// claimed, after fencing, and forgotten when a rejoin gives the partition to another instance; the
+// counts of the partition are written, absolute, in the same Kafka transaction as the input offsets
+// (docs/adr/0016-quality-state.md).
 import type { Envelope } from '../core/envelope.ts';
 import { checkLabel, checkSmsId, type SpamLabel } from '../core/message-rules.ts';
 import { type Result, fail, ok } from '../core/result.ts';
@@ -42,10 +43,15 @@ export interface QualitySettings {
   readonly now?: () => number;
 }
 
-/** The processor, and what its partitions' claims must call once they have fenced earlier writers. */
+/**
+ * The processor, and what its source must call: `restore` when a partition is claimed (after fencing
+ * its earlier writers, before its first record), `release` when a rejoin gives it to another member.
+ */
 export interface QualityProcessor extends RecordProcessor {
   /** Rebuilds the partition's state from the stores. */
   restore(input: TopicPartition): Promise<void>;
+  /** Forgets the partition's state. */
+  release(input: TopicPartition): void;
 }
 
 interface Checked {
@@ -70,12 +76,8 @@ const keyOf = (tp: TopicPartition) => `${tp.topic}:${tp.partition}`;
 
 export function qualityProcessor(ports: QualityPorts, settings: QualitySettings): QualityProcessor {
   const now = settings.now ?? Date.now;
+  /** The state of each partition held: restored when claimed, deleted when released. */
   const tallies = new Map<string, PartitionTally>();
-  const tallyOf = (tp: TopicPartition) => {
-    let tally = tallies.get(keyOf(tp));
-    if (!tally) tallies.set(keyOf(tp), (tally = new PartitionTally(settings.bucketMs)));
-    return tally;
-  };
 
   /** The predictions the online store holds of a message, as the state keeps them. */
   const storedPredictions = async (smsId: string) =>
@@ -113,7 +115,9 @@ export function qualityProcessor(ports: QualityPorts, settings: QualitySettings)
     tallies.set(keyOf(input), tally);
   }
 
-  return Object.assign(steps(), { restore });
+  const release = (input: TopicPartition) => void tallies.delete(keyOf(input));
+
+  return Object.assign(steps(), { restore, release });
 
   function steps(): RecordProcessor {
     return namedPipe(
@@ -126,7 +130,7 @@ export function qualityProcessor(ports: QualityPorts, settings: QualitySettings)
           if (verdict.kind !== 'label') return checked;
           const tp = partitionOf(record);
           await ports.labels.putLabels(tp, [{ smsId, ...verdict.label }]);
-          if (tallyOf(tp).get(smsId)) return checked;
+          if (tallies.get(keyOf(tp))?.get(smsId)) return checked;
           return { ...checked, stored: await storedPredictions(smsId) };
         }, settings.policy),
         { stores: ['labels'] },
@@ -135,7 +139,9 @@ export function qualityProcessor(ports: QualityPorts, settings: QualitySettings)
         'merge into the message state (latest label, latest prediction per version) and count per version',
         mapOk((stored: Stored, record: Flow<Stored>): Result<QualityCounts | null> => {
           const tp = partitionOf(record);
-          const tally = tallyOf(tp);
+          const tally = tallies.get(keyOf(tp));
+          // Released while the verdict was on its way: it is read again by the partition's owner.
+          if (!tally) return ok(null);
           const known = tally.get(stored.smsId);
           const { verdict } = stored;
           const next =
