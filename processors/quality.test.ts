@@ -165,9 +165,9 @@ describe('quality processor', () => {
   });
 
   it('dead-letters a verdict with a bad id or label', async () => {
-    const { make, pipeline } = { ...setup(), pipeline: setup() };
+    const { make, codec } = setup();
     const processor = make();
-    const value = await pipeline.codec.encode(`${TOPICS.verdicts}-value`, label('a', 'maybe', 1));
+    const value = await codec.encode(`${TOPICS.verdicts}-value`, label('a', 'maybe', 1));
     const [flow] = await collect(
       from([
         envelope({
