@@ -23,6 +23,7 @@ import {
   mapOk,
   mapOkAsync,
   namedPipe,
+  outputRecord,
   step,
 } from './flow.ts';
 import { PartitionTally, type Predicted, type Verdict, mergeLabelled, mergeVerdict } from './quality-state.ts';
@@ -156,10 +157,11 @@ export function qualityProcessor(ports: QualityPorts, settings: QualitySettings)
         'encode QualityCounts of the partition (absolute)',
         mapOkAsync(async (counts, record) => {
           if (!counts) return [];
-          const value = await ports.codec.encode(`${settings.qualityTopic}-value`, counts);
-          // Only the newest counts of a partition matter: the sink writes the last of a transaction's.
           const key = String(counts.partition);
-          return [{ topic: settings.qualityTopic, key, value, timestamp: record.timestamp, latestOnly: true }];
+          // Only the newest counts of a partition matter: the sink writes the last of a transaction's.
+          return [
+            { ...(await outputRecord(ports.codec, settings.qualityTopic, key, counts, record)), latestOnly: true },
+          ];
         }, settings.policy),
         { topic: settings.qualityTopic },
       ),
