@@ -135,7 +135,10 @@ describe('quality processor', () => {
     const second = make();
     await second.restore({ topic: TOPICS.verdicts, partition: 2 });
     expect(await stores.labels.labelsOf({ topic: TOPICS.verdicts, partition: 2 })).toHaveLength(2);
-    // The uncommitted tail read again (a replay, a re-delivery) changes nothing...
+    // The uncommitted tail read again (a replay, a re-delivery) counts nothing twice; its first verdict
+    // writes the restored counts, since what the first instance wrote may never have been committed...
+    const reread = await run(second, verdicts, 2);
+    expect(reread.map((w) => totals(w.counts))).toEqual([totals(before)]);
     expect(await run(second, verdicts, 2)).toEqual([]);
     // ...and the next change is counted on top of the restored counts.
     await store({ smsId: 'c', modelVersion: 'v1', label: 'ham' });
@@ -145,6 +148,19 @@ describe('quality processor', () => {
     // Partition 0 was never labelled: nothing restored there.
     await second.restore({ topic: TOPICS.verdicts, partition: 0 });
     expect(await run(second, [predicted('z', 'v1', 'spam')], 0)).toEqual([]);
+  });
+
+  it('writes the counts with the first verdict after each claim, even one that changes nothing', async () => {
+    const { make, run, store } = setup();
+    const processor = make();
+    const p3 = { topic: TOPICS.verdicts, partition: 3 };
+    await store({ smsId: 'a', modelVersion: 'v1', label: 'spam' });
+    // Counted and written, then the transaction refused (another instance claimed the partition meanwhile).
+    await run(processor, [label('a', 'spam', NOW)], 3);
+    // Claimed back: the label is in the store, so reading it again changes nothing; the counts are written all the same.
+    await processor.restore(p3);
+    const again = await run(processor, [label('a', 'spam', NOW)], 3);
+    expect(again.map((w) => totals(w.counts))).toEqual([{ v1: [1, 0, 0, 0] }]);
   });
 
   it('forgets a partition a rejoin gave to another instance, and rebuilds it when it comes back', async () => {

@@ -79,6 +79,13 @@ export function qualityProcessor(ports: QualityPorts, settings: QualitySettings)
   const now = settings.now ?? Date.now;
   /** The state of each partition held: restored when claimed, deleted when released. */
   const tallies = new Map<string, PartitionTally>();
+  /**
+   * Per partition, the claim (the origin's generation) its counts were last written under. The
+   * stores may hold verdicts whose counts were never committed (stored, then the transaction
+   * refused or the instance gone); read again they change nothing, so the first verdict of each
+   * claim writes the counts all the same, or the newest committed ones would lack them for good.
+   */
+  const writtenUnder = new Map<string, number | undefined>();
 
   /** The predictions the online store holds of a message, as the state keeps them. */
   const storedPredictions = async (smsId: string) =>
@@ -114,9 +121,13 @@ export function qualityProcessor(ports: QualityPorts, settings: QualitySettings)
     }
     // Swapped in whole: a verdict merged meanwhile into the old state is read again, since it is not committed.
     tallies.set(keyOf(input), tally);
+    writtenUnder.delete(keyOf(input));
   }
 
-  const release = (input: TopicPartition) => void tallies.delete(keyOf(input));
+  const release = (input: TopicPartition) => {
+    tallies.delete(keyOf(input));
+    writtenUnder.delete(keyOf(input));
+  };
 
   return Object.assign(steps(), { restore, release });
 
@@ -140,7 +151,8 @@ export function qualityProcessor(ports: QualityPorts, settings: QualitySettings)
         'merge into the message state (latest label, latest prediction per version) and count per version',
         mapOk((stored: Stored, record: Flow<Stored>): Result<QualityCounts | null> => {
           const tp = partitionOf(record);
-          const tally = tallies.get(keyOf(tp));
+          const key = keyOf(tp);
+          const tally = tallies.get(key);
           // Released while the verdict was on its way: it is read again by the partition's owner.
           if (!tally) return ok(null);
           const known = tally.get(stored.smsId);
@@ -149,7 +161,11 @@ export function qualityProcessor(ports: QualityPorts, settings: QualitySettings)
             verdict.kind === 'label'
               ? mergeLabelled(known, verdict.label, stored.stored ?? [])
               : mergeVerdict(known, verdict);
-          if (!next || !tally.set(stored.smsId, next)) return ok(null);
+          const changed = next !== undefined && tally.set(stored.smsId, next);
+          const { generation } = record.origin;
+          const firstOfClaim = !writtenUnder.has(key) || writtenUnder.get(key) !== generation;
+          if (!changed && !(firstOfClaim && tally.labelled > 0)) return ok(null);
+          writtenUnder.set(key, generation);
           return ok(countsOf(tp, tally));
         }),
       ),
