@@ -1,4 +1,4 @@
-// `spamstream produce` and `spamstream consume` as a user runs them: real processes on the real
+// `spamstream produce`, `label` and `consume` as a user runs them: real processes on the real
 // stack, on topics of their own.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -65,6 +65,23 @@ describe('the produce and consume commands', () => {
     );
     expect(lines.every((l) => l.source === 'cli')).toBe(true);
     expect(consumed.stderr).toMatch(/not decodable: not the Confluent wire format/);
+  });
+
+  it("label sends every line, one given hours ahead of the broker's clock too, and exits once acknowledged", () => {
+    const csv = join(mkdtempSync(join(tmpdir(), 'label-')), 'labels.csv');
+    const ahead = new Date(Date.now() + 3 * 3_600_000).toISOString();
+    writeFileSync(csv, `sms_id,label,labelled_at\n${run}-x,spam,\n${run}-y,ham,${ahead}\n${run}-z,ham,\n`);
+    const labelled = cli('label', '--file', csv);
+    expect(labelled.status, labelled.stderr).toBe(0);
+    expect(labelled.stdout).toMatch(/labelled 3 messages \(1 spam, 2 ham\)/);
+    const consumed = cli('consume', config.topics.labels, '--from-beginning', '--max', '3', '--idle-timeout', '10');
+    expect(consumed.status, consumed.stderr).toBe(0);
+    const labels = consumed.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { sms_id: string; labelled_at: number });
+    expect(labels.map((l) => l.sms_id).sort()).toEqual([`${run}-x`, `${run}-y`, `${run}-z`]);
+    expect(labels.find((l) => l.sms_id === `${run}-y`)?.labelled_at).toBe(Date.parse(ahead));
   });
 
   it('produce --count cycles the input under fresh ids', () => {
