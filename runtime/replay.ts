@@ -18,6 +18,7 @@ import { REPLAY_HEADER } from '../processors/deliver.ts';
 import type { ReplayStatus } from '../schemas/index.ts';
 import { type RunningNode, type StartOptions, buildTopology } from '../topology/build.ts';
 import { processorSpecs } from '../topology/graph.ts';
+import { replayStateDir } from '../stack/server.ts';
 import {
   type GroupAdmin,
   connectGroupAdmin,
@@ -115,7 +116,7 @@ export function replayGroupId(config: Config, request: ReplayRequest): string {
   return `${config.pipeline.consumerGroupPrefix}.replay.${kind}.${createHash('sha256').update(identity).digest('hex').slice(0, 10)}`;
 }
 
-const statePath = (config: Config, groupId: string) => join(config.stack.dataDir, 'replays', `${groupId}.json`);
+const statePath = (config: Config, groupId: string) => join(replayStateDir(config.stack.dataDir), `${groupId}.json`);
 
 async function readPlan(config: Config, groupId: string): Promise<ReplayPlan | undefined> {
   try {

@@ -1,10 +1,11 @@
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { stackDown, stackStatus, waitUntilReady } from './index.ts';
 import { isAlive } from './process.ts';
+import { replayStateDir } from './server.ts';
 import { testSettings } from '../testkit/stack-settings.ts';
 import { closedPort } from '../testkit/ports.ts';
 
@@ -27,15 +28,30 @@ describe('stackDown', () => {
     expect(existsSync(join(kafkaDir, 'pid'))).toBe(false);
   });
 
-  it('deletes the data only with purge', async () => {
+  // A replay's state names offsets of this stack's Kafka: after a purge the same command answered
+  // "this replay completed at …" for topics that no longer existed.
+  it('deletes the data only with purge, the replays kept beside it too', async () => {
     const root = mkdtempSync(join(tmpdir(), 'stack-down-'));
     const settings = testSettings({}, root);
     const data = join(settings.stack.dataDir, 'cassandra', 'data');
     mkdirSync(data, { recursive: true });
+    const replay = join(replayStateDir(settings.stack.dataDir), 'spamstream.replay.scoring.0123456789.json');
+    mkdirSync(dirname(replay), { recursive: true });
+    writeFileSync(replay, '{}\n');
     await stackDown(settings);
     expect(existsSync(data)).toBe(true);
+    expect(existsSync(replay)).toBe(true);
     await stackDown(settings, { purge: true });
     expect(existsSync(settings.stack.dataDir)).toBe(false);
+  });
+
+  it("keeps the replays when a purge leaves Kafka's data", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'stack-down-'));
+    const settings = testSettings({}, root);
+    const replays = replayStateDir(settings.stack.dataDir);
+    mkdirSync(replays, { recursive: true });
+    await stackDown(settings, { purge: true, only: ['registry'] });
+    expect(existsSync(replays)).toBe(true);
   });
 
   it("stops a cluster's numbered servers only: a single node's in the same folder stay up", async () => {

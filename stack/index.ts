@@ -27,6 +27,7 @@ import {
   type ServerName,
   type StackSettings,
   kindOf,
+  replayStateDir,
   serverDir,
   stopWaves,
 } from './server.ts';
@@ -253,6 +254,10 @@ export async function stackDown(
   for (const wave of stopWaves(names)) reports.push(...(await Promise.all(wave.map(stopOne))));
   if (options.purge) {
     for (const name of names) await rm(serverDir(settings, name), { recursive: true, force: true });
+    // A replay's plan names offsets of the Kafka whose data just went: kept, the same command
+    // would answer that it completed, for topics that no longer exist.
+    if (names.some((name) => kindOf(name) === 'kafka'))
+      await rm(replayStateDir(settings.stack.dataDir), { recursive: true, force: true });
     await rmdir(settings.stack.dataDir).catch(() => undefined); // only once nothing else is left in it
   }
   return reports;
