@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { stackDown, stackStatus, waitUntilReady } from './index.ts';
-import { isAlive } from './process.ts';
-import { replayStateDir } from './server.ts';
+import { bringUp, stackDown, stackStatus, waitUntilReady } from './index.ts';
+import { isAlive, ownerMarker } from './process.ts';
+import { type Server, replayStateDir } from './server.ts';
 import { testSettings } from '../testkit/stack-settings.ts';
 import { closedPort } from '../testkit/ports.ts';
 
@@ -118,4 +118,38 @@ describe('waitUntilReady', () => {
   it('is ready when the process it started lives and answers', async () => {
     expect(await waitUntilReady(answering, process.pid, Date.now() + 5_000)).toBeUndefined();
   });
+});
+
+describe('bringUp', () => {
+  // `stack up` starts a server once the ones before it were fetched (and Connect once Kafka answers):
+  // counted from the call, a Cassandra that answered 30 s after its start read as 5 minutes.
+  it("counts a started server's seconds from its own start, not from the start of `stack up`", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'stack-up-'));
+    const settings = testSettings({}, root);
+    let launched = false;
+    const server: Server = {
+      name: 'kafka',
+      endpoint: '127.0.0.1:9',
+      prepare: async () => {
+        launched = true;
+        const marker = ownerMarker(settings.stack.dataDir);
+        return { command: process.execPath, args: ['-e', 'setTimeout(() => {}, 60000)', '--', marker], cwd: root };
+      },
+      probe: async () => {
+        if (!launched) throw new Error('not started');
+      },
+    };
+    const lines: string[] = [];
+    const calledAt = Date.now() - 300_000; // as if the servers before it took five minutes
+    const report = await bringUp(server, settings, (line) => void lines.push(line), calledAt);
+    try {
+      expect(report.state).toBe('started');
+      expect(lines[0]).toBe(`kafka: started (pid ${report.pid}), waiting for it to answer…`);
+      const seconds = Number(/^kafka: answering after ([\d.]+)s$/.exec(lines[1] ?? '')?.[1]);
+      expect(seconds).toBeLessThan(300);
+      expect(report.seconds).toBe(seconds);
+    } finally {
+      if (report.pid && isAlive(report.pid)) process.kill(report.pid, 'SIGKILL');
+    }
+  }, 60_000);
 });
