@@ -165,12 +165,14 @@ function progressReporter(kind: ReplayKind, tty: boolean) {
     },
     done(s: ReplaySummary) {
       if (tty) process.stderr.write('\n');
-      const state = s.completed
-        ? 'done'
-        : `stopped at ${n(s.done)}/${n(s.total)} (run the same command again to resume)`;
-      console.log(
-        `replay ${kind} ${state}: ${n(s.messages)} messages read, ${n(s.written)} written, ${n(s.deadLetters)} dead-lettered in ${s.seconds.toFixed(1)} s (${n(s.rate)} messages/s)`,
-      );
+      console.log(summaryLine(kind, s));
     },
   };
+}
+
+/** The line a replay ends with; `store` writes to the online store, the others to the topics. */
+export function summaryLine(kind: ReplayKind, s: ReplaySummary): string {
+  const state = s.completed ? 'done' : `stopped at ${n(s.done)}/${n(s.total)} (run the same command again to resume)`;
+  const written = kind === 'store' ? `${n(s.written)} written to the online store` : `${n(s.written)} written`;
+  return `replay ${kind} ${state}: ${n(s.messages)} messages read, ${written}, ${n(s.deadLetters)} dead-lettered in ${s.seconds.toFixed(1)} s (${n(s.rate)} messages/s)`;
 }

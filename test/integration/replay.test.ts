@@ -294,7 +294,8 @@ describe('replay store', () => {
 
     const metrics = createMetrics({ defaultMetrics: false });
     const { summary, runId } = await replay(live, { kind: 'store', from: 'earliest', to: 'latest' }, metrics);
-    expect(summary).toMatchObject({ completed: true, written: 0, deadLetters: 0 });
+    // One features record and three predictions a message, each upserted into the store.
+    expect(summary).toMatchObject({ completed: true, written: MESSAGES * 4, deadLetters: 0 });
     const text = await metrics.registry.metrics();
     const gauge = (name: string) =>
       Number(new RegExp(`${name}\\{run="${runId}",kind="store"\\} ([\\d.]+)`).exec(text)?.[1]);
