@@ -8,8 +8,10 @@ import { isAlive, ownerMarker } from './process.ts';
 import { type Server, replayStateDir } from './server.ts';
 import { testSettings } from '../testkit/stack-settings.ts';
 import { closedPort } from '../testkit/ports.ts';
+import { SPAWNING_TEST_TIMEOUT_MS } from '../testkit/spawn-timeout.ts';
 
-describe('stackDown', () => {
+// stackDown asks `ps` whose a live pid is; bringUp and waitUntilReady start node.
+describe('stackDown', { timeout: SPAWNING_TEST_TIMEOUT_MS }, () => {
   it('leaves alone a live process that a stale pid file points at, and forgets the pid file', async () => {
     const root = mkdtempSync(join(tmpdir(), 'stack-down-'));
     const settings = testSettings({}, root);
@@ -105,7 +107,7 @@ describe('stackStatus', () => {
   });
 });
 
-describe('waitUntilReady', () => {
+describe('waitUntilReady', { timeout: SPAWNING_TEST_TIMEOUT_MS }, () => {
   const answering = { endpoint: '127.0.0.1:5432', probe: async () => {} };
 
   it('does not take an answer from another server for the one it started, once that one has exited', async () => {
@@ -120,7 +122,7 @@ describe('waitUntilReady', () => {
   });
 });
 
-describe('bringUp', () => {
+describe('bringUp', { timeout: SPAWNING_TEST_TIMEOUT_MS }, () => {
   // `stack up` starts a server once the ones before it were fetched (and Connect once Kafka answers):
   // counted from the call, a Cassandra that answered 30 s after its start read as 5 minutes.
   it("counts a started server's seconds from its own start, not from the start of `stack up`", async () => {
@@ -151,5 +153,5 @@ describe('bringUp', () => {
     } finally {
       if (report.pid && isAlive(report.pid)) process.kill(report.pid, 'SIGKILL');
     }
-  }, 60_000);
+  });
 });
