@@ -59,6 +59,8 @@ export function consumeCommand(): Command {
         source.records
           .pipe(
             concatMap(async (record) => {
+              // Closing lets the records already fetched through: past --max they are not printed.
+              if (options.max !== undefined && count >= options.max) return;
               lastRecordAt = Date.now();
               try {
                 const value = record.value === null ? null : await messaging.codec.decode(record.value);

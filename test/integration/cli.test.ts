@@ -90,6 +90,15 @@ describe('the produce and consume commands', () => {
     expect(produced.stdout).toMatch(/produced 3 records/);
   });
 
+  it('consume --max N prints N records, however many more a fetch brought', () => {
+    // A fetch brings many records of a partition at once: more than --max.
+    expect(cli('produce', 'one of many', '--count', '60').status).toBe(0);
+    const consumed = cli('consume', config.topics.raw, '--from-beginning', '--max', '2', '--idle-timeout', '10');
+    expect(consumed.status, consumed.stderr).toBe(0);
+    expect(consumed.stdout.trim().split('\n')).toHaveLength(2);
+    expect(consumed.stderr).toMatch(/^2 record\(s\) from /m);
+  });
+
   it('consume stops after the idle timeout on a quiet topic', () => {
     const started = Date.now();
     const consumed = cli('consume', config.topics.dlq, '--idle-timeout', '1');
