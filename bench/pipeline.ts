@@ -109,7 +109,7 @@ export async function pipelineBench(
  * scoring group within one offset of the end of the features topic (every transaction there ends with
  * a commit marker, which takes the last offset).
  */
-async function untilProcessed(messaging: Messaging, config: Config, timeoutMs: number) {
+export async function untilProcessed(messaging: Messaging, config: Config, timeoutMs: number) {
   const prefix = config.pipeline.consumerGroupPrefix;
   const caughtUp = async (group: string, topic: string, markers: number) => {
     const [ends, committed] = await Promise.all([

@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SPAWNING_TEST_TIMEOUT_MS } from '../testkit/spawn-timeout.ts';
 
 const bin = join(import.meta.dirname, 'spamstream.js');
 // Loaded into every Node process the CLI runs as: each prints the V8 flags it was started with.
@@ -41,7 +42,7 @@ const startsWith = (nodeOptions: string) => {
   return run.stdout.split('\n').filter((line) => line.startsWith('execArgv '));
 };
 
-describe('spamstream (bin)', () => {
+describe('spamstream (bin)', { timeout: SPAWNING_TEST_TIMEOUT_MS }, () => {
   it('runs with the young generation capped at 8 MiB a semi-space', () => {
     const starts = startsWith(`--import=${reporter}`);
     expect(starts).toHaveLength(2); // started, then again with the cap

@@ -294,8 +294,14 @@ export function maskSecrets(config: Config): Config {
   return copy as unknown as Config;
 }
 
-/** Variables read outside the table on purpose: switches of the test runner and of one test. */
-const OTHER_VARIABLES = ['SPAMSTREAM_SKIP_FAULTS', 'SPAMSTREAM_SKIP_PYTHON', 'SPAMSTREAM_SCREENSHOT'];
+/** Variables read outside the table on purpose: switches of the test runner, of one test, and the image's base. */
+const OTHER_VARIABLES = [
+  'SPAMSTREAM_SKIP_FAULTS',
+  'SPAMSTREAM_SKIP_PYTHON',
+  'SPAMSTREAM_SKIP_DEPLOY',
+  'SPAMSTREAM_SCREENSHOT',
+  'SPAMSTREAM_IMAGE_BASE',
+];
 
 /**
  * One warning for each SPAMSTREAM_* variable that is no setting, naming the closest one: a misspelt

@@ -88,6 +88,13 @@ const modelVersion = (raw: string): string | Error =>
 
 const fixed = (value: unknown, text = JSON.stringify(value)) => ({ default: () => value, defaultText: text });
 
+/** With SPAMSTREAM_STACK_NODES=3 a default is the local cluster's (stack/cluster.ts lays it out). */
+const onCluster = (v: Values): boolean => v.get('stack.nodes') === 3;
+/** The local cluster's node addresses with `port`: where each of its servers of one kind listens. */
+const atEachNode = (v: Values, port: string): string[] =>
+  (v.get('stack.clusterAddresses') as string[]).map((host) => `${host}:${v.get(port)}`);
+const firstNode = (v: Values): string => (v.get('stack.clusterAddresses') as string[])[0]!;
+
 export const SETTINGS = [
   {
     key: 'stack.mode',
@@ -295,8 +302,9 @@ export const SETTINGS = [
     env: 'SPAMSTREAM_KAFKA_BROKERS',
     doc: 'Kafka bootstrap servers (host:port, comma-separated)',
     parse: hostPorts,
-    default: (v) => [`127.0.0.1:${v.get('stack.kafkaPort')}`],
+    default: (v) => (onCluster(v) ? atEachNode(v, 'stack.kafkaPort') : [`127.0.0.1:${v.get('stack.kafkaPort')}`]),
     defaultText: '127.0.0.1:$SPAMSTREAM_KAFKA_PORT',
+    clusterDefaultText: '127.0.2.1:9092,127.0.2.2:9092,127.0.2.3:9092',
   },
   {
     key: 'kafka.clientId',
@@ -359,8 +367,10 @@ export const SETTINGS = [
     env: 'SPAMSTREAM_SCHEMA_REGISTRY_URL',
     doc: 'Confluent-compatible schema registry base URL',
     parse: url,
-    default: (v) => `http://127.0.0.1:${v.get('stack.registryPort')}/apis/ccompat/v7`,
+    default: (v) =>
+      `http://${onCluster(v) ? firstNode(v) : '127.0.0.1'}:${v.get('stack.registryPort')}/apis/ccompat/v7`,
     defaultText: 'http://127.0.0.1:$SPAMSTREAM_REGISTRY_PORT/apis/ccompat/v7',
+    clusterDefaultText: 'http://127.0.2.1:8081/apis/ccompat/v7',
   },
   {
     key: 'registry.fallbackUrls',
@@ -370,7 +380,11 @@ export const SETTINGS = [
       const urls = list(raw).map(url);
       return urls.find((u): u is Error => u instanceof Error) ?? (urls as string[]);
     },
-    ...fixed([], '(none)'),
+    // The local cluster's second registry instance.
+    default: (v) =>
+      onCluster(v) ? [`http://${atEachNode(v, 'stack.registryPort')[1]}/apis/ccompat/v7`] : ([] as string[]),
+    defaultText: '(none)',
+    clusterDefaultText: 'http://127.0.2.2:8081/apis/ccompat/v7',
   },
   {
     key: 'registry.username',
@@ -398,8 +412,10 @@ export const SETTINGS = [
     env: 'SPAMSTREAM_CASSANDRA_CONTACT_POINTS',
     doc: 'Cassandra contact points (host:port, comma-separated)',
     parse: hostPorts,
-    default: (v) => [`127.0.0.1:${v.get('stack.cassandraPort')}`],
+    default: (v) =>
+      onCluster(v) ? atEachNode(v, 'stack.cassandraPort') : [`127.0.0.1:${v.get('stack.cassandraPort')}`],
     defaultText: '127.0.0.1:$SPAMSTREAM_CASSANDRA_PORT',
+    clusterDefaultText: '127.0.2.1:9042,127.0.2.2:9042,127.0.2.3:9042',
   },
   {
     key: 'cassandra.localDataCenter',
@@ -408,7 +424,10 @@ export const SETTINGS = [
     // Spliced into the keyspace's CQL as a string literal (connectors/cassandra/schema.ts).
     parse: (raw) =>
       /^[A-Za-z0-9_.-]{1,64}$/.test(raw) ? raw : new Error('expected a data centre name ([A-Za-z0-9_.-])'),
-    ...fixed('datacenter1', 'datacenter1'),
+    // The single node's SimpleSnitch always says datacenter1; the cluster's nodes say what they are told.
+    default: (v) => (onCluster(v) ? 'dc1' : 'datacenter1'),
+    defaultText: 'datacenter1',
+    clusterDefaultText: 'dc1',
   },
   {
     key: 'cassandra.keyspace',
@@ -422,7 +441,9 @@ export const SETTINGS = [
     env: 'SPAMSTREAM_CASSANDRA_REPLICATION',
     doc: 'replicas of the keyspace in the data centre, when `topology apply` creates it (3 on a cluster)',
     parse: int(1, 9),
-    ...fixed(1),
+    default: (v) => (onCluster(v) ? 3 : 1),
+    defaultText: '1',
+    clusterDefaultText: '3',
   },
   {
     key: 'cassandra.readConsistency',
@@ -431,6 +452,7 @@ export const SETTINGS = [
     parse: oneOf(...CONSISTENCIES),
     default: (v) => quorumUnlessOneReplica(v),
     defaultText: 'LOCAL_ONE',
+    clusterDefaultText: 'LOCAL_QUORUM',
   },
   {
     key: 'cassandra.writeConsistency',
@@ -439,6 +461,7 @@ export const SETTINGS = [
     parse: oneOf(...CONSISTENCIES),
     default: (v) => quorumUnlessOneReplica(v),
     defaultText: 'LOCAL_ONE',
+    clusterDefaultText: 'LOCAL_QUORUM',
   },
   {
     key: 'cassandra.serialConsistency',
@@ -550,14 +573,18 @@ export const SETTINGS = [
     env: 'SPAMSTREAM_TOPIC_REPLICATION',
     doc: "replicas of each topic `topology apply` creates (3 on a cluster); 0: the broker's `default.replication.factor`",
     parse: int(0, 10),
-    ...fixed(0),
+    default: (v) => (onCluster(v) ? 3 : 0),
+    defaultText: '0',
+    clusterDefaultText: '3',
   },
   {
     key: 'topics.minInsyncReplicas',
     env: 'SPAMSTREAM_TOPIC_MIN_INSYNC_REPLICAS',
     doc: "`min.insync.replicas` of each topic created: a write is acknowledged once on this many replicas (2 of 3 on a cluster); 0: the broker's default",
     parse: int(0, 10),
-    ...fixed(0),
+    default: (v) => (onCluster(v) ? 2 : 0),
+    defaultText: '0',
+    clusterDefaultText: '2',
   },
   {
     key: 'topics.replayRetentionMs',
@@ -785,8 +812,10 @@ export const SETTINGS = [
     env: 'SPAMSTREAM_POSTGRES_URL',
     doc: 'PostgreSQL holding the inbox table (needs wal_level=logical)',
     parse: (raw) => (/^postgres(ql)?:\/\//.test(raw) ? raw : new Error('expected a postgres:// URL')),
-    default: (v) => `postgres://postgres@127.0.0.1:${v.get('stack.postgresPort')}/spamstream`,
+    default: (v) =>
+      `postgres://postgres@${onCluster(v) ? firstNode(v) : '127.0.0.1'}:${v.get('stack.postgresPort')}/spamstream`,
     defaultText: 'postgres://postgres@127.0.0.1:$SPAMSTREAM_POSTGRES_PORT/spamstream',
+    clusterDefaultText: 'postgres://postgres@127.0.2.1:5432/spamstream',
   },
   {
     key: 'cdc.postgresPassword',
@@ -800,8 +829,9 @@ export const SETTINGS = [
     env: 'SPAMSTREAM_CONNECT_URL',
     doc: 'Kafka Connect REST base URL',
     parse: url,
-    default: (v) => `http://127.0.0.1:${v.get('stack.connectPort')}`,
+    default: (v) => `http://${onCluster(v) ? firstNode(v) : '127.0.0.1'}:${v.get('stack.connectPort')}`,
     defaultText: 'http://127.0.0.1:$SPAMSTREAM_CONNECT_PORT',
+    clusterDefaultText: 'http://127.0.2.1:8083',
   },
   {
     key: 'cdc.databaseHost',
@@ -841,9 +871,11 @@ export const SETTINGS = [
   {
     key: 'edge.host',
     env: 'SPAMSTREAM_EDGE_HOST',
-    doc: 'HTTP edge address',
+    doc: "HTTP edge address; on the local cluster its first node's, so that `npm start` on the cluster runs beside the single-node one",
     parse: str,
-    ...fixed('127.0.0.1', '127.0.0.1'),
+    default: (v) => (onCluster(v) ? firstNode(v) : '127.0.0.1'),
+    defaultText: '127.0.0.1',
+    clusterDefaultText: '127.0.2.1',
   },
   { key: 'edge.port', env: 'SPAMSTREAM_EDGE_PORT', doc: 'HTTP edge port', parse: int(0, 65535), ...fixed(8080) },
   {

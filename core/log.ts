@@ -18,6 +18,8 @@ const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 // pino's level numbers and field names: the edge's request log is pino's (through Fastify), so
 // both kinds of line read the same to a collector.
 const PINO_LEVEL: Record<LogLevel, number> = { debug: 20, info: 30, warn: 40, error: 50 };
+/** Asked once: every JSON line carries it, and each asking is a system call. */
+const HOSTNAME = hostname();
 
 type Sink = (level: LogLevel, line: string) => void;
 const toStdout = (line: string) => process.stdout.write(`${line}\n`);
@@ -37,7 +39,7 @@ export function textLine(level: LogLevel, line: string): string {
 
 /** One JSON object: `level` (pino's number), `time` (ms since the epoch), `pid`, `hostname`, `msg`. */
 export function jsonLine(level: LogLevel, line: string, time: number = Date.now()): string {
-  return JSON.stringify({ level: PINO_LEVEL[level], time, pid: process.pid, hostname: hostname(), msg: line });
+  return JSON.stringify({ level: PINO_LEVEL[level], time, pid: process.pid, hostname: HOSTNAME, msg: line });
 }
 
 /** Text lines, all to `write` (stderr unless given). */

@@ -32,6 +32,14 @@ export function checkLabel(label: unknown, what = 'label'): Result<SpamLabel> {
     : fail('INVALID_FIELD', `${what} ${JSON.stringify(label)?.slice(0, 140)} is not spam or ham`);
 }
 
+/**
+ * Of two labels of one message, the one that stands: given later, or at the same time the greater
+ * (spam over ham), so labels merged in any order end the same. Live quality, its label store and
+ * the training set from labels all keep labels by this rule.
+ */
+export const laterLabel = <T extends { readonly label: SpamLabel; readonly labelledAt: number }>(a: T, b: T): T =>
+  b.labelledAt > a.labelledAt || (b.labelledAt === a.labelledAt && b.label > a.label) ? b : a;
+
 /** A label record as every entry point writes it and every reader accepts it. */
 export function checkLabelRecord<T extends { sms_id: string; label: string; labelled_at: number }>(
   record: T,

@@ -42,8 +42,8 @@ function routerFailure(error: FastifyError): HttpFailure {
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * JSON bodies must be valid UTF-8. Fastify's own parser decodes leniently, so a broken byte became
- * U+FFFD and was stored, while the processors refuse such text as INVALID_UTF8; this answers 400.
+ * JSON bodies must be valid UTF-8. Fastify's own parser decodes leniently: a broken byte would become
+ * U+FFFD and be stored, while the processors refuse such text as INVALID_UTF8; this answers 400.
  */
 function parseJsonAsStrictUtf8(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');

@@ -15,6 +15,7 @@ import { applyTopology } from '../topology/apply.ts';
 import { Load } from './load.ts';
 import { type Findings, Parts, STOP_DEADLINE_MS } from './parts.ts';
 import { TopicReader } from './topics.ts';
+import { longestPause } from './pause.ts';
 import { type Verdict, verdict } from './verdict.ts';
 
 /** A scenario's counts and checks (verdict.ts), with how long it took and whether it passed. */
@@ -22,6 +23,10 @@ export interface ScenarioResult extends Verdict {
   readonly name: string;
   readonly seconds: number;
   readonly ok: boolean;
+  /** Cluster scenarios: the longest stretch without a new prediction after the fault (faults/pause.ts). */
+  readonly paused_s?: number;
+  /** The Cassandra node outage: p99 of `GET /features/:id` while the node was down. */
+  readonly edge_p99_ms?: number;
 }
 
 export interface ScenarioOptions {
@@ -106,9 +111,20 @@ export class Harness implements Findings {
   async result(
     name: string,
     poison: ReadonlyMap<string, string> = new Map(),
-    options: { oncePerId?: boolean } = {},
+    options: {
+      oncePerId?: boolean;
+      /** When the fault began: the result then says how long the flow of predictions paused after it. */
+      pausedAfter?: number;
+      extra?: Pick<ScenarioResult, 'edge_p99_ms'>;
+    } = {},
   ): Promise<ScenarioResult> {
-    const seen = await this.topics.observed();
+    const { scoredAt, ...seen } = await this.topics.observed();
+    const pause = options.pausedAfter === undefined ? undefined : longestPause(scoredAt, options.pausedAfter);
+    if (pause) {
+      const offset = (pause.from - options.pausedAfter!) / 1000;
+      const when = offset < 0 ? `${(-offset).toFixed(1)} s before it` : `${offset.toFixed(1)} s after it`;
+      this.note(`longest stretch without a new prediction after the fault: ${pause.seconds} s, beginning ${when}`);
+    }
     const { problems, notes, ...counts } = verdict({
       ...seen,
       sentIds: this.load.sentIds,
@@ -121,6 +137,8 @@ export class Harness implements Findings {
     return {
       name,
       ...counts,
+      ...(pause ? { paused_s: pause.seconds } : {}),
+      ...options.extra,
       seconds: Math.round((Date.now() - this.started) / 1000),
       ok: this.problems.length === 0,
       problems: [...this.problems],
@@ -171,7 +189,10 @@ export async function withHarness(
     harness = await Harness.create(name, overrides);
     return await body(harness);
   } catch (error) {
-    return failedResult(name, error, harness, started);
+    const result = failedResult(name, error, harness, started);
+    // Also a problem of the harness, so that its close keeps the parts' logs and topics to look at.
+    harness?.check(false, 'the scenario failed');
+    return result;
   } finally {
     await harness?.close();
   }

@@ -37,6 +37,8 @@ export interface Flow {
 export class Load {
   /** Ids of the good messages produced so far. */
   readonly sentIds: string[] = [];
+  /** When each send of good messages was acknowledged, epoch ms. */
+  readonly sentAt: number[] = [];
   private rawWriter: Promise<{ id: number; type: avro.Type }> | undefined;
 
   private readonly run: string;
@@ -122,6 +124,7 @@ export class Load {
     );
     await this.sendRetrying(records, retryForMs);
     for (const raw of batch) this.sentIds.push(raw.sms_id);
+    this.sentAt.push(Date.now());
   }
 
   async sendRetrying(records: { topic: string; key: string; value: Buffer }[], retryForMs: number): Promise<void> {

@@ -1,12 +1,14 @@
-// `npm run test:faults [-- --quick] [-- --json <file>] [-- --only <name,…>]`: the fault scenarios against
-// the real stack, one after another, each measured from the outside. Prints a table; exits 1 when a
-// scenario lost or duplicated anything or broke a promise it checks.
+// `npm run test:faults [-- --quick] [-- --json <file>] [-- --only <name,…>] [-- --cluster]`: the fault
+// scenarios against the real stack, one after another, each measured from the outside. Prints a table;
+// exits 1 when a scenario lost or duplicated anything or broke a promise it checks. `--cluster` runs
+// the node failures of faults/cluster-scenarios.ts on the local cluster (SPAMSTREAM_STACK_NODES=3).
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.ts';
 import { dropKafkajsTimerWarnings } from '../runtime/warnings.ts';
 import { type ServerName, stackDown, stackStatus, stackUp } from '../stack/index.ts';
 import { type ScenarioResult, failedResult } from './harness.ts';
+import { CLUSTER_SCENARIOS } from './cluster-scenarios.ts';
 import { SCENARIOS } from './scenarios.ts';
 import { faultTable } from './table.ts';
 
@@ -15,8 +17,17 @@ const { values: args } = parseArgs({
     quick: { type: 'boolean', default: false },
     json: { type: 'string' },
     only: { type: 'string' },
+    cluster: { type: 'boolean', default: false },
   },
 });
+if (args.cluster) {
+  // Every loadConfig below, and each part the scenarios start, reads the cluster's defaults.
+  if (process.env.SPAMSTREAM_STACK_NODES && process.env.SPAMSTREAM_STACK_NODES !== '3')
+    throw new Error(
+      `--cluster runs on the local cluster: SPAMSTREAM_STACK_NODES is ${process.env.SPAMSTREAM_STACK_NODES}`,
+    );
+  process.env.SPAMSTREAM_STACK_NODES = '3';
+}
 const log = (line: string) => console.log(line);
 dropKafkajsTimerWarnings();
 
@@ -37,7 +48,9 @@ async function ensureStack(): Promise<ServerName[]> {
 }
 
 const only = args.only?.split(',').map((s) => s.trim());
-const chosen = SCENARIOS.filter((s) => !only || only.some((o) => s.name.includes(o)));
+const chosen = (args.cluster ? CLUSTER_SCENARIOS : SCENARIOS).filter(
+  (s) => !only || only.some((o) => s.name.includes(o)),
+);
 const startedStack = await ensureStack();
 const results: ScenarioResult[] = [];
 try {

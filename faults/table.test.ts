@@ -31,4 +31,17 @@ describe('faultTable', () => {
       '| zombie | 10,000 | 9,998 | 2 | 1 | 0 | 43 | FAILED |',
     ]);
   });
+
+  it("adds the cluster's columns when a result has them, a dash where another has not", () => {
+    const cluster = [
+      { ...results[0]!, name: 'broker killed (steady)', paused_s: 12.5 },
+      { ...results[0]!, name: 'Cassandra node down (steady)', paused_s: 0.4, edge_p99_ms: 38 },
+    ];
+    expect(faultTable(cluster, 'markdown').split('\n')).toEqual([
+      '| scenario | sent | delivered | lost | duplicates | dead_lettered | paused (s) | edge p99 (ms) | seconds | result |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+      '| broker killed (steady) | 20,000 | 20,000 | 0 | 0 | 0 | 12.5 | — | 84 | ok |',
+      '| Cassandra node down (steady) | 20,000 | 20,000 | 0 | 0 | 0 | 0.4 | 38 | 84 | ok |',
+    ]);
+  });
 });

@@ -4,17 +4,42 @@ import type { ScenarioResult } from './harness.ts';
 
 type Row = Pick<
   ScenarioResult,
-  'name' | 'sent' | 'delivered' | 'lost' | 'duplicates' | 'dead_lettered' | 'seconds' | 'ok'
+  | 'name'
+  | 'sent'
+  | 'delivered'
+  | 'lost'
+  | 'duplicates'
+  | 'dead_lettered'
+  | 'seconds'
+  | 'ok'
+  | 'paused_s'
+  | 'edge_p99_ms'
 >;
 
-const HEADER = ['scenario', 'sent', 'delivered', 'lost', 'duplicates', 'dead_lettered', 'seconds', 'result'];
+const COUNTS = ['scenario', 'sent', 'delivered', 'lost', 'duplicates', 'dead_lettered'];
 
-/** One row per scenario: as aligned text for a terminal, or as a Markdown table (counts with thousands separators). */
+/**
+ * One row per scenario: as aligned text for a terminal, or as a Markdown table (counts with thousands
+ * separators). The cluster's columns (the longest pause, the edge's p99) appear when a result has them.
+ */
 export function faultTable(results: readonly Row[], format: 'text' | 'markdown' = 'text'): string {
   const count = (n: number) => (format === 'markdown' ? n.toLocaleString('en-US') : String(n));
+  const paused = results.some((r) => r.paused_s !== undefined);
+  const edge = results.some((r) => r.edge_p99_ms !== undefined);
+  const HEADER = [
+    ...COUNTS,
+    ...(paused ? ['paused (s)'] : []),
+    ...(edge ? ['edge p99 (ms)'] : []),
+    'seconds',
+    'result',
+  ];
+  const optional = (value: number | undefined) => (value === undefined ? '—' : count(value));
   const rows = results.map((r) => [
     r.name,
-    ...[r.sent, r.delivered, r.lost, r.duplicates, r.dead_lettered, r.seconds].map(count),
+    ...[r.sent, r.delivered, r.lost, r.duplicates, r.dead_lettered].map(count),
+    ...(paused ? [optional(r.paused_s)] : []),
+    ...(edge ? [optional(r.edge_p99_ms)] : []),
+    count(r.seconds),
     r.ok ? 'ok' : 'FAILED',
   ]);
   if (format === 'markdown')

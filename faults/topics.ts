@@ -55,16 +55,18 @@ export class TopicReader {
     );
   }
 
-  /** Every raw key, committed prediction and dead letter, as verdict.ts takes them. */
-  async observed(): Promise<Pick<Observed, 'rawKeys' | 'predictions' | 'deadLetters'>> {
+  /** Every raw key, committed prediction and dead letter, as verdict.ts takes them, and when each prediction was made. */
+  async observed(): Promise<Pick<Observed, 'rawKeys' | 'predictions' | 'deadLetters'> & { scoredAt: number[] }> {
     const { predictions, dlq, raw } = this.config.topics;
+    const scored = await this.read<SmsPrediction>(predictions);
     return {
       rawKeys: await this.readKeys(raw),
-      predictions: (await this.read<SmsPrediction>(predictions)).map(({ value, record }) => ({
+      predictions: scored.map(({ value, record }) => ({
         smsId: value.sms_id,
         modelVersion: value.model_version,
         origin: record.headers['spamstream-origin'] ?? '?',
       })),
+      scoredAt: scored.map(({ value }) => value.scored_at),
       deadLetters: (await this.read<DeadLetter>(dlq)).map(({ value }) => ({
         key: value.key?.toString('utf8') ?? '',
         code: value.error_code,

@@ -11,14 +11,20 @@ const vectors = (a: number, b = 7) => [
 ];
 
 describe('latestLabels', () => {
-  it('keeps the label given last per message; of two at the same time, the one read later', () => {
+  it('keeps the label given last per message; of two at the same time spam, as live quality counts it', () => {
     const labels = latestLabels();
     labels.add({ smsId: 'a', label: 'spam', labelledAt: 20 });
     labels.add({ smsId: 'a', label: 'ham', labelledAt: 10 }); // given earlier, read later: older
     labels.add({ smsId: 'b', label: 'ham', labelledAt: 5 });
     labels.add({ smsId: 'b', label: 'spam', labelledAt: 5 });
+    labels.add({ smsId: 'd', label: 'spam', labelledAt: 5 });
+    labels.add({ smsId: 'd', label: 'ham', labelledAt: 5 }); // at the same time, read later: still spam
     labels.add({ smsId: 'c', label: 'maybe', labelledAt: 1 });
-    expect(Object.fromEntries([...labels.labels].map(([id, l]) => [id, l.label]))).toEqual({ a: 'spam', b: 'spam' });
+    expect(Object.fromEntries([...labels.labels].map(([id, l]) => [id, l.label]))).toEqual({
+      a: 'spam',
+      b: 'spam',
+      d: 'spam',
+    });
     expect(labels.invalid).toBe(1);
   });
 });

@@ -9,6 +9,7 @@
 // the SHA-256 of its feature values, 20 % to validation. A labelled message with a data-set row's
 // id and features is that row: the user's label replaces the data set's, and it counts once.
 import { createHash } from 'node:crypto';
+import { laterLabel } from '../core/message-rules.ts';
 import { type Split, VALIDATION_PERCENT } from './split.ts';
 
 export type Label = 'ham' | 'spam';
@@ -16,7 +17,7 @@ export type Label = 'ham' | 'spam';
 export interface LabelRecord {
   readonly smsId: string;
   readonly label: string;
-  /** Epoch ms: the latest given wins; of two given at the same time, the one read later. */
+  /** Epoch ms: the latest given wins; of two given at the same time, spam (core/message-rules.ts laterLabel). */
   readonly labelledAt: number;
 }
 
@@ -47,9 +48,9 @@ export function latestLabels() {
         invalid++;
         return;
       }
+      const given: LatestLabel = { label: record.label, labelledAt: record.labelledAt };
       const current = labels.get(record.smsId);
-      if (current === undefined || record.labelledAt >= current.labelledAt)
-        labels.set(record.smsId, { label: record.label, labelledAt: record.labelledAt });
+      labels.set(record.smsId, current === undefined ? given : laterLabel(current, given));
     },
     get labels(): ReadonlyMap<string, LatestLabel> {
       return labels;

@@ -22,6 +22,7 @@ import {
   mapOk,
   mapOkAsync,
   namedPipe,
+  outputRecord,
   step,
 } from './flow.ts';
 
@@ -94,12 +95,8 @@ export function cdcProcessor(ports: CdcPorts, settings: CdcSettings): RecordProc
         }
         const { raw, lsn } = change.event;
         if (!change.message) return { change, records: [] };
-        const value = await ports.codec.encode(`${settings.rawTopic}-value`, raw);
-        const headers = { [LSN_HEADER]: String(lsn) };
-        return {
-          change,
-          records: [{ topic: settings.rawTopic, key: raw.sms_id, value, headers, timestamp: record.timestamp }],
-        };
+        const message = await outputRecord(ports.codec, settings.rawTopic, raw.sms_id, raw, record);
+        return { change, records: [{ ...message, headers: { [LSN_HEADER]: String(lsn) } }] };
         // mapOkAsync keeps arrival order: the changes of one message reach sms.raw in the order they happened.
       }, settings.policy),
       { topic: settings.rawTopic },
@@ -110,12 +107,8 @@ export function cdcProcessor(ports: CdcPorts, settings: CdcSettings): RecordProc
         if (change.kind === 'skip' || change.label === undefined) return records;
         const { label } = change;
         if (!label.ok) return [...records, { deadLetter: label }];
-        const value = await ports.codec.encode(`${settings.labelsTopic}-value`, label.value);
-        const headers = { [LSN_HEADER]: String(change.event.lsn) };
-        return [
-          ...records,
-          { topic: settings.labelsTopic, key: label.value.sms_id, value, headers, timestamp: record.timestamp },
-        ];
+        const given = await outputRecord(ports.codec, settings.labelsTopic, label.value.sms_id, label.value, record);
+        return [...records, { ...given, headers: { [LSN_HEADER]: String(change.event.lsn) } }];
       }, settings.policy),
       { topic: settings.labelsTopic },
     ),

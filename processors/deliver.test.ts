@@ -122,6 +122,34 @@ describe('deliver', () => {
     expect(acknowledged.sort()).toEqual(['0', '1', '2']);
   });
 
+  it('writes a dead letter the broker refuses (it carries the original bytes) without them, and goes on', async () => {
+    const original = Buffer.from('an original far too large for the dead-letter topic');
+    const carries = (record: OutgoingRecord) => record.value.includes(original);
+    const { operator, kafka, codec, acknowledged } = setup(carries);
+    const withOriginal = (offset: number, result: Flow<readonly SinkRecord[]>['value']['result']) => {
+      const f = flow(offset, result);
+      return { ...f, value: { ...f.value, input: original } };
+    };
+    const part = { deadLetter: fail('INVALID_FIELD', 'user_label "spma" is not spam or ham') };
+    const [report] = await lastValueFrom(
+      from([
+        flow(0, ok([output('a')])),
+        withOriginal(1, fail('EMPTY_TEXT', 'blank')),
+        withOriginal(2, ok([output('b'), part])),
+      ]).pipe(operator, toArray()),
+    );
+    expect(report).toMatchObject({ records: 1, deadLetters: 2 });
+    expect(kafka.records(TOPICS.features).map((r) => r.key)).toEqual(['a']);
+    const letters = await Promise.all(kafka.records(TOPICS.dlq).map((r) => codec.decode<DeadLetter>(r.value)));
+    // The failed input keeps its own code; the input whose dead part was refused is refused whole.
+    expect(letters.map((l) => [l.source_offset, l.error_code, l.value])).toEqual([
+      [1, 'EMPTY_TEXT', null],
+      [2, 'BROKER_REJECTED', null],
+    ]);
+    expect(letters[0]!.error_reason).toMatch(/^blank \(the original value, \d+ bytes, is left out/);
+    expect(acknowledged.sort()).toEqual(['0', '1', '2']);
+  });
+
   it('stops the processor, acknowledging nothing, when even the dead letter is refused', async () => {
     const { operator, acknowledged } = setup(() => true);
     await expect(lastValueFrom(from([flow(0, ok([output('a')]))]).pipe(operator))).rejects.toMatchObject({

@@ -6,6 +6,7 @@ import type { Observable, OperatorFunction } from 'rxjs';
 import type { Metrics } from '../core/metrics.ts';
 import type { Origin } from '../core/envelope.ts';
 import { SpamstreamError } from '../core/errors.ts';
+import { type Failure, fail } from '../core/result.ts';
 import type { DeadLetter } from '../schemas/index.ts';
 import type { RecordCodec } from '../connectors/codec.ts';
 import type { OutgoingRecord, RecordSource, RecordWriter, TransactionalWriter } from '../connectors/kafka.ts';
@@ -89,7 +90,7 @@ export function sinkSteps(transactional: boolean): readonly StepInfo[] {
     transactional
       ? "each partition's run is written with its next offset in one Kafka transaction (exactly-once), of records where only a key's newest matters the last"
       : "the batch is written (of records where only a key's newest matters, the last), then its inputs acknowledged (the source commits them in order)",
-    'if the broker refuses a record, the run is written again input by input; what it refuses becomes a dead letter',
+    'if the broker refuses a record, the run is written again input by input; what it refuses becomes a dead letter, without the original bytes if that is refused too',
     'a partition reassigned meanwhile is dropped: its records are read again by its owner',
     'the outcome is counted',
   ];
@@ -186,22 +187,38 @@ function deliverySteps(ports: DeliverPorts, settings: DeliverSettings) {
     }
   };
 
-  /** Step 4: after the broker refused some record, each input alone; what it refuses becomes a dead letter. */
+  /** Writes the item alone: the broker's refusal when it refused a record, undefined once written. */
+  const refusalOf = async (item: Item): Promise<Error | undefined> => {
+    try {
+      await write([item]);
+      return undefined;
+    } catch (error) {
+      if (!isCode(error, 'BROKER_REJECTED')) throw error;
+      return error as Error;
+    }
+  };
+
+  const deadOutput = async (flow: Input, letter: Failure, keepValue: boolean): Promise<Output> => ({
+    records: [await deadLetterOf(flow, letter.code, letter.reason, letter.retriable, keepValue)],
+    deadLetter: letter.code,
+  });
+
+  /**
+   * Step 4: after the broker refused some record, each input alone. Outputs it refuses become a dead
+   * letter of the input; a dead letter it refuses in turn (it carries the original bytes) goes without them.
+   */
   const writeOneByOne = async (items: readonly Item[]): Promise<void> => {
     for (const item of items) {
-      try {
-        await write([item]);
-      } catch (error) {
-        if (!isCode(error, 'BROKER_REJECTED')) throw error;
-        const { flow } = item;
-        // A dead letter refused in turn (it carries the original bytes) goes without them.
-        const keepValue = item.output.deadLetter !== 'BROKER_REJECTED';
-        item.output = {
-          records: [await deadLetterOf(flow, 'BROKER_REJECTED', (error as Error).message, false, keepValue)],
-          deadLetter: 'BROKER_REJECTED',
-        };
-        await write([item]);
+      const refused = await refusalOf(item);
+      if (!refused) continue;
+      const { result } = item.flow.value;
+      const letter = result.ok ? fail('BROKER_REJECTED', refused.message) : result;
+      if (result.ok) {
+        item.output = await deadOutput(item.flow, letter, true);
+        if (!(await refusalOf(item))) continue;
       }
+      item.output = await deadOutput(item.flow, letter, false);
+      await write([item]);
     }
   };
 

@@ -6,7 +6,16 @@ import type { RecordCodec } from '../connectors/codec.ts';
 import type { FeatureStore, StoredFeatures } from '../connectors/online-store.ts';
 import type { FeatureView } from '../features/index.ts';
 import { type SmsFeatures, type SmsRaw, loadSchema } from '../schemas/index.ts';
-import { type RecordProcessor, type RetryPolicy, decodeRecords, mapOk, mapOkAsync, namedPipe, step } from './flow.ts';
+import {
+  type RecordProcessor,
+  type RetryPolicy,
+  decodeRecords,
+  mapOk,
+  mapOkAsync,
+  namedPipe,
+  outputRecord,
+  step,
+} from './flow.ts';
 
 export interface FeaturesPorts {
   readonly codec: RecordCodec;
@@ -43,18 +52,11 @@ export function featuresProcessor(ports: FeaturesPorts, settings: FeaturesSettin
       }, settings.policy),
       { stores: ['features'] },
     ),
-    // Outputs keep the input's record timestamp, which the broker already accepted: the event
-    // time lives in the payload, where a bogus value cannot make Kafka refuse the record.
     step(
       'encode SmsFeatures',
       mapOkAsync(
         async (features, record) => [
-          {
-            topic: settings.featuresTopic,
-            key: features.sms_id,
-            value: await ports.codec.encode(`${settings.featuresTopic}-value`, features),
-            timestamp: record.timestamp,
-          },
+          await outputRecord(ports.codec, settings.featuresTopic, features.sms_id, features, record),
         ],
         settings.policy,
       ),

@@ -158,6 +158,21 @@ export function decodeRecords<T>(
 }
 
 /**
+ * `value` as an output record of `topic`: Avro under the topic's value subject, keyed `key`, with the
+ * input record's timestamp, which the broker already accepted (the event time lives in the payload,
+ * where a bogus value cannot make Kafka refuse the record).
+ */
+export async function outputRecord(
+  codec: RecordCodec,
+  topic: string,
+  key: string,
+  value: unknown,
+  input: { readonly timestamp: number },
+): Promise<OutgoingRecord> {
+  return { topic, key, value: await codec.encode(`${topic}-value`, value), timestamp: input.timestamp };
+}
+
+/**
  * At most `perSecond` records a second, evenly spaced (a replay's `--rate`). The rest wait
  * upstream: the source's in-flight bound stops it fetching meanwhile.
  */

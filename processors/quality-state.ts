@@ -6,7 +6,7 @@
 // moves a count, a verdict merged again changes nothing. Messages without a label are not kept:
 // their predictions wait in the online store until a label comes (docs/adr/0016-quality-state.md).
 import { type Confusion, NO_COUNTS, type Outcome, outcomeOf } from '../core/confusion.ts';
-import type { SpamLabel } from '../core/message-rules.ts';
+import { type SpamLabel, laterLabel } from '../core/message-rules.ts';
 
 export interface UserLabel {
   readonly label: SpamLabel;
@@ -30,10 +30,6 @@ export interface MessageState {
 export type Verdict =
   | { readonly kind: 'label'; readonly label: UserLabel }
   | { readonly kind: 'prediction'; readonly version: string; readonly prediction: Predicted };
-
-// Ties are broken by the label, so two verdicts given at the same time merge the same in any order.
-const laterLabel = (a: UserLabel, b: UserLabel): UserLabel =>
-  b.labelledAt > a.labelledAt || (b.labelledAt === a.labelledAt && b.label > a.label) ? b : a;
 
 const laterPrediction = (a: Predicted, b: Predicted): Predicted => {
   const newer =

@@ -23,8 +23,14 @@ function setup() {
       },
     );
   let offset = 0;
+  /** The partitions each processor was given: claimed (restored) before their first verdict, as the source does. */
+  const claimed = new Map<ReturnType<typeof make>, Set<number>>();
   /** Runs verdicts of one partition through a processor; returns the counts records it wrote, decoded. */
   const run = async (processor: ReturnType<typeof make>, verdicts: readonly SmsVerdict[], partition = 0) => {
+    const held = claimed.get(processor) ?? new Set();
+    claimed.set(processor, held);
+    if (!held.has(partition)) await processor.restore({ topic: TOPICS.verdicts, partition });
+    held.add(partition);
     const records = await Promise.all(
       verdicts.map(async (v) =>
         envelope({
@@ -129,7 +135,10 @@ describe('quality processor', () => {
     const second = make();
     await second.restore({ topic: TOPICS.verdicts, partition: 2 });
     expect(await stores.labels.labelsOf({ topic: TOPICS.verdicts, partition: 2 })).toHaveLength(2);
-    // The uncommitted tail read again (a replay, a re-delivery) changes nothing...
+    // The uncommitted tail read again (a replay, a re-delivery) counts nothing twice; its first verdict
+    // writes the restored counts, since what the first instance wrote may never have been committed...
+    const reread = await run(second, verdicts, 2);
+    expect(reread.map((w) => totals(w.counts))).toEqual([totals(before)]);
     expect(await run(second, verdicts, 2)).toEqual([]);
     // ...and the next change is counted on top of the restored counts.
     await store({ smsId: 'c', modelVersion: 'v1', label: 'ham' });
@@ -141,10 +150,40 @@ describe('quality processor', () => {
     expect(await run(second, [predicted('z', 'v1', 'spam')], 0)).toEqual([]);
   });
 
-  it('dead-letters a verdict with a bad id or label', async () => {
-    const { make, pipeline } = { ...setup(), pipeline: setup() };
+  it('writes the counts with the first verdict after each claim, even one that changes nothing', async () => {
+    const { make, run, store } = setup();
     const processor = make();
-    const value = await pipeline.codec.encode(`${TOPICS.verdicts}-value`, label('a', 'maybe', 1));
+    const p3 = { topic: TOPICS.verdicts, partition: 3 };
+    await store({ smsId: 'a', modelVersion: 'v1', label: 'spam' });
+    // Counted and written, then the transaction refused (another instance claimed the partition meanwhile).
+    await run(processor, [label('a', 'spam', NOW)], 3);
+    // Claimed back: the label is in the store, so reading it again changes nothing; the counts are written all the same.
+    await processor.restore(p3);
+    const again = await run(processor, [label('a', 'spam', NOW)], 3);
+    expect(again.map((w) => totals(w.counts))).toEqual([{ v1: [1, 0, 0, 0] }]);
+  });
+
+  it('forgets a partition a rejoin gave to another instance, and rebuilds it when it comes back', async () => {
+    const { make, run, store } = setup();
+    const processor = make();
+    const p1 = { topic: TOPICS.verdicts, partition: 1 };
+    await store({ smsId: 'a', modelVersion: 'v1', label: 'spam' });
+    await run(processor, [label('a', 'spam', NOW)], 1);
+    processor.release(p1);
+    // A verdict still on its way from the released partition counts nothing here: its owner reads it again.
+    await store({ smsId: 'b', modelVersion: 'v1', label: 'spam' });
+    expect(await run(processor, [label('b', 'ham', NOW)], 1)).toEqual([]);
+    // Claimed again: rebuilt from the stores, which hold both labels.
+    await processor.restore(p1);
+    await store({ smsId: 'c', modelVersion: 'v1', label: 'ham' });
+    const counts = (await run(processor, [label('c', 'ham', NOW)], 1)).at(-1)!.counts;
+    expect(totals(counts)).toEqual({ v1: [1, 1, 1, 0] });
+  });
+
+  it('dead-letters a verdict with a bad id or label', async () => {
+    const { make, codec } = setup();
+    const processor = make();
+    const value = await codec.encode(`${TOPICS.verdicts}-value`, label('a', 'maybe', 1));
     const [flow] = await collect(
       from([
         envelope({

@@ -4,8 +4,9 @@
 // and each version's latest prediction, merged latest-wins, so a verdict read again changes nothing.
 // Labels are stored by partition (LabelStore) before the transaction that commits them, and the
 // predictions are the online store's: a partition's state is rebuilt from the stores whenever it is
-// claimed, after fencing, and the counts of the partition are written, absolute, in the same Kafka
-// transaction as the input offsets (docs/adr/0016-quality-state.md).
+// claimed, after fencing, and forgotten when a rejoin gives the partition to another instance; the
+// counts of the partition are written, absolute, in the same Kafka transaction as the input offsets
+// (docs/adr/0016-quality-state.md).
 import type { Envelope } from '../core/envelope.ts';
 import { checkLabel, checkSmsId, type SpamLabel } from '../core/message-rules.ts';
 import { type Result, fail, ok } from '../core/result.ts';
@@ -22,6 +23,7 @@ import {
   mapOk,
   mapOkAsync,
   namedPipe,
+  outputRecord,
   step,
 } from './flow.ts';
 import { PartitionTally, type Predicted, type Verdict, mergeLabelled, mergeVerdict } from './quality-state.ts';
@@ -42,10 +44,15 @@ export interface QualitySettings {
   readonly now?: () => number;
 }
 
-/** The processor, and what its partitions' claims must call once they have fenced earlier writers. */
+/**
+ * The processor, and what its source must call: `restore` when a partition is claimed (after fencing
+ * its earlier writers, before its first record), `release` when a rejoin gives it to another member.
+ */
 export interface QualityProcessor extends RecordProcessor {
   /** Rebuilds the partition's state from the stores. */
   restore(input: TopicPartition): Promise<void>;
+  /** Forgets the partition's state. */
+  release(input: TopicPartition): void;
 }
 
 interface Checked {
@@ -70,12 +77,15 @@ const keyOf = (tp: TopicPartition) => `${tp.topic}:${tp.partition}`;
 
 export function qualityProcessor(ports: QualityPorts, settings: QualitySettings): QualityProcessor {
   const now = settings.now ?? Date.now;
+  /** The state of each partition held: restored when claimed, deleted when released. */
   const tallies = new Map<string, PartitionTally>();
-  const tallyOf = (tp: TopicPartition) => {
-    let tally = tallies.get(keyOf(tp));
-    if (!tally) tallies.set(keyOf(tp), (tally = new PartitionTally(settings.bucketMs)));
-    return tally;
-  };
+  /**
+   * Per partition, the claim (the origin's generation) its counts were last written under. The
+   * stores may hold verdicts whose counts were never committed (stored, then the transaction
+   * refused or the instance gone); read again they change nothing, so the first verdict of each
+   * claim writes the counts all the same, or the newest committed ones would lack them for good.
+   */
+  const writtenUnder = new Map<string, number | undefined>();
 
   /** The predictions the online store holds of a message, as the state keeps them. */
   const storedPredictions = async (smsId: string) =>
@@ -111,9 +121,15 @@ export function qualityProcessor(ports: QualityPorts, settings: QualitySettings)
     }
     // Swapped in whole: a verdict merged meanwhile into the old state is read again, since it is not committed.
     tallies.set(keyOf(input), tally);
+    writtenUnder.delete(keyOf(input));
   }
 
-  return Object.assign(steps(), { restore });
+  const release = (input: TopicPartition) => {
+    tallies.delete(keyOf(input));
+    writtenUnder.delete(keyOf(input));
+  };
+
+  return Object.assign(steps(), { restore, release });
 
   function steps(): RecordProcessor {
     return namedPipe(
@@ -126,7 +142,7 @@ export function qualityProcessor(ports: QualityPorts, settings: QualitySettings)
           if (verdict.kind !== 'label') return checked;
           const tp = partitionOf(record);
           await ports.labels.putLabels(tp, [{ smsId, ...verdict.label }]);
-          if (tallyOf(tp).get(smsId)) return checked;
+          if (tallies.get(keyOf(tp))?.get(smsId)) return checked;
           return { ...checked, stored: await storedPredictions(smsId) };
         }, settings.policy),
         { stores: ['labels'] },
@@ -135,14 +151,21 @@ export function qualityProcessor(ports: QualityPorts, settings: QualitySettings)
         'merge into the message state (latest label, latest prediction per version) and count per version',
         mapOk((stored: Stored, record: Flow<Stored>): Result<QualityCounts | null> => {
           const tp = partitionOf(record);
-          const tally = tallyOf(tp);
+          const key = keyOf(tp);
+          const tally = tallies.get(key);
+          // Released while the verdict was on its way: it is read again by the partition's owner.
+          if (!tally) return ok(null);
           const known = tally.get(stored.smsId);
           const { verdict } = stored;
           const next =
             verdict.kind === 'label'
               ? mergeLabelled(known, verdict.label, stored.stored ?? [])
               : mergeVerdict(known, verdict);
-          if (!next || !tally.set(stored.smsId, next)) return ok(null);
+          const changed = next !== undefined && tally.set(stored.smsId, next);
+          const { generation } = record.origin;
+          const firstOfClaim = !writtenUnder.has(key) || writtenUnder.get(key) !== generation;
+          if (!changed && !(firstOfClaim && tally.labelled > 0)) return ok(null);
+          writtenUnder.set(key, generation);
           return ok(countsOf(tp, tally));
         }),
       ),
@@ -150,10 +173,11 @@ export function qualityProcessor(ports: QualityPorts, settings: QualitySettings)
         'encode QualityCounts of the partition (absolute)',
         mapOkAsync(async (counts, record) => {
           if (!counts) return [];
-          const value = await ports.codec.encode(`${settings.qualityTopic}-value`, counts);
-          // Only the newest counts of a partition matter: the sink writes the last of a transaction's.
           const key = String(counts.partition);
-          return [{ topic: settings.qualityTopic, key, value, timestamp: record.timestamp, latestOnly: true }];
+          // Only the newest counts of a partition matter: the sink writes the last of a transaction's.
+          return [
+            { ...(await outputRecord(ports.codec, settings.qualityTopic, key, counts, record)), latestOnly: true },
+          ];
         }, settings.policy),
         { topic: settings.qualityTopic },
       ),

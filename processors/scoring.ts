@@ -25,6 +25,7 @@ import {
   mapOkAsync,
   mapOkBatched,
   namedPipe,
+  outputRecord,
   step,
 } from './flow.ts';
 
@@ -91,12 +92,7 @@ export function scoringProcessor(ports: ScoringPorts, settings: ScoringSettings)
       mapOkAsync(
         (predictions, record) =>
           Promise.all(
-            predictions.map(async (p) => ({
-              topic: settings.predictionsTopic,
-              key: p.sms_id,
-              value: await ports.codec.encode(`${settings.predictionsTopic}-value`, p),
-              timestamp: record.timestamp,
-            })),
+            predictions.map((p) => outputRecord(ports.codec, settings.predictionsTopic, p.sms_id, p, record)),
           ),
         settings.policy,
       ),

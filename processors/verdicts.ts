@@ -8,7 +8,16 @@ import { checkLabel, checkLabelRecord, checkSmsId } from '../core/message-rules.
 import { type Result, ok } from '../core/result.ts';
 import type { RecordCodec } from '../connectors/codec.ts';
 import { type SmsLabel, type SmsPrediction, type SmsVerdict, loadSchema } from '../schemas/index.ts';
-import { type RecordProcessor, type RetryPolicy, decodeRecords, mapOk, mapOkAsync, namedPipe, step } from './flow.ts';
+import {
+  type RecordProcessor,
+  type RetryPolicy,
+  decodeRecords,
+  mapOk,
+  mapOkAsync,
+  namedPipe,
+  outputRecord,
+  step,
+} from './flow.ts';
 
 export interface VerdictsPorts {
   readonly codec: RecordCodec;
@@ -36,12 +45,7 @@ export function verdictsProcessor(ports: VerdictsPorts, settings: VerdictsSettin
       'encode SmsVerdict',
       mapOkAsync(
         async (verdict, record) => [
-          {
-            topic: settings.verdictsTopic,
-            key: verdict.sms_id,
-            value: await ports.codec.encode(`${settings.verdictsTopic}-value`, verdict),
-            timestamp: record.timestamp,
-          },
+          await outputRecord(ports.codec, settings.verdictsTopic, verdict.sms_id, verdict, record),
         ],
         settings.policy,
       ),

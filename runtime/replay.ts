@@ -14,10 +14,11 @@ import { createProcessLog } from '../core/log.ts';
 import type { Metrics } from '../core/metrics.ts';
 import type { CommitOffset } from '../connectors/kafka.ts';
 import { settleWithin } from '../connectors/kafka/produce.ts';
-import { REPLAY_HEADER } from '../processors/deliver.ts';
+import { type Delivered, REPLAY_HEADER } from '../processors/deliver.ts';
 import type { ReplayStatus } from '../schemas/index.ts';
 import { type RunningNode, type StartOptions, buildTopology } from '../topology/build.ts';
 import { processorSpecs } from '../topology/graph.ts';
+import { replayStateDir } from '../stack/server.ts';
 import {
   type GroupAdmin,
   connectGroupAdmin,
@@ -59,7 +60,7 @@ export interface ReplayProgress {
   /** Offsets read and committed so far, of `total` (transaction markers take offsets too). */
   readonly done: number;
   readonly total: number;
-  /** Input records finished, output records written, inputs dead-lettered. */
+  /** Input records finished, outputs written (writtenBy), inputs dead-lettered. */
   readonly messages: number;
   readonly written: number;
   readonly deadLetters: number;
@@ -76,6 +77,14 @@ export interface ReplayProgress {
 export interface ReplaySummary extends ReplayProgress {
   /** False when stopped before its end (run the same command again to resume). */
   readonly completed: boolean;
+}
+
+/**
+ * What a delivered batch wrote: records to the topics, or for `store`, whose only Kafka output is
+ * dead letters, the inputs it upserted into the online store.
+ */
+export function writtenBy(kind: ReplayKind, delivered: Pick<Delivered, 'records' | 'deadLetters' | 'origins'>): number {
+  return kind === 'store' ? delivered.origins.length - delivered.deadLetters : delivered.records;
 }
 
 /** The run's configuration: the request's views and models in place of the configured ones. */
@@ -115,7 +124,7 @@ export function replayGroupId(config: Config, request: ReplayRequest): string {
   return `${config.pipeline.consumerGroupPrefix}.replay.${kind}.${createHash('sha256').update(identity).digest('hex').slice(0, 10)}`;
 }
 
-const statePath = (config: Config, groupId: string) => join(config.stack.dataDir, 'replays', `${groupId}.json`);
+const statePath = (config: Config, groupId: string) => join(replayStateDir(config.stack.dataDir), `${groupId}.json`);
 
 async function readPlan(config: Config, groupId: string): Promise<ReplayPlan | undefined> {
   try {
@@ -280,7 +289,7 @@ export async function runReplay(
     maxRate: options.rate,
     onDelivered: (delivered) => {
       counts.messages += delivered.origins.length;
-      counts.written += delivered.records;
+      counts.written += writtenBy(kind, delivered);
       counts.deadLetters += delivered.deadLetters;
     },
   };

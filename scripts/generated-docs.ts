@@ -3,6 +3,7 @@
 // scripts/generated-docs.test.ts fails when one is stale.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { scaleOutTable } from '../bench/scale-out-table.ts';
 import { benchSection } from '../bench/table.ts';
 import { loadConfig } from '../config/config.ts';
 import { settingsMarkdown, settingsSummary } from '../config/settings-table.ts';
@@ -50,12 +51,22 @@ export const GENERATED_REGIONS: readonly GeneratedRegion[] = [
   { file: 'README.md', name: 'common-settings', render: () => settingsSummary(COMMON_SETTINGS) },
   { file: 'docs/configuration.md', name: 'settings', render: () => settingsMarkdown() },
   { file: 'docs/benchmarks.md', name: 'bench', render: () => benchSection(recorded('docs/benchmarks/quick-run.json')) },
+  {
+    file: 'docs/benchmarks.md',
+    name: 'scale-out',
+    render: () => scaleOutTable(recorded('docs/benchmarks/scale-out-run.json')),
+  },
   { file: 'deploy/helm/spamstream/values.yaml', name: 'chart-settings', render: chartSettingsReference },
   { file: 'deploy/helm/spamstream/templates/_generated.tpl', name: 'chart-helpers', render: chartHelpers },
   {
     file: 'docs/faults.md',
     name: 'fault-run',
     render: () => faultTable(recorded('docs/fault-suite-run.json'), 'markdown'),
+  },
+  {
+    file: 'docs/faults.md',
+    name: 'fault-cluster-run',
+    render: () => faultTable(recorded('docs/fault-suite-cluster-run.json'), 'markdown'),
   },
 ];
 

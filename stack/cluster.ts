@@ -1,14 +1,22 @@
 // The local cluster (SPAMSTREAM_STACK_NODES=3): three KRaft Kafka nodes, three Cassandra nodes, two
 // registry instances sharing their state in Kafka, and PostgreSQL with Kafka Connect for CDC, each on
 // the address of its node (SPAMSTREAM_STACK_CLUSTER_ADDRESSES) at the usual ports, so that it runs
-// beside a single-node stack on 127.0.0.1. Why it is laid out so: docs/adr/0014-local-cluster.md.
+// beside a single-node stack on 127.0.0.1. Why it is laid out so: docs/adr/0017-local-cluster.md.
 import { join } from 'node:path';
 import { type CassandraNode, cassandraServer } from './cassandra.ts';
 import { connectServer, waitForKafka } from './kafka-connect.ts';
 import { type KafkaNode, kafkaServer, probeKafkaCluster } from './kafka.ts';
 import { postgresServer } from './postgres.ts';
+import { ownedPid, ownerMarker } from './process.ts';
 import { registryServer, registryUrl } from './registry.ts';
-import { CLUSTER_NODES, type Server, type ServerKind, type ServerName, type StackSettings } from './server.ts';
+import {
+  CLUSTER_NODES,
+  type Server,
+  type ServerKind,
+  type ServerName,
+  type StackSettings,
+  serverDir,
+} from './server.ts';
 
 /** Instance `n` of a kind, which runs on the cluster's address `n`. */
 export const instanceName = (kind: ServerKind, n: number): ServerName => `${kind}-${n}`;
@@ -86,6 +94,8 @@ export function clusterServers(
       kafka: wholeKafka(instanceName('registry', n)),
     }),
   );
+  // Nodes whose own turn has not come yet: the node after one of them waits on, whatever its process.
+  const waiting = new Set<ServerName>();
   const cassandra: Server[] = numbers('cassandra').map((n): Server => {
     const node: CassandraNode = {
       name: instanceName('cassandra', n),
@@ -94,12 +104,19 @@ export function clusterServers(
       initialToken: tokens[n - 1]!,
       rack: `rack${n}`,
     };
-    return withDependency(
-      cassandraServer(settings, java, { node }),
-      // Joined one at a time: nodes that start together fail with "Other bootstrapping/leaving/moving
-      // nodes detected". A node starts once the one before it answers CQL, which it does once joined.
-      n > 1 ? (): Promise<void> => waitForServer(cassandra[n - 2]!, settings.stack.startTimeoutMs) : undefined,
-    );
+    const server = cassandraServer(settings, java, { node });
+    if (n === 1) return server;
+    // Joined one at a time: nodes that start together fail with "Other bootstrapping/leaving/moving
+    // nodes detected". A node starts once the one before it answers CQL, which it does once joined.
+    const dependencies = async (): Promise<void> => {
+      waiting.add(node.name);
+      try {
+        await waitForNode(settings, cassandra[n - 2]!, () => waiting.has(cassandra[n - 2]!.name));
+      } finally {
+        waiting.delete(node.name);
+      }
+    };
+    return { ...server, dependencies };
   });
   const cdc = settings.cdc.enabled
     ? [
@@ -122,19 +139,30 @@ export function clusterServerNames(): ServerName[] {
   );
 }
 
-const withDependency = (server: Server, dependency: (() => Promise<void>) | undefined): Server =>
-  dependency ? { ...server, dependencies: dependency } : server;
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Checks a second apart that the node before has no process, before giving up on it. */
+const GONE_CHECKS = 5;
 
-async function waitForServer(server: Server, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+/**
+ * Resolves once the node before answers. Fails at once when it has no process of this stack and is
+ * not waiting for its own turn (it failed to start: its own report says why), so the nodes after it
+ * do not wait out the timeout.
+ */
+async function waitForNode(settings: StackSettings, before: Server, beforeWaits: () => boolean): Promise<void> {
+  const deadline = Date.now() + settings.stack.startTimeoutMs;
+  const marker = ownerMarker(settings.stack.dataDir);
+  let gone = 0;
   for (;;) {
     try {
-      return await server.probe();
+      return await before.probe();
     } catch (error) {
-      if (Date.now() > deadline)
-        throw new Error(`waited for ${server.name} to answer first: ${(error as Error).message}`);
+      const running = beforeWaits() || (await ownedPid(serverDir(settings, before.name), marker)) !== undefined;
+      gone = running ? 0 : gone + 1;
+      if (gone >= GONE_CHECKS || Date.now() > deadline)
+        throw new Error(
+          `started after ${before.name}, which ${running ? 'did not answer in time' : 'is not running'}: ` +
+            (error as Error).message,
+        );
       await sleep(1000);
     }
   }

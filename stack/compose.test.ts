@@ -8,6 +8,7 @@ import { parse } from 'yaml';
 import { loadConfig, unknownVariables } from '../config/config.ts';
 import { processorSpecs } from '../topology/graph.ts';
 import { testSettings } from '../testkit/stack-settings.ts';
+import { SPAWNING_TEST_TIMEOUT_MS } from '../testkit/spawn-timeout.ts';
 
 interface Service {
   image: string;
@@ -132,5 +133,6 @@ describe('docker-compose.yml', () => {
       expect(result.stderr).toBe('');
       expect(result.status).toBe(0);
     },
+    SPAWNING_TEST_TIMEOUT_MS,
   );
 });

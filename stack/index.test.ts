@@ -1,14 +1,17 @@
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { stackDown, stackStatus, waitUntilReady } from './index.ts';
-import { isAlive } from './process.ts';
+import { bringUp, stackDown, stackStatus, waitUntilReady } from './index.ts';
+import { isAlive, ownerMarker } from './process.ts';
+import { type Server, replayStateDir } from './server.ts';
 import { testSettings } from '../testkit/stack-settings.ts';
 import { closedPort } from '../testkit/ports.ts';
+import { SPAWNING_TEST_TIMEOUT_MS } from '../testkit/spawn-timeout.ts';
 
-describe('stackDown', () => {
+// stackDown asks `ps` whose a live pid is; bringUp and waitUntilReady start node.
+describe('stackDown', { timeout: SPAWNING_TEST_TIMEOUT_MS }, () => {
   it('leaves alone a live process that a stale pid file points at, and forgets the pid file', async () => {
     const root = mkdtempSync(join(tmpdir(), 'stack-down-'));
     const settings = testSettings({}, root);
@@ -27,15 +30,30 @@ describe('stackDown', () => {
     expect(existsSync(join(kafkaDir, 'pid'))).toBe(false);
   });
 
-  it('deletes the data only with purge', async () => {
+  // A replay's state names offsets of this stack's Kafka: after a purge the same command answered
+  // "this replay completed at …" for topics that no longer existed.
+  it('deletes the data only with purge, the replays kept beside it too', async () => {
     const root = mkdtempSync(join(tmpdir(), 'stack-down-'));
     const settings = testSettings({}, root);
     const data = join(settings.stack.dataDir, 'cassandra', 'data');
     mkdirSync(data, { recursive: true });
+    const replay = join(replayStateDir(settings.stack.dataDir), 'spamstream.replay.scoring.0123456789.json');
+    mkdirSync(dirname(replay), { recursive: true });
+    writeFileSync(replay, '{}\n');
     await stackDown(settings);
     expect(existsSync(data)).toBe(true);
+    expect(existsSync(replay)).toBe(true);
     await stackDown(settings, { purge: true });
     expect(existsSync(settings.stack.dataDir)).toBe(false);
+  });
+
+  it("keeps the replays when a purge leaves Kafka's data", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'stack-down-'));
+    const settings = testSettings({}, root);
+    const replays = replayStateDir(settings.stack.dataDir);
+    mkdirSync(replays, { recursive: true });
+    await stackDown(settings, { purge: true, only: ['registry'] });
+    expect(existsSync(replays)).toBe(true);
   });
 
   it("stops a cluster's numbered servers only: a single node's in the same folder stay up", async () => {
@@ -89,7 +107,7 @@ describe('stackStatus', () => {
   });
 });
 
-describe('waitUntilReady', () => {
+describe('waitUntilReady', { timeout: SPAWNING_TEST_TIMEOUT_MS }, () => {
   const answering = { endpoint: '127.0.0.1:5432', probe: async () => {} };
 
   it('does not take an answer from another server for the one it started, once that one has exited', async () => {
@@ -101,5 +119,39 @@ describe('waitUntilReady', () => {
 
   it('is ready when the process it started lives and answers', async () => {
     expect(await waitUntilReady(answering, process.pid, Date.now() + 5_000)).toBeUndefined();
+  });
+});
+
+describe('bringUp', { timeout: SPAWNING_TEST_TIMEOUT_MS }, () => {
+  // `stack up` starts a server once the ones before it were fetched (and Connect once Kafka answers):
+  // counted from the call, a Cassandra that answered 30 s after its start read as 5 minutes.
+  it("counts a started server's seconds from its own start, not from the start of `stack up`", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'stack-up-'));
+    const settings = testSettings({}, root);
+    let launched = false;
+    const server: Server = {
+      name: 'kafka',
+      endpoint: '127.0.0.1:9',
+      prepare: async () => {
+        launched = true;
+        const marker = ownerMarker(settings.stack.dataDir);
+        return { command: process.execPath, args: ['-e', 'setTimeout(() => {}, 60000)', '--', marker], cwd: root };
+      },
+      probe: async () => {
+        if (!launched) throw new Error('not started');
+      },
+    };
+    const lines: string[] = [];
+    const calledAt = Date.now() - 300_000; // as if the servers before it took five minutes
+    const report = await bringUp(server, settings, (line) => void lines.push(line), calledAt);
+    try {
+      expect(report.state).toBe('started');
+      expect(lines[0]).toBe(`kafka: started (pid ${report.pid}), waiting for it to answer…`);
+      const seconds = Number(/^kafka: answering after ([\d.]+)s$/.exec(lines[1] ?? '')?.[1]);
+      expect(seconds).toBeLessThan(300);
+      expect(report.seconds).toBe(seconds);
+    } finally {
+      if (report.pid && isAlive(report.pid)) process.kill(report.pid, 'SIGKILL');
+    }
   });
 });

@@ -27,6 +27,7 @@ import {
   type ServerName,
   type StackSettings,
   kindOf,
+  replayStateDir,
   serverDir,
   stopWaves,
 } from './server.ts';
@@ -40,7 +41,7 @@ export interface ServerReport {
   readonly state: 'started' | 'running' | 'external' | 'failed' | 'down';
   readonly pid?: number;
   readonly detail?: string;
-  /** Seconds from the start of the call until the server answered. */
+  /** Seconds until the server answered: from its start when this call started it, else from the call's start. */
   readonly seconds?: number;
 }
 
@@ -119,7 +120,8 @@ function failed(server: Server, settings: StackSettings, detail: string, pid?: n
   };
 }
 
-async function bringUp(server: Server, settings: StackSettings, log: Log, start: number): Promise<ServerReport> {
+/** Starts one server unless it runs or something else answers on its port; `start`: when `stack up` began. */
+export async function bringUp(server: Server, settings: StackSettings, log: Log, start: number): Promise<ServerReport> {
   const dir = serverDir(settings, server.name);
   const deadline = () => Date.now() + settings.stack.startTimeoutMs;
   const running = await ownedPid(dir, markerOf(settings, server.name));
@@ -142,12 +144,15 @@ async function bringUp(server: Server, settings: StackSettings, log: Log, start:
   try {
     const launch = await server.prepare(log);
     await server.dependencies?.();
+    // Counted from its own start: fetches of the others and the servers it needs come before it.
+    const launchedAt = Date.now();
     const pid = await startDetached(dir, logFile(dir, server.name), launch);
     log(`${server.name}: started (pid ${pid}), waiting for it to answer…`);
     const problem = await waitUntilReady(server, pid, deadline());
     if (problem) return failed(server, settings, problem, pid);
-    log(`${server.name}: answering after ${since(start)}s`);
-    return { name: server.name, endpoint: server.endpoint, state: 'started', pid, seconds: since(start) };
+    const seconds = since(launchedAt);
+    log(`${server.name}: answering after ${seconds}s`);
+    return { name: server.name, endpoint: server.endpoint, state: 'started', pid, seconds };
   } catch (error) {
     return failed(server, settings, error instanceof Error ? error.message : String(error));
   }
@@ -253,6 +258,10 @@ export async function stackDown(
   for (const wave of stopWaves(names)) reports.push(...(await Promise.all(wave.map(stopOne))));
   if (options.purge) {
     for (const name of names) await rm(serverDir(settings, name), { recursive: true, force: true });
+    // A replay's plan names offsets of the Kafka whose data just went: kept, the same command
+    // would answer that it completed, for topics that no longer exist.
+    if (names.some((name) => kindOf(name) === 'kafka'))
+      await rm(replayStateDir(settings.stack.dataDir), { recursive: true, force: true });
     await rmdir(settings.stack.dataDir).catch(() => undefined); // only once nothing else is left in it
   }
   return reports;

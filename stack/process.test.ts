@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SPAWNING_TEST_TIMEOUT_MS } from '../testkit/spawn-timeout.ts';
 import { isAlive, ownedPid, ownerMarker, readPid, runToLog, startDetached, stopProcess, tail } from './process.ts';
 
 const started: number[] = [];
@@ -22,7 +23,7 @@ async function idle(dir: string, marker: string, ignoreTerm = false): Promise<nu
   return pid;
 }
 
-describe('detached servers', () => {
+describe('detached servers', { timeout: SPAWNING_TEST_TIMEOUT_MS }, () => {
   it('records the pid and recognises the process by its marker', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'stack-process-'));
     const pid = await idle(dir, ownerMarker('/x/.stack'));
@@ -52,7 +53,7 @@ describe('detached servers', () => {
   });
 });
 
-describe('runToLog and tail', () => {
+describe('runToLog and tail', { timeout: SPAWNING_TEST_TIMEOUT_MS }, () => {
   it('keeps the output in the log and throws its last lines when the command fails', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'stack-run-'));
     const log = join(dir, 'run.log');

@@ -91,3 +91,9 @@ export async function ensurePortFree(name: string, port: number, setting: string
     server.listen(port, host, () => server.close(() => resolve()));
   });
 }
+
+/**
+ * Where replays keep their plans (runtime/replay.ts): offsets of this stack's Kafka, so they go when
+ * its data is purged.
+ */
+export const replayStateDir = (dataDir: string): string => join(dataDir, 'replays');

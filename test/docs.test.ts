@@ -49,6 +49,20 @@ describe('the documents', () => {
     expect(documents.flatMap(brokenLinks)).toEqual([]);
   });
 
+  it('say where the code lives: every top-level folder, and only those', () => {
+    const architecture = readFileSync(join(root, 'docs/architecture.md'), 'utf8');
+    const block = architecture.split('## Where the code lives')[1]!.split('```')[1]!;
+    const listed = [...block.matchAll(/^([a-z]+)\/ /gm)].map((m) => m[1]!);
+    const folders = new Set(
+      execFileSync('git', ['ls-files'], { cwd: root, encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .filter((path) => path.includes('/') && !path.startsWith('.'))
+        .map((path) => path.split('/')[0]!),
+    );
+    expect(listed.toSorted()).toEqual([...folders].toSorted());
+  });
+
   it('make anchors as GitHub does', () => {
     expect(headingAnchor('Delivery guarantees')).toBe('delivery-guarantees');
     expect(headingAnchor('Bad input and the dead-letter topic')).toBe('bad-input-and-the-dead-letter-topic');

@@ -42,6 +42,8 @@ export interface SourceOptions {
   readonly processor: string;
   /** Exactly-once: fences a partition's earlier writers before its first record is read (TransactionalWriter.claim). */
   readonly claim?: TransactionalWriter['claim'];
+  /** A rejoin gave this partition to another instance: a stateful processor forgets its state of it. */
+  readonly release?: (input: TopicPartition) => void;
   /** Bounded (a replay): the source completes once committed up to these offsets. */
   readonly endOffsets?: readonly CommitOffset[];
 }
@@ -153,8 +155,11 @@ export function buildTopology(
       ),
   } as const;
 
-  /** A processor, and what a claim of one of its partitions restores (a stateful one's state). */
-  type Operator = (policy: RetryPolicy) => RecordProcessor & { restore?(input: TopicPartition): Promise<void> };
+  /** A processor, and a stateful one's state of a partition: rebuilt when it is claimed, forgotten when it leaves. */
+  type Operator = (policy: RetryPolicy) => RecordProcessor & {
+    restore?(input: TopicPartition): Promise<void>;
+    release?(input: TopicPartition): void;
+  };
 
   /** Source ─► operator ─► deliver, in the processor's group or (a replay) a group of its own. */
   const startNode = (
@@ -178,7 +183,7 @@ export function buildTopology(
         ),
     };
     const processor = operator(policy);
-    const { restore } = processor;
+    const { restore, release } = processor;
     // A partition's claim fences its earlier writers first; only then is a stateful processor's state
     // of it rebuilt, so nothing an earlier owner commits can be missing from it.
     const claim =
@@ -197,6 +202,7 @@ export function buildTopology(
       partitionsConcurrently: pipeline.partitionsConcurrently,
       processor: name,
       claim,
+      release,
       endOffsets: options.endOffsets,
     });
     const records = options.maxRate === undefined ? source.records : source.records.pipe(paced(options.maxRate));

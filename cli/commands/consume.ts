@@ -6,6 +6,7 @@ import { concatMap } from 'rxjs';
 import { loadConfig } from '../../config/config.ts';
 import { connectMessaging } from '../../runtime/wiring.ts';
 import { positiveInt, positiveNumber } from '../numbers.ts';
+import { listenForStop } from '../stop-signals.ts';
 
 interface ConsumeOptions {
   fromBeginning?: boolean;
@@ -44,7 +45,8 @@ export function consumeCommand(): Command {
       let count = 0;
       let stopping: Promise<void> | undefined;
       const stop = () => (stopping ??= source.close());
-      process.once('SIGINT', () => void stop());
+      // Ctrl-C closes the source; npm's echo of it under npx changes nothing, asking again exits.
+      const listening = listenForStop(process, { stop: () => void stop(), force: () => process.exit(130) });
       // Joining the group takes a few seconds: the idle clock starts that much later.
       let lastRecordAt = Date.now() + JOIN_GRACE_MS;
       const idleCheck =
@@ -57,6 +59,8 @@ export function consumeCommand(): Command {
         source.records
           .pipe(
             concatMap(async (record) => {
+              // Closing lets the records already fetched through: past --max they are not printed.
+              if (options.max !== undefined && count >= options.max) return;
               lastRecordAt = Date.now();
               try {
                 const value = record.value === null ? null : await messaging.codec.decode(record.value);
@@ -84,6 +88,7 @@ export function consumeCommand(): Command {
       });
       clearInterval(idleCheck);
       await stop();
+      listening.close();
       // The group was this run's alone: delete it rather than leave one behind per run.
       await messaging.deleteGroup(groupId).catch((error: unknown) => {
         console.error(`could not delete consumer group ${groupId}: ${(error as Error).message}`);

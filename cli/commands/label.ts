@@ -88,6 +88,8 @@ export function labelCommand(): Command {
           input: options.file,
           batchSize: options.batchSize,
           source: options.source,
+          // The record's time is when it is sent, not the file's labelled_at: the broker refuses a
+          // record more than an hour ahead of its clock, which would take the rest of its batch down.
           send: async (labels) =>
             messaging.writer.send(
               await Promise.all(
@@ -95,7 +97,6 @@ export function labelCommand(): Command {
                   topic: config.topics.labels,
                   key: label.sms_id,
                   value: await messaging.codec.encode(subject, label),
-                  timestamp: label.labelled_at,
                 })),
               ),
             ),

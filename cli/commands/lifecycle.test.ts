@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { RunningPipeline } from '../../runtime/pipeline.ts';
+import { ECHO_WINDOW_MS } from '../stop-signals.ts';
 import { EXIT_FAILED, EXIT_FORCED, EXIT_STOPPED, runUntilStopped } from './lifecycle.ts';
 
 const never = new Promise<never>(() => {});
@@ -12,6 +13,7 @@ function harness(
   started: Promise<unknown> = Promise.resolve(),
 ) {
   const signals = new EventEmitter();
+  const clock = { ms: 0 };
   const lines: string[] = [];
   const exits: number[] = [];
   const record = (line: string) => void lines.push(line);
@@ -26,9 +28,10 @@ function harness(
       exit: (code) => void exits.push(code),
       log: record,
       error: record,
+      now: () => clock.ms,
     },
   );
-  return { signals, lines, exits, done };
+  return { signals, clock, lines, exits, done };
 }
 
 describe('runUntilStopped', () => {
@@ -70,6 +73,39 @@ describe('runUntilStopped', () => {
     await stopFailed.done;
     expect(stopFailed.lines).toContain('while shutting down: cannot close');
     expect(stopFailed.exits).toEqual([EXIT_FAILED]);
+  });
+
+  // Ctrl-C under `npm start`: the terminal signals npm and node, and npm forwards its SIGINT to node.
+  it('the same signal twice at once (a parent forwarding it) drains and exits 0', async () => {
+    let stops = 0;
+    const h = harness({ stop: async () => void (stops += 1) });
+    await tick();
+    h.signals.emit('SIGINT', 'SIGINT');
+    h.signals.emit('SIGINT', 'SIGINT');
+    await h.done;
+    expect(stops).toBe(1);
+    expect(h.lines).toEqual(['SIGINT: draining and shutting down…', 'stopped']);
+    expect(h.exits).toEqual([EXIT_STOPPED]);
+  });
+
+  it('the same signal again a second later forces the exit', async () => {
+    const h = harness({ stop: () => never });
+    h.signals.emit('SIGINT', 'SIGINT');
+    h.clock.ms += ECHO_WINDOW_MS - 1;
+    h.signals.emit('SIGINT', 'SIGINT');
+    await tick();
+    expect(h.exits).toEqual([]);
+    h.clock.ms += 1;
+    h.signals.emit('SIGINT', 'SIGINT');
+    expect(h.exits).toEqual([EXIT_FORCED]);
+    expect(h.lines.at(-1)).toMatch(/^SIGINT during shutdown: exiting now/);
+  });
+
+  it('a signal after a processor failed forces the exit', async () => {
+    const h = harness({ failed: Promise.resolve(new Error('broken')), stop: () => never });
+    await tick();
+    h.signals.emit('SIGINT', 'SIGINT');
+    expect(h.exits).toEqual([EXIT_FORCED]);
   });
 
   it('a second signal while stopping forces the exit at once', async () => {

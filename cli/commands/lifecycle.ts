@@ -1,23 +1,25 @@
 // Shared by `start` and `run`: start the pipeline, keep the process up until a signal or a processor
 // failure, then shut down in order (drain, commit, close) and exit. Signals are heard from before the
 // start: one that arrives while parts are still starting stops them once they run, where Node's
-// default would have killed the process mid-start. The exit is explicit: kafkajs may keep a
+// default would have killed the process mid-start. A signal asking again forces the exit; npm's
+// echo of a Ctrl-C does not (cli/stop-signals.ts). The exit is explicit: kafkajs may keep a
 // socket or a timer alive after its clients were closed (a consumer it restarts by itself after
 // a broker came back reconnects past `disconnect()`), which would keep a stopped process running.
 import type { RunningPipeline } from '../../runtime/pipeline.ts';
+import { type SignalSource, listenForStop } from '../stop-signals.ts';
 
 export const EXIT_STOPPED = 0;
 export const EXIT_FAILED = 1;
 /** A second signal, or a shutdown past its deadline: what was in flight may not be committed. */
 export const EXIT_FORCED = 3;
 
-const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
-
 export interface LifecycleOptions {
   /** How long draining and closing may take before the process exits anyway. */
   readonly shutdownTimeoutMs: number;
   /** Where signals come from (the process; an emitter in tests). */
-  readonly signals?: { on(name: (typeof SIGNALS)[number], listener: (name: string) => void): unknown };
+  readonly signals?: SignalSource;
+  /** A monotonic clock in milliseconds (tests set it). */
+  readonly now?: () => number;
   readonly exit?: (code: number) => void;
   readonly log?: (line: string) => void;
   readonly error?: (line: string) => void;
@@ -26,25 +28,23 @@ export interface LifecycleOptions {
 export async function runUntilStopped(start: () => Promise<RunningPipeline>, options: LifecycleOptions): Promise<void> {
   const { signals = process, log = console.log, error = console.error } = options;
   const exit = options.exit ?? ((code: number) => process.exit(code));
-  let stopping = false;
   let stopRequested: (name: string) => void = () => {};
   const signalled = new Promise<string>((resolve) => (stopRequested = resolve));
-  for (const name of SIGNALS) {
-    // `on`, not `once`: a later signal must find a listener, or Node's default would kill silently.
-    signals.on(name, () => {
-      if (!stopping) {
-        stopping = true;
-        stopRequested(name);
-        return;
-      }
-      error(`${name} during shutdown: exiting now, without waiting for what is in flight`);
-      exit(EXIT_FORCED);
-    });
-  }
+  const listening = listenForStop(
+    signals,
+    {
+      stop: stopRequested,
+      force: (name) => {
+        error(`${name} during shutdown: exiting now, without waiting for what is in flight`);
+        exit(EXIT_FORCED);
+      },
+    },
+    options.now,
+  );
 
   const pipeline = await start();
   const reason = await Promise.race([signalled, pipeline.failed]);
-  stopping = true;
+  listening.stopping();
   let code = EXIT_STOPPED;
   if (reason instanceof Error) {
     error(`a processor failed: ${reason.message}; shutting down`);

@@ -15,6 +15,7 @@ import {
   prepareReplay,
   runReplay,
 } from '../../runtime/replay.ts';
+import { listenForStop } from '../stop-signals.ts';
 
 interface ReplayOptions {
   from: string;
@@ -70,17 +71,18 @@ export function replayCommand(): Command {
     .action(async (kind: ReplayKind, options: ReplayOptions) => {
       if (options.views && kind !== 'features') throw new Error('--views applies to replay features');
       if (options.models && kind !== 'scoring') throw new Error('--models applies to replay scoring');
-      // Ctrl-C: drain, commit and stop; the same command resumes. A second Ctrl-C exits at once.
+      // Ctrl-C: drain, commit and stop; the same command resumes. Asking again exits at once; npm's
+      // echo of the Ctrl-C under npx does not (cli/stop-signals.ts).
       let running: RunningReplay | undefined;
       let interrupted = false;
-      const interrupt = () => {
-        process.once('SIGINT', () => process.exit(130));
-        console.error('\nstopping: finishing what is in flight…');
-        interrupted = true;
-        void running?.stop();
-      };
-      process.once('SIGINT', interrupt);
-      process.once('SIGTERM', interrupt);
+      const listening = listenForStop(process, {
+        stop: () => {
+          console.error('\nstopping: finishing what is in flight…');
+          interrupted = true;
+          void running?.stop();
+        },
+        force: () => process.exit(130),
+      });
       const config = loadConfig();
       const request: ReplayRequest = {
         kind,
@@ -113,8 +115,7 @@ export function replayCommand(): Command {
       running = await runReplay(config, plan, { rate: options.rate, onProgress: report.update, metrics });
       if (interrupted) void running.stop();
       const summary = await running.finished;
-      process.removeListener('SIGINT', interrupt);
-      process.removeListener('SIGTERM', interrupt);
+      listening.close();
       server?.close();
       report.done(summary);
     });
@@ -164,12 +165,14 @@ function progressReporter(kind: ReplayKind, tty: boolean) {
     },
     done(s: ReplaySummary) {
       if (tty) process.stderr.write('\n');
-      const state = s.completed
-        ? 'done'
-        : `stopped at ${n(s.done)}/${n(s.total)} (run the same command again to resume)`;
-      console.log(
-        `replay ${kind} ${state}: ${n(s.messages)} messages read, ${n(s.written)} written, ${n(s.deadLetters)} dead-lettered in ${s.seconds.toFixed(1)} s (${n(s.rate)} messages/s)`,
-      );
+      console.log(summaryLine(kind, s));
     },
   };
+}
+
+/** The line a replay ends with; `store` writes to the online store, the others to the topics. */
+export function summaryLine(kind: ReplayKind, s: ReplaySummary): string {
+  const state = s.completed ? 'done' : `stopped at ${n(s.done)}/${n(s.total)} (run the same command again to resume)`;
+  const written = kind === 'store' ? `${n(s.written)} written to the online store` : `${n(s.written)} written`;
+  return `replay ${kind} ${state}: ${n(s.messages)} messages read, ${written}, ${n(s.deadLetters)} dead-lettered in ${s.seconds.toFixed(1)} s (${n(s.rate)} messages/s)`;
 }

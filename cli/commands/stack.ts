@@ -56,7 +56,7 @@ export function stackCommand(): Command {
   stack
     .command('down')
     .description('stop the servers this stack started; data is kept unless --purge')
-    .option('--purge', 'also delete their data and logs')
+    .option('--purge', "also delete their data and logs, and the replays' state")
     .addOption(nodesOption())
     .action(async (options: { purge?: boolean; nodes?: string }) => {
       const config = configFor(options);

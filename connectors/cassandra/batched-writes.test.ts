@@ -7,21 +7,35 @@ const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 /** Records what reaches the driver; `refuse` names rows the fake Cassandra rejects. */
 function fakeRunner(refuse: ReadonlySet<string> = new Set()) {
   const requests: string[][] = [];
+  const options: object[] = [];
   const runner: StatementRunner = {
-    async execute(_query, params) {
+    async execute(_query, params, given) {
+      options.push(given);
       requests.push([String(params[0])]);
       if (refuse.has(String(params[0]))) throw new Error(`refused ${params[0]}`);
     },
-    async batch(queries) {
+    async batch(queries, given) {
+      options.push(given);
       const ids = queries.map((q) => String(q.params[0]));
       requests.push(ids);
       if (ids.some((id) => refuse.has(id))) throw new Error(`refused batch of ${ids.length}`);
     },
   };
-  return { runner, requests };
+  return { runner, requests, options };
 }
 
 describe('batchedWrites', () => {
+  it('marks every batch and statement idempotent, so the driver may send it to another replica', async () => {
+    const { runner, options } = fakeRunner(new Set(['bad']));
+    const write = batchedWrites(runner, { maxBytes: 10_000, maxStatements: 10 });
+    await Promise.allSettled([write([statement('a')]), write([statement('bad')])]);
+    expect(options).toEqual([
+      { prepare: true, isIdempotent: true, logged: false },
+      { prepare: true, isIdempotent: true },
+      { prepare: true, isIdempotent: true },
+    ]);
+  });
+
   it('sends the statements of one turn together, after the turn, a lone one as itself', async () => {
     const { runner, requests } = fakeRunner();
     const write = batchedWrites(runner, { maxBytes: 10_000, maxStatements: 10 });

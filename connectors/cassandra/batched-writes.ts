@@ -10,12 +10,19 @@ export interface Statement {
 
 /** The two calls of cassandra-driver's Client used here. */
 export interface StatementRunner {
-  execute(query: string, params: unknown[], options: { prepare: boolean }): Promise<unknown>;
+  execute(query: string, params: unknown[], options: { prepare: boolean; isIdempotent: boolean }): Promise<unknown>;
   batch(
     queries: { query: string; params: unknown[] }[],
-    options: { prepare: boolean; logged: boolean },
+    options: { prepare: boolean; logged: boolean; isIdempotent: boolean },
   ): Promise<unknown>;
 }
+
+/**
+ * Every write here is an idempotent upsert (its timestamp is its event time), and says so: the driver
+ * then sends it to the next replica when its coordinator dies mid-request (a node of the cluster
+ * killed), where it would otherwise fail a request it could have finished.
+ */
+const WRITE_OPTIONS = { prepare: true, isIdempotent: true } as const;
 
 export interface BatchLimits {
   /** Most data bytes in one batch: Cassandra logs a WARN for every batch over 5 KiB (its default). */
@@ -75,7 +82,7 @@ async function send(runner: StatementRunner, group: readonly Write[]): Promise<v
   if (group.length > 1) {
     try {
       const queries = group.map(({ statement }) => ({ query: statement.query, params: statement.params }));
-      await runner.batch(queries, { prepare: true, logged: false });
+      await runner.batch(queries, { ...WRITE_OPTIONS, logged: false });
       for (const write of group) write.done();
       return;
     } catch {
@@ -85,7 +92,7 @@ async function send(runner: StatementRunner, group: readonly Write[]): Promise<v
   await Promise.all(
     group.map(async (write) => {
       try {
-        await runner.execute(write.statement.query, write.statement.params, { prepare: true });
+        await runner.execute(write.statement.query, write.statement.params, WRITE_OPTIONS);
         write.done();
       } catch (error) {
         write.fail(error);

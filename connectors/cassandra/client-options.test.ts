@@ -2,7 +2,7 @@ import { policies, types } from 'cassandra-driver';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/config.ts';
 import { CONSISTENCIES } from '../../config/settings.ts';
-import { cassandraClientOptions, consistencyLevels } from './store.ts';
+import { cassandraClientOptions, consistencyLevels, readOptions } from './store.ts';
 
 describe('the Cassandra client of the online store', () => {
   it('reads and writes at LOCAL_ONE on one replica, at LOCAL_QUORUM on three, conditional writes at LOCAL_SERIAL', () => {
@@ -18,6 +18,11 @@ describe('the Cassandra client of the online store', () => {
       write: types.consistencies.localQuorum,
       serial: types.consistencies.localSerial,
     });
+  });
+
+  it('reads at the read level, idempotent, so that a dying coordinator costs a retry on another replica', () => {
+    const cluster = loadConfig({ SPAMSTREAM_CASSANDRA_REPLICATION: '3' }).cassandra;
+    expect(readOptions(cluster)).toEqual({ consistency: types.consistencies.localQuorum, isIdempotent: true });
   });
 
   it('knows a distinct driver level for every level the setting accepts', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { onlineStoreSchemaCql } from './schema.ts';
+import { onlineStoreSchemaCql, untilAgreed } from './schema.ts';
 
 const oneLine = (cql: string): string => cql.replace(/\s+/g, ' ');
 
@@ -63,5 +63,29 @@ describe('onlineStoreSchemaCql', () => {
     expect(() =>
       onlineStoreSchemaCql({ keyspace: 'spamstream', replicationFactor: 1, localDataCenter: "dc1': 1, 'x" }),
     ).toThrow('is not a plain name');
+  });
+});
+
+describe('untilAgreed', () => {
+  it('asks again until the nodes agree, as a node that has just joined catches up', async () => {
+    const answers = [false, false, true];
+    let asked = 0;
+    expect(await untilAgreed(async () => answers[asked++]!, 5_000, 1)).toBe(true);
+    expect(asked).toBe(3);
+  });
+
+  it('says no once the time is up', async () => {
+    let asked = 0;
+    expect(
+      await untilAgreed(
+        async () => {
+          asked += 1;
+          return false;
+        },
+        20,
+        5,
+      ),
+    ).toBe(false);
+    expect(asked).toBeGreaterThan(1);
   });
 });

@@ -63,6 +63,27 @@ export function onlineStoreSchemaCql(config: SchemaConfig): string[] {
   ];
 }
 
+/** How long the nodes get to agree on the schema after the driver's own wait (10 s) ran out. */
+export const SCHEMA_AGREEMENT_TIMEOUT_MS = 60_000;
+
+/**
+ * Asks `agreed` again, a pause apart, until it says yes or `timeoutMs` has passed. On a cluster, a
+ * node that has just joined (or is busy) may answer with an older schema version for longer than the
+ * driver waits after each change; it catches up by itself.
+ */
+export async function untilAgreed(
+  agreed: () => Promise<boolean>,
+  timeoutMs = SCHEMA_AGREEMENT_TIMEOUT_MS,
+  pauseMs = 500,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await agreed()) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, pauseMs));
+  }
+}
+
 /** Creates the keyspace and tables when missing, and waits until every node agrees on the schema. */
 export async function applyOnlineStoreSchema(client: Client, config: SchemaConfig): Promise<void> {
   for (const statement of onlineStoreSchemaCql(config)) {
@@ -75,7 +96,10 @@ export async function applyOnlineStoreSchema(client: Client, config: SchemaConfi
   }
   // checkSchemaAgreement is public driver API, but missing from the driver's type declarations.
   const metadata = client.metadata as unknown as { checkSchemaAgreement(): Promise<boolean> };
-  if (!(await metadata.checkSchemaAgreement())) {
-    throw new SpamstreamError('STORE_UNAVAILABLE', 'Cassandra nodes did not agree on the online store schema');
+  if (!(await untilAgreed(() => metadata.checkSchemaAgreement()))) {
+    throw new SpamstreamError(
+      'STORE_UNAVAILABLE',
+      `Cassandra nodes did not agree on the online store schema within ${SCHEMA_AGREEMENT_TIMEOUT_MS / 1000} s`,
+    );
   }
 }

@@ -124,7 +124,7 @@ export async function createCassandraStores(config: CassandraConfig): Promise<Ca
   };
   const write = batchedWrites(client, BATCH_LIMITS);
   const levels = consistencyLevels(config);
-  const read = { consistency: levels.read };
+  const read = readOptions(config);
   return {
     features: featureStore(client, write, config.keyspace, run, read),
     predictions: predictionStore(client, write, config.keyspace, run, read),
@@ -137,8 +137,17 @@ export async function createCassandraStores(config: CassandraConfig): Promise<Ca
 }
 
 type Run = <T>(action: string, work: () => Promise<T>) => Promise<T>;
-/** The options of a read: its consistency level. */
-type ReadOptions = { readonly consistency: number };
+/** The options of a read: its consistency level, and whether the driver may send it to another node. */
+type ReadOptions = { readonly consistency: number; readonly isIdempotent?: boolean };
+
+/**
+ * A read of the store at its level, marked idempotent: when the node coordinating it dies mid-request
+ * (a node of a cluster killed), the driver asks the next replica instead of failing the request; the
+ * edge answered 503 to a few requests in flight at the moment a node of three died before.
+ */
+export const readOptions = (
+  config: Pick<CassandraConfig, 'readConsistency' | 'writeConsistency' | 'serialConsistency'>,
+) => ({ consistency: consistencyLevels(config).read, isIdempotent: true }) as const;
 type Write = (statements: readonly Statement[]) => Promise<void>;
 
 /** An upsert of rows.ts (binds [timestamp, entries, smsId]) with the data bytes it carries. */

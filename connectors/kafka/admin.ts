@@ -34,8 +34,11 @@ export async function ensureTopics(kafka: Kafka, topics: readonly TopicRequest[]
         })),
       );
     }
-    const metadata = await admin.fetchTopicMetadata({ topics: topics.map((topic) => topic.name) });
-    const partitions = new Map(metadata.topics.map((topic) => [topic.name, topic.partitions.length]));
+    const metadata = await topicsWithLeaders(
+      admin,
+      topics.map((topic) => topic.name),
+    );
+    const partitions = new Map(metadata.map((topic) => [topic.name, topic.partitions.length]));
     return topics.map((topic) => ({
       name: topic.name,
       state: existing.has(topic.name) ? 'exists' : 'created',
@@ -97,21 +100,41 @@ function refusedTopics(error: unknown, topics: readonly TopicRequest[]): string 
  */
 export async function createTopicsAndWait(admin: Admin, topics: ITopicConfig[], timeoutMs = 30_000): Promise<void> {
   await admin.createTopics({ topics, waitForLeaders: false });
+  await topicsWithLeaders(
+    admin,
+    topics.map((t) => t.topic),
+    timeoutMs,
+  );
+}
+
+type TopicMetadata = Awaited<ReturnType<Admin['fetchTopicMetadata']>>['topics'];
+
+/**
+ * The topics' metadata once every partition has a leader, asked again while a broker does not know
+ * them yet. On a cluster each request may go to another broker, and one that lags the controller
+ * answers UNKNOWN_TOPIC_OR_PARTITION for a topic another has just reported: every read of a topic
+ * made a moment ago goes through here.
+ */
+export async function topicsWithLeaders(
+  admin: Pick<Admin, 'fetchTopicMetadata'>,
+  names: readonly string[],
+  timeoutMs = 30_000,
+): Promise<TopicMetadata> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      const { topics: found } = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) });
+      const { topics: found } = await admin.fetchTopicMetadata({ topics: [...names] });
       if (
-        found.length === topics.length &&
+        found.length === names.length &&
         found.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))
       )
-        return;
+        return found;
     } catch (error) {
       const type = (error as { type?: string }).type;
       if (type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') throw error;
+      if (Date.now() > deadline) throw error;
     }
-    if (Date.now() > deadline)
-      throw new Error(`topics ${topics.map((t) => t.topic).join(', ')} have no leaders after ${timeoutMs} ms`);
+    if (Date.now() > deadline) throw new Error(`topics ${names.join(', ')} have no leaders after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -7,6 +7,7 @@ import {
   mustClaim,
   next,
   phaseOf,
+  released,
   running,
 } from './partition-lifecycle.ts';
 
@@ -62,11 +63,21 @@ describe('the partition lifecycle', () => {
 
   it('a rejoin makes every partition it owned be claimed again', () => {
     const owned = run([on('batch'), on('claimed'), on('batch', Q), on('claimed', Q), on('drain', Q)]);
-    const life = next(owned, { type: 'joined' });
+    const life = next(owned, { type: 'joined', assigned: [P, Q] });
     for (const phase of PHASES.filter((p) => p !== 'assigned'))
       expect([...life.partitions.values()]).not.toContain(phase);
     expect(mustClaim(run([on('batch'), on('batch', Q)], life), P)).toBe(true);
     expect(mustClaim(run([on('batch'), on('batch', Q)], life), Q)).toBe(true);
+  });
+
+  it('a rejoin releases the partitions it held and was not given again, and only those', () => {
+    const owned = run([on('batch'), on('claimed'), on('batch', Q), on('claimed', Q)]);
+    const R = 'sms.raw:2';
+    const life = next(owned, { type: 'joined', assigned: [P, R] });
+    expect(released(owned, life)).toEqual([Q]);
+    expect([...life.partitions.keys()]).toEqual([P, R]);
+    expect(mustClaim(next(life, on('batch', R)), R)).toBe(true);
+    expect(released(life, next(life, { type: 'joined', assigned: [P, R] }))).toEqual([]);
   });
 
   it('runs until it finishes or closes; finishing then closing, never back', () => {
@@ -80,7 +91,7 @@ describe('the partition lifecycle', () => {
   it('never changes the state it was given', () => {
     const before = at('reading');
     next(before, on('drain'));
-    next(before, { type: 'joined' });
+    next(before, { type: 'joined', assigned: [] });
     expect(phaseOf(before, P)).toBe('reading');
   });
 });

@@ -6,7 +6,8 @@
 //   assigned ──batch──► claiming ──claimed──► reading ──drain──► draining ──committed──► reading
 //                          ▲                                            │ drain timed out
 //                          └───── batch, from any phase but reading ─── revoked
-//   joined (every partition) and handed back (one): ► assigned
+//   joined: each partition of the new assignment ► assigned, the others are released (forgotten)
+//   handed back (one): ► assigned
 
 export type Phase = 'assigned' | 'claiming' | 'reading' | 'draining' | 'revoked';
 
@@ -15,13 +16,16 @@ export type Mode = 'running' | 'finishing' | 'closing';
 
 export interface SourceLife {
   readonly mode: Mode;
-  /** `topic:partition` → its phase. A partition never seen is `assigned`. */
+  /** `topic:partition` → its phase, for the partitions held now. A partition never seen is `assigned`. */
   readonly partitions: ReadonlyMap<string, Phase>;
 }
 
 export type SourceEvent =
-  /** The consumer (re)joined its group: whatever it owned before must be claimed again. */
-  | { readonly type: 'joined' }
+  /**
+   * The consumer (re)joined its group and was given `assigned` (`topic:partition` keys): each must
+   * be claimed again; what it held before and was not given again belongs to another member now.
+   */
+  | { readonly type: 'joined'; readonly assigned: readonly string[] }
   /** A fetched batch of the partition is about to be handled. */
   | { readonly type: 'batch'; readonly partition: string }
   /** The claim answered: earlier writers are fenced and the committed offset is known. */
@@ -46,6 +50,10 @@ export function phaseOf(life: SourceLife, partition: string): Phase {
 /** Whether a batch of the partition must first be claimed (what the `batch` event led to). */
 export const mustClaim = (life: SourceLife, partition: string): boolean => phaseOf(life, partition) === 'claiming';
 
+/** The partitions `before` held that `after` does not: a rejoin gave them to other members. */
+export const released = (before: SourceLife, after: SourceLife): string[] =>
+  [...before.partitions.keys()].filter((partition) => !after.partitions.has(partition));
+
 /** Whether the source still emits records. */
 export const running = (life: SourceLife): boolean => life.mode === 'running';
 
@@ -63,7 +71,7 @@ const PARTITION: Record<Exclude<SourceEvent['type'], 'joined' | 'finishing' | 'c
 export function next(life: SourceLife, event: SourceEvent): SourceLife {
   switch (event.type) {
     case 'joined':
-      return { ...life, partitions: new Map([...life.partitions.keys()].map((key) => [key, 'assigned'])) };
+      return { ...life, partitions: new Map(event.assigned.map((key) => [key, 'assigned'])) };
     case 'finishing':
       return life.mode === 'running' ? { ...life, mode: 'finishing' } : life;
     case 'closing':

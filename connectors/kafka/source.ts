@@ -15,7 +15,7 @@ import type { Metrics } from '../../core/metrics.ts';
 import type { CommitOffset, RecordSource, TopicPartition } from '../kafka.ts';
 import { registerCompressionCodecs } from './compression.ts';
 import { InFlight } from './in-flight.ts';
-import { type SourceEvent, initialLife, mustClaim, next, running } from './partition-lifecycle.ts';
+import { type SourceEvent, initialLife, mustClaim, next, released, running } from './partition-lifecycle.ts';
 import { settleWithin } from './produce.ts';
 import { watchStalls } from './stall-watch.ts';
 
@@ -47,6 +47,11 @@ export interface KafkaSourceOptions {
    * offset, read after fencing. Records below it are skipped.
    */
   readonly claim?: (input: TopicPartition) => Promise<string | undefined>;
+  /**
+   * Called for each partition this instance held and a rejoin gave to another member: a stateful
+   * processor forgets its state of it (the new owner rebuilds it when it claims it).
+   */
+  readonly release?: (input: TopicPartition) => void;
   /** Lines for an operator's debug log (expected retries, rebalances). */
   readonly debug?: (line: string) => void;
   /** Problems an operator must see: records in flight that stopped finishing. */
@@ -88,6 +93,11 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
   let stopped: Promise<void> | undefined;
   let complete: (() => void) | undefined;
   const tpKey = (tp: TopicPartition) => `${tp.topic}:${tp.partition}`;
+  // Topic names never hold ':' (Kafka allows letters, digits, '.', '_' and '-').
+  const tpOf = (key: string): TopicPartition => {
+    const at = key.lastIndexOf(':');
+    return { topic: key.slice(0, at), partition: Number(key.slice(at + 1)) };
+  };
   const ends = new Map(
     (options.endOffsets ?? []).map((o) => [
       tpKey(o),
@@ -98,9 +108,14 @@ export function createKafkaSource(kafka: Kafka, options: KafkaSourceOptions): Re
   const startedAt = new Map<string, bigint>();
 
   let member = false;
-  consumer.on(consumer.events.GROUP_JOIN, () => {
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     member = true;
-    report({ type: 'joined' });
+    const before = life;
+    const assigned = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) =>
+      partitions.map((partition) => tpKey({ topic, partition })),
+    );
+    report({ type: 'joined', assigned });
+    for (const key of released(before, life)) options.release?.(tpOf(key));
   });
 
   const commit = async (tp: TopicPartition) => {

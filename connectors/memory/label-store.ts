@@ -1,5 +1,6 @@
 // The label store in memory, for unit tests: the Cassandra store's rules (label-store.ts), the latest
 // label given wins and at equal times the greater label.
+import { laterLabel } from '../../core/message-rules.ts';
 import type { LabelStore, StoredLabel } from '../label-store.ts';
 import { writeTimestampMicros } from '../cassandra/rows.ts';
 
@@ -13,11 +14,7 @@ export function createMemoryLabelStore(): LabelStore {
       if (!labels) partitions.set(keyOf(partition), (labels = new Map()));
       for (const row of rows) {
         const known = labels.get(row.smsId);
-        const wins =
-          !known ||
-          row.labelledAt > known.labelledAt ||
-          (row.labelledAt === known.labelledAt && row.label > known.label);
-        if (wins) labels.set(row.smsId, { ...row });
+        if (!known || laterLabel(known, row) === row) labels.set(row.smsId, { ...row });
       }
     },
     async labelsOf(partition) {

@@ -4,11 +4,16 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { SPAWNING_TEST_TIMEOUT_MS } from '../../testkit/spawn-timeout.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
-it("npm in the project prints its errors only, not the engine warnings an older machine's Node draws", () => {
-  const npm = spawnSync('npm', ['config', 'get', 'loglevel'], { cwd: root, encoding: 'utf8' });
-  expect(npm.status, npm.stderr).toBe(0);
-  expect(npm.stdout.trim()).toBe('error');
-});
+it(
+  "npm in the project prints its errors only, not the engine warnings an older machine's Node draws",
+  () => {
+    const npm = spawnSync('npm', ['config', 'get', 'loglevel'], { cwd: root, encoding: 'utf8' });
+    expect(npm.status, npm.stderr).toBe(0);
+    expect(npm.stdout.trim()).toBe('error');
+  },
+  SPAWNING_TEST_TIMEOUT_MS,
+);

@@ -1,4 +1,4 @@
-// `spamstream produce` and `spamstream consume` as a user runs them: real processes on the real
+// `spamstream produce`, `label` and `consume` as a user runs them: real processes on the real
 // stack, on topics of their own.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -67,10 +67,36 @@ describe('the produce and consume commands', () => {
     expect(consumed.stderr).toMatch(/not decodable: not the Confluent wire format/);
   });
 
+  it("label sends every line, one given hours ahead of the broker's clock too, and exits once acknowledged", () => {
+    const csv = join(mkdtempSync(join(tmpdir(), 'label-')), 'labels.csv');
+    const ahead = new Date(Date.now() + 3 * 3_600_000).toISOString();
+    writeFileSync(csv, `sms_id,label,labelled_at\n${run}-x,spam,\n${run}-y,ham,${ahead}\n${run}-z,ham,\n`);
+    const labelled = cli('label', '--file', csv);
+    expect(labelled.status, labelled.stderr).toBe(0);
+    expect(labelled.stdout).toMatch(/labelled 3 messages \(1 spam, 2 ham\)/);
+    const consumed = cli('consume', config.topics.labels, '--from-beginning', '--max', '3', '--idle-timeout', '10');
+    expect(consumed.status, consumed.stderr).toBe(0);
+    const labels = consumed.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { sms_id: string; labelled_at: number });
+    expect(labels.map((l) => l.sms_id).sort()).toEqual([`${run}-x`, `${run}-y`, `${run}-z`]);
+    expect(labels.find((l) => l.sms_id === `${run}-y`)?.labelled_at).toBe(Date.parse(ahead));
+  });
+
   it('produce --count cycles the input under fresh ids', () => {
     const produced = cli('produce', 'again and again', '--count', '3');
     expect(produced.status, produced.stderr).toBe(0);
     expect(produced.stdout).toMatch(/produced 3 records/);
+  });
+
+  it('consume --max N prints N records, however many more a fetch brought', () => {
+    // A fetch brings many records of a partition at once: more than --max.
+    expect(cli('produce', 'one of many', '--count', '60').status).toBe(0);
+    const consumed = cli('consume', config.topics.raw, '--from-beginning', '--max', '2', '--idle-timeout', '10');
+    expect(consumed.status, consumed.stderr).toBe(0);
+    expect(consumed.stdout.trim().split('\n')).toHaveLength(2);
+    expect(consumed.stderr).toMatch(/^2 record\(s\) from /m);
   });
 
   it('consume stops after the idle timeout on a quiet topic', () => {

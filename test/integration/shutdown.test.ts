@@ -27,6 +27,7 @@ describe('stopping `spamstream run`', () => {
   let broker: SecondBroker;
   let env: Record<string, string | undefined>;
   const children: ChildProcess[] = [];
+  const groups = new Set<ChildProcess>();
 
   beforeAll(async () => {
     broker = await startSecondBroker();
@@ -37,7 +38,10 @@ describe('stopping `spamstream run`', () => {
   afterEach(() => {
     broker.resume();
     for (const child of children.splice(0)) {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      if (child.exitCode !== null || child.signalCode !== null) continue;
+      // A process group of its own (npm and the node it runs): the whole group.
+      if (groups.has(child)) process.kill(-child.pid!, 'SIGKILL');
+      else child.kill('SIGKILL');
     }
   });
   afterAll(() => broker?.dispose());
@@ -83,9 +87,11 @@ describe('stopping `spamstream run`', () => {
     args: string[],
     ready: string,
     extraEnv: Record<string, string> = {},
+    options: { ownGroup?: boolean } = {},
   ): Promise<Running> {
-    const child = spawn(command, args, { cwd: root, env: { ...env, ...extraEnv } });
+    const child = spawn(command, args, { cwd: root, env: { ...env, ...extraEnv }, detached: options.ownGroup });
     children.push(child);
+    if (options.ownGroup) groups.add(child);
     let output = '';
     let stdout = '';
     let stderr = '';
@@ -196,6 +202,23 @@ describe('stopping `spamstream run`', () => {
     started.child.kill('SIGTERM');
     const code = await started.exit(30_000);
     expect(started.output()).toMatch(/SIGTERM: draining and shutting down…\nstopped\n/);
+    expect(code, started.output()).toBe(0);
+  }, 180_000);
+
+  // Ctrl-C in a terminal: SIGINT to the foreground process group, npm and node alike, and npm
+  // forwards its own to node, so node hears two at once. The second used to force the exit (3).
+  it('`npm start` drains and exits with 0 on Ctrl-C (SIGINT to its process group)', async () => {
+    const started = await startProcess(
+      'npm',
+      ['start'],
+      'ops listening on ',
+      { SPAMSTREAM_STACK: 'external', SPAMSTREAM_EDGE: 'false' },
+      { ownGroup: true },
+    );
+    process.kill(-started.child.pid!, 'SIGINT');
+    const code = await started.exit(30_000);
+    expect(started.output()).toMatch(/SIGINT: draining and shutting down…\nstopped\n/);
+    expect(started.output()).not.toMatch(/during shutdown/);
     expect(code, started.output()).toBe(0);
   }, 180_000);
 

@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Envelope } from '../../core/envelope.ts';
 import { SpamstreamError } from '../../core/errors.ts';
 import { createKafkaSource, createTopics, kafkaClient, unique } from '../../testkit/real-ports.ts';
+import { waitUntil } from '../../testkit/wait-until.ts';
 
 const kafka = kafkaClient();
 const RECORDS = 3_000;
@@ -66,6 +67,40 @@ describe('a partition handed back after a failed transaction', () => {
     } finally {
       subscription?.unsubscribe();
       await source.close();
+    }
+  }, 90_000);
+});
+
+describe('partitions a rejoin gives to another member', () => {
+  it('are released by the instance that held them, and only those', async () => {
+    const topic = unique('released');
+    await createTopics(kafka, [{ topic, numPartitions: 2 }]);
+    const groupId = unique('released-group');
+    const released: number[][] = [[], []];
+    const sources = [0, 1].map((i) =>
+      createKafkaSource(kafka, {
+        groupId,
+        topics: [topic],
+        fromBeginning: true,
+        maxInFlight: 10,
+        closeTimeoutMs: 1_000,
+        sessionTimeoutMs: 6_000,
+        release: (tp) => released[i]!.push(tp.partition),
+      }),
+    );
+    const [first, second] = sources as [(typeof sources)[0], (typeof sources)[0]];
+    const subscriptions: Subscription[] = [];
+    try {
+      subscriptions.push(first.records.subscribe());
+      await waitUntil('the first instance holds both partitions', () => first.joined());
+      subscriptions.push(second.records.subscribe());
+      await waitUntil('the first instance released the partition the second was given', () => released[0]!.length > 0);
+      expect(released[0]).toHaveLength(1);
+      expect([0, 1]).toContain(released[0]![0]);
+      expect(released[1]).toEqual([]);
+    } finally {
+      for (const subscription of subscriptions) subscription.unsubscribe();
+      await Promise.all(sources.map((source) => source.close()));
     }
   }, 90_000);
 });
