@@ -1,6 +1,6 @@
 // The live page's drift panel: polls /drift and shows, for the statistics that moved most, the
 // population stability index of the last live messages against each model's training data.
-// Everything goes in with textContent, never as HTML.
+// Everything goes in with textContent, never as HTML. Uses `cell` and `poll` of live.js, loaded first.
 
 const POLL_MS = 5000;
 /** The statistics shown: those with the largest PSI of any model. */
@@ -53,15 +53,11 @@ function render(drift) {
     ...shown.map((name) => {
       const row = document.createElement('tr');
       row.dataset.statistic = name;
-      const label = row.insertCell();
-      label.className = 'id';
-      label.textContent = name;
+      cell(row, name, 'id');
       for (const model of models) {
         const field = model.fields.find((f) => f.name === name);
-        const td = row.insertCell();
-        td.className = `num psi band-${field.band}`;
+        const td = cell(row, field.psi.toFixed(3), `num psi band-${field.band}`);
         td.dataset.modelVersion = model.modelVersion;
-        td.textContent = field.psi.toFixed(3);
         td.title = field.band;
       }
       return row;
@@ -71,14 +67,4 @@ function render(drift) {
   legend.textContent = `Stable below ${drift.thresholds.moderate}, moderate (!) from it, major (!!) from ${drift.thresholds.major}; the ${shown.length} statistics that moved most are shown.`;
 }
 
-async function refresh() {
-  try {
-    const response = await fetch('/drift');
-    if (response.ok) render(await response.json());
-  } catch {
-    // The edge is away: the live stream's status says so; the next poll tries again.
-  }
-}
-
-refresh();
-setInterval(refresh, POLL_MS);
+poll('/drift', render, POLL_MS);

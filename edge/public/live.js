@@ -33,6 +33,23 @@ function cell(row, text, className) {
   return td;
 }
 
+/**
+ * Asks `path` every `everyMs` and hands each answer to `render` (the quality and drift panels). A
+ * failed request is skipped: the edge is restarting, the live stream's status says so, and the
+ * next round asks again.
+ */
+// biome-ignore lint/correctness/noUnusedVariables: quality.js and drift.js, loaded after this script, call it
+function poll(path, render, everyMs) {
+  const ask = async () => {
+    try {
+      const response = await fetch(path);
+      if (response.ok) render(await response.json());
+    } catch {}
+  };
+  ask();
+  setInterval(ask, everyMs);
+}
+
 function predictionRow(p) {
   const row = document.createElement('tr');
   row.className = p.label === 'spam' ? 'is-spam' : 'is-ham';

@@ -1,9 +1,9 @@
 // The live page's quality panel, on its own: asks GET /quality every two seconds and shows each model
 // version's confusion counts and figures against users' labels, side by side, and a chart of F1 per
 // bucket of the recent window (by the time the labels were given). Text goes in with textContent only.
+// Uses `cell`, `SVG` and `poll` of live.js, which the page loads first.
 
 const QUALITY_EVERY_MS = 2000;
-const SVG_NS = 'http://www.w3.org/2000/svg';
 // Told apart by dash pattern and marker as well as by colour.
 const STYLES = [
   { dash: '', marker: 'circle' },
@@ -18,28 +18,21 @@ function percent(value) {
   return value === null ? '—' : `${(value * 100).toFixed(1)} %`;
 }
 
-function qualityCell(row, text, className) {
-  const td = row.insertCell();
-  td.textContent = text;
-  if (className) td.className = className;
-  return td;
-}
-
 function qualityRow(v) {
   const row = document.createElement('tr');
   row.dataset.modelVersion = v.modelVersion;
-  qualityCell(row, v.modelVersion);
-  qualityCell(row, String(v.all.labelled), 'num labelled');
-  for (const outcome of ['tp', 'fp', 'tn', 'fn']) qualityCell(row, String(v.all[outcome]), `num ${outcome}`);
-  qualityCell(row, percent(v.all.precision), 'num precision');
-  qualityCell(row, percent(v.all.recall), 'num recall');
-  qualityCell(row, percent(v.all.f1), 'num f1');
-  qualityCell(row, `${percent(v.recent.f1)} (${v.recent.labelled})`, 'num recent-f1');
+  cell(row, v.modelVersion);
+  cell(row, String(v.all.labelled), 'num labelled');
+  for (const outcome of ['tp', 'fp', 'tn', 'fn']) cell(row, String(v.all[outcome]), `num ${outcome}`);
+  cell(row, percent(v.all.precision), 'num precision');
+  cell(row, percent(v.all.recall), 'num recall');
+  cell(row, percent(v.all.f1), 'num f1');
+  cell(row, `${percent(v.recent.f1)} (${v.recent.labelled})`, 'num recent-f1');
   return row;
 }
 
 function marker(kind, x, y) {
-  const shape = document.createElementNS(SVG_NS, kind === 'circle' ? 'circle' : 'rect');
+  const shape = document.createElementNS(SVG, kind === 'circle' ? 'circle' : 'rect');
   if (kind === 'circle') {
     shape.setAttribute('cx', x.toFixed(1));
     shape.setAttribute('cy', y.toFixed(1));
@@ -62,7 +55,7 @@ function drawQualityChart(quality) {
   const xOf = (t) => (300 * (t + quality.bucketMs / 2 - start)) / quality.windowMs;
   const yOf = (f1) => 96 - 92 * f1;
   const grid = [0, 0.5, 1].map((f1) => {
-    const line = document.createElementNS(SVG_NS, 'line');
+    const line = document.createElementNS(SVG, 'line');
     for (const [name, value] of [
       ['x1', 0],
       ['x2', 300],
@@ -75,12 +68,12 @@ function drawQualityChart(quality) {
   });
   const series = quality.versions.map((v, i) => {
     const style = STYLES[i % STYLES.length];
-    const group = document.createElementNS(SVG_NS, 'g');
+    const group = document.createElementNS(SVG, 'g');
     group.setAttribute('class', `series series-${i % STYLES.length}`);
     group.dataset.modelVersion = v.modelVersion;
     const points = v.series.filter((p) => p.f1 !== null).map((p) => [xOf(p.start), yOf(p.f1)]);
     group.dataset.points = String(points.length);
-    const line = document.createElementNS(SVG_NS, 'polyline');
+    const line = document.createElementNS(SVG, 'polyline');
     line.setAttribute('points', points.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' '));
     if (style.dash) line.setAttribute('stroke-dasharray', style.dash);
     group.append(line, ...points.map(([x, y]) => marker(style.marker, x, y)));
@@ -110,14 +103,4 @@ function renderQuality(quality) {
   if (labelled) drawQualityChart(quality);
 }
 
-async function refreshQuality() {
-  try {
-    const response = await fetch('/quality');
-    if (response.ok) renderQuality(await response.json());
-  } catch {
-    // The edge is restarting: the next round asks again.
-  }
-}
-
-refreshQuality();
-setInterval(refreshQuality, QUALITY_EVERY_MS);
+poll('/quality', renderQuality, QUALITY_EVERY_MS);
